@@ -1,0 +1,222 @@
+// stormglass-cli: the headless program of spec/interfaces.md ("Command line").
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "analysis/health.h"
+#include "analysis/parameter_map.h"
+#include "io/atomic_file.h"
+#include "io/csv.h"
+#include "model/fluid_solver.h"
+#include "scenario/input_error.h"
+#include "scenario/parameters.h"
+#include "scenario/scenario_file.h"
+
+namespace {
+
+constexpr int kOk = 0;
+constexpr int kFailure = 1;
+constexpr int kBadInput = 2;
+
+const char* const kUsage = R"(Usage:
+  stormglass-cli run SCENARIO.json [--set PATH=VALUE]... [--csv OUT.csv] [--solver-step SECONDS]
+  stormglass-cli map SCENARIO.json --x PATH=FROM:TO:COUNT --y PATH=FROM:TO:COUNT
+                     [--set PATH=VALUE]... [--csv OUT.csv] [--solver-step SECONDS] [--threads N]
+  stormglass-cli summary SCENARIO.json [--set PATH=VALUE]... [--solver-step SECONDS]
+  stormglass-cli params
+  stormglass-cli --help
+
+Commands:
+  run       Solve the fluid model of the scenario; one CSV row per output interval:
+            t_s,demand,offered,retries,rejected,served,goodput,wasted,dropped,
+            timeouts,gave_up,queue,wait_s,backlog
+            (rates per second averaged over the interval, levels at its end).
+  map       Classify every point of a grid over two parameters as stable,
+            metastable or overloaded; one CSV row per point, x varying slowest:
+            x,y,class,recovery_s,goodput_ratio
+  summary   Solve the scenario and say in a few lines what happened: healthy or
+            not, when the storm began, whether and when it recovered, peak
+            offered load against demand, wasted work.
+  params    List every parameter path with its unit and meaning.
+
+Options:
+  --set PATH=VALUE       Override one field of the scenario by its parameter path,
+                         e.g. --set server.queue_limit=2000, --set
+                         client.max_attempts=unlimited, --set server.queue_limit=none,
+                         --set server.drop_expired=true. Repeatable; applied in order.
+  --csv OUT.csv          Write the CSV to this file (atomically) instead of standard output.
+  --x PATH=FROM:TO:COUNT The map's first axis: COUNT values from FROM to TO, both included.
+  --y PATH=FROM:TO:COUNT The map's second axis.
+  --solver-step SECONDS  The solver's internal step. By default the solver picks one
+                         (a 25th of the client timeout, at most the output interval).
+                         Rounded down so the output interval is a whole number of
+                         steps; it must not exceed the client timeout.
+  --threads N            Threads for map (default: all cores).
+  -h, --help             Show this help.
+
+Exit status: 0 on success; 2 for bad input (the message names the file or option,
+the field and the value); 1 for anything else.
+)";
+
+/// A command line that does not fit the usage: exit 2 with a one-line message.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Options {
+  std::string command;
+  std::string scenario_path;
+  std::vector<std::string> sets;
+  std::optional<std::string> csv_path;
+  std::optional<std::string> x, y;
+  double solver_step = 0;
+  unsigned threads = 0;
+  bool help = false;
+};
+
+double parse_positive(const std::string& option, const std::string& text) {
+  char* end = nullptr;
+  errno = 0;
+  double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || errno == ERANGE || !std::isfinite(v) || v <= 0)
+    throw sg::InputError(option, "", "'" + text + "'", "expected a positive number");
+  return v;
+}
+
+Options parse_command_line(int argc, char** argv) {
+  Options o;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](const char* name) -> std::string {
+      if (i + 1 >= args.size()) throw UsageError(std::string(name) + " needs a value (see --help)");
+      return args[++i];
+    };
+    if (a == "-h" || a == "--help") {
+      o.help = true;
+    } else if (a == "--set") {
+      o.sets.push_back(value("--set"));
+    } else if (a == "--csv") {
+      o.csv_path = value("--csv");
+    } else if (a == "--x") {
+      o.x = value("--x");
+    } else if (a == "--y") {
+      o.y = value("--y");
+    } else if (a == "--solver-step") {
+      o.solver_step = parse_positive("--solver-step", value("--solver-step"));
+    } else if (a == "--threads") {
+      double t = parse_positive("--threads", value("--threads"));
+      if (std::floor(t) != t || t > 1024)
+        throw sg::InputError("--threads", "", "'" + args[i] + "'", "expected a whole number from 1 to 1024");
+      o.threads = static_cast<unsigned>(t);
+    } else if (a.size() > 1 && a[0] == '-') {
+      throw UsageError("unknown option '" + a + "' (see --help)");
+    } else if (o.command.empty()) {
+      o.command = a;
+    } else if (o.scenario_path.empty()) {
+      o.scenario_path = a;
+    } else {
+      throw UsageError("unexpected argument '" + a + "' (see --help)");
+    }
+  }
+  return o;
+}
+
+/// Loads the scenario and applies --set in order. An invalid result is
+/// attributed to the --set that named the field, else to the file.
+sg::Scenario load_with_overrides(const Options& o) {
+  sg::Scenario s = sg::load_scenario(o.scenario_path);
+  for (const std::string& assignment : o.sets) {
+    try {
+      sg::apply_assignment(s, assignment);
+    } catch (const sg::InputError& e) {
+      throw e.with_source("--set " + assignment);
+    }
+  }
+  try {
+    sg::validate_scenario(s);
+  } catch (const sg::InputError& e) {
+    for (auto it = o.sets.rbegin(); it != o.sets.rend(); ++it)
+      if (it->rfind(e.field() + "=", 0) == 0) throw e.with_source("--set " + *it);
+    throw e.with_source(o.scenario_path);
+  }
+  return s;
+}
+
+void emit(const Options& o, const std::string& text) {
+  if (o.csv_path)
+    sg::write_file_atomically(*o.csv_path, text);
+  else
+    std::cout << text << std::flush;
+}
+
+sg::SolverOptions solver_options(const Options& o) {
+  sg::SolverOptions so;
+  so.step_s = o.solver_step;
+  return so;
+}
+
+int run(const Options& o) {
+  sg::Scenario s = load_with_overrides(o);
+  emit(o, sg::run_csv(sg::solve(s, solver_options(o))));
+  return kOk;
+}
+
+int summary(const Options& o) {
+  sg::Scenario s = load_with_overrides(o);
+  sg::RunResult r = sg::solve(s, solver_options(o));
+  std::cout << sg::describe_run(s, sg::assess_run(s, r));
+  return kOk;
+}
+
+int map(const Options& o) {
+  if (!o.x || !o.y) throw UsageError("map needs both --x PATH=FROM:TO:COUNT and --y PATH=FROM:TO:COUNT");
+  sg::MapAxis x = sg::parse_axis(*o.x, "--x");
+  sg::MapAxis y = sg::parse_axis(*o.y, "--y");
+  sg::Scenario s = load_with_overrides(o);
+  emit(o, sg::map_csv(sg::compute_map(s, x, y, solver_options(o), o.threads)));
+  return kOk;
+}
+
+int params() {
+  for (const sg::ParameterInfo& p : sg::parameters()) {
+    std::cout << p.path;
+    if (!p.unit.empty()) std::cout << " [" << p.unit << "]";
+    std::cout << ": " << p.help << "\n";
+  }
+  return kOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    Options o = parse_command_line(argc, argv);
+    if (o.help || o.command.empty()) {
+      std::cout << kUsage;
+      return o.help ? kOk : kBadInput;
+    }
+    if (o.command == "params") return params();
+    if (o.command != "run" && o.command != "map" && o.command != "summary")
+      throw UsageError("unknown command '" + o.command + "' (expected run, map, summary or params; see --help)");
+    if (o.scenario_path.empty()) throw UsageError(o.command + " needs a scenario file (see --help)");
+    if (o.command == "run") return run(o);
+    if (o.command == "map") return map(o);
+    return summary(o);
+  } catch (const sg::InputError& e) {
+    std::cerr << "stormglass-cli: " << e.what() << "\n";
+    return kBadInput;
+  } catch (const UsageError& e) {
+    std::cerr << "stormglass-cli: " << e.what() << "\n";
+    return kBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "stormglass-cli: " << e.what() << "\n";
+    return kFailure;
+  }
+}

@@ -1,0 +1,104 @@
+#include "analysis/health.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace sg {
+
+bool is_healthy(const Interval& i) { return i.demand <= 0 || i.goodput >= 0.95 * i.demand; }
+
+RunHealth assess_run(const Scenario& scenario, const RunResult& run) {
+  RunHealth h;
+  h.trigger_end_s = trigger_end_s(scenario);
+  h.base_demand = without_trigger(scenario).demand.base_rate;
+  const auto& iv = run.intervals;
+  if (iv.empty()) return h;
+  double served = 0, wasted = 0, previous_end = 0;
+  long last_unhealthy = -1;
+  for (std::size_t i = 0; i < iv.size(); ++i) {
+    const Interval& x = iv[i];
+    double length = x.t_s - previous_end;
+    served += x.served * length;
+    wasted += x.wasted * length;
+    h.gave_up_jobs += x.gave_up * length;
+    if (x.offered > h.peak_offered) {
+      h.peak_offered = x.offered;
+      h.peak_offered_t_s = x.t_s;
+    }
+    if (!is_healthy(x)) {
+      if (!h.storm_start_s) h.storm_start_s = previous_end;
+      last_unhealthy = static_cast<long>(i);
+    }
+    previous_end = x.t_s;
+  }
+  h.wasted_share = served > 0 ? wasted / served : 0;
+  h.healthy_at_end = is_healthy(iv.back());
+  h.goodput_ratio_at_end = iv.back().demand > 0 ? iv.back().goodput / iv.back().demand : 1.0;
+  h.recovered = h.healthy_at_end;
+  if (h.recovered) {
+    double healthy_from = last_unhealthy < 0 ? 0.0 : iv[static_cast<std::size_t>(last_unhealthy)].t_s;
+    h.recovery_s = std::max(0.0, healthy_from - h.trigger_end_s);
+  }
+  return h;
+}
+
+const char* to_string(PointClass c) {
+  switch (c) {
+    case PointClass::Stable: return "stable";
+    case PointClass::Metastable: return "metastable";
+    case PointClass::Overloaded: return "overloaded";
+  }
+  return "stable";
+}
+
+PointVerdict classify_point(const Scenario& scenario, const SolverOptions& options) {
+  Scenario baseline = without_trigger(scenario);
+  RunHealth base = assess_run(baseline, solve(baseline, options));
+  RunHealth triggered = has_trigger(scenario) ? assess_run(scenario, solve(scenario, options)) : base;
+  PointVerdict v;
+  v.recovery_s = triggered.recovery_s;
+  v.goodput_ratio = triggered.goodput_ratio_at_end;
+  if (!base.healthy_at_end)
+    v.point_class = PointClass::Overloaded;
+  else
+    v.point_class = triggered.recovered ? PointClass::Stable : PointClass::Metastable;
+  return v;
+}
+
+std::string describe_run(const Scenario& scenario, const RunHealth& h) {
+  char line[256];
+  std::string out = "Scenario: " + scenario.name + "\n";
+  if (!h.storm_start_s) {
+    out += "Healthy throughout: goodput kept up with demand in every interval.\n";
+  } else {
+    std::snprintf(line, sizeof line, "Storm: goodput fell below 95%% of demand at t = %.0f s", *h.storm_start_s);
+    out += line;
+    if (h.trigger_end_s > 0) {
+      std::snprintf(line, sizeof line, " (the trigger ends at t = %.0f s).\n", h.trigger_end_s);
+      out += line;
+    } else {
+      out += ".\n";
+    }
+    if (h.recovered) {
+      std::snprintf(line, sizeof line, "Recovered: healthy again %.0f s after the trigger ended, and to the end.\n",
+                    h.recovery_s.value_or(0));
+      out += line;
+    } else {
+      std::snprintf(line, sizeof line,
+                    "Not recovered: still unhealthy at the end (t = %.0f s); goodput is %.0f%% of demand.\n",
+                    scenario.duration_s, 100 * h.goodput_ratio_at_end);
+      out += line;
+    }
+  }
+  if (h.base_demand > 0) {
+    std::snprintf(line, sizeof line, "Peak offered load: %.0f attempts/s at t = %.0f s, %.1f x the base demand of %.0f jobs/s.\n",
+                  h.peak_offered, h.peak_offered_t_s, h.peak_offered / h.base_demand, h.base_demand);
+    out += line;
+  }
+  std::snprintf(line, sizeof line, "Server work wasted on timed-out attempts: %.0f%%; jobs that gave up: %.0f.\n",
+                100 * h.wasted_share, h.gave_up_jobs);
+  out += line;
+  return out;
+}
+
+}  // namespace sg

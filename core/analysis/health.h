@@ -1,0 +1,55 @@
+/// Health of a run and of a point in parameter space (spec/system.md, "Health of a run").
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "model/fluid_solver.h"
+#include "scenario/scenario.h"
+
+namespace sg {
+
+/// Goodput over the interval is at least 95 % of demand (or there is no demand).
+bool is_healthy(const Interval& interval);
+
+/// What happened in one run, in the terms a user asks about.
+struct RunHealth {
+  bool healthy_at_end = true;
+  /// Start of the first unhealthy interval, if any.
+  std::optional<double> storm_start_s;
+  /// The trigger's end (0 without a trigger).
+  double trigger_end_s = 0;
+  /// Healthy again before the horizon and to the end.
+  bool recovered = true;
+  /// From the trigger's end to the start of the first interval from which the
+  /// run stays healthy; 0 when that interval starts before the trigger ends.
+  std::optional<double> recovery_s;
+  double peak_offered = 0;        ///< highest offered rate of any interval
+  double peak_offered_t_s = 0;    ///< end of that interval
+  double base_demand = 0;         ///< demand after the trigger (the base rate)
+  double wasted_share = 0;        ///< wasted / served over the run
+  double gave_up_jobs = 0;        ///< jobs that gave up over the run
+  double goodput_ratio_at_end = 1;///< goodput / demand in the last interval
+};
+
+RunHealth assess_run(const Scenario& scenario, const RunResult& run);
+
+enum class PointClass { Stable, Metastable, Overloaded };
+
+const char* to_string(PointClass c);
+
+struct PointVerdict {
+  PointClass point_class = PointClass::Stable;
+  std::optional<double> recovery_s;  ///< of the run with the trigger
+  double goodput_ratio = 1;          ///< last interval of the run with the trigger
+};
+
+/// Classifies a validated scenario: the run from an empty system at constant
+/// base demand, and the run with the trigger.
+PointVerdict classify_point(const Scenario& scenario, const SolverOptions& options = {});
+
+/// A few lines in words: healthy or not, when the storm began, whether and
+/// when it recovered, peak offered load against demand, wasted work.
+std::string describe_run(const Scenario& scenario, const RunHealth& health);
+
+}  // namespace sg

@@ -1,0 +1,117 @@
+#include "analysis/parameter_map.h"
+
+#include <atomic>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include "scenario/input_error.h"
+#include "scenario/parameters.h"
+#include "scenario/scenario_file.h"
+
+namespace sg {
+namespace {
+
+bool parse_double(const std::string& text, double& out) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  out = std::strtod(text.c_str(), &end);
+  return end == text.c_str() + text.size() && errno != ERANGE && std::isfinite(out);
+}
+
+}  // namespace
+
+double MapAxis::value(int i) const {
+  if (count <= 1) return from;
+  return from + (to - from) * static_cast<double>(i) / static_cast<double>(count - 1);
+}
+
+MapAxis parse_axis(const std::string& text, const std::string& option) {
+  const std::string shown = "'" + text + "'";
+  const char* form = "expected PATH=FROM:TO:COUNT, e.g. server.capacity=500:2000:64";
+  auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) throw InputError(option, "", shown, form);
+  MapAxis axis;
+  axis.path = text.substr(0, eq);
+  const std::string range = text.substr(eq + 1);
+  auto c1 = range.find(':');
+  auto c2 = c1 == std::string::npos ? std::string::npos : range.find(':', c1 + 1);
+  if (c2 == std::string::npos || range.find(':', c2 + 1) != std::string::npos)
+    throw InputError(option, axis.path, shown, form);
+  double count = 0;
+  if (!parse_double(range.substr(0, c1), axis.from) || !parse_double(range.substr(c1 + 1, c2 - c1 - 1), axis.to) ||
+      !parse_double(range.substr(c2 + 1), count))
+    throw InputError(option, axis.path, shown, form);
+  if (count < 1 || count > 4096 || std::floor(count) != count)
+    throw InputError(option, axis.path, shown, "COUNT must be a whole number from 1 to 4096");
+  axis.count = static_cast<int>(count);
+  try {
+    get_number(Scenario{}, axis.path);  // refuses unknown paths and text fields
+  } catch (const InputError& e) {
+    throw e.with_source(option);
+  }
+  return axis;
+}
+
+Scenario scenario_at(const Scenario& base, const MapAxis& x, double xv, const MapAxis& y, double yv) {
+  Scenario s = base;
+  const MapAxis* axes[2] = {&x, &y};
+  const double values[2] = {xv, yv};
+  const char* options[2] = {"--x", "--y"};
+  for (int a = 0; a < 2; ++a) {
+    try {
+      set_number(s, axes[a]->path, values[a]);
+    } catch (const InputError& e) {
+      throw e.with_source(options[a]);
+    }
+  }
+  try {
+    validate_scenario(s);
+  } catch (const InputError& e) {
+    for (int a = 0; a < 2; ++a)
+      if (e.field() == axes[a]->path) throw e.with_source(options[a]);
+    throw e.with_source(std::string("the map point ") + x.path + "=" + std::to_string(xv) + ", " + y.path +
+                        "=" + std::to_string(yv));
+  }
+  return s;
+}
+
+ParameterMap compute_map(const Scenario& base, const MapAxis& x, const MapAxis& y,
+                         const SolverOptions& options, unsigned threads) {
+  ParameterMap map{x, y, {}};
+  std::vector<Scenario> scenarios;
+  scenarios.reserve(static_cast<std::size_t>(x.count) * static_cast<std::size_t>(y.count));
+  for (int i = 0; i < x.count; ++i)
+    for (int j = 0; j < y.count; ++j) {
+      scenarios.push_back(scenario_at(base, x, x.value(i), y, y.value(j)));
+      map.points.push_back({x.value(i), y.value(j), {}});
+    }
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min<unsigned>(threads, static_cast<unsigned>(scenarios.size()));
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto work = [&] {
+    for (std::size_t k = next++; k < scenarios.size(); k = next++) {
+      try {
+        map.points[k].verdict = classify_point(scenarios[k], options);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+        next = scenarios.size();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+  return map;
+}
+
+}  // namespace sg

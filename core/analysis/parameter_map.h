@@ -1,0 +1,45 @@
+/// A stability map: every point of a grid over two parameter paths, classified.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "analysis/health.h"
+#include "model/fluid_solver.h"
+#include "scenario/scenario.h"
+
+namespace sg {
+
+/// One axis: `count` values from `from` to `to`, evenly spaced, both included.
+struct MapAxis {
+  std::string path;
+  double from = 0, to = 0;
+  int count = 1;
+
+  double value(int i) const;
+};
+
+/// Parses "PATH=FROM:TO:COUNT" (the argument of --x and --y). Throws InputError.
+MapAxis parse_axis(const std::string& text, const std::string& option);
+
+struct MapPoint {
+  double x = 0, y = 0;
+  PointVerdict verdict;
+};
+
+/// Points in CSV order: x varies slowest.
+struct ParameterMap {
+  MapAxis x, y;
+  std::vector<MapPoint> points;
+};
+
+/// The scenario with the point's two values set. Throws InputError naming the
+/// option, the path and the value when the point is not a valid scenario.
+Scenario scenario_at(const Scenario& base, const MapAxis& x, double xv, const MapAxis& y, double yv);
+
+/// Classifies every point of the full grid, on `threads` threads (0: all
+/// cores). Every point is validated before any is solved.
+ParameterMap compute_map(const Scenario& base, const MapAxis& x, const MapAxis& y,
+                         const SolverOptions& options = {}, unsigned threads = 0);
+
+}  // namespace sg

@@ -1,0 +1,395 @@
+#include "model/fluid_solver.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "model/rate_schedule.h"
+#include "model/retry_policy.h"
+#include "scenario/input_error.h"
+
+namespace sg {
+namespace {
+
+/// Steps per timeout the solver aims for by default (docs/model.md, section 6).
+constexpr double kStepsPerTimeout = 25;
+
+std::string show(double v) {
+  std::ostringstream out;
+  out.precision(15);
+  out << v;
+  return out.str();
+}
+
+/// Rates summed over the steps of the current output interval.
+struct Sums {
+  double demand = 0, offered = 0, retries = 0, rejected = 0, goodput = 0, wasted = 0, dropped = 0,
+         timeouts = 0, gave_up = 0;
+
+  void add(const Sums& o) {
+    demand += o.demand;
+    offered += o.offered;
+    retries += o.retries;
+    rejected += o.rejected;
+    goodput += o.goodput;
+    wasted += o.wasted;
+    dropped += o.dropped;
+    timeouts += o.timeouts;
+    gave_up += o.gave_up;
+  }
+};
+
+/// One run of the fluid model on a grid of step h (docs/model.md, section 5).
+/// Step n covers [n h, (n+1) h). Attempts sent in step n form cohort n; the
+/// queue is the list of cohorts still holding mass, oldest first.
+class FluidRun {
+public:
+  FluidRun(const Scenario& s, double h, bool audit)
+      : s_(s),
+        h_(h),
+        steps_(std::max(1L, std::lround(s.duration_s / h))),
+        steps_per_interval_(std::max(1L, std::lround(s.step_s / h))),
+        timeout_steps_(std::max(1L, std::lround(s.client.timeout_s / h))),
+        reject_steps_(std::lround(s.server.reject_latency_s / h)),
+        limited_(s.server.queue_limit.has_value()),
+        limit_(limited_ ? static_cast<double>(*s.server.queue_limit) : 0),
+        drop_(s.server.drop_expired),
+        audit_(audit),
+        capacity_(capacity_schedule(s)),
+        policy_(build_retry_policy(s.client, h)) {
+    demand_mass_ = demand_schedule(s).slot_integrals(h, steps_);
+    capacity_mass_ = capacity_.slot_integrals(h, steps_);
+    classes_ = policy_.classes.size();
+    admitted_.assign(static_cast<std::size_t>(steps_), 0.0);
+    remaining_.assign(static_cast<std::size_t>(steps_), 0.0);
+    composition_slots_ = timeout_steps_ + 1;
+    composition_.assign(static_cast<std::size_t>(composition_slots_) * classes_, 0.0);
+    ring_size_ = 2;
+    while (ring_size_ < policy_.max_offset + 2) ring_size_ *= 2;
+    ring_mask_ = ring_size_ - 1;
+    ring_explicit_.assign(static_cast<std::size_t>(ring_size_) * classes_, 0.0);
+    ring_diff_.assign(static_cast<std::size_t>(ring_size_) * classes_, 0.0);
+    ring_rate_.assign(classes_, 0.0);
+    ring_run_until_.assign(classes_, 0);
+    if (reject_steps_ >= 1) {
+      pending_slots_ = reject_steps_ + 1;
+      pending_.assign(static_cast<std::size_t>(pending_slots_) * classes_, 0.0);
+    }
+    failed_.assign(classes_, 0.0);
+    sent_.assign(classes_, 0.0);
+    kernel_mass_.assign(policy_.kernels.size(), 0.0);
+  }
+
+  RunResult run() {
+    RunResult result;
+    result.solver_step_s = h_;
+    result.intervals.reserve(static_cast<std::size_t>((steps_ + steps_per_interval_ - 1) / steps_per_interval_));
+    Sums interval;
+    long interval_steps = 0;
+    for (long n = 0; n < steps_; ++n) {
+      Sums step;
+      advance(n, step);
+      interval.add(step);
+      if (audit_) check_books(n, step, result.audit);
+      ++interval_steps;
+      if (interval_steps == steps_per_interval_ || n == steps_ - 1) {
+        result.intervals.push_back(close_interval(n, interval, interval_steps));
+        interval = Sums{};
+        interval_steps = 0;
+      }
+    }
+    return result;
+  }
+
+private:
+  /// docs/model.md, section 5.1: the order of events within one step.
+  void advance(long n, Sums& out) {
+    const std::size_t un = static_cast<std::size_t>(n);
+    double capacity_left = capacity_mass_[un];
+
+    // Older cohorts are ahead of this step's arrivals: serve them first.
+    if (drop_ && capacity_left > 0) {
+      while (head_ < n && n - head_ > timeout_steps_) {
+        double& r = remaining_[static_cast<std::size_t>(head_)];
+        out.dropped += r;
+        queue_ -= r;
+        r = 0;
+        ++head_;
+      }
+    }
+    while (capacity_left > 0 && head_ < n) {
+      double& r = remaining_[static_cast<std::size_t>(head_)];
+      double take = std::min(r, capacity_left);
+      r -= take;
+      capacity_left -= take;
+      queue_ -= take;
+      (n - head_ <= timeout_steps_ ? out.goodput : out.wasted) += take;
+      if (r > 0) break;
+      ++head_;
+    }
+    if (head_ == n) queue_ = 0;  // the old queue is empty: drop rounding residue
+
+    // The cohort sent one timeout ago times out for what is still queued.
+    long expiring = n - timeout_steps_;
+    if (expiring >= 0) {
+      const std::size_t ue = static_cast<std::size_t>(expiring);
+      if (remaining_[ue] > 0) {
+        double share = remaining_[ue] / admitted_[ue];
+        const double* mix = &composition_[static_cast<std::size_t>(expiring % composition_slots_) * classes_];
+        for (std::size_t c = 0; c < classes_; ++c) failed_[c] += mix[c] * share;
+        out.timeouts += remaining_[ue];
+      }
+    }
+    // Rejections sent reject_latency_s ago reach their clients now.
+    if (reject_steps_ >= 1 && n >= reject_steps_) {
+      double* p = &pending_[static_cast<std::size_t>((n - reject_steps_) % pending_slots_) * classes_];
+      for (std::size_t c = 0; c < classes_; ++c) {
+        failed_[c] += p[c];
+        pending_total_ -= p[c];
+        p[c] = 0;
+      }
+    }
+    handle_failures(n, false, out);
+
+    // What is sent now: new jobs' first attempts and the retries due now,
+    // those of failures in this very step included.
+    const double fresh = demand_mass_[un];
+    double retries = 0;
+    for (std::size_t c = 0; c < classes_; ++c) {
+      sent_[c] = take_due(c, n);
+      retries += sent_[c];
+    }
+    backlog_ -= retries;
+    sent_[static_cast<std::size_t>(policy_.first_class)] += fresh;
+    const double offered = fresh + retries;
+    out.demand += fresh;
+    out.offered += offered;
+    out.retries += retries;
+
+    // Admission against the queue limit (docs/model.md, 5.1): the queue may
+    // hold K, and capacity left over in this step frees room as it serves.
+    double admitted = offered;
+    if (limited_) admitted = std::min(offered, std::max(0.0, limit_ - queue_ + capacity_left));
+    const double rejected = offered - admitted;
+    const double admitted_share = offered > 0 ? admitted / offered : 1.0;
+
+    admitted_[un] = admitted;
+    double* mix = &composition_[static_cast<std::size_t>(n % composition_slots_) * classes_];
+    for (std::size_t c = 0; c < classes_; ++c) mix[c] = sent_[c] * admitted_share;
+    double served_now = std::min(capacity_left, admitted);
+    out.goodput += served_now;
+    remaining_[un] = admitted - served_now;
+    queue_ += remaining_[un];
+    if (head_ == n && remaining_[un] == 0) head_ = n + 1;
+
+    if (rejected > 0) {
+      out.rejected += rejected;
+      const double rejected_share = 1.0 - admitted_share;
+      if (reject_steps_ >= 1) {
+        double* p = &pending_[static_cast<std::size_t>(n % pending_slots_) * classes_];
+        for (std::size_t c = 0; c < classes_; ++c) p[c] = sent_[c] * rejected_share;
+        pending_total_ += rejected;
+      } else if (policy_.instant && s_.server.reject_latency_s == 0) {
+        burn_instant_retries(rejected_share, out);
+      } else {
+        for (std::size_t c = 0; c < classes_; ++c) failed_[c] += sent_[c] * rejected_share;
+        handle_failures(n, true, out);
+      }
+    }
+  }
+
+  /// A job rejected with no latency whose next delays are all zero retries at
+  /// the same instant, into the same full queue: every attempt it has left is
+  /// rejected at once and it gives up (docs/model.md, 4.4).
+  void burn_instant_retries(double rejected_share, Sums& out) {
+    const long max_attempts = *s_.client.max_attempts;  // unlimited is refused by validation
+    for (std::size_t c = 0; c < classes_; ++c) {
+      double jobs = sent_[c] * rejected_share;
+      double more = jobs * static_cast<double>(max_attempts - policy_.classes[c].attempt);
+      out.offered += more;
+      out.retries += more;
+      out.rejected += more;
+      out.gave_up += jobs;
+    }
+  }
+
+  /// Failed attempts of step n: the job gives up after its last attempt,
+  /// otherwise its next attempt is scheduled along the class's kernels.
+  /// `after_admission`: this step's sends are settled, so retries that would
+  /// fall in it go to the next step.
+  void handle_failures(long n, bool after_admission, Sums& out) {
+    bool any = false;
+    for (std::size_t c = 0; c < classes_; ++c) {
+      double f = failed_[c];
+      if (f <= 0) continue;
+      failed_[c] = 0;
+      const AttemptClass& cls = policy_.classes[c];
+      if (cls.last) {
+        out.gave_up += f;
+        continue;
+      }
+      for (const Transition& t : cls.on_failure) kernel_mass_[static_cast<std::size_t>(t.kernel)] += f * t.probability;
+      any = true;
+    }
+    if (!any) return;
+    for (std::size_t k = 0; k < kernel_mass_.size(); ++k) {
+      double mass = kernel_mass_[k];
+      if (mass <= 0) continue;
+      kernel_mass_[k] = 0;
+      deposit(policy_.kernels[k], mass, n, after_admission);
+    }
+  }
+
+  void deposit(const DelayKernel& k, double mass, long n, bool skip_now) {
+    const std::size_t base = static_cast<std::size_t>(k.target) * static_cast<std::size_t>(ring_size_);
+    for (auto [offset, share] : k.explicit_mass) {
+      long slot = n + (skip_now && offset == 0 ? 1 : offset);
+      ring_explicit_[base + static_cast<std::size_t>(slot & ring_mask_)] += mass * share;
+    }
+    if (k.run_end > k.run_begin) {
+      double rate = mass * k.run_mass;
+      ring_diff_[base + static_cast<std::size_t>((n + k.run_begin) & ring_mask_)] += rate;
+      ring_diff_[base + static_cast<std::size_t>((n + k.run_end) & ring_mask_)] -= rate;
+      long& until = ring_run_until_[static_cast<std::size_t>(k.target)];
+      until = std::max(until, n + k.run_end);
+    }
+    backlog_ += mass;
+  }
+
+  /// The retries of class c due in step n, cleared from the ring.
+  double take_due(std::size_t c, long n) {
+    const std::size_t i = c * static_cast<std::size_t>(ring_size_) + static_cast<std::size_t>(n & ring_mask_);
+    double& rate = ring_rate_[c];
+    rate += ring_diff_[i];
+    ring_diff_[i] = 0;
+    // Once every run has ended the rate is zero; resetting it keeps the
+    // rounding of +x - x from lingering as a tiny flow.
+    if (n >= ring_run_until_[c]) rate = 0;
+    double due = ring_explicit_[i] + rate;
+    ring_explicit_[i] = 0;
+    return due;
+  }
+
+  Interval close_interval(long n, const Sums& sum, long steps) {
+    const double length = static_cast<double>(steps) * h_;
+    Interval out;
+    out.t_s = static_cast<double>(n + 1) * h_;
+    out.demand = sum.demand / length;
+    out.offered = sum.offered / length;
+    out.retries = sum.retries / length;
+    out.rejected = sum.rejected / length;
+    out.served = (sum.goodput + sum.wasted) / length;
+    out.goodput = sum.goodput / length;
+    out.wasted = sum.wasted / length;
+    out.dropped = sum.dropped / length;
+    out.timeouts = sum.timeouts / length;
+    out.gave_up = sum.gave_up / length;
+    out.queue = std::max(0.0, queue_);
+    out.backlog = std::max(0.0, backlog_);
+    out.wait_s = wait_at_end_of(n);
+    return out;
+  }
+
+  /// spec/system.md, "wait_s": the response time of an attempt sent at the
+  /// end of step n, the queue ahead served at the scheduled capacity; with
+  /// drop_expired only the cohorts still within their timeout when they
+  /// reach the head count (docs/model.md, 5.4).
+  double wait_at_end_of(long n) const {
+    const double now = static_cast<double>(n + 1) * h_;
+    if (!drop_) return capacity_.time_to_accumulate(now, std::max(0.0, queue_)) - now;
+    double t = now;
+    for (long j = head_; j <= n; ++j) {
+      double r = remaining_[static_cast<std::size_t>(j)];
+      if (r <= 0) continue;
+      long reached = static_cast<long>(std::floor(t / h_ + 1e-9));
+      if (reached - j > timeout_steps_) continue;  // dropped at no cost when it reaches the head
+      t = capacity_.time_to_accumulate(t, r);
+    }
+    return t - now;
+  }
+
+  /// spec/system.md, "Conservation", recomputed from the state itself.
+  void check_books(long n, const Sums& step, BooksAudit& audit) {
+    totals_.add(step);
+    double queued = 0, live = 0;
+    for (long j = head_; j <= n; ++j) {
+      double r = remaining_[static_cast<std::size_t>(j)];
+      queued += r;
+      if (j > n - timeout_steps_) live += r;
+    }
+    double in_backoff = 0;
+    for (std::size_t c = 0; c < classes_; ++c) {
+      double rate = ring_rate_[c];
+      for (long m = n + 1; m < n + ring_size_; ++m) {
+        std::size_t i = c * static_cast<std::size_t>(ring_size_) + static_cast<std::size_t>(m & ring_mask_);
+        rate += ring_diff_[i];
+        in_backoff += ring_explicit_[i] + rate;
+      }
+    }
+    double pending = 0;
+    for (double p : pending_) pending += p;
+    const Sums& t = totals_;
+    double attempts_in = std::max(1.0, t.offered);
+    double attempt_gap = t.offered - (t.rejected + t.goodput + t.wasted + t.dropped + queued);
+    double jobs_in = std::max(1.0, t.demand);
+    double job_gap = t.demand - (t.goodput + t.gave_up + live + pending + in_backoff);
+    audit.attempts = std::max(audit.attempts, std::fabs(attempt_gap) / attempts_in);
+    audit.jobs = std::max(audit.jobs, std::fabs(job_gap) / jobs_in);
+    ++audit.steps_checked;
+  }
+
+  const Scenario& s_;
+  const double h_;
+  const long steps_, steps_per_interval_, timeout_steps_, reject_steps_;
+  const bool limited_;
+  const double limit_;
+  const bool drop_, audit_;
+  RateSchedule capacity_;
+  RetryPolicy policy_;
+  std::size_t classes_ = 0;
+
+  std::vector<double> demand_mass_, capacity_mass_;
+  // The queue: admitted and remaining mass of every cohort; head_ is the oldest with mass.
+  std::vector<double> admitted_, remaining_;
+  long head_ = 0;
+  double queue_ = 0;
+  // Class mix of the cohorts that may still time out (the last timeout_steps_ + 1).
+  std::vector<double> composition_;
+  long composition_slots_ = 1;
+  // Retries waiting out their backoff, per class, by due step (docs/model.md, 5.3).
+  std::vector<double> ring_explicit_, ring_diff_, ring_rate_;
+  std::vector<long> ring_run_until_;
+  long ring_size_ = 2, ring_mask_ = 1;
+  double backlog_ = 0;
+  // Rejections on their way back to the client, by step.
+  std::vector<double> pending_;
+  long pending_slots_ = 1;
+  double pending_total_ = 0;
+  // Scratch, per class and per kernel.
+  std::vector<double> failed_, sent_, kernel_mass_;
+  Sums totals_;
+};
+
+}  // namespace
+
+double default_solver_step(const Scenario& s) {
+  double target = std::min(s.step_s, s.client.timeout_s / kStepsPerTimeout);
+  return s.step_s / std::ceil(s.step_s / target - 1e-9);
+}
+
+RunResult solve(const Scenario& s, const SolverOptions& options) {
+  double h = default_solver_step(s);
+  if (options.step_s != 0) {
+    if (!(options.step_s > 0) || !std::isfinite(options.step_s))
+      throw InputError("", "--solver-step", show(options.step_s), "must be a positive number of seconds");
+    if (options.step_s > s.client.timeout_s)
+      throw InputError("", "--solver-step", show(options.step_s),
+                       "must not exceed client.timeout_s (" + show(s.client.timeout_s) + " s)");
+    h = s.step_s / std::ceil(s.step_s / options.step_s - 1e-9);
+  }
+  if (s.duration_s / h > 5e7)
+    throw InputError("", "--solver-step", show(h), "more than 50 million steps: choose a larger step");
+  return FluidRun(s, h, options.audit).run();
+}
+
+}  // namespace sg

@@ -1,0 +1,49 @@
+/// The fluid (mean-field) model of spec/system.md, solved in time (docs/model.md).
+#pragma once
+
+#include <vector>
+
+#include "scenario/scenario.h"
+
+namespace sg {
+
+/// One output interval (spec/system.md, "What is measured"): rates are per
+/// second averaged over the interval, levels are sampled at its end.
+struct Interval {
+  double t_s = 0;  ///< end of the interval
+  double demand = 0, offered = 0, retries = 0, rejected = 0, served = 0, goodput = 0, wasted = 0,
+         dropped = 0, timeouts = 0, gave_up = 0;
+  double queue = 0, wait_s = 0, backlog = 0;
+};
+
+struct SolverOptions {
+  /// The solver's internal step in seconds; 0 lets the solver choose
+  /// (docs/model.md, section 6). Rounded down so that the output interval is
+  /// a whole number of steps.
+  double step_s = 0;
+  /// Check the books at every step and report the largest imbalance (slower).
+  bool audit = false;
+};
+
+/// The largest imbalance of the books over a run, as a fraction of all the
+/// attempts (or jobs) that entered it (spec/system.md, "Conservation").
+struct BooksAudit {
+  double attempts = 0;  ///< sent vs rejected + goodput + wasted + dropped + queued
+  double jobs = 0;      ///< arrived vs succeeded + gave up + in flight
+  long steps_checked = 0;
+};
+
+struct RunResult {
+  std::vector<Interval> intervals;
+  double solver_step_s = 0;  ///< the internal step used
+  BooksAudit audit;          ///< filled when SolverOptions::audit is set
+};
+
+/// The internal step the solver picks for a scenario when none is asked for.
+double default_solver_step(const Scenario& scenario);
+
+/// Solves a validated scenario. Throws InputError (field "--solver-step")
+/// when a requested step does not fit the scenario.
+RunResult solve(const Scenario& scenario, const SolverOptions& options = {});
+
+}  // namespace sg

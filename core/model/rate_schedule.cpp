@@ -1,0 +1,109 @@
+#include "model/rate_schedule.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace sg {
+namespace {
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+}  // namespace
+
+void RateSchedule::add(double t0, double t1, double v0, double v1) {
+  if (!(t1 > t0) || (v0 == 0 && v1 == 0)) return;
+  pieces_.push_back({t0, t1, v0, v1});
+}
+
+double RateSchedule::at(double t) const {
+  double rate = 0;
+  for (const Piece& p : pieces_) {
+    if (t < p.t0 || t >= p.t1) continue;
+    rate += std::isinf(p.t1) ? p.v0 : p.v0 + (p.v1 - p.v0) * (t - p.t0) / (p.t1 - p.t0);
+  }
+  return rate;
+}
+
+double RateSchedule::piece_integral(const Piece& p, double a, double b) {
+  double lo = std::max(a, p.t0), hi = std::min(b, p.t1);
+  if (!(hi > lo)) return 0;
+  if (std::isinf(p.t1) || p.v0 == p.v1) return p.v0 * (hi - lo);
+  double slope = (p.v1 - p.v0) / (p.t1 - p.t0);
+  double mid = 0.5 * (lo + hi);
+  return (p.v0 + slope * (mid - p.t0)) * (hi - lo);  // the midpoint rule is exact for a linear rate
+}
+
+double RateSchedule::integral(double a, double b) const {
+  double sum = 0;
+  for (const Piece& p : pieces_) sum += piece_integral(p, a, b);
+  return sum;
+}
+
+std::vector<double> RateSchedule::slot_integrals(double h, long count) const {
+  std::vector<double> out(static_cast<std::size_t>(count), 0.0);
+  for (const Piece& p : pieces_) {
+    long first = std::max(0L, static_cast<long>(std::floor(p.t0 / h)));
+    long last = std::isinf(p.t1) ? count - 1
+                                 : std::min(count - 1, static_cast<long>(std::floor(p.t1 / h)));
+    if (first > last) continue;
+    for (long n = first; n <= last; ++n)
+      out[static_cast<std::size_t>(n)] += piece_integral(p, n * h, (n + 1) * h);
+  }
+  return out;
+}
+
+double RateSchedule::time_to_accumulate(double from, double amount) const {
+  double t = from;
+  while (amount > 0) {
+    // The rate is constant from t to the next breakpoint.
+    double next = kInfinity;
+    for (const Piece& p : pieces_) {
+      if (p.t0 > t) next = std::min(next, p.t0);
+      if (p.t1 > t) next = std::min(next, p.t1);
+    }
+    double rate = at(t);
+    if (rate > 0 && t + amount / rate <= next) return t + amount / rate;
+    if (std::isinf(next)) return kInfinity;
+    amount -= rate * (next - t);
+    t = next;
+  }
+  return t;
+}
+
+RateSchedule demand_schedule(const Scenario& s) {
+  RateSchedule d;
+  if (s.demand.profile) {
+    const auto& pts = *s.demand.profile;
+    d.add(0, pts.front().first, pts.front().second, pts.front().second);
+    for (std::size_t i = 1; i < pts.size(); ++i)
+      d.add(pts[i - 1].first, pts[i].first, pts[i - 1].second, pts[i].second);
+    d.add(pts.back().first, kInfinity, pts.back().second, pts.back().second);
+    return d;
+  }
+  d.add(0, kInfinity, s.demand.base_rate, s.demand.base_rate);
+  if (s.demand.surge && s.demand.surge->extra_rate > 0 && s.demand.surge->duration_s > 0) {
+    const Surge& g = *s.demand.surge;
+    double start = g.start_s, end = g.start_s + g.duration_s;
+    double ramp = std::min(g.ramp_s, 0.5 * g.duration_s);
+    // A triangle, when the ramps meet, peaks at extra_rate * (duration/2) / ramp_s.
+    double peak = g.ramp_s > 0 ? g.extra_rate * std::min(1.0, ramp / g.ramp_s) : g.extra_rate;
+    d.add(start, start + ramp, 0, peak);
+    d.add(start + ramp, end - ramp, peak, peak);
+    d.add(end - ramp, end, peak, 0);
+  }
+  return d;
+}
+
+RateSchedule capacity_schedule(const Scenario& s) {
+  RateSchedule c;
+  c.add(0, kInfinity, s.server.capacity, s.server.capacity);
+  const Outage& o = s.server.outage;
+  if (o.duration_s > 0 && o.capacity_factor != 1.0) {
+    double delta = s.server.capacity * (o.capacity_factor - 1.0);
+    c.add(o.start_s, o.start_s + o.duration_s, delta, delta);
+  }
+  return c;
+}
+
+}  // namespace sg

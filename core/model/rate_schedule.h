@@ -1,0 +1,47 @@
+/// Time-varying rates of a scenario: demand(t) and capacity(t) (docs/model.md, section 2).
+#pragma once
+
+#include <vector>
+
+#include "scenario/scenario.h"
+
+namespace sg {
+
+/// A rate that is a sum of linear pieces, each nonzero on [t0, t1) only.
+/// Its integral over any interval is exact.
+class RateSchedule {
+public:
+  /// Adds a piece rising linearly from v0 at t0 to v1 at t1 (t1 may be infinite
+  /// when v0 == v1).
+  void add(double t0, double t1, double v0, double v1);
+
+  /// The rate just after time t.
+  double at(double t) const;
+
+  /// The exact integral of the rate over [a, b].
+  double integral(double a, double b) const;
+
+  /// The integrals over consecutive slots [n h, (n+1) h), n = 0 .. count-1.
+  std::vector<double> slot_integrals(double h, long count) const;
+
+  /// The time t >= from at which the integral over [from, t] reaches `amount`
+  /// (the rate must be piecewise constant, as capacity is). Infinite when the
+  /// rate ends at zero before reaching it.
+  double time_to_accumulate(double from, double amount) const;
+
+private:
+  struct Piece {
+    double t0, t1, v0, v1;
+  };
+  static double piece_integral(const Piece& p, double a, double b);
+  std::vector<Piece> pieces_;
+};
+
+/// demand(t) of spec/interfaces.md: base rate plus surge (linear ramps inside
+/// its window, a triangle when 2 * ramp exceeds the duration), or the profile.
+RateSchedule demand_schedule(const Scenario& scenario);
+
+/// capacity(t) = capacity * factor(t) (spec/system.md, "The server").
+RateSchedule capacity_schedule(const Scenario& scenario);
+
+}  // namespace sg

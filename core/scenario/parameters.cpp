@@ -1,0 +1,254 @@
+#include "scenario/parameters.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+
+#include "scenario/input_error.h"
+
+namespace sg {
+namespace {
+
+Surge& surge(Scenario& s) {
+  // Setting a surge field on a scenario without one creates the default surge.
+  if (!s.demand.surge) s.demand.surge = Surge{};
+  return *s.demand.surge;
+}
+
+/// How to reach the field behind one path; exactly one member is set,
+/// matching the parameter's kind.
+struct Access {
+  double* (*number)(Scenario&) = nullptr;
+  std::optional<long long>* (*whole)(Scenario&) = nullptr;
+  bool* (*flag)(Scenario&) = nullptr;
+  Jitter* (*choice)(Scenario&) = nullptr;
+  std::string* (*text)(Scenario&) = nullptr;
+};
+
+struct Entry {
+  ParameterInfo info;
+  Access access;
+};
+
+Entry number(std::string path, std::string unit, std::string help, double* (*f)(Scenario&)) {
+  Access a;
+  a.number = f;
+  return {{std::move(path), ParameterKind::Number, std::move(unit), std::move(help), {}}, a};
+}
+
+const std::vector<Entry>& entries() {
+  static const std::vector<Entry> table = [] {
+    std::vector<Entry> t;
+    Access a;
+    a.text = [](Scenario& s) { return &s.name; };
+    t.push_back({{"name", ParameterKind::Text, "", "The scenario's title.", {}}, a});
+    a = {};
+    a.text = [](Scenario& s) { return &s.description; };
+    t.push_back({{"description", ParameterKind::Text, "", "Free text shown to the user.", {}}, a});
+    t.push_back(number("duration_s", "s", "The horizon: how long the run lasts.",
+                       [](Scenario& s) { return &s.duration_s; }));
+    t.push_back(number("step_s", "s", "The output interval: one CSV row and one health verdict each.",
+                       [](Scenario& s) { return &s.step_s; }));
+    t.push_back(number("demand.base_rate", "jobs/s", "New jobs (sign-ups, sends) arriving per second.",
+                       [](Scenario& s) { return &s.demand.base_rate; }));
+    t.push_back(number("demand.surge.start_s", "s", "When the demand surge begins.",
+                       [](Scenario& s) { return &surge(s).start_s; }));
+    t.push_back(number("demand.surge.duration_s", "s", "How long the demand surge lasts, ramps included.",
+                       [](Scenario& s) { return &surge(s).duration_s; }));
+    t.push_back(number("demand.surge.extra_rate", "jobs/s", "Extra jobs per second at the surge's height.",
+                       [](Scenario& s) { return &surge(s).extra_rate; }));
+    t.push_back(number("demand.surge.ramp_s", "s", "Time the surge takes to rise, and to fall.",
+                       [](Scenario& s) { return &surge(s).ramp_s; }));
+    t.push_back(number("server.capacity", "attempts/s", "Attempts the server completes per second while it has work.",
+                       [](Scenario& s) { return &s.server.capacity; }));
+    a = {};
+    a.whole = [](Scenario& s) { return &s.server.queue_limit; };
+    t.push_back({{"server.queue_limit", ParameterKind::WholeOrNone, "attempts",
+                  "Attempts the queue may hold; more are rejected at once. none: unbounded.", {}},
+                 a});
+    a = {};
+    a.flag = [](Scenario& s) { return &s.server.drop_expired; };
+    t.push_back({{"server.drop_expired", ParameterKind::Flag, "",
+                  "Discard, at no cost, queued attempts whose client has already timed out.", {}},
+                 a});
+    t.push_back(number("server.reject_latency_s", "s", "Time a rejection takes to reach the client.",
+                       [](Scenario& s) { return &s.server.reject_latency_s; }));
+    t.push_back(number("server.outage.start_s", "s", "When the capacity outage begins.",
+                       [](Scenario& s) { return &s.server.outage.start_s; }));
+    t.push_back(number("server.outage.duration_s", "s", "How long the capacity outage lasts.",
+                       [](Scenario& s) { return &s.server.outage.duration_s; }));
+    t.push_back(number("server.outage.capacity_factor", "", "Capacity is multiplied by this during the outage.",
+                       [](Scenario& s) { return &s.server.outage.capacity_factor; }));
+    t.push_back(number("client.timeout_s", "s", "The client gives up on an attempt this long after sending it.",
+                       [](Scenario& s) { return &s.client.timeout_s; }));
+    a = {};
+    a.whole = [](Scenario& s) { return &s.client.max_attempts; };
+    t.push_back({{"client.max_attempts", ParameterKind::WholeOrUnlimited, "attempts",
+                  "Attempts per job, the first included; 1 means no retries.", {}},
+                 a});
+    t.push_back(number("client.backoff.base_s", "s", "Delay before the first retry (before jitter).",
+                       [](Scenario& s) { return &s.client.backoff.base_s; }));
+    t.push_back(number("client.backoff.multiplier", "", "Each further retry waits this many times longer.",
+                       [](Scenario& s) { return &s.client.backoff.multiplier; }));
+    t.push_back(number("client.backoff.cap_s", "s", "No backoff delay exceeds this.",
+                       [](Scenario& s) { return &s.client.backoff.cap_s; }));
+    a = {};
+    a.choice = [](Scenario& s) { return &s.client.backoff.jitter; };
+    t.push_back({{"client.backoff.jitter", ParameterKind::Choice, "",
+                  "How each delay is randomised: none, full, equal or decorrelated.",
+                  {"none", "full", "equal", "decorrelated"}},
+                 a});
+    return t;
+  }();
+  return table;
+}
+
+const Entry& entry(const std::string& path) {
+  for (const Entry& e : entries())
+    if (e.info.path == path) return e;
+  std::string known;
+  for (const Entry& e : entries()) known += (known.empty() ? "" : ", ") + e.info.path;
+  throw InputError("", path, "", "unknown parameter path (known: " + known + ")");
+}
+
+std::string format_number(double v) {
+  std::ostringstream out;
+  out.precision(15);
+  out << v;
+  return out.str();
+}
+
+/// Parses the whole of `text` as a finite number.
+std::optional<double> parse_number(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  errno = 0;
+  double v = std::strtod(begin, &end);
+  if (end != begin + text.size() || errno == ERANGE || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+long long whole(double value, const std::string& path, const std::string& shown) {
+  if (!std::isfinite(value) || std::floor(value) != value || std::fabs(value) > 9e15)
+    throw InputError("", path, shown, "expected a whole number");
+  return static_cast<long long>(value);
+}
+
+}  // namespace
+
+const std::vector<ParameterInfo>& parameters() {
+  static const std::vector<ParameterInfo> infos = [] {
+    std::vector<ParameterInfo> v;
+    for (const Entry& e : entries()) v.push_back(e.info);
+    return v;
+  }();
+  return infos;
+}
+
+const ParameterInfo* find_parameter(const std::string& path) {
+  for (const Entry& e : entries())
+    if (e.info.path == path) return &e.info;
+  return nullptr;
+}
+
+std::optional<double> get_number(const Scenario& scenario, const std::string& path) {
+  const Entry& e = entry(path);
+  // The accessors take a mutable scenario (surge fields create a surge);
+  // read from a copy so that reading never changes the caller's scenario.
+  Scenario s = scenario;
+  const Access& a = e.access;
+  if (a.number) return *a.number(s);
+  if (a.whole) {
+    auto v = *a.whole(s);
+    return v ? std::optional<double>(static_cast<double>(*v)) : std::nullopt;
+  }
+  if (a.flag) return *a.flag(s) ? 1.0 : 0.0;
+  if (a.choice) return static_cast<double>(*a.choice(s));
+  throw InputError("", path, "", "this parameter is text, not a number");
+}
+
+void set_number(Scenario& scenario, const std::string& path, double value) {
+  const Entry& e = entry(path);
+  const Access& a = e.access;
+  std::string shown = format_number(value);
+  if (a.number) {
+    *a.number(scenario) = value;
+  } else if (a.whole) {
+    *a.whole(scenario) = whole(value, path, shown);
+  } else if (a.flag) {
+    if (value != 0 && value != 1) throw InputError("", path, shown, "expected 0 or 1 (false or true)");
+    *a.flag(scenario) = value == 1;
+  } else if (a.choice) {
+    long long index = whole(value, path, shown);
+    if (index < 0 || index >= static_cast<long long>(e.info.choices.size()))
+      throw InputError("", path, shown, "expected the index of a choice");
+    *a.choice(scenario) = static_cast<Jitter>(index);
+  } else {
+    throw InputError("", path, shown, "this parameter is text, not a number");
+  }
+}
+
+std::string get_text(const Scenario& scenario, const std::string& path) {
+  const Entry& e = entry(path);
+  Scenario s = scenario;
+  const Access& a = e.access;
+  if (a.text) return *a.text(s);
+  if (a.choice) return to_string(*a.choice(s));
+  if (a.flag) return *a.flag(s) ? "true" : "false";
+  if (a.whole) {
+    auto v = *a.whole(s);
+    if (v) return std::to_string(*v);
+    return e.info.kind == ParameterKind::WholeOrNone ? "none" : "unlimited";
+  }
+  return format_number(*a.number(s));
+}
+
+void set_text(Scenario& scenario, const std::string& path, const std::string& text) {
+  const Entry& e = entry(path);
+  const Access& a = e.access;
+  const std::string shown = "'" + text + "'";
+  if (a.text) {
+    *a.text(scenario) = text;
+  } else if (a.choice) {
+    auto kind = jitter_from_string(text);
+    if (!kind)
+      throw InputError("", path, shown, "unknown jitter (expected none, full, equal or decorrelated)");
+    *a.choice(scenario) = *kind;
+  } else if (a.flag) {
+    if (text == "true" || text == "1")
+      *a.flag(scenario) = true;
+    else if (text == "false" || text == "0")
+      *a.flag(scenario) = false;
+    else
+      throw InputError("", path, shown, "expected true or false");
+  } else if (a.whole) {
+    bool none = e.info.kind == ParameterKind::WholeOrNone && (text == "none" || text == "null");
+    bool unlimited = e.info.kind == ParameterKind::WholeOrUnlimited && text == "unlimited";
+    if (none || unlimited) {
+      a.whole(scenario)->reset();
+      return;
+    }
+    auto v = parse_number(text);
+    if (!v)
+      throw InputError("", path, shown,
+                       e.info.kind == ParameterKind::WholeOrNone
+                           ? "expected a whole number or none"
+                           : "expected a whole number or unlimited");
+    *a.whole(scenario) = whole(*v, path, shown);
+  } else {
+    auto v = parse_number(text);
+    if (!v) throw InputError("", path, shown, "expected a number");
+    *a.number(scenario) = *v;
+  }
+}
+
+void apply_assignment(Scenario& scenario, const std::string& assignment) {
+  auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw InputError("", "", "'" + assignment + "'", "expected PATH=VALUE, e.g. server.capacity=1200");
+  set_text(scenario, assignment.substr(0, eq), assignment.substr(eq + 1));
+}
+
+}  // namespace sg

@@ -1,0 +1,58 @@
+#include "scenario/scenario.h"
+
+#include <algorithm>
+
+namespace sg {
+
+const char* to_string(Jitter jitter) {
+  switch (jitter) {
+    case Jitter::None: return "none";
+    case Jitter::Full: return "full";
+    case Jitter::Equal: return "equal";
+    case Jitter::Decorrelated: return "decorrelated";
+  }
+  return "none";
+}
+
+std::optional<Jitter> jitter_from_string(const std::string& name) {
+  for (Jitter j : {Jitter::None, Jitter::Full, Jitter::Equal, Jitter::Decorrelated})
+    if (name == to_string(j)) return j;
+  return std::nullopt;
+}
+
+namespace {
+
+bool has_surge(const Scenario& s) {
+  return !s.demand.profile && s.demand.surge && s.demand.surge->extra_rate > 0 &&
+         s.demand.surge->duration_s > 0;
+}
+
+bool has_outage(const Scenario& s) {
+  return s.server.outage.duration_s > 0 && s.server.outage.capacity_factor != 1.0;
+}
+
+}  // namespace
+
+bool has_trigger(const Scenario& s) {
+  return s.demand.profile || has_surge(s) || has_outage(s);
+}
+
+double trigger_end_s(const Scenario& s) {
+  double end = 0;
+  if (s.demand.profile) end = s.demand.profile->back().first;
+  if (has_surge(s)) end = s.demand.surge->start_s + s.demand.surge->duration_s;
+  if (has_outage(s))
+    end = std::max(end, s.server.outage.start_s + s.server.outage.duration_s);
+  return end;
+}
+
+Scenario without_trigger(const Scenario& s) {
+  Scenario base = s;
+  if (s.demand.profile) base.demand.base_rate = s.demand.profile->back().second;
+  base.demand.profile.reset();
+  base.demand.surge.reset();
+  base.server.outage = Outage{0, 0, 1.0};
+  return base;
+}
+
+}  // namespace sg

@@ -1,0 +1,382 @@
+#include "scenario/scenario_file.h"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <initializer_list>
+#include <sstream>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "io/atomic_file.h"
+#include "scenario/input_error.h"
+
+namespace sg {
+namespace {
+
+using nlohmann::json;
+
+std::string join(const std::string& prefix, const std::string& key) {
+  return prefix.empty() ? key : prefix + "." + key;
+}
+
+std::string show(const json& value) { return value.dump(); }
+
+std::string show(double value) {
+  std::ostringstream out;
+  out.precision(15);
+  out << value;
+  return out.str();
+}
+
+/// Refuses keys of `object` (found at `path`) that are not in `known`.
+void require_known_keys(const json& object, const std::string& path,
+                        std::initializer_list<const char*> known) {
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    bool found = false;
+    for (const char* k : known) found = found || it.key() == k;
+    if (!found) {
+      std::string list;
+      for (const char* k : known) list += std::string(list.empty() ? "" : ", ") + k;
+      throw InputError("", join(path, it.key()), "", "unknown field (known here: " + list + ")");
+    }
+  }
+}
+
+const json* member(const json& object, const char* key) {
+  auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+
+void require_object(const json& value, const std::string& path) {
+  if (!value.is_object())
+    throw InputError("", path.empty() ? "(top level)" : path, show(value), "expected a JSON object");
+}
+
+void read_number(const json& object, const char* key, const std::string& path, double& out) {
+  const json* v = member(object, key);
+  if (!v) return;
+  if (!v->is_number()) throw InputError("", join(path, key), show(*v), "expected a number");
+  out = v->get<double>();
+}
+
+void read_bool(const json& object, const char* key, const std::string& path, bool& out) {
+  const json* v = member(object, key);
+  if (!v) return;
+  if (!v->is_boolean()) throw InputError("", join(path, key), show(*v), "expected true or false");
+  out = v->get<bool>();
+}
+
+void read_string(const json& object, const char* key, const std::string& path, std::string& out) {
+  const json* v = member(object, key);
+  if (!v) return;
+  if (!v->is_string()) throw InputError("", join(path, key), show(*v), "expected a string");
+  out = v->get<std::string>();
+}
+
+/// A whole number given as a JSON number (2000 or 2000.0, not 2000.5).
+long long whole_number(const json& v, const std::string& field, const char* expected) {
+  if (v.is_number_integer()) return v.get<long long>();
+  if (v.is_number_float()) {
+    double d = v.get<double>();
+    if (std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9e15)
+      return static_cast<long long>(d);
+  }
+  throw InputError("", field, show(v), expected);
+}
+
+Surge read_surge(const json& v, const std::string& path) {
+  require_object(v, path);
+  require_known_keys(v, path, {"start_s", "duration_s", "extra_rate", "ramp_s"});
+  Surge s;
+  read_number(v, "start_s", path, s.start_s);
+  read_number(v, "duration_s", path, s.duration_s);
+  read_number(v, "extra_rate", path, s.extra_rate);
+  read_number(v, "ramp_s", path, s.ramp_s);
+  return s;
+}
+
+std::vector<std::pair<double, double>> read_profile(const json& v, const std::string& path) {
+  if (!v.is_array())
+    throw InputError("", path, show(v), "expected null or a list of [t_s, rate] points");
+  std::vector<std::pair<double, double>> points;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const json& p = v[i];
+    std::string field = path + "[" + std::to_string(i) + "]";
+    if (!p.is_array() || p.size() != 2 || !p[0].is_number() || !p[1].is_number())
+      throw InputError("", field, show(p), "expected a point [t_s, rate] of two numbers");
+    points.emplace_back(p[0].get<double>(), p[1].get<double>());
+  }
+  return points;
+}
+
+void read_demand(const json& v, Demand& d) {
+  const std::string path = "demand";
+  require_object(v, path);
+  require_known_keys(v, path, {"base_rate", "surge", "profile"});
+  read_number(v, "base_rate", path, d.base_rate);
+  if (const json* s = member(v, "surge")) {
+    if (s->is_null())
+      d.surge.reset();
+    else
+      d.surge = read_surge(*s, "demand.surge");
+  }
+  if (const json* p = member(v, "profile")) {
+    if (p->is_null())
+      d.profile.reset();
+    else
+      d.profile = read_profile(*p, "demand.profile");
+  }
+}
+
+void read_server(const json& v, Server& s) {
+  const std::string path = "server";
+  require_object(v, path);
+  require_known_keys(v, path,
+                     {"capacity", "queue_limit", "drop_expired", "reject_latency_s", "outage"});
+  read_number(v, "capacity", path, s.capacity);
+  if (const json* q = member(v, "queue_limit")) {
+    if (q->is_null())
+      s.queue_limit.reset();
+    else
+      s.queue_limit =
+          whole_number(*q, "server.queue_limit", "expected a whole number of attempts or null");
+  }
+  read_bool(v, "drop_expired", path, s.drop_expired);
+  read_number(v, "reject_latency_s", path, s.reject_latency_s);
+  if (const json* o = member(v, "outage")) {
+    const std::string opath = "server.outage";
+    require_object(*o, opath);
+    require_known_keys(*o, opath, {"start_s", "duration_s", "capacity_factor"});
+    read_number(*o, "start_s", opath, s.outage.start_s);
+    read_number(*o, "duration_s", opath, s.outage.duration_s);
+    read_number(*o, "capacity_factor", opath, s.outage.capacity_factor);
+  }
+}
+
+void read_client(const json& v, Client& c) {
+  const std::string path = "client";
+  require_object(v, path);
+  require_known_keys(v, path, {"timeout_s", "max_attempts", "backoff"});
+  read_number(v, "timeout_s", path, c.timeout_s);
+  if (const json* m = member(v, "max_attempts")) {
+    if (m->is_string() && m->get<std::string>() == "unlimited")
+      c.max_attempts.reset();
+    else
+      c.max_attempts = whole_number(*m, "client.max_attempts",
+                                    "expected a whole number >= 1 or \"unlimited\"");
+  }
+  if (const json* b = member(v, "backoff")) {
+    const std::string bpath = "client.backoff";
+    require_object(*b, bpath);
+    require_known_keys(*b, bpath, {"base_s", "multiplier", "cap_s", "jitter"});
+    read_number(*b, "base_s", bpath, c.backoff.base_s);
+    read_number(*b, "multiplier", bpath, c.backoff.multiplier);
+    read_number(*b, "cap_s", bpath, c.backoff.cap_s);
+    if (const json* j = member(*b, "jitter")) {
+      auto kind = j->is_string() ? jitter_from_string(j->get<std::string>()) : std::nullopt;
+      if (!kind)
+        throw InputError("", "client.backoff.jitter", show(*j),
+                         "unknown jitter (expected none, full, equal or decorrelated)");
+      c.backoff.jitter = *kind;
+    }
+  }
+}
+
+/// Line and column (both from 1) of a byte offset in `text`.
+std::pair<std::size_t, std::size_t> line_and_column(const std::string& text, std::size_t byte) {
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
+void require(bool ok, const char* field, double value, const char* rule) {
+  if (!ok) throw InputError("", field, show(value), rule);
+}
+
+}  // namespace
+
+Scenario parse_scenario(const std::string& json_text, const std::string& source) {
+  json root;
+  try {
+    root = json::parse(json_text);
+  } catch (const json::parse_error& e) {
+    // nlohmann reports the byte just past the offending character.
+    std::size_t byte = e.byte > 0 ? e.byte - 1 : 0;
+    auto [line, column] = line_and_column(json_text, byte);
+    std::string detail = e.what();
+    if (auto colon = detail.rfind(": "); colon != std::string::npos) detail = detail.substr(colon + 2);
+    throw InputError(source, "", "",
+                     "malformed JSON at line " + std::to_string(line) + ", column " +
+                         std::to_string(column) + ": " + detail);
+  }
+  try {
+    require_object(root, "");
+    require_known_keys(root, "",
+                       {"name", "description", "duration_s", "step_s", "demand", "server", "client"});
+    Scenario s;
+    read_string(root, "name", "", s.name);
+    read_string(root, "description", "", s.description);
+    read_number(root, "duration_s", "", s.duration_s);
+    read_number(root, "step_s", "", s.step_s);
+    if (const json* d = member(root, "demand")) read_demand(*d, s.demand);
+    if (const json* v = member(root, "server")) read_server(*v, s.server);
+    if (const json* c = member(root, "client")) read_client(*c, s.client);
+    validate_scenario(s);
+    return s;
+  } catch (const InputError& e) {
+    throw e.with_source(source);
+  }
+}
+
+Scenario load_scenario(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path, "", "", "cannot open the scenario file (missing or unreadable)");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw InputError(path, "", "", "cannot read the scenario file");
+  return parse_scenario(text.str(), path);
+}
+
+void validate_scenario(const Scenario& s) {
+  auto finite = [](double v) { return std::isfinite(v); };
+  require(finite(s.duration_s) && s.duration_s > 0, "duration_s", s.duration_s,
+          "the horizon must be a positive number of seconds");
+  require(finite(s.step_s) && s.step_s > 0, "step_s", s.step_s,
+          "the output interval must be a positive number of seconds");
+  require(s.step_s <= s.duration_s, "step_s", s.step_s,
+          "the output interval must not exceed duration_s");
+  require(s.duration_s / s.step_s <= 1e7, "step_s", s.step_s,
+          "too many output intervals (more than 10 million)");
+
+  require(finite(s.demand.base_rate) && s.demand.base_rate >= 0, "demand.base_rate",
+          s.demand.base_rate, "a rate must be a number >= 0");
+  if (s.demand.surge) {
+    const Surge& g = *s.demand.surge;
+    require(finite(g.start_s) && g.start_s >= 0, "demand.surge.start_s", g.start_s,
+            "must be a time >= 0");
+    require(finite(g.duration_s) && g.duration_s >= 0, "demand.surge.duration_s", g.duration_s,
+            "must be a duration >= 0");
+    require(finite(g.extra_rate) && g.extra_rate >= 0, "demand.surge.extra_rate", g.extra_rate,
+            "a rate must be a number >= 0");
+    require(finite(g.ramp_s) && g.ramp_s >= 0, "demand.surge.ramp_s", g.ramp_s,
+            "must be a duration >= 0");
+  }
+  if (s.demand.profile) {
+    const auto& points = *s.demand.profile;
+    if (points.empty())
+      throw InputError("", "demand.profile", "[]", "a profile needs at least one [t_s, rate] point");
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      std::string field = "demand.profile[" + std::to_string(i) + "]";
+      auto [t, rate] = points[i];
+      if (!finite(t) || t < 0)
+        throw InputError("", field, show(t), "the time must be a number >= 0");
+      if (!finite(rate) || rate < 0)
+        throw InputError("", field, show(rate), "a rate must be a number >= 0");
+      if (i > 0 && t < points[i - 1].first)
+        throw InputError("", field, show(t), "times must not decrease from point to point");
+    }
+  }
+
+  require(finite(s.server.capacity) && s.server.capacity > 0, "server.capacity", s.server.capacity,
+          "capacity must be a number of attempts per second > 0");
+  if (s.server.queue_limit && *s.server.queue_limit < 1)
+    throw InputError("", "server.queue_limit", std::to_string(*s.server.queue_limit),
+                     "a queue limit must be a whole number >= 1, or null for none");
+  require(finite(s.server.reject_latency_s) && s.server.reject_latency_s >= 0,
+          "server.reject_latency_s", s.server.reject_latency_s, "must be a duration >= 0");
+  const Outage& o = s.server.outage;
+  require(finite(o.start_s) && o.start_s >= 0, "server.outage.start_s", o.start_s,
+          "must be a time >= 0");
+  require(finite(o.duration_s) && o.duration_s >= 0, "server.outage.duration_s", o.duration_s,
+          "must be a duration >= 0");
+  require(finite(o.capacity_factor) && o.capacity_factor >= 0, "server.outage.capacity_factor",
+          o.capacity_factor, "must be a number >= 0");
+
+  const Client& c = s.client;
+  require(finite(c.timeout_s) && c.timeout_s > 0, "client.timeout_s", c.timeout_s,
+          "the timeout must be a positive number of seconds");
+  if (c.max_attempts && *c.max_attempts < 1)
+    throw InputError("", "client.max_attempts", std::to_string(*c.max_attempts),
+                     "must be a whole number >= 1, or \"unlimited\"");
+  if (c.max_attempts && *c.max_attempts > 1000)
+    throw InputError("", "client.max_attempts", std::to_string(*c.max_attempts),
+                     "more than 1000 attempts: use \"unlimited\"");
+  const Backoff& b = c.backoff;
+  require(finite(b.base_s) && b.base_s >= 0, "client.backoff.base_s", b.base_s,
+          "must be a delay >= 0");
+  require(finite(b.multiplier) && b.multiplier >= 1, "client.backoff.multiplier", b.multiplier,
+          "the multiplier must be >= 1");
+  require(finite(b.cap_s) && b.cap_s >= 0, "client.backoff.cap_s", b.cap_s, "must be a delay >= 0");
+  require(b.cap_s <= 1e6, "client.backoff.cap_s", b.cap_s, "must be at most 1e6 seconds");
+
+  // spec/system.md, "The client": unlimited instant retries against a queue
+  // limit with instant rejections would retry infinitely often in no time.
+  bool instant_retries = b.base_s == 0 || b.cap_s == 0;
+  if (!c.max_attempts && instant_retries && s.server.queue_limit && s.server.reject_latency_s == 0)
+    throw InputError("", "client.max_attempts", "\"unlimited\"",
+                     "unlimited attempts with zero backoff against a queue limit with "
+                     "reject_latency_s 0 would retry infinitely often in no time; limit the "
+                     "attempts, add a backoff or a reject latency, or remove the queue limit");
+}
+
+std::string scenario_to_json(const Scenario& s) {
+  using ojson = nlohmann::ordered_json;
+  ojson root;
+  root["name"] = s.name;
+  root["description"] = s.description;
+  root["duration_s"] = s.duration_s;
+  root["step_s"] = s.step_s;
+  ojson demand;
+  demand["base_rate"] = s.demand.base_rate;
+  if (s.demand.surge) {
+    const Surge& g = *s.demand.surge;
+    demand["surge"] = ojson{{"start_s", g.start_s},
+                       {"duration_s", g.duration_s},
+                       {"extra_rate", g.extra_rate},
+                       {"ramp_s", g.ramp_s}};
+  } else {
+    demand["surge"] = nullptr;
+  }
+  if (s.demand.profile) {
+    ojson points = ojson::array();
+    for (auto [t, rate] : *s.demand.profile) points.push_back({t, rate});
+    demand["profile"] = points;
+  } else {
+    demand["profile"] = nullptr;
+  }
+  root["demand"] = demand;
+  ojson server;
+  server["capacity"] = s.server.capacity;
+  server["queue_limit"] = s.server.queue_limit ? ojson(*s.server.queue_limit) : ojson(nullptr);
+  server["drop_expired"] = s.server.drop_expired;
+  server["reject_latency_s"] = s.server.reject_latency_s;
+  server["outage"] = ojson{{"start_s", s.server.outage.start_s},
+                      {"duration_s", s.server.outage.duration_s},
+                      {"capacity_factor", s.server.outage.capacity_factor}};
+  root["server"] = server;
+  ojson client;
+  client["timeout_s"] = s.client.timeout_s;
+  client["max_attempts"] =
+      s.client.max_attempts ? ojson(*s.client.max_attempts) : ojson("unlimited");
+  client["backoff"] = ojson{{"base_s", s.client.backoff.base_s},
+                       {"multiplier", s.client.backoff.multiplier},
+                       {"cap_s", s.client.backoff.cap_s},
+                       {"jitter", to_string(s.client.backoff.jitter)}};
+  root["client"] = client;
+  return root.dump(2) + "\n";
+}
+
+void save_scenario(const Scenario& scenario, const std::string& path) {
+  write_file_atomically(path, scenario_to_json(scenario));
+}
+
+}  // namespace sg
