@@ -1,0 +1,176 @@
+// stormglass-cli as scripts use it (spec/interfaces.md, "Command line").
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+const std::string kCli = STORMGLASS_CLI;
+const std::string kExample = std::string(STORMGLASS_SCENARIOS) + "/default.json";
+
+struct Outcome {
+  int status = -1;
+  std::string out, err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string temp(const std::string& name) { return ::testing::TempDir() + name; }
+
+Outcome cli(const std::string& args) {
+  const std::string out = temp("cli.out"), err = temp("cli.err");
+  int raw = std::system((kCli + " " + args + " >" + out + " 2>" + err).c_str());
+  Outcome o;
+  o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  o.out = slurp(out);
+  o.err = slurp(err);
+  return o;
+}
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  std::string path = temp(name);
+  std::ofstream(path) << text;
+  return path;
+}
+
+/// Bad input: exit status 2 and one line on standard error that contains every part.
+void expect_bad_input(const Outcome& o, std::initializer_list<std::string> parts) {
+  EXPECT_EQ(o.status, 2) << o.err;
+  EXPECT_TRUE(o.out.empty()) << o.out;
+  ASSERT_FALSE(o.err.empty());
+  EXPECT_EQ(o.err.find('\n'), o.err.size() - 1) << "one line: " << o.err;
+  for (const std::string& p : parts) EXPECT_NE(o.err.find(p), std::string::npos) << "'" << p << "' in: " << o.err;
+}
+
+TEST(Cli, RunWritesTheColumnsOfInterfacesMdInOrder) {
+  Outcome o = cli("run " + kExample);
+  ASSERT_EQ(o.status, 0) << o.err;
+  std::istringstream lines(o.out);
+  std::string header, first;
+  std::getline(lines, header);
+  std::getline(lines, first);
+  EXPECT_EQ(header, "t_s,demand,offered,retries,rejected,served,goodput,wasted,dropped,timeouts,gave_up,queue,wait_s,backlog");
+  EXPECT_EQ(first, "1,800,800,0,0,800,800,0,0,0,0,0,0,0");
+  // One row per output interval: 3600 s at 1 s, plus the header.
+  EXPECT_EQ(std::count(o.out.begin(), o.out.end(), '\n'), 3601);
+}
+
+TEST(Cli, SetAndCsvFileWork) {
+  std::string csv = temp("limited.csv");
+  Outcome o = cli("run " + kExample + " --set server.queue_limit=2000 --set demand.base_rate=700 --csv " + csv);
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_TRUE(o.out.empty());
+  std::string text = slurp(csv);
+  EXPECT_NE(text.find("\n1,700,700,"), std::string::npos) << text.substr(0, 300);
+}
+
+TEST(Cli, MapClassifiesTheExamplePointMetastable) {
+  Outcome o = cli("map " + kExample + " --x demand.base_rate=800:800:1 --y server.capacity=1000:1000:1");
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.out, "x,y,class,recovery_s,goodput_ratio\n800,1000,metastable,,0\n");
+}
+
+TEST(Cli, MapWithDropExpiredOrALimitIsStable) {
+  for (const char* set : {"server.drop_expired=true", "server.queue_limit=2000"}) {
+    Outcome o = cli("map " + kExample + " --x demand.base_rate=800:800:1 --y server.capacity=1000:1000:1 --set " + set);
+    ASSERT_EQ(o.status, 0) << o.err;
+    EXPECT_NE(o.out.find("800,1000,stable,0,1"), std::string::npos) << set << ": " << o.out;
+  }
+}
+
+TEST(Cli, SolverStepIsHonoured) {
+  Outcome coarse = cli("run " + kExample + " --solver-step 0.5");
+  Outcome fine = cli("run " + kExample + " --solver-step 0.05");
+  ASSERT_EQ(coarse.status, 0) << coarse.err;
+  ASSERT_EQ(fine.status, 0) << fine.err;
+  EXPECT_NE(coarse.out, fine.out);
+  expect_bad_input(cli("run " + kExample + " --solver-step 0"), {"--solver-step", "'0'"});
+  expect_bad_input(cli("run " + kExample + " --solver-step 10"), {"--solver-step", "10", "client.timeout_s"});
+}
+
+TEST(Cli, HelpDocumentsEveryOption) {
+  Outcome o = cli("--help");
+  EXPECT_EQ(o.status, 0);
+  for (const char* option : {"run", "map", "--set", "--csv", "--x", "--y", "--solver-step", "--help", "Exit status"})
+    EXPECT_NE(o.out.find(option), std::string::npos) << option;
+}
+
+TEST(Cli, MissingFile) { expect_bad_input(cli("run /nonexistent/s.json"), {"/nonexistent/s.json"}); }
+
+TEST(Cli, MalformedJsonGivesLineAndColumn) {
+  std::string path = write_temp("malformed.json", "{\n  \"duration_s\": 10\n  \"step_s\": 1\n}\n");
+  expect_bad_input(cli("run " + path), {path, "line 3, column 3"});
+}
+
+TEST(Cli, UnknownField) {
+  std::string path = write_temp("unknown.json", R"({"client": {"timeout": 5}})");
+  expect_bad_input(cli("run " + path), {path, "client.timeout", "unknown field"});
+}
+
+TEST(Cli, NegativeCapacity) {
+  std::string path = write_temp("negative.json", R"({"server": {"capacity": -1000}})");
+  expect_bad_input(cli("run " + path), {path, "server.capacity", "-1000"});
+}
+
+TEST(Cli, ZeroStep) {
+  std::string path = write_temp("zero_step.json", R"({"step_s": 0})");
+  expect_bad_input(cli("run " + path), {path, "step_s", "value 0"});
+}
+
+TEST(Cli, MultiplierBelowOne) {
+  std::string path = write_temp("multiplier.json", R"({"client": {"backoff": {"multiplier": 0.5}}})");
+  expect_bad_input(cli("run " + path), {path, "client.backoff.multiplier", "0.5"});
+}
+
+TEST(Cli, UnknownJitter) {
+  std::string path = write_temp("jitter.json", R"({"client": {"backoff": {"jitter": "gaussian"}}})");
+  expect_bad_input(cli("run " + path), {path, "client.backoff.jitter", "gaussian"});
+}
+
+TEST(Cli, MalformedSet) {
+  expect_bad_input(cli("run " + kExample + " --set server.capacity"), {"--set", "server.capacity", "PATH=VALUE"});
+  expect_bad_input(cli("run " + kExample + " --set server.capacity=-5"), {"--set", "server.capacity", "-5"});
+  expect_bad_input(cli("run " + kExample + " --set server.capacty=5"), {"--set", "server.capacty", "unknown"});
+  expect_bad_input(cli("run " + kExample + " --set client.backoff.jitter=gaussian"), {"--set", "gaussian"});
+}
+
+TEST(Cli, MalformedAxis) {
+  expect_bad_input(cli("map " + kExample + " --x demand.base_rate=1:2 --y server.capacity=1:2:2"),
+                   {"--x", "demand.base_rate", "FROM:TO:COUNT"});
+  expect_bad_input(cli("map " + kExample + " --x demand.base_rate=1:2:2"), {"--y"});
+  expect_bad_input(cli("map " + kExample + " --x bogus=1:2:2 --y server.capacity=1:2:2"), {"--x", "bogus"});
+}
+
+TEST(Cli, UnknownCommandAndOption) {
+  expect_bad_input(cli("plot " + kExample), {"plot"});
+  expect_bad_input(cli("run " + kExample + " --fast"), {"--fast"});
+}
+
+TEST(Cli, CsvToAnUnwritablePlaceIsAFailureNotBadInput) {
+  Outcome o = cli("run " + kExample + " --csv /nonexistent/dir/out.csv");
+  EXPECT_EQ(o.status, 1);
+  EXPECT_NE(o.err.find("/nonexistent/dir/out.csv"), std::string::npos) << o.err;
+}
+
+TEST(Cli, SummarySaysWhatHappened) {
+  Outcome o = cli("summary " + kExample);
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_NE(o.out.find("t = 600 s"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("Not recovered"), std::string::npos) << o.out;
+  Outcome limited = cli("summary " + kExample + " --set server.queue_limit=2000");
+  EXPECT_NE(limited.out.find("Recovered"), std::string::npos) << limited.out;
+}
+
+}  // namespace

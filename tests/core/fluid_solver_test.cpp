@@ -1,0 +1,209 @@
+// Hand-computable cases of the fluid model (docs/model.md, section 7).
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "analysis/health.h"
+#include "model/fluid_solver.h"
+#include "support/run_helpers.h"
+
+namespace sg {
+namespace {
+
+using test::at;
+using test::steady;
+using test::window_mean;
+
+TEST(FluidSolver, HealthySystemHasAnEmptyQueue) {
+  // 800/s against 1000/s: every attempt is served in the step it is sent;
+  // the queue is 0, not a step's worth of arrivals.
+  RunResult r = solve(steady(800, 1000, 3));
+  for (const Interval& i : r.intervals) {
+    EXPECT_EQ(i.queue, 0) << i.t_s;
+    EXPECT_EQ(i.wait_s, 0) << i.t_s;
+    EXPECT_NEAR(i.goodput, 800, 1e-9) << i.t_s;
+    EXPECT_EQ(i.retries, 0) << i.t_s;
+  }
+}
+
+TEST(FluidSolver, NoRetriesAndNoLimitQueueGrowsAtDemandMinusCapacity) {
+  // M = 1, 1500/s against 1000/s: the queue grows at 500/s.
+  RunResult r = solve(steady(1500, 1000, 1));
+  EXPECT_NEAR(at(r, 400).queue - at(r, 100).queue, 500 * 300, 1e-6);
+  EXPECT_NEAR(window_mean(r, &Interval::served, 100, 400), 1000, 1e-9);
+  EXPECT_NEAR(window_mean(r, &Interval::retries, 0, 600), 0, 1e-12);
+  // Waits pass 5 s at t = 10 s (5000 queued), so from t = 15 s on every
+  // completion is an attempt sent after that: all wasted.
+  EXPECT_NEAR(window_mean(r, &Interval::wasted, 20, 600), 1000, 1e-9);
+  EXPECT_NEAR(window_mean(r, &Interval::gave_up, 20, 600), 1500, 1e-9);
+}
+
+TEST(FluidSolver, QueueLimitHoldsTheQueueAtKAndRejectsTheExcess) {
+  // M = 1, K = 500: the queue sits at 500, 0.5 s of work (below the 5 s
+  // timeout, so all served work is goodput), and 1500 - 1000 = 500/s are rejected.
+  Scenario s = steady(1500, 1000, 1);
+  s.server.queue_limit = 500;
+  RunResult r = solve(s);
+  EXPECT_NEAR(at(r, 300).queue, 500, 1e-9);
+  EXPECT_NEAR(at(r, 300).wait_s, 0.5, 1e-9);
+  EXPECT_NEAR(window_mean(r, &Interval::rejected, 10, 600), 500, 1e-9);
+  EXPECT_NEAR(window_mean(r, &Interval::goodput, 10, 600), 1000, 1e-9);
+  EXPECT_NEAR(window_mean(r, &Interval::wasted, 10, 600), 0, 1e-9);
+}
+
+TEST(FluidSolver, TimeoutDecidesByTheQueueAnAttemptMetWhenSent) {
+  // M = 1, 800/s plus 1200/s from t = 600 to 900 against 1000/s. The queue
+  // grows at 1000/s; an attempt sent at s waits (s - 600) s, so attempts sent
+  // after 605 s time out, and they are served from 610 s on: goodput is 1000
+  // until 610 s and 0 after. At 900 s the queue holds 300000 and drains at
+  // 200/s. An attempt sent at s waits (300000 - 200 (s - 900)) / 1000 s: below
+  // the 5 s timeout from s = 2375 s, when it is served at 2380 s. From then the
+  // server completes 1000/s of good attempts until the queue empties at 2400 s,
+  // then 800/s. Healthy again from 2380 s: 1480 s after the surge.
+  Scenario s;
+  s.client.max_attempts = 1;
+  RunResult r = solve(s);
+  EXPECT_NEAR(window_mean(r, &Interval::goodput, 600, 609), 1000, 1e-9);
+  EXPECT_NEAR(window_mean(r, &Interval::goodput, 611, 2378), 0, 1e-9);
+  EXPECT_NEAR(at(r, 900).queue, 300000, 1e-6);
+  EXPECT_NEAR(at(r, 900).wait_s, 300, 1e-9);
+  EXPECT_NEAR(window_mean(r, &Interval::goodput, 2381, 2399), 1000, 1e-9);
+  EXPECT_NEAR(window_mean(r, &Interval::goodput, 2401, 3600), 800, 1e-9);
+  RunHealth h = assess_run(s, r);
+  ASSERT_TRUE(h.recovered);
+  EXPECT_NEAR(*h.recovery_s, 1480, 1.0);
+}
+
+TEST(FluidSolver, CollapsedStateServesOnlyWastedWork) {
+  // The example scenario during the surge: every attempt times out, so each
+  // job sends its 3 attempts: offered 3 * 2000 = 6000/s, timeouts 6000/s,
+  // 2000 jobs/s give up, and the server spends all 1000/s on wasted work.
+  RunResult r = solve(test::example());
+  EXPECT_NEAR(window_mean(r, &Interval::goodput, 640, 900), 0, 1e-9);
+  EXPECT_NEAR(window_mean(r, &Interval::wasted, 640, 900), 1000, 1e-9);
+  EXPECT_NEAR(window_mean(r, &Interval::offered, 640, 900), 6000, 1e-6);
+  EXPECT_NEAR(window_mean(r, &Interval::timeouts, 640, 900), 6000, 1e-6);
+  EXPECT_NEAR(window_mean(r, &Interval::gave_up, 640, 900), 2000, 1e-6);
+  // After the surge 800 jobs/s still send 2400 attempts/s: the queue grows
+  // at 2400 - 1000 = 1400/s.
+  EXPECT_NEAR(at(r, 3000).queue - at(r, 2000).queue, 1400 * 1000, 1e-3);
+}
+
+TEST(FluidSolver, BacklogObeysLittlesLawForEachJitter) {
+  // In the collapsed state 800 jobs/s each wait out D_1 and D_2, so the
+  // backlog is 800 * (E[D_1] + E[D_2]) with d_1 = 0.1 s, d_2 = 0.2 s:
+  //   full:  E[D_k] = d_k / 2      -> 800 * 0.15 = 120
+  //   equal: E[D_k] = 3 d_k / 4    -> 800 * 0.225 = 180
+  //   none:  E[D_k] = d_k          -> 800 * 0.3 = 240
+  //   decorrelated: E[D_1] = E[U(b, 3b)] = 2b, E[D_2] = (b + 3 E[D_1]) / 2 = 3.5b
+  //                 -> 800 * 5.5 * 0.1 = 440 (binned previous delay: within 1 %)
+  struct Case {
+    Jitter jitter;
+    double backlog, tolerance;
+  };
+  for (Case c : {Case{Jitter::Full, 120, 1e-6}, Case{Jitter::Equal, 180, 1e-6}, Case{Jitter::None, 240, 1e-6},
+                 Case{Jitter::Decorrelated, 440, 4.4}}) {
+    Scenario s;
+    s.client.backoff.jitter = c.jitter;
+    RunResult r = solve(s);
+    EXPECT_NEAR(at(r, 3000).backlog, c.backlog, c.tolerance) << to_string(c.jitter);
+    EXPECT_NEAR(window_mean(r, &Interval::offered, 1000, 3600), 2400, 1e-6) << to_string(c.jitter);
+  }
+}
+
+TEST(FluidSolver, ZeroDelayRetriesLeaveAtTheInstantOfTheTimeout) {
+  // Base 0: a timed-out attempt is retried at once, so nobody waits in
+  // backoff (backlog exactly 0) and each job still sends M = 2 attempts.
+  Scenario s;
+  s.client.max_attempts = 2;
+  s.client.backoff.base_s = 0;
+  RunResult r = solve(s);
+  for (double t : {700.0, 1500.0, 3000.0}) EXPECT_EQ(at(r, t).backlog, 0) << t;
+  EXPECT_NEAR(window_mean(r, &Interval::offered, 1000, 3600), 1600, 1e-6);
+}
+
+TEST(FluidSolver, InstantRetriesAfterAnInstantRejectionAreRejectedToo) {
+  // 2000 jobs/s, 1000/s capacity, K = 100, M = 3, base 0, reject latency 0.
+  // A rejected job retries at the same instant into the same full queue, so
+  // it burns all 3 attempts: 1000 jobs/s get in (and succeed: 0.1 s wait),
+  // 1000 jobs/s send 3 rejected attempts and give up. Offered 1000 + 3000.
+  Scenario s = steady(2000, 1000, 3);
+  s.server.queue_limit = 100;
+  s.client.backoff.base_s = 0;
+  RunResult r = solve(s);
+  EXPECT_NEAR(window_mean(r, &Interval::goodput, 10, 600), 1000, 1e-6);
+  EXPECT_NEAR(window_mean(r, &Interval::offered, 10, 600), 4000, 1e-6);
+  EXPECT_NEAR(window_mean(r, &Interval::rejected, 10, 600), 3000, 1e-6);
+  EXPECT_NEAR(window_mean(r, &Interval::gave_up, 10, 600), 1000, 1e-6);
+  EXPECT_EQ(at(r, 300).backlog, 0);
+}
+
+TEST(FluidSolver, DelayedRetriesDrawAFreshChanceAtTheQueue) {
+  // Same, but retries wait a positive delay (full jitter, base 0.1 s): each
+  // attempt is rejected with the same probability r. With M = 3 a job gives
+  // up with probability r^3 and admitted = offered (1 - r) = capacity, where
+  // offered = 2000 (1 + r + r^2). So 2000 (1 - r^3) = 1000: r = 0.5^(1/3)
+  // and offered = 1000 / (1 - r) = 4847.3/s.
+  Scenario s = steady(2000, 1000, 3);
+  s.server.queue_limit = 100;
+  RunResult r = solve(s);
+  const double rej = std::cbrt(0.5);
+  EXPECT_NEAR(window_mean(r, &Interval::offered, 60, 600), 1000 / (1 - rej), 0.005 * 4847);
+  EXPECT_NEAR(window_mean(r, &Interval::gave_up, 60, 600), 1000, 5);
+  EXPECT_NEAR(window_mean(r, &Interval::goodput, 60, 600), 1000, 1e-6);
+}
+
+TEST(FluidSolver, RejectLatencyDelaysTheRetry) {
+  // M = 2, base 0, reject latency 1 s: a rejected attempt fails 1 s later and
+  // is retried at once, with a fresh chance. 2000 (1 - r^2) = 1000 gives
+  // r = sqrt(0.5) and offered = 2000 (1 + r) = 3414.2/s; the rejections on
+  // their way back hold 1 s of rejected attempts of first tries: 2000 r.
+  Scenario s = steady(2000, 1000, 2);
+  s.server.queue_limit = 100;
+  s.server.reject_latency_s = 1;
+  s.client.backoff.base_s = 0;
+  RunResult r = solve(s);
+  EXPECT_NEAR(window_mean(r, &Interval::offered, 60, 600), 2000 * (1 + std::sqrt(0.5)), 1);
+  EXPECT_NEAR(window_mean(r, &Interval::rejected, 60, 600), 2000 * (1 + std::sqrt(0.5)) - 1000, 1);
+}
+
+TEST(FluidSolver, DropExpiredHoldsWaitsAtTheTimeout) {
+  // M = 1, 2000/s against 1000/s with drop_expired: the head of the queue is
+  // always an attempt exactly T old, so the queue holds T * capacity = 5000
+  // (to a step's worth), every completion is goodput, and the excess 1000/s is
+  // dropped at no cost.
+  Scenario s = steady(2000, 1000, 1);
+  s.server.drop_expired = true;
+  RunResult r = solve(s);
+  EXPECT_NEAR(window_mean(r, &Interval::goodput, 60, 600), 1000, 1e-6);
+  EXPECT_NEAR(window_mean(r, &Interval::dropped, 60, 600), 1000, 1e-6);
+  EXPECT_NEAR(window_mean(r, &Interval::wasted, 60, 600), 0, 1e-9);
+  EXPECT_NEAR(at(r, 300).queue, 5000, 2000 * r.solver_step_s);
+  EXPECT_NEAR(at(r, 300).wait_s, 5, 2 * r.solver_step_s);
+}
+
+TEST(FluidSolver, OutageBuildsAQueueThatDrainsAtTheSpareCapacity) {
+  // 500/s against 1000/s; capacity 0 from t = 100 to 102: 1000 queue up, then
+  // drain at 500/s, empty at 104 s. The longest wait is 2 s < 5 s: no timeouts.
+  Scenario s = steady(500, 1000, 3, 200);
+  s.server.outage = Outage{100, 2, 0.0};
+  RunResult r = solve(s);
+  EXPECT_NEAR(at(r, 101).queue, 500, 1e-9);
+  // At 101 s: 1 s more of outage, then 500 at 1000/s: 1.5 s.
+  EXPECT_NEAR(at(r, 101).wait_s, 1.5, 1e-9);
+  EXPECT_NEAR(at(r, 102).queue, 1000, 1e-9);
+  EXPECT_NEAR(at(r, 103).queue, 500, 1e-9);
+  EXPECT_NEAR(at(r, 104).queue, 0, 1e-9);
+  EXPECT_NEAR(window_mean(r, &Interval::goodput, 100, 110), 500, 1e-9);
+  EXPECT_NEAR(window_mean(r, &Interval::timeouts, 0, 200), 0, 1e-12);
+}
+
+TEST(FluidSolver, SolverStepIsRoundedToDivideTheOutputInterval) {
+  SolverOptions o;
+  o.step_s = 0.3;  // 1 s / 0.3 is not whole: 1/4 s is used
+  EXPECT_DOUBLE_EQ(solve(steady(800, 1000, 3, 10), o).solver_step_s, 0.25);
+  EXPECT_DOUBLE_EQ(solve(steady(800, 1000, 3, 10)).solver_step_s, 0.2);  // T / 25
+}
+
+}  // namespace
+}  // namespace sg

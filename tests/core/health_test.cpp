@@ -1,0 +1,68 @@
+#include <gtest/gtest.h>
+
+#include "analysis/health.h"
+
+namespace sg {
+namespace {
+
+Interval interval(double t, double demand, double goodput) {
+  Interval i;
+  i.t_s = t;
+  i.demand = demand;
+  i.goodput = goodput;
+  i.served = goodput;
+  return i;
+}
+
+TEST(Health, HealthyMeansGoodputAtLeast95PercentOfDemand) {
+  EXPECT_TRUE(is_healthy(interval(1, 100, 95)));
+  EXPECT_FALSE(is_healthy(interval(1, 100, 94.9)));
+  EXPECT_TRUE(is_healthy(interval(1, 0, 0)));  // no demand is healthy
+}
+
+TEST(Health, RecoveryCountsFromTheTriggerEndToTheLastHealthyStretch) {
+  Scenario s;  // surge ends at 900 s
+  RunResult r;
+  // Healthy to 600, unhealthy to 1000, then healthy: the stretch that lasts
+  // to the end starts at 1000 s, 100 s after the trigger.
+  for (int t = 100; t <= 600; t += 100) r.intervals.push_back(interval(t, 800, 800));
+  for (int t = 700; t <= 1000; t += 100) r.intervals.push_back(interval(t, 800, 10));
+  for (int t = 1100; t <= 3600; t += 100) r.intervals.push_back(interval(t, 800, 800));
+  RunHealth h = assess_run(s, r);
+  EXPECT_TRUE(h.recovered);
+  EXPECT_DOUBLE_EQ(h.storm_start_s.value(), 600);
+  EXPECT_DOUBLE_EQ(h.recovery_s.value(), 100);
+}
+
+TEST(Health, RecoveryBeforeTheTriggerEndsCountsAsZero) {
+  Scenario s;  // trigger ends at 900 s
+  RunResult r;
+  for (int t = 100; t <= 700; t += 100) r.intervals.push_back(interval(t, 800, t == 700 ? 0 : 800));
+  for (int t = 800; t <= 3600; t += 100) r.intervals.push_back(interval(t, 800, 800));
+  EXPECT_DOUBLE_EQ(assess_run(s, r).recovery_s.value(), 0);
+}
+
+TEST(Health, UnhealthyLastIntervalMeansNoRecovery) {
+  Scenario s;
+  RunResult r;
+  r.intervals.push_back(interval(1000, 800, 800));
+  r.intervals.push_back(interval(3600, 800, 0));
+  RunHealth h = assess_run(s, r);
+  EXPECT_FALSE(h.recovered);
+  EXPECT_FALSE(h.recovery_s.has_value());
+  EXPECT_DOUBLE_EQ(h.goodput_ratio_at_end, 0);
+}
+
+TEST(Health, TriggerEndIsTheLaterOfSurgeAndOutage) {
+  Scenario s;
+  s.server.outage = Outage{1000, 50, 0.5};
+  EXPECT_DOUBLE_EQ(trigger_end_s(s), 1050);
+  s.server.outage = Outage{100, 50, 0.5};
+  EXPECT_DOUBLE_EQ(trigger_end_s(s), 900);
+  s.demand.profile = std::vector<std::pair<double, double>>{{0, 100}, {1200, 800}};
+  EXPECT_DOUBLE_EQ(trigger_end_s(s), 1200);  // a profile replaces the surge
+  EXPECT_DOUBLE_EQ(without_trigger(s).demand.base_rate, 800);  // its last rate
+}
+
+}  // namespace
+}  // namespace sg

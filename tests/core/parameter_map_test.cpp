@@ -1,0 +1,71 @@
+#include <gtest/gtest.h>
+
+#include "analysis/parameter_map.h"
+#include "io/csv.h"
+#include "scenario/input_error.h"
+
+namespace sg {
+namespace {
+
+TEST(ParameterMap, AxisParsesPathRangeAndCount) {
+  MapAxis a = parse_axis("server.capacity=500:2000:4", "--y");
+  EXPECT_EQ(a.path, "server.capacity");
+  EXPECT_EQ(a.count, 4);
+  EXPECT_DOUBLE_EQ(a.value(0), 500);
+  EXPECT_DOUBLE_EQ(a.value(1), 1000);
+  EXPECT_DOUBLE_EQ(a.value(3), 2000);
+}
+
+TEST(ParameterMap, MalformedAxesAreRefusedNamingTheOption) {
+  for (const char* bad : {"server.capacity", "server.capacity=1:2", "server.capacity=a:2:3",
+                          "server.capacity=1:2:0", "server.capacity=1:2:2.5", "nope=1:2:3", "name=1:2:3"}) {
+    try {
+      parse_axis(bad, "--x");
+      ADD_FAILURE() << bad;
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.source(), "--x") << bad;
+    }
+  }
+}
+
+TEST(ParameterMap, ExamplePointsFallInTheirThreeClasses) {
+  // Capacity 1000/s, 3 attempts: 800/s is metastable (800 < 1000 < 2400),
+  // 200/s is stable (3 * 200 < 1000: the backlog drains), 1200/s overloaded.
+  Scenario s;
+  MapAxis x = parse_axis("demand.base_rate=200:1200:3", "--x");
+  MapAxis y = parse_axis("server.capacity=1000:1000:1", "--y");
+  ParameterMap map = compute_map(s, x, y);
+  ASSERT_EQ(map.points.size(), 3u);
+  EXPECT_EQ(map.points[0].verdict.point_class, PointClass::Stable);
+  EXPECT_EQ(map.points[1].x, 700);
+  EXPECT_EQ(map.points[2].verdict.point_class, PointClass::Overloaded);
+  ParameterMap at800 = compute_map(s, parse_axis("demand.base_rate=800:800:1", "--x"), y);
+  EXPECT_EQ(at800.points[0].verdict.point_class, PointClass::Metastable);
+  EXPECT_FALSE(at800.points[0].verdict.recovery_s.has_value());
+}
+
+TEST(ParameterMap, CsvListsXSlowest) {
+  Scenario s;
+  s.duration_s = 60;
+  s.demand.surge.reset();
+  ParameterMap map = compute_map(s, parse_axis("demand.base_rate=100:200:2", "--x"),
+                                 parse_axis("server.capacity=1000:3000:3", "--y"), {}, 2);
+  EXPECT_EQ(map_csv(map),
+            "x,y,class,recovery_s,goodput_ratio\n"
+            "100,1000,stable,0,1\n100,2000,stable,0,1\n100,3000,stable,0,1\n"
+            "200,1000,stable,0,1\n200,2000,stable,0,1\n200,3000,stable,0,1\n");
+}
+
+TEST(ParameterMap, InvalidPointIsRefusedBeforeAnyRun) {
+  Scenario s;
+  try {
+    compute_map(s, parse_axis("server.capacity=-100:100:3", "--x"), parse_axis("demand.base_rate=1:2:2", "--y"));
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.source(), "--x");
+    EXPECT_EQ(e.field(), "server.capacity");
+  }
+}
+
+}  // namespace
+}  // namespace sg

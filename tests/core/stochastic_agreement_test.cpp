@@ -1,0 +1,116 @@
+// The fluid model is the large-scale limit of spec/system.md: an event-by-event
+// simulation of that page at scale N must agree with it (docs/model.md, section 8).
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "analysis/health.h"
+#include "model/fluid_solver.h"
+#include "support/run_helpers.h"
+#include "support/stochastic_simulation.h"
+
+namespace sg {
+namespace {
+
+constexpr double kScale = 5;  // demand 800/s becomes 4000 jobs/s
+constexpr double kWindow = 20;
+
+/// A shorter version of the example: 500 s, a 60 s surge at t = 100 s.
+Scenario short_example() {
+  Scenario s;
+  s.duration_s = 500;
+  s.demand.surge = Surge{100, 60, 1200, 0};
+  return s;
+}
+
+struct Case {
+  std::string name;
+  Scenario scenario;
+};
+
+std::vector<Case> cases() {
+  std::vector<Case> v;
+  v.push_back({"example", short_example()});
+  Scenario limited = short_example();
+  limited.server.queue_limit = 2000;
+  v.push_back({"queue limit 2000", limited});
+  Scenario dropping = short_example();
+  dropping.server.drop_expired = true;
+  v.push_back({"drop expired", dropping});
+  Scenario decorrelated = short_example();
+  decorrelated.demand.base_rate = 300;
+  decorrelated.client.max_attempts = 5;
+  decorrelated.client.backoff = Backoff{0.5, 2, 10, Jitter::Decorrelated};
+  v.push_back({"decorrelated, 5 attempts", decorrelated});
+  Scenario outage = short_example();
+  outage.demand.surge.reset();
+  outage.demand.base_rate = 600;
+  outage.server.outage = Outage{100, 30, 0.3};
+  outage.server.queue_limit = 3000;
+  outage.server.reject_latency_s = 0.2;
+  outage.client.max_attempts.reset();
+  outage.client.backoff = Backoff{0.2, 2, 5, Jitter::Equal};
+  v.push_back({"outage, unlimited, equal jitter", outage});
+  Scenario ramp = short_example();
+  ramp.demand.surge = Surge{100, 120, 900, 40};
+  ramp.demand.base_rate = 500;
+  ramp.client.backoff.jitter = Jitter::None;
+  ramp.client.backoff.base_s = 1;
+  v.push_back({"ramped surge, no jitter", ramp});
+  return v;
+}
+
+TEST(StochasticAgreement, WindowAveragesAgreeWithinThreePercentOfCapacity) {
+  for (const Case& c : cases()) {
+    const Scenario& s = c.scenario;
+    RunResult fluid = solve(s);
+    RunResult sim = test::simulate(s, kScale, 7);
+    double worst = 0, worst_t = 0;
+    const char* worst_field = "";
+    struct Field {
+      const char* name;
+      double Interval::*member;
+    };
+    for (double t = 0; t + kWindow <= s.duration_s; t += kWindow) {
+      for (Field f : {Field{"goodput", &Interval::goodput}, Field{"offered", &Interval::offered},
+                      Field{"wasted", &Interval::wasted}, Field{"rejected", &Interval::rejected},
+                      Field{"dropped", &Interval::dropped}, Field{"gave_up", &Interval::gave_up}}) {
+        double d = std::fabs(test::window_mean(fluid, f.member, t, t + kWindow) -
+                             test::window_mean(sim, f.member, t, t + kWindow)) /
+                   s.server.capacity;
+        if (d > worst) {
+          worst = d;
+          worst_t = t;
+          worst_field = f.name;
+        }
+      }
+    }
+    std::printf("%-32s worst %g s window: %-8s differs by %.2f %% of capacity (at t = %g s)\n", c.name.c_str(),
+                kWindow, worst_field, 100 * worst, worst_t);
+    EXPECT_LT(worst, 0.03) << c.name << ": " << worst_field << " at t = " << worst_t;
+  }
+}
+
+PointClass stochastic_class(const Scenario& s) {
+  Scenario base = without_trigger(s);
+  bool base_healthy = assess_run(base, test::simulate(base, kScale, 11)).healthy_at_end;
+  bool recovered = assess_run(s, test::simulate(s, kScale, 13)).recovered;
+  if (!base_healthy) return PointClass::Overloaded;
+  return recovered ? PointClass::Stable : PointClass::Metastable;
+}
+
+TEST(StochasticAgreement, MapPointsAwayFromBoundariesGetTheSameClass) {
+  // Capacity 1000/s, M = 3, boundaries at 333/s and 1000/s: one point well
+  // inside each class.
+  for (double demand : {150.0, 650.0, 1300.0}) {
+    Scenario s = short_example();
+    s.demand.base_rate = demand;
+    PointClass fluid = classify_point(s).point_class;
+    EXPECT_EQ(to_string(stochastic_class(s)), std::string(to_string(fluid))) << "demand " << demand;
+  }
+}
+
+}  // namespace
+}  // namespace sg

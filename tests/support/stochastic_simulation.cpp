@@ -1,0 +1,228 @@
+#include "support/stochastic_simulation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <queue>
+#include <random>
+#include <vector>
+
+namespace sg::test {
+namespace {
+
+/// demand(t) straight from spec/interfaces.md (deliberately not the core's code).
+double demand_rate(const Scenario& s, double t) {
+  if (s.demand.profile) {
+    const auto& p = *s.demand.profile;
+    if (t <= p.front().first) return p.front().second;
+    for (std::size_t i = 1; i < p.size(); ++i)
+      if (t < p[i].first) {
+        double u = (t - p[i - 1].first) / (p[i].first - p[i - 1].first);
+        return p[i - 1].second + u * (p[i].second - p[i - 1].second);
+      }
+    return p.back().second;
+  }
+  double rate = s.demand.base_rate;
+  if (s.demand.surge && s.demand.surge->extra_rate > 0) {
+    const Surge& g = *s.demand.surge;
+    double in = t - g.start_s, end = g.duration_s;
+    if (in >= 0 && in < end) {
+      double up = g.ramp_s > 0 ? std::min(1.0, in / g.ramp_s) : 1.0;
+      double down = g.ramp_s > 0 ? std::min(1.0, (end - in) / g.ramp_s) : 1.0;
+      rate += g.extra_rate * std::min(up, down);
+    }
+  }
+  return rate;
+}
+
+double capacity_rate(const Scenario& s, double t) {
+  const Outage& o = s.server.outage;
+  bool out = t >= o.start_s && t < o.start_s + o.duration_s;
+  return s.server.capacity * (out ? o.capacity_factor : 1.0);
+}
+
+enum class State { Queued, TimedOut, Done };
+struct Attempt {
+  double sent;
+  int job;
+  State state;
+};
+struct Job {
+  int failures = 0;
+  double previous_delay = 0;
+};
+enum class Kind { Arrival, Service, Timeout, Failure, Send, Boundary };
+struct Event {
+  double t;
+  Kind kind;
+  int id;
+  bool operator>(const Event& o) const { return t > o.t; }
+};
+
+class Simulation {
+public:
+  Simulation(const Scenario& s, double scale, std::uint64_t seed) : s_(s), n_(scale), rng_(seed) {
+    // Peak rates for thinning.
+    lambda_max_ = s.demand.base_rate + (s.demand.surge ? s.demand.surge->extra_rate : 0);
+    if (s.demand.profile)
+      for (auto [t, r] : *s.demand.profile) lambda_max_ = std::max(lambda_max_, r);
+    lambda_max_ = std::max(lambda_max_ * n_, 1e-9);
+    mu_max_ = std::max(1.0, s.server.outage.capacity_factor) * s.server.capacity * n_;
+    limit_ = s.server.queue_limit ? static_cast<std::size_t>(std::llround(*s.server.queue_limit * n_)) : 0;
+  }
+
+  RunResult run() {
+    const double step = s_.step_s;
+    const long intervals = static_cast<long>(std::ceil(s_.duration_s / step - 1e-9));
+    result_.intervals.resize(static_cast<std::size_t>(intervals));
+    for (long i = 0; i < intervals; ++i) {
+      result_.intervals[static_cast<std::size_t>(i)].t_s = std::min(s_.duration_s, (i + 1) * step);
+      push(result_.intervals[static_cast<std::size_t>(i)].t_s, Kind::Boundary, static_cast<int>(i));
+    }
+    push(exp(lambda_max_), Kind::Arrival, 0);
+    push(exp(mu_max_), Kind::Service, 0);
+    while (!events_.empty()) {
+      Event e = events_.top();
+      events_.pop();
+      if (e.t > s_.duration_s + 1e-9) break;
+      now_ = e.t;
+      current_ = static_cast<long>(std::min<double>(intervals - 1, std::floor(now_ / step)));
+      switch (e.kind) {
+        case Kind::Arrival: arrival(); break;
+        case Kind::Service: service(); break;
+        case Kind::Timeout: timeout(e.id); break;
+        case Kind::Failure: fail(attempts_[static_cast<std::size_t>(e.id)].job); break;
+        case Kind::Send: --backlog_; send(e.id); break;
+        case Kind::Boundary: close(e.id); break;
+      }
+    }
+    return std::move(result_);
+  }
+
+private:
+  double exp(double rate) { return now_ + std::exponential_distribution<double>(rate)(rng_); }
+  double uniform(double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng_); }
+  void push(double t, Kind k, int id) { events_.push({t, k, id}); }
+  Interval& here() { return result_.intervals[static_cast<std::size_t>(current_)]; }
+
+  void arrival() {
+    push(exp(lambda_max_), Kind::Arrival, 0);
+    if (uniform(0, 1) * lambda_max_ >= demand_rate(s_, now_) * n_) return;  // thinning
+    jobs_.push_back({});
+    here().demand += 1;
+    send(static_cast<int>(jobs_.size()) - 1);
+  }
+
+  void send(int job) {
+    here().offered += 1;
+    if (jobs_[static_cast<std::size_t>(job)].failures > 0) here().retries += 1;
+    attempts_.push_back({now_, job, State::Queued});
+    int id = static_cast<int>(attempts_.size()) - 1;
+    if (limit_ > 0 && queue_.size() >= limit_) {
+      here().rejected += 1;
+      attempts_.back().state = State::Done;
+      if (s_.server.reject_latency_s == 0)
+        fail(job);
+      else
+        push(now_ + s_.server.reject_latency_s, Kind::Failure, id);
+      return;
+    }
+    queue_.push_back(id);
+    push(now_ + s_.client.timeout_s, Kind::Timeout, id);
+  }
+
+  void service() {
+    push(exp(mu_max_), Kind::Service, 0);
+    if (uniform(0, 1) * mu_max_ >= capacity_rate(s_, now_) * n_) return;  // thinning
+    if (s_.server.drop_expired) {
+      while (!queue_.empty() && attempts_[static_cast<std::size_t>(queue_.front())].state == State::TimedOut) {
+        attempts_[static_cast<std::size_t>(queue_.front())].state = State::Done;
+        queue_.pop_front();
+        here().dropped += 1;
+      }
+    }
+    if (queue_.empty()) return;
+    Attempt& a = attempts_[static_cast<std::size_t>(queue_.front())];
+    queue_.pop_front();
+    here().served += 1;
+    if (a.state == State::Queued) {
+      here().goodput += 1;  // response time below the timeout: its timeout has not fired
+    } else {
+      here().wasted += 1;
+    }
+    a.state = State::Done;
+  }
+
+  void timeout(int id) {
+    Attempt& a = attempts_[static_cast<std::size_t>(id)];
+    if (a.state != State::Queued) return;
+    a.state = State::TimedOut;
+    here().timeouts += 1;
+    fail(a.job);
+  }
+
+  void fail(int job_id) {
+    Job& job = jobs_[static_cast<std::size_t>(job_id)];
+    job.failures += 1;
+    const Client& c = s_.client;
+    if (c.max_attempts && job.failures >= *c.max_attempts) {
+      here().gave_up += 1;
+      return;
+    }
+    const Backoff& b = c.backoff;
+    const int k = job.failures;
+    double d = std::min(b.cap_s, b.base_s * std::pow(b.multiplier, k - 1));
+    double delay = d;
+    switch (b.jitter) {
+      case Jitter::None: break;
+      case Jitter::Full: delay = uniform(0, 1) * d; break;
+      case Jitter::Equal: delay = d / 2 + uniform(0, 1) * d / 2; break;
+      case Jitter::Decorrelated: {
+        double previous = k == 1 ? b.base_s : job.previous_delay;
+        delay = std::min(b.cap_s, b.base_s + uniform(0, 1) * (3 * previous - b.base_s));
+        job.previous_delay = delay;
+        break;
+      }
+    }
+    if (delay <= 0) {
+      send(job_id);  // the same instant
+    } else {
+      ++backlog_;
+      push(now_ + delay, Kind::Send, job_id);
+    }
+  }
+
+  void close(int index) {
+    Interval& i = result_.intervals[static_cast<std::size_t>(index)];
+    double start = index == 0 ? 0 : result_.intervals[static_cast<std::size_t>(index) - 1].t_s;
+    double length = i.t_s - start;
+    for (double Interval::*f : {&Interval::demand, &Interval::offered, &Interval::retries, &Interval::rejected,
+                                &Interval::served, &Interval::goodput, &Interval::wasted, &Interval::dropped,
+                                &Interval::timeouts, &Interval::gave_up})
+      i.*f /= n_ * length;
+    i.queue = static_cast<double>(queue_.size()) / n_;
+    i.backlog = static_cast<double>(backlog_) / n_;
+  }
+
+  const Scenario& s_;
+  const double n_;
+  std::mt19937_64 rng_;
+  double lambda_max_ = 0, mu_max_ = 0;
+  std::size_t limit_ = 0;
+  double now_ = 0;
+  long current_ = 0;
+  long backlog_ = 0;
+  std::priority_queue<Event, std::vector<Event>, std::greater<Event>> events_;
+  std::vector<Attempt> attempts_;
+  std::vector<Job> jobs_;
+  std::deque<int> queue_;
+  RunResult result_;
+};
+
+}  // namespace
+
+RunResult simulate(const Scenario& scenario, double scale, std::uint64_t seed) {
+  return Simulation(scenario, scale, seed).run();
+}
+
+}  // namespace sg::test
