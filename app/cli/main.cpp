@@ -162,15 +162,27 @@ sg::SolverOptions solver_options(const Options& o) {
   return so;
 }
 
+/// Runs `work`; a scenario error it raises without a source is the file's.
+template <typename Work>
+auto attributed_to_file(const Options& o, Work work) {
+  try {
+    return work();
+  } catch (const sg::InputError& e) {
+    if (!e.source().empty()) throw;
+    throw e.with_source(o.scenario_path);
+  }
+}
+
 int run(const Options& o) {
   sg::Scenario s = load_with_overrides(o);
-  emit(o, sg::run_csv(sg::solve(s, solver_options(o))));
+  sg::RunResult r = attributed_to_file(o, [&] { return sg::solve(s, solver_options(o)); });
+  emit(o, sg::run_csv(r));
   return kOk;
 }
 
 int summary(const Options& o) {
   sg::Scenario s = load_with_overrides(o);
-  sg::RunResult r = sg::solve(s, solver_options(o));
+  sg::RunResult r = attributed_to_file(o, [&] { return sg::solve(s, solver_options(o)); });
   std::cout << sg::describe_run(s, sg::assess_run(s, r));
   return kOk;
 }
@@ -180,7 +192,8 @@ int map(const Options& o) {
   sg::MapAxis x = sg::parse_axis(*o.x, "--x");
   sg::MapAxis y = sg::parse_axis(*o.y, "--y");
   sg::Scenario s = load_with_overrides(o);
-  emit(o, sg::map_csv(sg::compute_map(s, x, y, solver_options(o), o.threads)));
+  sg::ParameterMap m = attributed_to_file(o, [&] { return sg::compute_map(s, x, y, solver_options(o), o.threads); });
+  emit(o, sg::map_csv(m));
   return kOk;
 }
 

@@ -13,6 +13,8 @@ namespace {
 
 /// Steps per timeout the solver aims for by default (docs/model.md, section 6).
 constexpr double kStepsPerTimeout = 25;
+/// The most steps one run may take.
+constexpr double kMaxSteps = 1e7;
 
 std::string show(double v) {
   std::ostringstream out;
@@ -490,14 +492,23 @@ RunResult solve(const Scenario& s, const SolverOptions& options) {
   double h = default_solver_step(s);
   if (options.step_s != 0) {
     if (!(options.step_s > 0) || !std::isfinite(options.step_s))
-      throw InputError("", "--solver-step", show(options.step_s), "must be a positive number of seconds");
+      throw InputError("--solver-step", "", show(options.step_s), "must be a positive number of seconds");
     if (options.step_s > s.client.timeout_s)
-      throw InputError("", "--solver-step", show(options.step_s),
+      throw InputError("--solver-step", "", show(options.step_s),
                        "must not exceed client.timeout_s (" + show(s.client.timeout_s) + " s)");
     h = s.step_s / std::ceil(s.step_s / options.step_s - 1e-9);
   }
-  if (s.duration_s / h > 5e7)
-    throw InputError("", "--solver-step", show(h), "more than 50 million steps: choose a larger step");
+  // Memory grows by about 40 bytes a step: refuse runs that would need gigabytes.
+  const double steps = s.duration_s / h;
+  if (steps > kMaxSteps) {
+    std::string problem = "the run would take " + show(std::ceil(steps)) + " solver steps of " + show(h) +
+                          " s, more than " + show(kMaxSteps);
+    if (options.step_s != 0)
+      throw InputError("--solver-step", "", show(options.step_s), problem + ": choose a larger step");
+    throw InputError("", "duration_s", show(s.duration_s),
+                     problem + " (the default step is client.timeout_s / 25): shorten the run or pass a "
+                               "larger --solver-step");
+  }
   return FluidRun(s, h, options.audit).run();
 }
 

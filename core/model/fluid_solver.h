@@ -42,8 +42,9 @@ struct RunResult {
 /// The internal step the solver picks for a scenario when none is asked for.
 double default_solver_step(const Scenario& scenario);
 
-/// Solves a validated scenario. Throws InputError (field "--solver-step")
-/// when a requested step does not fit the scenario.
+/// Solves a validated scenario. Throws InputError when a requested step does
+/// not fit the scenario (source "--solver-step"), or when the run would take
+/// too many steps (field "duration_s", no source: the caller names the file).
 RunResult solve(const Scenario& scenario, const SolverOptions& options = {});
 
 }  // namespace sg

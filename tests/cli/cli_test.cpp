@@ -100,6 +100,12 @@ TEST(Cli, SolverStepIsHonoured) {
   expect_bad_input(cli("run " + kExample + " --solver-step 10"), {"--solver-step", "10", "client.timeout_s"});
 }
 
+TEST(Cli, RunTooLongForMemoryIsRefusedNamingTheHorizon) {
+  // 1e8 s at the default 0.2 s step would be 5e8 steps (some 20 GB).
+  std::string path = write_temp("too_long.json", R"({"duration_s": 1e8, "step_s": 100})");
+  expect_bad_input(cli("run " + path), {path, "duration_s", "100000000", "--solver-step"});
+}
+
 TEST(Cli, HelpDocumentsEveryOption) {
   Outcome o = cli("--help");
   EXPECT_EQ(o.status, 0);
