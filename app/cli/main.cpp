@@ -1,8 +1,6 @@
 // stormglass-cli: the headless program of spec/interfaces.md ("Command line").
 
-#include <cerrno>
 #include <cmath>
-#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <stdexcept>
@@ -15,6 +13,7 @@
 #include "io/csv.h"
 #include "model/fluid_solver.h"
 #include "scenario/input_error.h"
+#include "scenario/number_text.h"
 #include "scenario/parameters.h"
 #include "scenario/scenario_file.h"
 
@@ -81,23 +80,22 @@ struct Options {
 };
 
 double parse_positive(const std::string& option, const std::string& text) {
-  char* end = nullptr;
-  errno = 0;
-  double v = std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size() || errno == ERANGE || !std::isfinite(v) || v <= 0)
-    throw sg::InputError(option, "", "'" + text + "'", "expected a positive number");
-  return v;
+  auto v = sg::parse_decimal(text);
+  if (!v || *v <= 0) throw sg::InputError(option, "", "'" + text + "'", "expected a positive number");
+  return *v;
 }
 
 Options parse_command_line(int argc, char** argv) {
   Options o;
   std::vector<std::string> args(argv + 1, argv + argc);
+  std::vector<std::string> given;  // options seen, to refuse those the command ignores
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](const char* name) -> std::string {
       if (i + 1 >= args.size()) throw UsageError(std::string(name) + " needs a value (see --help)");
       return args[++i];
     };
+    if (a.size() > 2 && a[0] == '-' && a[1] == '-') given.push_back(a);
     if (a == "-h" || a == "--help") {
       o.help = true;
     } else if (a == "--set") {
@@ -125,6 +123,17 @@ Options parse_command_line(int argc, char** argv) {
       throw UsageError("unexpected argument '" + a + "' (see --help)");
     }
   }
+  // An option the command does not use would be silently ignored: refuse it.
+  for (const std::string& option : given) {
+    if (option == "--help") continue;
+    bool used = (option == "--set" || option == "--solver-step") ? o.command != "params"
+                : (option == "--csv")                             ? o.command == "run" || o.command == "map"
+                                                                  : o.command == "map";  // --x, --y, --threads
+    if (!used && !o.command.empty())
+      throw UsageError(o.command + " does not take " + option + " (see --help)");
+  }
+  if (o.command == "params" && !o.scenario_path.empty())
+    throw UsageError("params takes no scenario (see --help)");
   return o;
 }
 
@@ -191,6 +200,8 @@ int map(const Options& o) {
   if (!o.x || !o.y) throw UsageError("map needs both --x PATH=FROM:TO:COUNT and --y PATH=FROM:TO:COUNT");
   sg::MapAxis x = sg::parse_axis(*o.x, "--x");
   sg::MapAxis y = sg::parse_axis(*o.y, "--y");
+  if (x.path == y.path)
+    throw sg::InputError("--y", y.path, "", "is already the --x axis; choose two different parameters");
   sg::Scenario s = load_with_overrides(o);
   sg::ParameterMap m = attributed_to_file(o, [&] { return sg::compute_map(s, x, y, solver_options(o), o.threads); });
   emit(o, sg::map_csv(m));

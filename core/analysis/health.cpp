@@ -21,16 +21,31 @@ RunHealth assess_run(const Scenario& scenario, const RunResult& run) {
     served += x.served * length;
     wasted += x.wasted * length;
     h.gave_up_jobs += x.gave_up * length;
-    if (x.offered > h.peak_offered) {
-      h.peak_offered = x.offered;
-      h.peak_offered_t_s = x.t_s;
-    }
+    if (previous_end >= h.trigger_end_s) h.gave_up_after_trigger += x.gave_up * length;
+    h.peak_offered = std::max(h.peak_offered, x.offered);
     if (!is_healthy(x)) {
-      if (!h.storm_start_s) h.storm_start_s = previous_end;
+      if (!h.storm_start_s) {
+        h.storm_start_s = previous_end;
+        h.storm_first_interval_end_s = x.t_s;
+      }
       last_unhealthy = static_cast<long>(i);
     }
     previous_end = x.t_s;
   }
+  // The first interval at the peak (later ones may differ by rounding only).
+  for (const Interval& x : iv)
+    if (x.offered >= h.peak_offered * (1 - 1e-9)) {
+      h.peak_offered_t_s = x.t_s;
+      break;
+    }
+  const Interval& last = iv.back();
+  h.final_queue = last.queue;
+  double span = std::max(std::min(60.0, 0.1 * last.t_s), last.t_s - (iv.size() > 1 ? iv[iv.size() - 2].t_s : 0));
+  for (auto it = iv.rbegin(); it != iv.rend(); ++it)
+    if (last.t_s - it->t_s >= span) {
+      h.final_queue_trend = (last.queue - it->queue) / (last.t_s - it->t_s);
+      break;
+    }
   h.wasted_share = served > 0 ? wasted / served : 0;
   h.healthy_at_end = is_healthy(iv.back());
   h.goodput_ratio_at_end = iv.back().demand > 0 ? iv.back().goodput / iv.back().demand : 1.0;
@@ -71,7 +86,8 @@ std::string describe_run(const Scenario& scenario, const RunHealth& h) {
   if (!h.storm_start_s) {
     out += "Healthy throughout: goodput kept up with demand in every interval.\n";
   } else {
-    std::snprintf(line, sizeof line, "Storm: goodput fell below 95%% of demand at t = %.0f s", *h.storm_start_s);
+    std::snprintf(line, sizeof line, "Storm: goodput fell below 95%% of demand in the interval %g-%g s",
+                  *h.storm_start_s, h.storm_first_interval_end_s);
     out += line;
     if (h.trigger_end_s > 0) {
       std::snprintf(line, sizeof line, " (the trigger ends at t = %.0f s).\n", h.trigger_end_s);
@@ -83,11 +99,28 @@ std::string describe_run(const Scenario& scenario, const RunHealth& h) {
       std::snprintf(line, sizeof line, "Recovered: healthy again %.0f s after the trigger ended, and to the end.\n",
                     h.recovery_s.value_or(0));
       out += line;
+      if (h.gave_up_after_trigger >= 1) {
+        std::snprintf(line, sizeof line, "After the trigger ended, %.0f more jobs gave up.\n", h.gave_up_after_trigger);
+        out += line;
+      }
     } else {
       std::snprintf(line, sizeof line,
-                    "Not recovered: still unhealthy at the end (t = %.0f s); goodput is %.0f%% of demand.\n",
+                    "Not recovered: still unhealthy at the end (t = %g s); goodput is %.0f%% of demand.\n",
                     scenario.duration_s, 100 * h.goodput_ratio_at_end);
       out += line;
+      // Tell a self-sustaining overload from a backlog that only needs time.
+      if (h.final_queue_trend > 1e-6 * scenario.server.capacity) {
+        std::snprintf(line, sizeof line,
+                      "The queue (%.0f attempts) is still growing, by %.0f/s: the overload sustains itself.\n",
+                      h.final_queue, h.final_queue_trend);
+        out += line;
+      } else if (h.final_queue_trend < -1e-6 * scenario.server.capacity) {
+        std::snprintf(line, sizeof line,
+                      "The queue (%.0f attempts) is draining at %.0f/s: at that pace it empties in about %.0f s; "
+                      "a longer duration_s would show whether the run recovers.\n",
+                      h.final_queue, -h.final_queue_trend, h.final_queue / -h.final_queue_trend);
+        out += line;
+      }
     }
   }
   if (h.base_demand > 0) {

@@ -15,8 +15,9 @@ bool is_healthy(const Interval& interval);
 /// What happened in one run, in the terms a user asks about.
 struct RunHealth {
   bool healthy_at_end = true;
-  /// Start of the first unhealthy interval, if any.
+  /// Start and end of the first unhealthy interval, if any.
   std::optional<double> storm_start_s;
+  double storm_first_interval_end_s = 0;
   /// The trigger's end (0 without a trigger).
   double trigger_end_s = 0;
   /// Healthy again before the horizon and to the end.
@@ -25,10 +26,14 @@ struct RunHealth {
   /// run stays healthy; 0 when that interval starts before the trigger ends.
   std::optional<double> recovery_s;
   double peak_offered = 0;        ///< highest offered rate of any interval
-  double peak_offered_t_s = 0;    ///< end of that interval
+  double peak_offered_t_s = 0;    ///< end of the first interval that reaches it
   double base_demand = 0;         ///< demand after the trigger (the base rate)
   double wasted_share = 0;        ///< wasted / served over the run
   double gave_up_jobs = 0;        ///< jobs that gave up over the run
+  double gave_up_after_trigger = 0; ///< of those, after the trigger ended
+  double final_queue = 0;         ///< queue at the end
+  /// How fast the queue changed over the last minute (or tenth) of the run, per second.
+  double final_queue_trend = 0;
   double goodput_ratio_at_end = 1;///< goodput / demand in the last interval
 };
 

@@ -1,14 +1,13 @@
 #include "analysis/parameter_map.h"
 
 #include <atomic>
-#include <cerrno>
 #include <cmath>
-#include <cstdlib>
 #include <exception>
 #include <mutex>
 #include <thread>
 
 #include "scenario/input_error.h"
+#include "scenario/number_text.h"
 #include "scenario/parameters.h"
 #include "scenario/scenario_file.h"
 
@@ -16,11 +15,9 @@ namespace sg {
 namespace {
 
 bool parse_double(const std::string& text, double& out) {
-  if (text.empty()) return false;
-  char* end = nullptr;
-  errno = 0;
-  out = std::strtod(text.c_str(), &end);
-  return end == text.c_str() + text.size() && errno != ERANGE && std::isfinite(out);
+  auto v = parse_decimal(text);
+  if (v) out = *v;
+  return v.has_value();
 }
 
 }  // namespace
@@ -54,6 +51,9 @@ MapAxis parse_axis(const std::string& text, const std::string& option) {
   } catch (const InputError& e) {
     throw e.with_source(option);
   }
+  if (find_parameter(axis.path)->kind == ParameterKind::Choice)
+    throw InputError(option, axis.path, shown,
+                     "a choice is not a numeric axis; compare its values with --set in separate maps");
   return axis;
 }
 

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
 
 #include <fcntl.h>
@@ -29,7 +30,14 @@ void write_file_atomically(const std::string& path, const std::string& content) 
     fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0 && errno != EEXIST) break;
   }
-  if (fd < 0) fail(path, "create a temporary file beside it", errno);
+  if (fd < 0) {
+    int error = errno;
+    std::error_code ignored;
+    std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ignored))
+      throw std::runtime_error(path + ": cannot write: the directory " + parent.string() + " does not exist");
+    fail(path, "create a temporary file beside it", error);
+  }
   const char* data = content.data();
   std::size_t left = content.size();
   while (left > 0) {

@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
+#include <string>
 
 #include "model/rate_schedule.h"
 #include "model/retry_policy.h"
 #include "scenario/input_error.h"
+#include "scenario/number_text.h"
 
 namespace sg {
 namespace {
@@ -15,13 +16,6 @@ namespace {
 constexpr double kStepsPerTimeout = 25;
 /// The most steps one run may take.
 constexpr double kMaxSteps = 1e7;
-
-std::string show(double v) {
-  std::ostringstream out;
-  out.precision(15);
-  out << v;
-  return out.str();
-}
 
 /// Rates summed over the steps of the current output interval.
 struct Sums {
@@ -49,7 +43,8 @@ public:
   FluidRun(const Scenario& s, double h, bool audit)
       : s_(s),
         h_(h),
-        steps_(std::max(1L, std::lround(s.duration_s / h))),
+        // A horizon that is not a whole number of steps ends inside the last one.
+        steps_(std::max(1L, static_cast<long>(std::ceil(s.duration_s / h - 1e-9)))),
         steps_per_interval_(std::max(1L, std::lround(s.step_s / h))),
         timeout_steps_(std::max(1L, std::lround(s.client.timeout_s / h))),
         reject_steps_(std::lround(s.server.reject_latency_s / h)),
@@ -381,7 +376,7 @@ private:
   Interval close_interval(long n, const Sums& sum, long steps) {
     const double length = static_cast<double>(steps) * h_;
     Interval out;
-    out.t_s = static_cast<double>(n + 1) * h_;
+    out.t_s = std::min(s_.duration_s, static_cast<double>(n + 1) * h_);
     out.demand = sum.demand / length;
     out.offered = sum.offered / length;
     out.retries = sum.retries / length;
@@ -492,22 +487,24 @@ RunResult solve(const Scenario& s, const SolverOptions& options) {
   double h = default_solver_step(s);
   if (options.step_s != 0) {
     if (!(options.step_s > 0) || !std::isfinite(options.step_s))
-      throw InputError("--solver-step", "", show(options.step_s), "must be a positive number of seconds");
+      throw InputError("--solver-step", "", format_number(options.step_s), "must be a positive number of seconds");
     if (options.step_s > s.client.timeout_s)
-      throw InputError("--solver-step", "", show(options.step_s),
-                       "must not exceed client.timeout_s (" + show(s.client.timeout_s) + " s)");
+      throw InputError("--solver-step", "", format_number(options.step_s),
+                       "must not exceed client.timeout_s (" + format_number(s.client.timeout_s) + " s)");
     h = s.step_s / std::ceil(s.step_s / options.step_s - 1e-9);
   }
   // Memory grows by about 40 bytes a step: refuse runs that would need gigabytes.
   const double steps = s.duration_s / h;
   if (steps > kMaxSteps) {
-    std::string problem = "the run would take " + show(std::ceil(steps)) + " solver steps of " + show(h) +
-                          " s, more than " + show(kMaxSteps);
+    std::string problem = "the run would take " + format_number(std::ceil(steps)) + " solver steps of " + format_number(h) +
+                          " s, more than " + format_number(kMaxSteps);
     if (options.step_s != 0)
-      throw InputError("--solver-step", "", show(options.step_s), problem + ": choose a larger step");
-    throw InputError("", "duration_s", show(s.duration_s),
-                     problem + " (the default step is client.timeout_s / 25): shorten the run or pass a "
-                               "larger --solver-step");
+      throw InputError("--solver-step", "", format_number(options.step_s), problem + ": choose a larger step");
+    // The default step is step_s (and validation caps duration_s / step_s)
+    // unless a 25th of the timeout is shorter: the timeout is the cause.
+    throw InputError("", "client.timeout_s", format_number(s.client.timeout_s),
+                     problem + " (the default step is a 25th of the timeout): shorten duration_s, "
+                               "lengthen the timeout or pass a larger --solver-step");
   }
   return FluidRun(s, h, options.audit).run();
 }

@@ -43,8 +43,9 @@ struct RunResult {
 double default_solver_step(const Scenario& scenario);
 
 /// Solves a validated scenario. Throws InputError when a requested step does
-/// not fit the scenario (source "--solver-step"), or when the run would take
-/// too many steps (field "duration_s", no source: the caller names the file).
+/// not fit the scenario (source "--solver-step"), or when the default step (a
+/// 25th of the timeout) would take too many steps (field "client.timeout_s",
+/// no source: the caller names the file).
 RunResult solve(const Scenario& scenario, const SolverOptions& options = {});
 
 }  // namespace sg

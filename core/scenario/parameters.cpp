@@ -1,11 +1,9 @@
 #include "scenario/parameters.h"
 
-#include <cerrno>
 #include <cmath>
-#include <cstdlib>
-#include <sstream>
 
 #include "scenario/input_error.h"
+#include "scenario/number_text.h"
 
 namespace sg {
 namespace {
@@ -112,24 +110,6 @@ const Entry& entry(const std::string& path) {
   throw InputError("", path, "", "unknown parameter path (known: " + known + ")");
 }
 
-std::string format_number(double v) {
-  std::ostringstream out;
-  out.precision(15);
-  out << v;
-  return out.str();
-}
-
-/// Parses the whole of `text` as a finite number.
-std::optional<double> parse_number(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  const char* begin = text.c_str();
-  char* end = nullptr;
-  errno = 0;
-  double v = std::strtod(begin, &end);
-  if (end != begin + text.size() || errno == ERANGE || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
-
 long long whole(double value, const std::string& path, const std::string& shown) {
   if (!std::isfinite(value) || std::floor(value) != value || std::fabs(value) > 9e15)
     throw InputError("", path, shown, "expected a whole number");
@@ -230,7 +210,7 @@ void set_text(Scenario& scenario, const std::string& path, const std::string& te
       a.whole(scenario)->reset();
       return;
     }
-    auto v = parse_number(text);
+    auto v = parse_decimal(text);
     if (!v)
       throw InputError("", path, shown,
                        e.info.kind == ParameterKind::WholeOrNone
@@ -238,7 +218,7 @@ void set_text(Scenario& scenario, const std::string& path, const std::string& te
                            : "expected a whole number or unlimited");
     *a.whole(scenario) = whole(*v, path, shown);
   } else {
-    auto v = parse_number(text);
+    auto v = parse_decimal(text);
     if (!v) throw InputError("", path, shown, "expected a number");
     *a.number(scenario) = *v;
   }

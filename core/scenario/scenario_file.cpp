@@ -1,6 +1,10 @@
 #include "scenario/scenario_file.h"
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <memory>
+#include <vector>
 #include <cstdio>
 #include <fstream>
 #include <initializer_list>
@@ -11,6 +15,7 @@
 
 #include "io/atomic_file.h"
 #include "scenario/input_error.h"
+#include "scenario/number_text.h"
 
 namespace sg {
 namespace {
@@ -23,12 +28,7 @@ std::string join(const std::string& prefix, const std::string& key) {
 
 std::string show(const json& value) { return value.dump(); }
 
-std::string show(double value) {
-  std::ostringstream out;
-  out.precision(15);
-  out << value;
-  return out.str();
-}
+std::string show(double value) { return format_number(value); }
 
 /// Refuses keys of `object` (found at `path`) that are not in `known`.
 void require_known_keys(const json& object, const std::string& path,
@@ -202,14 +202,52 @@ void require(bool ok, const char* field, double value, const char* rule) {
   if (!ok) throw InputError("", field, show(value), rule);
 }
 
+struct DuplicateKey {
+  std::string field;
+};
+
+/// A parser callback that throws DuplicateKey when an object repeats a key
+/// (nlohmann would silently keep the last one: a typo must not hide).
+json::parser_callback_t refuse_duplicate_keys() {
+  struct Frame {
+    std::vector<std::string> keys;
+    std::string path;
+  };
+  auto stack = std::make_shared<std::vector<Frame>>();
+  auto last_key = std::make_shared<std::string>();
+  return [stack, last_key](int, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start: {
+        std::string path = stack->empty() ? "" : join(stack->back().path, *last_key);
+        stack->push_back({{}, path});
+        break;
+      }
+      case json::parse_event_t::key: {
+        *last_key = parsed.get<std::string>();
+        if (stack->empty()) break;
+        auto& keys = stack->back().keys;
+        if (std::find(keys.begin(), keys.end(), *last_key) != keys.end())
+          throw DuplicateKey{join(stack->back().path, *last_key)};
+        keys.push_back(*last_key);
+        break;
+      }
+      case json::parse_event_t::object_end:
+        if (!stack->empty()) stack->pop_back();
+        break;
+      default: break;
+    }
+    return true;
+  };
+}
+
 }  // namespace
 
 Scenario parse_scenario(const std::string& json_text, const std::string& source) {
   json root;
   try {
-    root = json::parse(json_text);
+    root = json::parse(json_text, refuse_duplicate_keys());
   } catch (const json::parse_error& e) {
-    // nlohmann reports the byte just past the offending character.
+    // nlohmann reports the byte where reading stopped, just past the offence.
     std::size_t byte = e.byte > 0 ? e.byte - 1 : 0;
     auto [line, column] = line_and_column(json_text, byte);
     std::string detail = e.what();
@@ -217,6 +255,13 @@ Scenario parse_scenario(const std::string& json_text, const std::string& source)
     throw InputError(source, "", "",
                      "malformed JSON at line " + std::to_string(line) + ", column " +
                          std::to_string(column) + ": " + detail);
+  } catch (const DuplicateKey& d) {
+    throw InputError(source, d.field, "", "appears twice in the same object; keep one");
+  } catch (const json::exception& e) {
+    // A number too large for a double (1e400), for instance.
+    std::string detail = e.what();
+    if (auto end = detail.find("] "); end != std::string::npos) detail = detail.substr(end + 2);
+    throw InputError(source, "", "", "malformed JSON: " + detail);
   }
   try {
     require_object(root, "");
@@ -238,6 +283,9 @@ Scenario parse_scenario(const std::string& json_text, const std::string& source)
 }
 
 Scenario load_scenario(const std::string& path) {
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored))
+    throw InputError(path, "", "", "is a directory, not a scenario file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, "", "", "cannot open the scenario file (missing or unreadable)");
   std::ostringstream text;
@@ -247,28 +295,30 @@ Scenario load_scenario(const std::string& path) {
 }
 
 void validate_scenario(const Scenario& s) {
-  auto finite = [](double v) { return std::isfinite(v); };
-  require(finite(s.duration_s) && s.duration_s > 0, "duration_s", s.duration_s,
-          "the horizon must be a positive number of seconds");
-  require(finite(s.step_s) && s.step_s > 0, "step_s", s.step_s,
-          "the output interval must be a positive number of seconds");
-  require(s.step_s <= s.duration_s, "step_s", s.step_s,
-          "the output interval must not exceed duration_s");
-  require(s.duration_s / s.step_s <= 1e7, "step_s", s.step_s,
-          "too many output intervals (more than 10 million)");
+  // Upper bounds keep every total finite: 1e12/s over 1e9 s is 1e21.
+  constexpr double kMaxTime = 1e9, kMaxRate = 1e12;
+  auto time = [&](const char* field, double v, const char* what) {
+    require(std::isfinite(v) && v >= 0 && v <= kMaxTime, field, v, what);
+  };
+  auto rate = [&](const char* field, double v) {
+    require(std::isfinite(v) && v >= 0 && v <= kMaxRate, field, v, "a rate must be a number from 0 to 1e12");
+  };
 
-  require(finite(s.demand.base_rate) && s.demand.base_rate >= 0, "demand.base_rate",
-          s.demand.base_rate, "a rate must be a number >= 0");
+  require(std::isfinite(s.duration_s) && s.duration_s > 0 && s.duration_s <= kMaxTime, "duration_s",
+          s.duration_s, "the horizon must be a positive number of seconds, at most 1e9");
+  require(std::isfinite(s.step_s) && s.step_s > 0, "step_s", s.step_s,
+          "the output interval must be a positive number of seconds");
+  require(s.step_s <= s.duration_s, "step_s", s.step_s, "the output interval must not exceed duration_s");
+  require(s.duration_s / s.step_s <= 1e7, "duration_s", s.duration_s,
+          "more than 10 million output intervals of step_s: shorten the run or lengthen step_s");
+
+  rate("demand.base_rate", s.demand.base_rate);
   if (s.demand.surge) {
     const Surge& g = *s.demand.surge;
-    require(finite(g.start_s) && g.start_s >= 0, "demand.surge.start_s", g.start_s,
-            "must be a time >= 0");
-    require(finite(g.duration_s) && g.duration_s >= 0, "demand.surge.duration_s", g.duration_s,
-            "must be a duration >= 0");
-    require(finite(g.extra_rate) && g.extra_rate >= 0, "demand.surge.extra_rate", g.extra_rate,
-            "a rate must be a number >= 0");
-    require(finite(g.ramp_s) && g.ramp_s >= 0, "demand.surge.ramp_s", g.ramp_s,
-            "must be a duration >= 0");
+    time("demand.surge.start_s", g.start_s, "must be a time from 0 to 1e9 s");
+    time("demand.surge.duration_s", g.duration_s, "must be a duration from 0 to 1e9 s");
+    rate("demand.surge.extra_rate", g.extra_rate);
+    time("demand.surge.ramp_s", g.ramp_s, "must be a duration from 0 to 1e9 s");
   }
   if (s.demand.profile) {
     const auto& points = *s.demand.profile;
@@ -276,34 +326,31 @@ void validate_scenario(const Scenario& s) {
       throw InputError("", "demand.profile", "[]", "a profile needs at least one [t_s, rate] point");
     for (std::size_t i = 0; i < points.size(); ++i) {
       std::string field = "demand.profile[" + std::to_string(i) + "]";
-      auto [t, rate] = points[i];
-      if (!finite(t) || t < 0)
-        throw InputError("", field, show(t), "the time must be a number >= 0");
-      if (!finite(rate) || rate < 0)
-        throw InputError("", field, show(rate), "a rate must be a number >= 0");
+      auto [t, r] = points[i];
+      if (!std::isfinite(t) || t < 0 || t > kMaxTime)
+        throw InputError("", field, show(t), "the time must be a number from 0 to 1e9 s");
+      if (!std::isfinite(r) || r < 0 || r > kMaxRate)
+        throw InputError("", field, show(r), "a rate must be a number from 0 to 1e12");
       if (i > 0 && t < points[i - 1].first)
         throw InputError("", field, show(t), "times must not decrease from point to point");
     }
   }
 
-  require(finite(s.server.capacity) && s.server.capacity > 0, "server.capacity", s.server.capacity,
-          "capacity must be a number of attempts per second > 0");
-  if (s.server.queue_limit && *s.server.queue_limit < 1)
+  require(std::isfinite(s.server.capacity) && s.server.capacity > 0 && s.server.capacity <= kMaxRate,
+          "server.capacity", s.server.capacity, "capacity must be a number of attempts per second, > 0 and at most 1e12");
+  if (s.server.queue_limit && (*s.server.queue_limit < 1 || *s.server.queue_limit > 1'000'000'000'000'000LL))
     throw InputError("", "server.queue_limit", std::to_string(*s.server.queue_limit),
-                     "a queue limit must be a whole number >= 1, or null for none");
-  require(finite(s.server.reject_latency_s) && s.server.reject_latency_s >= 0,
-          "server.reject_latency_s", s.server.reject_latency_s, "must be a duration >= 0");
+                     "a queue limit must be a whole number from 1 to 1e15, or null for none");
+  time("server.reject_latency_s", s.server.reject_latency_s, "must be a duration from 0 to 1e9 s");
   const Outage& o = s.server.outage;
-  require(finite(o.start_s) && o.start_s >= 0, "server.outage.start_s", o.start_s,
-          "must be a time >= 0");
-  require(finite(o.duration_s) && o.duration_s >= 0, "server.outage.duration_s", o.duration_s,
-          "must be a duration >= 0");
-  require(finite(o.capacity_factor) && o.capacity_factor >= 0, "server.outage.capacity_factor",
-          o.capacity_factor, "must be a number >= 0");
+  time("server.outage.start_s", o.start_s, "must be a time from 0 to 1e9 s");
+  time("server.outage.duration_s", o.duration_s, "must be a duration from 0 to 1e9 s");
+  require(std::isfinite(o.capacity_factor) && o.capacity_factor >= 0 && o.capacity_factor <= 1e6,
+          "server.outage.capacity_factor", o.capacity_factor, "must be a number from 0 to 1e6");
 
   const Client& c = s.client;
-  require(finite(c.timeout_s) && c.timeout_s > 0, "client.timeout_s", c.timeout_s,
-          "the timeout must be a positive number of seconds");
+  require(std::isfinite(c.timeout_s) && c.timeout_s > 0 && c.timeout_s <= kMaxTime, "client.timeout_s",
+          c.timeout_s, "the timeout must be a positive number of seconds, at most 1e9");
   if (c.max_attempts && *c.max_attempts < 1)
     throw InputError("", "client.max_attempts", std::to_string(*c.max_attempts),
                      "must be a whole number >= 1, or \"unlimited\"");
@@ -311,12 +358,11 @@ void validate_scenario(const Scenario& s) {
     throw InputError("", "client.max_attempts", std::to_string(*c.max_attempts),
                      "more than 1000 attempts: use \"unlimited\"");
   const Backoff& b = c.backoff;
-  require(finite(b.base_s) && b.base_s >= 0, "client.backoff.base_s", b.base_s,
-          "must be a delay >= 0");
-  require(finite(b.multiplier) && b.multiplier >= 1, "client.backoff.multiplier", b.multiplier,
-          "the multiplier must be >= 1");
-  require(finite(b.cap_s) && b.cap_s >= 0, "client.backoff.cap_s", b.cap_s, "must be a delay >= 0");
-  require(b.cap_s <= 1e6, "client.backoff.cap_s", b.cap_s, "must be at most 1e6 seconds");
+  time("client.backoff.base_s", b.base_s, "must be a delay from 0 to 1e9 s");
+  require(std::isfinite(b.multiplier) && b.multiplier >= 1 && b.multiplier <= 1e6, "client.backoff.multiplier",
+          b.multiplier, "the multiplier must be from 1 to 1e6");
+  require(std::isfinite(b.cap_s) && b.cap_s >= 0 && b.cap_s <= 1e6, "client.backoff.cap_s", b.cap_s,
+          "must be a delay from 0 to 1e6 s");
 
   // spec/system.md, "The client": unlimited instant retries against a queue
   // limit with instant rejections would retry infinitely often in no time.

@@ -100,10 +100,10 @@ TEST(Cli, SolverStepIsHonoured) {
   expect_bad_input(cli("run " + kExample + " --solver-step 10"), {"--solver-step", "10", "client.timeout_s"});
 }
 
-TEST(Cli, RunTooLongForMemoryIsRefusedNamingTheHorizon) {
-  // 1e8 s at the default 0.2 s step would be 5e8 steps (some 20 GB).
+TEST(Cli, RunTooLongForMemoryIsRefusedNamingTheTimeoutThatSetsTheStep) {
+  // 1e8 s at the default step (5 s / 25 = 0.2 s) would be 5e8 steps, some 20 GB.
   std::string path = write_temp("too_long.json", R"({"duration_s": 1e8, "step_s": 100})");
-  expect_bad_input(cli("run " + path), {path, "duration_s", "100000000", "--solver-step"});
+  expect_bad_input(cli("run " + path), {path, "client.timeout_s", "value 5", "duration_s", "--solver-step"});
 }
 
 TEST(Cli, HelpDocumentsEveryOption) {
@@ -165,6 +165,25 @@ TEST(Cli, UnknownCommandAndOption) {
   expect_bad_input(cli("run " + kExample + " --fast"), {"--fast"});
 }
 
+TEST(Cli, OptionsACommandWouldIgnoreAreRefused) {
+  expect_bad_input(cli("summary " + kExample + " --csv out.csv"), {"summary", "--csv"});
+  expect_bad_input(cli("run " + kExample + " --x server.capacity=1:2:2"), {"run", "--x"});
+  expect_bad_input(cli("params " + kExample), {"params"});
+  expect_bad_input(cli("map " + kExample + " --x server.capacity=1:2:2 --y server.capacity=1:2:2"),
+                   {"--y", "server.capacity"});
+}
+
+TEST(Cli, DirectoryDuplicateKeysAndHugeNumbersAreBadInput) {
+  expect_bad_input(cli("run " + ::testing::TempDir()), {"directory"});
+  std::string dup = write_temp("dup.json", R"({"server": {"capacity": 900, "capacity": 1100}})");
+  expect_bad_input(cli("run " + dup), {dup, "server.capacity", "twice"});
+  std::string huge = write_temp("huge.json", R"({"demand": {"base_rate": 1e400}})");
+  expect_bad_input(cli("run " + huge), {huge, "1e400"});
+  std::string inf = write_temp("inf.json", R"({"demand": {"surge": {"extra_rate": 1e308}}})");
+  expect_bad_input(cli("run " + inf), {inf, "demand.surge.extra_rate", "1e+308"});
+  expect_bad_input(cli("run " + kExample + " --set server.capacity=0x10"), {"--set", "'0x10'"});
+}
+
 TEST(Cli, CsvToAnUnwritablePlaceIsAFailureNotBadInput) {
   Outcome o = cli("run " + kExample + " --csv /nonexistent/dir/out.csv");
   EXPECT_EQ(o.status, 1);
@@ -174,8 +193,13 @@ TEST(Cli, CsvToAnUnwritablePlaceIsAFailureNotBadInput) {
 TEST(Cli, SummarySaysWhatHappened) {
   Outcome o = cli("summary " + kExample);
   ASSERT_EQ(o.status, 0) << o.err;
-  EXPECT_NE(o.out.find("t = 600 s"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("interval 600-601 s"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("Not recovered"), std::string::npos) << o.out;
+  // 800 jobs/s x 3 attempts against 1000/s: the queue grows by 1400/s.
+  EXPECT_NE(o.out.find("growing, by 1400/s: the overload sustains itself"), std::string::npos) << o.out;
+  // 100 jobs/s x 3 against 500/s drains at 200/s: not yet recovered, but draining.
+  Outcome draining = cli("summary " + kExample + " --set demand.base_rate=100 --set server.capacity=500");
+  EXPECT_NE(draining.out.find("draining at 200/s"), std::string::npos) << draining.out;
   Outcome limited = cli("summary " + kExample + " --set server.queue_limit=2000");
   EXPECT_NE(limited.out.find("Recovered"), std::string::npos) << limited.out;
 }
