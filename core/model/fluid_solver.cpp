@@ -47,31 +47,40 @@ public:
         steps_(std::max(1L, static_cast<long>(std::ceil(s.duration_s / h - 1e-9)))),
         steps_per_interval_(std::max(1L, std::lround(s.step_s / h))),
         timeout_steps_(std::max(1L, std::lround(s.client.timeout_s / h))),
-        reject_steps_(std::lround(s.server.reject_latency_s / h)),
+        // A rejection reaches its client L/h steps later: floor(L/h) steps for a
+        // share 1 - frac, one more for the rest (a point delay, docs/model.md 5.3).
+        reject_steps_(static_cast<long>(std::floor(s.server.reject_latency_s / h))),
+        reject_late_share_(s.server.reject_latency_s / h - std::floor(s.server.reject_latency_s / h)),
         limited_(s.server.queue_limit.has_value()),
         limit_(limited_ ? static_cast<double>(*s.server.queue_limit) : 0),
         drop_(s.server.drop_expired),
         audit_(audit),
         capacity_(capacity_schedule(s)),
         policy_(build_retry_policy(s.client, h)) {
-    demand_mass_ = demand_schedule(s).slot_integrals(h, steps_);
+    RateSchedule demand = demand_schedule(s);
+    demand_mass_ = demand.slot_integrals(h, steps_);
     capacity_mass_ = capacity_.slot_integrals(h, steps_);
+    // The last step ends at the horizon, however short it is.
+    last_step_s_ = s.duration_s - static_cast<double>(steps_ - 1) * h;
+    demand_mass_.back() = demand.integral(s.duration_s - last_step_s_, s.duration_s);
+    capacity_mass_.back() = capacity_.integral(s.duration_s - last_step_s_, s.duration_s);
     classes_ = policy_.classes.size();
     admitted_.assign(static_cast<std::size_t>(steps_), 0.0);
     remaining_.assign(static_cast<std::size_t>(steps_), 0.0);
-    composition_slots_ = timeout_steps_ + 1;
+    // Buffers need not reach past the horizon: nothing due after it is ever read.
+    composition_slots_ = std::min(timeout_steps_, steps_) + 1;
     composition_.assign(static_cast<std::size_t>(composition_slots_) * classes_, 0.0);
     ring_size_ = 2;
-    while (ring_size_ < policy_.max_offset + 2) ring_size_ *= 2;
+    while (ring_size_ < std::min<long>(policy_.max_offset, steps_) + 2) ring_size_ *= 2;
     ring_mask_ = ring_size_ - 1;
     ring_explicit_.assign(static_cast<std::size_t>(ring_size_) * classes_, 0.0);
     ring_diff_.assign(static_cast<std::size_t>(ring_size_) * classes_, 0.0);
     ring_rate_.assign(classes_, 0.0);
     ring_run_until_.assign(classes_, 0);
-    if (reject_steps_ >= 1) {
-      pending_slots_ = reject_steps_ + 1;
-      pending_.assign(static_cast<std::size_t>(pending_slots_) * classes_, 0.0);
-    }
+    pending_slots_ = std::min(reject_steps_, steps_) + 2;
+    pending_.assign(static_cast<std::size_t>(pending_slots_) * classes_, 0.0);
+    // The share of rejections that reach the client within their own step.
+    instant_reject_share_ = reject_steps_ == 0 ? 1.0 - reject_late_share_ : 0.0;
     failed_.assign(classes_, 0.0);
     sent_.assign(classes_, 0.0);
     scheduled_.assign(classes_, 0.0);
@@ -80,8 +89,9 @@ public:
       for (const Transition& t : policy_.classes[c].on_failure) {
         const DelayKernel& k = policy_.kernels[static_cast<std::size_t>(t.kernel)];
         for (auto [offset, share] : k.explicit_mass)
-          if (offset == 0 && share > 0) {
-            same_step_in_[static_cast<std::size_t>(k.target)].push_back({c, t.probability * share});
+          if (offset == 0 && share > 0 && instant_reject_share_ > 0) {
+            same_step_in_[static_cast<std::size_t>(k.target)].push_back(
+                {c, instant_reject_share_ * t.probability * share});
             has_same_step_retries_ = true;
           }
       }
@@ -102,7 +112,9 @@ public:
       if (audit_) check_books(n, step, result.audit);
       ++interval_steps;
       if (interval_steps == steps_per_interval_ || n == steps_ - 1) {
-        result.intervals.push_back(close_interval(n, interval, interval_steps));
+        double length = static_cast<double>(interval_steps) * h_;
+        if (n == steps_ - 1) length += last_step_s_ - h_;
+        result.intervals.push_back(close_interval(n, interval, length));
         interval = Sums{};
         interval_steps = 0;
       }
@@ -159,11 +171,10 @@ private:
       if (drop_ && capacity_mass_[un] > 0) drop_expired(n, timeout_steps_, out);
     }
     // Rejections sent reject_latency_s ago reach their clients now.
-    if (reject_steps_ >= 1 && n >= reject_steps_) {
-      double* p = &pending_[static_cast<std::size_t>((n - reject_steps_) % pending_slots_) * classes_];
+    {
+      double* p = &pending_[static_cast<std::size_t>(n % pending_slots_) * classes_];
       for (std::size_t c = 0; c < classes_; ++c) {
         failed_[c] += p[c];
-        pending_total_ -= p[c];
         p[c] = 0;
       }
     }
@@ -185,15 +196,14 @@ private:
     // hold K, and capacity left over in this step frees room as it serves.
     double admitted = offered;
     const double room = limited_ ? std::max(0.0, limit_ - queue_ + capacity_left) : offered;
-    const bool instant_rejections = reject_steps_ == 0 && limited_;
-    const bool burn = instant_rejections && policy_.instant && s_.server.reject_latency_s == 0;
+    const bool burn = policy_.instant && s_.server.reject_latency_s == 0;
     double rejected_share = 0;
     if (offered > room) {
       admitted = room;
       rejected_share = 1.0 - room / offered;
       // Rejected attempts that fail at once and retry within this step take
       // another chance at the same room (docs/model.md, 5.1).
-      if (instant_rejections && !burn && has_same_step_retries_) {
+      if (!burn && has_same_step_retries_) {
         rejected_share = solve_same_step_retries(room);
         offered = 0;
         for (double a : sent_) offered += a;
@@ -215,15 +225,19 @@ private:
 
     if (rejected > 0) {
       out.rejected += rejected;
-      if (reject_steps_ >= 1) {
-        double* p = &pending_[static_cast<std::size_t>(n % pending_slots_) * classes_];
-        for (std::size_t c = 0; c < classes_; ++c) p[c] = sent_[c] * rejected_share;
-        pending_total_ += rejected;
-      } else if (burn) {
+      if (burn) {
         burn_instant_retries(rejected_share, out);
       } else {
-        for (std::size_t c = 0; c < classes_; ++c) failed_[c] += sent_[c] * rejected_share;
-        handle_failures(n, true, out);
+        // Rejections travel back for reject_latency_s: some arrive within
+        // this step (their retries in it were sent above), the rest later.
+        const double now = instant_reject_share_;
+        for (std::size_t c = 0; c < classes_; ++c) {
+          double r = sent_[c] * rejected_share;
+          failed_[c] += now * r;
+          hold_rejection(c, r * (1.0 - now - reject_late_share_), n + std::max(1L, reject_steps_));
+          if (reject_late_share_ > 0) hold_rejection(c, r * reject_late_share_, n + reject_steps_ + 1);
+        }
+        if (now > 0) handle_failures(n, true, out);
       }
     }
   }
@@ -288,6 +302,16 @@ private:
     }
   }
 
+  /// Keeps a rejection of class c until it reaches its client in step `due`.
+  void hold_rejection(std::size_t c, double mass, long due) {
+    if (mass <= 0) return;
+    if (due >= steps_) {  // after the horizon: stays on its way
+      pending_beyond_horizon_ += mass;
+      return;
+    }
+    pending_[static_cast<std::size_t>(due % pending_slots_) * classes_ + c] += mass;
+  }
+
   /// Discards, at no cost, the cohorts at the head at least `min_age` steps old.
   void drop_expired(long n, long min_age, Sums& out) {
     while (head_ < n && n - head_ >= min_age) {
@@ -342,20 +366,28 @@ private:
     }
   }
 
+  /// Retries due after the horizon count in the backlog but need no slot.
   void deposit(const DelayKernel& k, double mass, long n, bool skip_now) {
     const std::size_t base = static_cast<std::size_t>(k.target) * static_cast<std::size_t>(ring_size_);
     for (auto [offset, share] : k.explicit_mass) {
       if (skip_now && offset == 0) continue;
-      ring_explicit_[base + static_cast<std::size_t>((n + offset) & ring_mask_)] += mass * share;
       backlog_ += mass * share;
+      if (n + offset >= steps_) {
+        beyond_horizon_ += mass * share;
+        continue;
+      }
+      ring_explicit_[base + static_cast<std::size_t>((n + offset) & ring_mask_)] += mass * share;
     }
     if (k.run_end > k.run_begin) {
       double rate = mass * k.run_mass;
-      ring_diff_[base + static_cast<std::size_t>((n + k.run_begin) & ring_mask_)] += rate;
-      ring_diff_[base + static_cast<std::size_t>((n + k.run_end) & ring_mask_)] -= rate;
-      long& until = ring_run_until_[static_cast<std::size_t>(k.target)];
-      until = std::max(until, n + k.run_end);
       backlog_ += rate * (k.run_end - k.run_begin);
+      long begin = n + k.run_begin, end = n + k.run_end;
+      beyond_horizon_ += rate * static_cast<double>(std::max(0L, end - std::max(begin, steps_)));
+      if (begin >= steps_) return;
+      ring_diff_[base + static_cast<std::size_t>(begin & ring_mask_)] += rate;
+      if (end < steps_) ring_diff_[base + static_cast<std::size_t>(end & ring_mask_)] -= rate;
+      long& until = ring_run_until_[static_cast<std::size_t>(k.target)];
+      until = std::max(until, end);
     }
   }
 
@@ -373,8 +405,7 @@ private:
     return due;
   }
 
-  Interval close_interval(long n, const Sums& sum, long steps) {
-    const double length = static_cast<double>(steps) * h_;
+  Interval close_interval(long n, const Sums& sum, double length) {
     Interval out;
     out.t_s = std::min(s_.duration_s, static_cast<double>(n + 1) * h_);
     out.demand = sum.demand / length;
@@ -423,13 +454,14 @@ private:
     double in_backoff = 0;
     for (std::size_t c = 0; c < classes_; ++c) {
       double rate = ring_rate_[c];
-      for (long m = n + 1; m < n + ring_size_; ++m) {
+      for (long m = n + 1; m < std::min(n + ring_size_, steps_); ++m) {
         std::size_t i = c * static_cast<std::size_t>(ring_size_) + static_cast<std::size_t>(m & ring_mask_);
         rate += ring_diff_[i];
         in_backoff += ring_explicit_[i] + rate;
       }
     }
-    double pending = 0;
+    in_backoff += beyond_horizon_;
+    double pending = pending_beyond_horizon_;
     for (double p : pending_) pending += p;
     const Sums& t = totals_;
     double attempts_in = std::max(1.0, t.offered);
@@ -444,6 +476,11 @@ private:
   const Scenario& s_;
   const double h_;
   const long steps_, steps_per_interval_, timeout_steps_, reject_steps_;
+  const double reject_late_share_;
+  double instant_reject_share_ = 0;
+  double last_step_s_ = 0;
+  double beyond_horizon_ = 0;          // retries due after the horizon
+  double pending_beyond_horizon_ = 0;  // rejections reaching clients after it
   const bool limited_;
   const double limit_;
   const bool drop_, audit_;
@@ -467,7 +504,6 @@ private:
   // Rejections on their way back to the client, by step.
   std::vector<double> pending_;
   long pending_slots_ = 1;
-  double pending_total_ = 0;
   // Per target class: (source class, share of its failures retried within the same step).
   std::vector<std::vector<std::pair<std::size_t, double>>> same_step_in_;
   bool has_same_step_retries_ = false;
@@ -480,7 +516,14 @@ private:
 
 double default_solver_step(const Scenario& s) {
   double target = std::min(s.step_s, s.client.timeout_s / kStepsPerTimeout);
-  return s.step_s / std::ceil(s.step_s / target - 1e-9);
+  double divisions = std::ceil(s.step_s / target - 1e-9);
+  // Prefer a step that also divides the timeout (5.1 s at step 1 s: 0.1 s,
+  // not 0.2 s), so that the timeout is not rounded (docs/model.md, 6).
+  for (double k = divisions; k <= 4 * divisions; ++k) {
+    double per_timeout = s.client.timeout_s * k / s.step_s;
+    if (std::fabs(per_timeout - std::round(per_timeout)) < 1e-9 * per_timeout) return s.step_s / k;
+  }
+  return s.step_s / divisions;
 }
 
 RunResult solve(const Scenario& s, const SolverOptions& options) {

@@ -366,12 +366,14 @@ void validate_scenario(const Scenario& s) {
 
   // spec/system.md, "The client": unlimited instant retries against a queue
   // limit with instant rejections would retry infinitely often in no time.
-  bool instant_retries = b.base_s == 0 || b.cap_s == 0;
-  if (!c.max_attempts && instant_retries && s.server.queue_limit && s.server.reject_latency_s == 0)
+  // Loops faster than a millisecond are refused too: they retry millions of
+  // times a second per job, beyond any meaning (and any floating point).
+  double fastest_loop = s.server.reject_latency_s + std::min(b.base_s, b.cap_s);
+  if (!c.max_attempts && s.server.queue_limit && fastest_loop < 1e-3)
     throw InputError("", "client.max_attempts", "\"unlimited\"",
-                     "unlimited attempts with zero backoff against a queue limit with "
-                     "reject_latency_s 0 would retry infinitely often in no time; limit the "
-                     "attempts, add a backoff or a reject latency, or remove the queue limit");
+                     "unlimited attempts against a queue limit, with reject_latency_s + backoff under "
+                     "1 ms, would retry (almost) infinitely often in no time; limit the attempts, "
+                     "add a backoff or a reject latency, or remove the queue limit");
 }
 
 std::string scenario_to_json(const Scenario& s) {

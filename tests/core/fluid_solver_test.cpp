@@ -199,6 +199,73 @@ TEST(FluidSolver, OutageBuildsAQueueThatDrainsAtTheSpareCapacity) {
   EXPECT_NEAR(window_mean(r, &Interval::timeouts, 0, 200), 0, 1e-12);
 }
 
+TEST(FluidSolver, RejectLatencyThatIsNotAWholeNumberOfStepsKeepsItsMean) {
+  // Unlimited attempts, base 0, K = 100, reject latency 0.3 s: a rejected job
+  // retries every 0.3 s, so how many attempts it sends depends on that
+  // latency exactly. The surge's peak offered load must not move with the
+  // step (0.3 s is 1.5 steps of 0.2 s, 3 of 0.1 s, 6 of 0.05 s).
+  Scenario s;
+  s.duration_s = 120;
+  s.demand.surge = Surge{10, 20, 1200, 0};
+  s.server.queue_limit = 100;
+  s.server.reject_latency_s = 0.3;
+  s.client.max_attempts.reset();
+  s.client.backoff.base_s = 0;
+  auto peak = [&](double step) {
+    SolverOptions o;
+    o.step_s = step;
+    double p = 0;
+    for (const Interval& i : solve(s, o).intervals) p = std::max(p, i.offered);
+    return p;
+  };
+  double reference = peak(0.05);
+  EXPECT_NEAR(peak(0.2), reference, 0.001 * reference);
+  EXPECT_NEAR(peak(0.1), reference, 0.001 * reference);
+}
+
+TEST(FluidSolver, HorizonInsideAStepEndsTheLastIntervalThere) {
+  // M = 1, 1500/s against 1000/s, T = 25 s (nothing times out), 10.05 s: the
+  // last row ends at 10.05 s with a queue of 500 * 10.05 = 5025, and every
+  // attempt sent is served or queued.
+  Scenario s = steady(1500, 1000, 1, 10.05);
+  s.client.timeout_s = 25;
+  SolverOptions o;
+  o.step_s = 1;
+  RunResult r = solve(s, o);
+  ASSERT_EQ(r.intervals.size(), 11u);
+  EXPECT_DOUBLE_EQ(r.intervals.back().t_s, 10.05);
+  EXPECT_NEAR(r.intervals.back().queue, 5025, 1e-9);
+  double sent = 0, served = 0, previous = 0;
+  for (const Interval& i : r.intervals) {
+    sent += i.offered * (i.t_s - previous);
+    served += i.served * (i.t_s - previous);
+    previous = i.t_s;
+  }
+  EXPECT_NEAR(sent, served + r.intervals.back().queue, 1e-9);
+}
+
+TEST(FluidSolver, HugeTimeoutsAndLatenciesNeedNoMoreMemoryThanTheRun) {
+  // Buffers reach no further than the horizon: a 1e9 s timeout or reject
+  // latency on a 30 s run must not try to allocate billions of slots.
+  Scenario s = steady(800, 1000, 3, 30);
+  s.client.timeout_s = 1e9;
+  s.server.reject_latency_s = 1e9;
+  s.server.queue_limit = 10;
+  s.client.backoff = Backoff{1e5, 2, 1e6, Jitter::Decorrelated};
+  SolverOptions o;
+  o.step_s = 1;
+  o.audit = true;
+  RunResult r = solve(s, o);
+  EXPECT_EQ(r.intervals.size(), 30u);
+  EXPECT_LT(r.audit.jobs, 1e-12);
+}
+
+TEST(FluidSolver, DefaultStepDividesTheTimeoutWhenItCan) {
+  Scenario s = steady(800, 1000, 3, 10);
+  s.client.timeout_s = 5.1;  // 5.1 / 25 = 0.204: 0.2 would round T to 5.2 s; 0.1 divides both
+  EXPECT_DOUBLE_EQ(default_solver_step(s), 0.1);
+}
+
 TEST(FluidSolver, SolverStepIsRoundedToDivideTheOutputInterval) {
   SolverOptions o;
   o.step_s = 0.3;  // 1 s / 0.3 is not whole: 1/4 s is used

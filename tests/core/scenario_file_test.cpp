@@ -120,6 +120,10 @@ TEST(ScenarioFile, UnlimitedInstantRetriesAgainstALimitAreRefused) {
   std::string e = error_of(R"({"server": {"queue_limit": 100},
     "client": {"max_attempts": "unlimited", "backoff": {"base_s": 0}}})");
   EXPECT_NE(e.find("client.max_attempts"), std::string::npos) << e;
+  // Nor one under a millisecond: millions of retries a second per job.
+  EXPECT_NE(error_of(R"({"server": {"queue_limit": 100, "reject_latency_s": 0.0005},
+    "client": {"max_attempts": "unlimited", "backoff": {"base_s": 0}}})").find("client.max_attempts"),
+            std::string::npos);
   // With a reject latency the loop takes time, and the scenario is fine.
   EXPECT_EQ(error_of(R"({"server": {"queue_limit": 100, "reject_latency_s": 0.1},
     "client": {"max_attempts": "unlimited", "backoff": {"base_s": 0}}})"), "");
