@@ -7,6 +7,9 @@
 #include <string>
 #include <vector>
 
+#include <QApplication>
+#include <QString>
+
 #include "analysis/health.h"
 #include "analysis/parameter_map.h"
 #include "io/atomic_file.h"
@@ -16,6 +19,8 @@
 #include "scenario/number_text.h"
 #include "scenario/parameters.h"
 #include "scenario/scenario_file.h"
+#include "offscreen_render.h"
+#include "resources_init.h"
 
 namespace {
 
@@ -28,6 +33,8 @@ const char* const kUsage = R"(Usage:
   stormglass-cli map SCENARIO.json --x PATH=FROM:TO:COUNT --y PATH=FROM:TO:COUNT
                      [--set PATH=VALUE]... [--csv OUT.csv] [--solver-step SECONDS] [--threads N]
   stormglass-cli summary SCENARIO.json [--set PATH=VALUE]... [--solver-step SECONDS]
+  stormglass-cli plot SCENARIO.json --out FILE.png|.pdf|.svg [--set PATH=VALUE]...
+                      [--size WIDTHxHEIGHT] [--scale S] [--curves-only] [--solver-step SECONDS]
   stormglass-cli params
   stormglass-cli --help
 
@@ -42,6 +49,9 @@ Commands:
   summary   Solve the scenario and say in a few lines what happened: healthy or
             not, when the storm began, whether and when it recovered, peak
             offered load against demand, wasted work.
+  plot      Draw the dashboard figure (title, key parameters, load curves, summary)
+            to a PNG, PDF or SVG file, with the same code as the desktop
+            dashboard's export; --curves-only draws the load curves alone.
   params    List every parameter path with its unit and meaning.
 
 Options:
@@ -57,6 +67,10 @@ Options:
                          Rounded down so the output interval is a whole number of
                          steps; it must not exceed the client timeout.
   --threads N            Threads for map (default: all cores).
+  --out FILE             plot: the figure's file; .png, .pdf or .svg.
+  --size WIDTHxHEIGHT    plot: the figure's size in points (default 1600x1000).
+  --scale S              plot: PNG pixels per point (default 1; 2 for slides).
+  --curves-only          plot: the load curves without title and summary.
   -h, --help             Show this help.
 
 Exit status: 0 on success; 2 for bad input (the message names the file or option,
@@ -77,6 +91,10 @@ struct Options {
   double solver_step = 0;
   unsigned threads = 0;
   bool help = false;
+  std::optional<std::string> out;
+  int width = 1600, height = 1000;
+  double scale = 1;
+  bool curves_only = false;
 };
 
 double parse_positive(const std::string& option, const std::string& text) {
@@ -113,6 +131,22 @@ Options parse_command_line(int argc, char** argv) {
       if (std::floor(t) != t || t > 1024)
         throw sg::InputError("--threads", "", "'" + args[i] + "'", "expected a whole number from 1 to 1024");
       o.threads = static_cast<unsigned>(t);
+    } else if (a == "--out") {
+      o.out = value("--out");
+    } else if (a == "--size") {
+      std::string v = value("--size");
+      auto x = v.find('x');
+      auto w = x == std::string::npos ? std::nullopt : sg::parse_decimal(v.substr(0, x));
+      auto h = x == std::string::npos ? std::nullopt : sg::parse_decimal(v.substr(x + 1));
+      if (!w || !h || *w < 100 || *h < 100 || *w > 20000 || *h > 20000 || std::floor(*w) != *w || std::floor(*h) != *h)
+        throw sg::InputError("--size", "", "'" + v + "'", "expected WIDTHxHEIGHT in whole points from 100 to 20000, e.g. 1600x1000");
+      o.width = static_cast<int>(*w);
+      o.height = static_cast<int>(*h);
+    } else if (a == "--scale") {
+      o.scale = parse_positive("--scale", value("--scale"));
+      if (o.scale > 8) throw sg::InputError("--scale", "", "'" + args[i] + "'", "expected a scale from 0 to 8");
+    } else if (a == "--curves-only") {
+      o.curves_only = true;
     } else if (a.size() > 1 && a[0] == '-') {
       throw UsageError("unknown option '" + a + "' (see --help)");
     } else if (o.command.empty()) {
@@ -126,8 +160,10 @@ Options parse_command_line(int argc, char** argv) {
   // An option the command does not use would be silently ignored: refuse it.
   for (const std::string& option : given) {
     if (option == "--help") continue;
+    bool plot_only = option == "--out" || option == "--size" || option == "--scale" || option == "--curves-only";
     bool used = (option == "--set" || option == "--solver-step") ? o.command != "params"
                 : (option == "--csv")                             ? o.command == "run" || o.command == "map"
+                : plot_only                                       ? o.command == "plot"
                                                                   : o.command == "map";  // --x, --y, --threads
     if (!used && !o.command.empty())
       throw UsageError(o.command + " does not take " + option + " (see --help)");
@@ -158,7 +194,7 @@ sg::Scenario load_with_overrides(const Options& o) {
   return s;
 }
 
-void emit(const Options& o, const std::string& text) {
+void write_output(const Options& o, const std::string& text) {
   if (o.csv_path)
     sg::write_file_atomically(*o.csv_path, text);
   else
@@ -185,7 +221,7 @@ auto attributed_to_file(const Options& o, Work work) {
 int run(const Options& o) {
   sg::Scenario s = load_with_overrides(o);
   sg::RunResult r = attributed_to_file(o, [&] { return sg::solve(s, solver_options(o)); });
-  emit(o, sg::run_csv(r));
+  write_output(o, sg::run_csv(r));
   return kOk;
 }
 
@@ -204,7 +240,29 @@ int map(const Options& o) {
     throw sg::InputError("--y", y.path, "", "is already the --x axis; choose two different parameters");
   sg::Scenario s = load_with_overrides(o);
   sg::ParameterMap m = attributed_to_file(o, [&] { return sg::compute_map(s, x, y, solver_options(o), o.threads); });
-  emit(o, sg::map_csv(m));
+  write_output(o, sg::map_csv(m));
+  return kOk;
+}
+
+int plot(const Options& o, int argc, char** argv) {
+  if (!o.out) throw UsageError("plot needs --out FILE.png|.pdf|.svg (see --help)");
+  const QString out = QString::fromStdString(*o.out);
+  if (sg::ui::figure_format(out).isEmpty())
+    throw sg::InputError("--out", "", "'" + *o.out + "'", "expected a file name ending in .png, .pdf or .svg");
+  sg::Scenario s = load_with_overrides(o);
+  // Drawing needs a QApplication, but no screen.
+  if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY") &&
+      qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+  QApplication app(argc, argv);
+  sg::ui::init_resources();
+  QString error = attributed_to_file(o, [&] {
+    return sg::ui::render_scenario_figure(s, solver_options(o), out, {o.width, o.height, o.scale}, o.curves_only);
+  });
+  if (!error.isEmpty()) {
+    std::cerr << "stormglass-cli: " << error.toStdString() << "\n";
+    return kFailure;
+  }
   return kOk;
 }
 
@@ -220,6 +278,7 @@ int params() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Qt is only started by plot; run and map stay plain.
   try {
     Options o = parse_command_line(argc, argv);
     if (o.help || o.command.empty()) {
@@ -227,11 +286,12 @@ int main(int argc, char** argv) {
       return o.help ? kOk : kBadInput;
     }
     if (o.command == "params") return params();
-    if (o.command != "run" && o.command != "map" && o.command != "summary")
-      throw UsageError("unknown command '" + o.command + "' (expected run, map, summary or params; see --help)");
+    if (o.command != "run" && o.command != "map" && o.command != "summary" && o.command != "plot")
+      throw UsageError("unknown command '" + o.command + "' (expected run, map, summary, plot or params; see --help)");
     if (o.scenario_path.empty()) throw UsageError(o.command + " needs a scenario file (see --help)");
     if (o.command == "run") return run(o);
     if (o.command == "map") return map(o);
+    if (o.command == "plot") return plot(o, argc, argv);
     return summary(o);
   } catch (const sg::InputError& e) {
     std::cerr << "stormglass-cli: " << e.what() << "\n";

@@ -40,7 +40,7 @@ struct Sums {
 /// queue is the list of cohorts still holding mass, oldest first.
 class FluidRun {
 public:
-  FluidRun(const Scenario& s, double h, bool audit)
+  FluidRun(const Scenario& s, double h, bool audit, const std::atomic<bool>* cancel)
       : s_(s),
         h_(h),
         // A horizon that is not a whole number of steps ends inside the last one.
@@ -55,6 +55,7 @@ public:
         limit_(limited_ ? static_cast<double>(*s.server.queue_limit) : 0),
         drop_(s.server.drop_expired),
         audit_(audit),
+        cancel_(cancel),
         capacity_(capacity_schedule(s)),
         policy_(build_retry_policy(s.client, h)) {
     RateSchedule demand = demand_schedule(s);
@@ -106,6 +107,7 @@ public:
     Sums interval;
     long interval_steps = 0;
     for (long n = 0; n < steps_; ++n) {
+      if (cancel_ && (n & 1023) == 0 && cancel_->load(std::memory_order_relaxed)) throw Cancelled();
       Sums step;
       advance(n, step);
       interval.add(step);
@@ -484,6 +486,7 @@ private:
   const bool limited_;
   const double limit_;
   const bool drop_, audit_;
+  const std::atomic<bool>* const cancel_;
   RateSchedule capacity_;
   RetryPolicy policy_;
   std::size_t classes_ = 0;
@@ -549,7 +552,7 @@ RunResult solve(const Scenario& s, const SolverOptions& options) {
                      problem + " (the default step is a 25th of the timeout): shorten duration_s, "
                                "lengthen the timeout or pass a larger --solver-step");
   }
-  return FluidRun(s, h, options.audit).run();
+  return FluidRun(s, h, options.audit, options.cancel).run();
 }
 
 }  // namespace sg

@@ -1,6 +1,8 @@
 /// The fluid (mean-field) model of spec/system.md, solved in time (docs/model.md).
 #pragma once
 
+#include <atomic>
+#include <stdexcept>
 #include <vector>
 
 #include "scenario/scenario.h"
@@ -23,6 +25,14 @@ struct SolverOptions {
   double step_s = 0;
   /// Check the books at every step and report the largest imbalance (slower).
   bool audit = false;
+  /// When set and it becomes true, solve() stops soon and throws Cancelled
+  /// (a newer request has superseded this one).
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+/// Thrown by solve() when SolverOptions::cancel was raised.
+struct Cancelled : std::runtime_error {
+  Cancelled() : std::runtime_error("cancelled") {}
 };
 
 /// The largest imbalance of the books over a run, as a fraction of all the

@@ -161,7 +161,7 @@ TEST(Cli, MalformedAxis) {
 }
 
 TEST(Cli, UnknownCommandAndOption) {
-  expect_bad_input(cli("plot " + kExample), {"plot"});
+  expect_bad_input(cli("draw " + kExample), {"draw"});
   expect_bad_input(cli("run " + kExample + " --fast"), {"--fast"});
 }
 

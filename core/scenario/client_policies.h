@@ -1,0 +1,24 @@
+/// Named client policies: the presets a user picks before tuning the knobs.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenario/scenario.h"
+
+namespace sg {
+
+struct NamedPolicy {
+  std::string name;
+  std::string summary;  ///< one sentence: what the client does
+  Client client;
+};
+
+/// The catalogue, in the order a chooser shows it.
+const std::vector<NamedPolicy>& client_policies();
+
+/// The policy whose every knob equals `client`'s, if any ("custom" otherwise).
+std::optional<std::size_t> matching_policy(const Client& client);
+
+}  // namespace sg

@@ -1,0 +1,130 @@
+#include "figure_export.h"
+
+#include <QFileInfo>
+#include <QImage>
+#include <QPageSize>
+#include <QPdfWriter>
+#include <QSaveFile>
+#include <QSvgGenerator>
+#include <QTemporaryDir>
+#include <QTextDocument>
+
+#include <functional>
+
+#include "dashboard_text.h"
+#include "load_curves_view.h"
+#include "qcustomplot.h"
+
+namespace sg::ui {
+namespace {
+
+/// Paints with `draw` into a file of the given kind, through a temporary file
+/// in the same folder that replaces `path` only once it is whole.
+QString write_figure(const QString& path, FigureSize size, const std::function<void(QCPPainter&)>& draw) {
+  const QString kind = figure_format(path);
+  if (kind.isEmpty()) return QStringLiteral("%1: unknown figure format (use .png, .pdf or .svg)").arg(path);
+  if (size.width < 100 || size.height < 100 || size.width > 20000 || size.height > 20000 || size.scale <= 0 ||
+      size.scale > 8)
+    return QStringLiteral("%1: figure size %2 x %3 at scale %4 is out of range").arg(path).arg(size.width).arg(size.height).arg(size.scale);
+  QFileInfo info(path);
+  if (!info.absoluteDir().exists())
+    return QStringLiteral("%1: cannot write: the folder %2 does not exist").arg(path, info.absolutePath());
+  const QString temp = info.absoluteDir().filePath(QStringLiteral(".%1.part").arg(info.fileName()));
+  bool ok = false;
+  if (kind == QLatin1String("png")) {
+    QImage image(qRound(size.width * size.scale), qRound(size.height * size.scale), QImage::Format_ARGB32);
+    image.fill(Qt::white);
+    {
+      QCPPainter painter(&image);
+      painter.setRenderHint(QPainter::Antialiasing);
+      painter.scale(size.scale, size.scale);
+      draw(painter);
+    }
+    ok = image.save(temp, "PNG");
+  } else if (kind == QLatin1String("pdf")) {
+    QPdfWriter writer(temp);
+    writer.setResolution(72);  // one point per pixel of the figure
+    writer.setPageSize(QPageSize(QSizeF(size.width, size.height), QPageSize::Point));
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0));
+    writer.setCreator(QStringLiteral("Stormglass"));
+    QCPPainter painter;
+    ok = painter.begin(&writer);
+    if (ok) {
+      painter.setMode(QCPPainter::pmVectorized);
+      painter.setMode(QCPPainter::pmNoCaching);
+      draw(painter);
+      ok = painter.end();
+    }
+  } else {
+    QSvgGenerator generator;
+    generator.setFileName(temp);
+    generator.setSize(QSize(size.width, size.height));
+    generator.setViewBox(QRect(0, 0, size.width, size.height));
+    generator.setTitle(QStringLiteral("Stormglass"));
+    QCPPainter painter;
+    ok = painter.begin(&generator);
+    if (ok) {
+      painter.setMode(QCPPainter::pmVectorized);
+      painter.setMode(QCPPainter::pmNoCaching);
+      draw(painter);
+      ok = painter.end();
+    }
+  }
+  if (!ok || QFileInfo(temp).size() == 0) {
+    QFile::remove(temp);
+    return QStringLiteral("%1: cannot write the figure").arg(path);
+  }
+  QFile::remove(path);
+  if (!QFile::rename(temp, path)) {
+    QFile::remove(temp);
+    return QStringLiteral("%1: cannot replace the file").arg(path);
+  }
+  return {};
+}
+
+}  // namespace
+
+QString figure_format(const QString& path) {
+  const QString suffix = QFileInfo(path).suffix().toLower();
+  if (suffix == QLatin1String("png") || suffix == QLatin1String("pdf") || suffix == QLatin1String("svg")) return suffix;
+  return {};
+}
+
+QString export_curves(LoadCurvesView& view, const QString& path, FigureSize size) {
+  return write_figure(path, size, [&](QCPPainter& painter) {
+    painter.fillRect(QRect(0, 0, size.width, size.height), view.plot()->background());
+    view.plot()->toPainter(&painter, size.width, size.height);
+  });
+}
+
+QString export_dashboard(LoadCurvesView& view, const Scenario& scenario, const RunHealth& health,
+                         const QString& path, FigureSize size) {
+  return write_figure(path, size, [&](QCPPainter& painter) {
+    const int margin = 24, summary_width = std::max(300, size.width / 4);
+    painter.fillRect(QRect(0, 0, size.width, size.height), view.plot()->background());
+    QTextDocument title;
+    title.setTextWidth(size.width - 2 * margin);
+    title.setHtml(QStringLiteral("<div style='font-size:20pt; font-weight:bold'>%1</div>")
+                      .arg(QString::fromStdString(scenario.name).toHtmlEscaped()));
+    painter.save();
+    painter.translate(margin, margin);
+    title.drawContents(&painter);
+    painter.restore();
+    const int curves_top = margin + static_cast<int>(title.size().height()) + 4;
+    const int curves_width = size.width - summary_width - margin;
+    const int curves_height = size.height - curves_top - margin;
+    painter.save();
+    painter.translate(margin / 2, curves_top);
+    view.plot()->toPainter(&painter, curves_width, curves_height);
+    painter.restore();
+    QTextDocument summary;
+    summary.setTextWidth(summary_width - margin);
+    summary.setHtml(summary_html(scenario, health));
+    painter.save();
+    painter.translate(size.width - summary_width, curves_top + 16);
+    summary.drawContents(&painter);
+    painter.restore();
+  });
+}
+
+}  // namespace sg::ui

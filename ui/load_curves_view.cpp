@@ -1,0 +1,408 @@
+#include "load_curves_view.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+#include "dashboard_text.h"
+#include "qcustomplot.h"
+
+namespace sg::ui {
+namespace {
+
+struct CurveStyle {
+  const char* name;
+  const char* label;
+  double Interval::*member;
+  bool level;         ///< in the lower panel
+  bool right_axis;    ///< seconds, on the lower panel's right axis
+  QColor color;
+  Qt::PenStyle style;
+};
+
+const std::vector<CurveStyle>& styles() {
+  // Colours that read on light and dark backgrounds alike; demand is drawn
+  // in the text colour (apply_palette) so it stands out on both.
+  static const std::vector<CurveStyle> s = {
+      {"demand", "demand (jobs/s)", &Interval::demand, false, false, QColor(95, 99, 104), Qt::DashLine},
+      {"offered", "offered (attempts/s)", &Interval::offered, false, false, QColor(232, 113, 10), Qt::SolidLine},
+      {"goodput", "goodput", &Interval::goodput, false, false, QColor(30, 142, 62), Qt::SolidLine},
+      {"wasted", "wasted", &Interval::wasted, false, false, QColor(217, 48, 37), Qt::SolidLine},
+      {"rejected", "rejected", &Interval::rejected, false, false, QColor(147, 52, 230), Qt::SolidLine},
+      {"gave_up", "gave up (jobs/s)", &Interval::gave_up, false, false, QColor(141, 110, 99), Qt::DotLine},
+      {"queue", "queue (attempts)", &Interval::queue, true, false, QColor(25, 103, 210), Qt::SolidLine},
+      {"backlog", "backlog (jobs in backoff)", &Interval::backlog, true, false, QColor(18, 150, 150), Qt::SolidLine},
+      {"wait_s", "wait (s, right axis)", &Interval::wait_s, true, true, QColor(200, 120, 170), Qt::DashLine},
+  };
+  return s;
+}
+
+QString number(double v) {
+  if (std::fabs(v) >= 1e6) return QString::number(v, 'g', 4);
+  if (std::fabs(v) >= 100 || v == 0) return QString::number(v, 'f', 0);
+  return QString::number(v, 'g', 3);
+}
+
+}  // namespace
+
+const QStringList& LoadCurvesView::curve_names() {
+  static const QStringList names = [] {
+    QStringList n;
+    for (const CurveStyle& s : styles()) n << s.name;
+    return n;
+  }();
+  return names;
+}
+
+LoadCurvesView::LoadCurvesView(QWidget* parent) : QWidget(parent) {
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->setSpacing(2);
+  plot_ = new QCustomPlot(this);
+  plot_->setMinimumSize(480, 360);
+  layout->addWidget(plot_, 1);
+  auto* bottom = new QHBoxLayout;
+  readout_ = new QLabel(tr("Move the mouse over the curves to read their values."), this);
+  readout_->setWordWrap(true);
+  readout_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  readout_->setMinimumHeight(readout_->fontMetrics().lineSpacing() * 2 + 4);
+  bottom->addWidget(readout_, 1);
+  reset_ = new QPushButton(tr("Reset zoom"), this);
+  reset_->setToolTip(tr("Show the whole run again (the wheel zooms the time axis, dragging pans it)"));
+  bottom->addWidget(reset_, 0, Qt::AlignTop);
+  layout->addLayout(bottom);
+  connect(reset_, &QPushButton::clicked, this, &LoadCurvesView::reset_zoom);
+  build();
+}
+
+void LoadCurvesView::build() {
+  plot_->plotLayout()->clear();
+  plot_->setNoAntialiasingOnDrag(true);
+  rates_ = new QCPAxisRect(plot_);
+  levels_ = new QCPAxisRect(plot_);
+  caption_ = new QCPTextElement(plot_, QString(), QFont(font().family(), 9));
+  plot_->plotLayout()->addElement(0, 0, caption_);
+  plot_->plotLayout()->addElement(1, 0, rates_);
+  plot_->plotLayout()->addElement(2, 0, levels_);
+  plot_->plotLayout()->setRowStretchFactor(0, 0.01);
+  plot_->plotLayout()->setRowStretchFactor(1, 1.4);
+  plot_->plotLayout()->setRowSpacing(4);
+  auto* margins = new QCPMarginGroup(plot_);
+  for (QCPAxisRect* r : {rates_, levels_}) {
+    r->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
+    r->setRangeDrag(Qt::Horizontal);
+    r->setRangeZoom(Qt::Horizontal);
+    r->axis(QCPAxis::atRight)->setVisible(true);
+    r->axis(QCPAxis::atRight)->setTickLabels(false);
+  }
+  rates_->axis(QCPAxis::atBottom)->setTickLabels(false);
+  rates_->axis(QCPAxis::atLeft)->setLabel(tr("rate (per second)"));
+  levels_->axis(QCPAxis::atLeft)->setLabel(tr("queue, backlog"));
+  levels_->axis(QCPAxis::atRight)->setTickLabels(true);
+  levels_->axis(QCPAxis::atRight)->setLabel(tr("wait (s)"));
+  levels_->axis(QCPAxis::atBottom)->setLabel(tr("time (s)"));
+  // Both panels share the time axis.
+  connect(rates_->axis(QCPAxis::atBottom), qOverload<const QCPRange&>(&QCPAxis::rangeChanged),
+          levels_->axis(QCPAxis::atBottom), qOverload<const QCPRange&>(&QCPAxis::setRange));
+  connect(levels_->axis(QCPAxis::atBottom), qOverload<const QCPRange&>(&QCPAxis::rangeChanged),
+          rates_->axis(QCPAxis::atBottom), qOverload<const QCPRange&>(&QCPAxis::setRange));
+  // Zooming or panning in time refits the value axes to what is in view.
+  connect(rates_->axis(QCPAxis::atBottom), qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this,
+          [this] { rescale_values(); });
+
+  plot_->addLayer("shading", plot_->layer("grid"), QCustomPlot::limAbove);
+  rates_legend_ = new QCPLegend;
+  levels_legend_ = new QCPLegend;
+  rates_->insetLayout()->addElement(rates_legend_, Qt::AlignTop | Qt::AlignRight);
+  levels_->insetLayout()->addElement(levels_legend_, Qt::AlignTop | Qt::AlignLeft);
+  for (QCPLegend* l : {rates_legend_, levels_legend_}) {
+    l->setLayer("legend");
+    l->setSelectableParts(QCPLegend::spItems);
+    l->setIconSize(18, 10);
+  }
+
+  for (const CurveStyle& s : styles()) {
+    QCPAxisRect* r = s.level ? levels_ : rates_;
+    QCPGraph* g = plot_->addGraph(r->axis(QCPAxis::atBottom), r->axis(s.right_axis ? QCPAxis::atRight : QCPAxis::atLeft));
+    g->setName(tr(s.label));
+    g->setPen(QPen(s.color, 2, s.style));
+    g->removeFromLegend();
+    g->addToLegend(s.level ? levels_legend_ : rates_legend_);
+    g->setSelectable(QCP::stNone);
+    graphs_.push_back(g);
+  }
+
+  for (int i = 0; i < 2; ++i) {
+    QCPAxisRect* r = i == 0 ? rates_ : levels_;
+    cursor_[i] = new QCPItemStraightLine(plot_);
+    cursor_[i]->setClipAxisRect(r);
+    for (QCPItemPosition* p : {cursor_[i]->point1, cursor_[i]->point2}) {
+      p->setAxes(r->axis(QCPAxis::atBottom), r->axis(QCPAxis::atLeft));
+      p->setAxisRect(r);
+      p->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    }
+    cursor_[i]->setVisible(false);
+  }
+
+  plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+  // A click on a legend entry hides or shows its curve.
+  connect(plot_, &QCustomPlot::legendClick, this, [this](QCPLegend*, QCPAbstractLegendItem* item, QMouseEvent*) {
+    auto* entry = qobject_cast<QCPPlottableLegendItem*>(item);
+    if (!entry) return;
+    QCPAbstractPlottable* p = entry->plottable();
+    p->setVisible(!p->visible());
+    QColor c = palette().color(QPalette::WindowText);
+    if (!p->visible()) c.setAlpha(90);
+    entry->setTextColor(c);
+    rescale_values();
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+  });
+  connect(plot_, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
+    show_readout_at(rates_->axis(QCPAxis::atBottom)->pixelToCoord(event->position().x()));
+  });
+  apply_palette();
+}
+
+void LoadCurvesView::apply_palette() {
+  const QPalette pal = palette();
+  const QColor base = pal.color(QPalette::Base), text = pal.color(QPalette::WindowText);
+  QColor grid = text;
+  grid.setAlpha(40);
+  plot_->setBackground(base);
+  for (QCPAxisRect* r : {rates_, levels_}) {
+    for (QCPAxis* a : r->axes()) {
+      a->setBasePen(QPen(text));
+      a->setTickPen(QPen(text));
+      a->setSubTickPen(QPen(text));
+      a->setLabelColor(text);
+      a->setTickLabelColor(text);
+      a->grid()->setPen(QPen(grid, 1, Qt::DotLine));
+    }
+  }
+  for (QCPLegend* l : {rates_legend_, levels_legend_}) {
+    QColor fill = base;
+    fill.setAlpha(215);
+    l->setBrush(fill);
+    l->setBorderPen(QPen(grid));
+    l->setTextColor(text);
+  }
+  graphs_[0]->setPen(QPen(text, 1.5, Qt::DashLine));  // demand
+  caption_->setTextColor(text);
+  for (QCPItemStraightLine* c : cursor_) c->setPen(QPen(text, 1, Qt::DotLine));
+}
+
+void LoadCurvesView::show_run(const Scenario& scenario, const RunResult& run, const RunHealth& health) {
+  shown_ = run;
+  caption_->setText(scenario_caption(scenario));
+  const bool first = horizon_ <= 1;
+  const bool horizon_changed = horizon_ != scenario.duration_s;
+  horizon_ = scenario.duration_s;
+  const int n = static_cast<int>(run.intervals.size());
+  QVector<double> keys(n);
+  for (int i = 0; i < n; ++i) keys[i] = run.intervals[static_cast<std::size_t>(i)].t_s;
+  for (std::size_t g = 0; g < graphs_.size(); ++g) {
+    QVector<double> values(n);
+    for (int i = 0; i < n; ++i) values[i] = run.intervals[static_cast<std::size_t>(i)].*(styles()[g].member);
+    graphs_[g]->setData(keys, values, true);
+  }
+  update_markers(scenario, health, run);
+  if (first || horizon_changed)
+    reset_zoom();
+  else
+    rescale_values();
+  plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void LoadCurvesView::update_markers(const Scenario& s, const RunHealth& health, const RunResult& run) {
+  // Items of the previous run go; the cursor lines stay.
+  for (int i = plot_->itemCount() - 1; i >= 0; --i) {
+    QCPAbstractItem* item = plot_->item(i);
+    if (item != cursor_[0] && item != cursor_[1]) plot_->removeItem(item);
+  }
+  auto band = [this](QCPAxisRect* r, double x0, double x1, double y0, double y1, QColor fill) {
+    auto* rect = new QCPItemRect(plot_);
+    rect->setClipAxisRect(r);
+    rect->setLayer("shading");
+    for (QCPItemPosition* p : {rect->topLeft, rect->bottomRight}) {
+      p->setAxes(r->axis(QCPAxis::atBottom), r->axis(QCPAxis::atLeft));
+      p->setAxisRect(r);
+      p->setTypeX(QCPItemPosition::ptPlotCoords);
+      p->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    }
+    rect->topLeft->setCoords(x0, y0);
+    rect->bottomRight->setCoords(x1, y1);
+    rect->setPen(Qt::NoPen);
+    rect->setBrush(fill);
+    rect->setSelectable(false);
+  };
+  // Trigger labels sit at the foot of the rates panel, clear of the red band.
+  auto label = [this](double x, const QString& text, QColor color) {
+    auto* t = new QCPItemText(plot_);
+    t->setClipAxisRect(rates_);
+    t->position->setAxes(rates_->axis(QCPAxis::atBottom), rates_->axis(QCPAxis::atLeft));
+    t->position->setAxisRect(rates_);
+    t->position->setTypeX(QCPItemPosition::ptPlotCoords);
+    t->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    t->position->setCoords(x, 0.99);
+    t->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+    t->setPadding(QMargins(4, 2, 4, 2));
+    t->setText(text);
+    t->setColor(color);
+    t->setSelectable(false);
+  };
+  const QColor trigger(250, 190, 40, 55), sick(217, 48, 37, 170);
+  if (!s.demand.profile && s.demand.surge && s.demand.surge->extra_rate > 0 && s.demand.surge->duration_s > 0) {
+    double a = s.demand.surge->start_s, b = a + s.demand.surge->duration_s;
+    for (QCPAxisRect* r : {rates_, levels_}) band(r, a, b, 0, 1, trigger);
+    label(a, tr("surge"), QColor(176, 120, 0));
+  }
+  const Outage& o = s.server.outage;
+  if (o.duration_s > 0 && o.capacity_factor != 1.0) {
+    const QColor outage(120, 120, 140, 50);
+    for (QCPAxisRect* r : {rates_, levels_}) band(r, o.start_s, o.start_s + o.duration_s, 0, 1, outage);
+    label(o.start_s, tr("outage x%1").arg(o.capacity_factor), QColor(100, 100, 130));
+  }
+  // Unhealthy intervals: a red band along the top of the rates panel.
+  double previous = 0, run_start = -1;
+  bool labelled = false;
+  for (std::size_t i = 0; i <= run.intervals.size(); ++i) {
+    bool sick_now = i < run.intervals.size() && !is_healthy(run.intervals[i]);
+    if (sick_now && run_start < 0) run_start = previous;
+    if (!sick_now && run_start >= 0) {
+      band(rates_, run_start, previous, 0, 0.025, sick);
+      if (!labelled) {
+        auto* t = new QCPItemText(plot_);
+        t->setClipAxisRect(rates_);
+        t->position->setAxes(rates_->axis(QCPAxis::atBottom), rates_->axis(QCPAxis::atLeft));
+        t->position->setAxisRect(rates_);
+        t->position->setTypeX(QCPItemPosition::ptPlotCoords);
+        t->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        t->position->setCoords(run_start, 0.025);
+        t->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+        t->setText(tr("unhealthy"));
+        t->setColor(QColor(217, 48, 37));
+        t->setPadding(QMargins(4, 2, 4, 0));
+        labelled = true;
+      }
+      run_start = -1;
+    }
+    if (i < run.intervals.size()) previous = run.intervals[i].t_s;
+  }
+  (void)health;
+}
+
+void LoadCurvesView::set_pinned(const std::vector<PinnedRun>& pinned) {
+  clear_pins();
+  static const Qt::PenStyle dashes[] = {Qt::DashLine, Qt::DotLine, Qt::DashDotLine};
+  for (std::size_t p = 0; p < pinned.size(); ++p) {
+    const RunResult& run = pinned[p].run;
+    const int n = static_cast<int>(run.intervals.size());
+    QVector<double> keys(n);
+    for (int i = 0; i < n; ++i) keys[i] = run.intervals[static_cast<std::size_t>(i)].t_s;
+    for (std::size_t g = 0; g < graphs_.size(); ++g) {
+      const CurveStyle& s = styles()[g];
+      QVector<double> values(n);
+      for (int i = 0; i < n; ++i) values[i] = run.intervals[static_cast<std::size_t>(i)].*(s.member);
+      QCPGraph* ghost = plot_->addGraph(graphs_[g]->keyAxis(), graphs_[g]->valueAxis());
+      QColor faded = graphs_[g]->pen().color();
+      faded.setAlpha(95);
+      ghost->setPen(QPen(faded, 1.5, dashes[p % 3]));
+      ghost->setData(keys, values, true);
+      ghost->setVisible(graphs_[g]->visible());
+      ghost->setSelectable(QCP::stNone);
+      ghost->removeFromLegend();
+      if (g == 1) {  // one legend entry per pinned run, on its offered curve
+        ghost->setName(tr("pinned: %1").arg(pinned[p].label));
+        ghost->addToLegend(rates_legend_);
+      }
+      ghost->setLayer("grid");  // behind the current run
+      pin_graphs_.push_back(ghost);
+    }
+  }
+  rescale_values();
+  plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void LoadCurvesView::clear_pins() {
+  for (QCPGraph* g : pin_graphs_) plot_->removeGraph(g);
+  pin_graphs_.clear();
+}
+
+void LoadCurvesView::rescale_values() {
+  // Each value axis spans 0 to the highest visible value in the visible time range.
+  for (QCPAxisRect* r : {rates_, levels_}) {
+    const QCPRange visible_time = r->axis(QCPAxis::atBottom)->range();
+    for (QCPAxis* axis : {r->axis(QCPAxis::atLeft), r->axis(QCPAxis::atRight)}) {
+      double top = 0;
+      for (int i = 0; i < plot_->graphCount(); ++i) {
+        QCPGraph* g = plot_->graph(i);
+        if (g->valueAxis() != axis || !g->visible()) continue;
+        bool found = false;
+        QCPRange range = g->getValueRange(found, QCP::sdBoth, visible_time);
+        if (found) top = std::max(top, range.upper);
+      }
+      axis->setRange(0, top > 0 ? top * 1.08 : 1);
+    }
+  }
+  rates_->axis(QCPAxis::atRight)->setRange(rates_->axis(QCPAxis::atLeft)->range());
+}
+
+void LoadCurvesView::reset_zoom() {
+  for (QCPAxisRect* r : {rates_, levels_}) r->axis(QCPAxis::atBottom)->setRange(0, horizon_);
+  for (int i = 0; i < plot_->graphCount(); ++i) {
+    plot_->graph(i)->setVisible(true);
+  }
+  for (QCPLegend* l : {rates_legend_, levels_legend_})
+    for (int i = 0; i < l->itemCount(); ++i) l->item(i)->setTextColor(palette().color(QPalette::WindowText));
+  rescale_values();
+  plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void LoadCurvesView::show_readout_at(double t) {
+  const auto& iv = shown_.intervals;
+  if (iv.empty()) return;
+  auto it = std::lower_bound(iv.begin(), iv.end(), t, [](const Interval& i, double x) { return i.t_s < x; });
+  if (it == iv.end()) it = std::prev(iv.end());
+  const Interval& x = *it;
+  QStringList parts;
+  parts << tr("<b>t = %1 s</b>").arg(number(x.t_s));
+  for (std::size_t g = 0; g < graphs_.size(); ++g) {
+    const CurveStyle& s = styles()[g];
+    QString color = graphs_[g]->pen().color().name();
+    parts << QStringLiteral("<span style='color:%1'>&#9632;</span> %2 %3%4")
+                 .arg(color, QString(s.name).replace('_', ' '), number(x.*(s.member)),
+                      s.right_axis ? QStringLiteral(" s") : QString());
+  }
+  if (!is_healthy(x)) parts << tr("<span style='color:#d93025'><b>unhealthy</b></span>");
+  readout_->setText(parts.join(QStringLiteral(" &nbsp; ")));
+  for (QCPItemStraightLine* c : cursor_) {
+    c->point1->setCoords(x.t_s, 0);
+    c->point2->setCoords(x.t_s, 1);
+    c->setVisible(true);
+  }
+  plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QString LoadCurvesView::readout_text() const { return readout_->text(); }
+
+QVector<double> LoadCurvesView::curve(const QString& name) const {
+  int index = curve_names().indexOf(name);
+  QVector<double> values;
+  if (index < 0) return values;
+  for (auto it = graphs_[static_cast<std::size_t>(index)]->data()->constBegin();
+       it != graphs_[static_cast<std::size_t>(index)]->data()->constEnd(); ++it)
+    values << it->value;
+  return values;
+}
+
+QVector<double> LoadCurvesView::times() const {
+  QVector<double> keys;
+  for (auto it = graphs_[0]->data()->constBegin(); it != graphs_[0]->data()->constEnd(); ++it) keys << it->key;
+  return keys;
+}
+
+}  // namespace sg::ui

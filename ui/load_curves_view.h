@@ -1,0 +1,82 @@
+/// The load curves: rates above, levels below, on one time axis (QCustomPlot).
+#pragma once
+
+#include <QString>
+#include <QVector>
+#include <QWidget>
+
+#include <vector>
+
+#include "analysis/health.h"
+#include "model/fluid_solver.h"
+#include "scenario/scenario.h"
+
+class QCustomPlot;
+class QCPAxisRect;
+class QCPGraph;
+class QCPItemStraightLine;
+class QCPLegend;
+class QCPTextElement;
+class QLabel;
+class QPushButton;
+
+namespace sg::ui {
+
+/// A run kept on the plots, faded, to compare the next change against.
+struct PinnedRun {
+  QString label;  ///< its parameters, in words
+  RunResult run;
+};
+
+/// The curves of one run: demand, offered, goodput, wasted, rejected and gave
+/// up (rates, per second) above; queue, backlog and wait below. The trigger
+/// window is shaded, unhealthy intervals are marked along the top, clicking a
+/// legend entry hides or shows its curve, the wheel zooms and dragging pans
+/// the time axis, and the value of every curve under the cursor is read out.
+class LoadCurvesView : public QWidget {
+  Q_OBJECT
+
+public:
+  explicit LoadCurvesView(QWidget* parent = nullptr);
+
+  void show_run(const Scenario& scenario, const RunResult& run, const RunHealth& health);
+  void set_pinned(const std::vector<PinnedRun>& pinned);
+
+  /// Back to the whole horizon, every curve in view.
+  void reset_zoom();
+
+  /// The readout for time t (as the mouse does).
+  void show_readout_at(double t_s);
+
+  QCustomPlot* plot() const { return plot_; }
+  QString readout_text() const;
+  /// The plotted values of a curve ("goodput", "queue", ...), for tests.
+  QVector<double> curve(const QString& name) const;
+  QVector<double> times() const;
+
+  /// The curve names in plotting order.
+  static const QStringList& curve_names();
+
+private:
+  void build();
+  void apply_palette();
+  void rescale_values();
+  void update_markers(const Scenario& scenario, const RunHealth& health, const RunResult& run);
+  void clear_pins();
+
+  QCustomPlot* plot_ = nullptr;
+  QCPTextElement* caption_ = nullptr;
+  QCPAxisRect* rates_ = nullptr;
+  QCPAxisRect* levels_ = nullptr;
+  QCPLegend* rates_legend_ = nullptr;
+  QCPLegend* levels_legend_ = nullptr;
+  std::vector<QCPGraph*> graphs_;  // in curve_names() order
+  std::vector<QCPGraph*> pin_graphs_;
+  QCPItemStraightLine* cursor_[2] = {nullptr, nullptr};
+  QLabel* readout_ = nullptr;
+  QPushButton* reset_ = nullptr;
+  RunResult shown_;
+  double horizon_ = 1;
+};
+
+}  // namespace sg::ui

@@ -1,0 +1,533 @@
+#include "main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QKeySequence>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QUndoCommand>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+#include "dashboard_text.h"
+#include "figure_export.h"
+#include "io/atomic_file.h"
+#include "io/csv.h"
+#include "parameter_control.h"
+#include "scenario/client_policies.h"
+#include "scenario/input_error.h"
+#include "scenario/parameters.h"
+#include "scenario/scenario_file.h"
+
+namespace sg::ui {
+namespace {
+
+constexpr int kMaxRecent = 8;
+constexpr int kMaxPins = 4;
+
+/// One undoable change of the scenario. Consecutive changes of the same
+/// parameter (a slider being dragged) merge into one step.
+class ChangeScenario : public QUndoCommand {
+public:
+  ChangeScenario(MainWindow* window, Scenario before, Scenario after, const QString& text, int merge_id)
+      : QUndoCommand(text), window_(window), before_(std::move(before)), after_(std::move(after)), id_(merge_id) {}
+
+  void undo() override { window_->apply_scenario(before_); }
+  void redo() override { window_->apply_scenario(after_); }
+  int id() const override { return id_; }
+  bool mergeWith(const QUndoCommand* other) override {
+    if (other->id() != id_ || id_ < 0) return false;
+    after_ = static_cast<const ChangeScenario*>(other)->after_;
+    return true;
+  }
+
+private:
+  MainWindow* window_;
+  Scenario before_, after_;
+  int id_;
+};
+
+/// The default scenario, bundled in the program.
+Scenario default_scenario() {
+  QFile file(QStringLiteral(":/scenarios/default.json"));
+  if (file.open(QIODevice::ReadOnly)) {
+    try {
+      return parse_scenario(file.readAll().toStdString(), "default.json");
+    } catch (const std::exception&) {
+    }
+  }
+  return Scenario{};
+}
+
+int merge_id_for(const std::string& path) {
+  const auto& all = parameters();
+  for (std::size_t i = 0; i < all.size(); ++i)
+    if (all[i].path == path) return static_cast<int>(i) + 1;
+  return -1;
+}
+
+}  // namespace
+
+MainWindow::MainWindow(bool restore_session, QWidget* parent)
+    : QMainWindow(parent), restore_session_(restore_session) {
+  setWindowIcon(QIcon(QStringLiteral(":/icons/stormglass.svg")));
+  runs_ = new RunController(this);
+  undo_ = new QUndoStack(this);
+  connect(runs_, &RunController::finished, this, &MainWindow::show_outcome);
+  connect(runs_, &RunController::failed, this, [this](quint64 generation, const QString& message) {
+    if (generation == runs_->latest()) show_banner(message);
+  });
+  connect(undo_, &QUndoStack::cleanChanged, this, [this] { refresh_title(); });
+
+  auto* splitter = new QSplitter(Qt::Horizontal, this);
+  splitter->setObjectName(QStringLiteral("main_splitter"));
+
+  auto* scroll = new QScrollArea(splitter);
+  scroll->setWidgetResizable(true);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  auto* panel = new QWidget(scroll);
+  build_controls(panel);
+  scroll->setWidget(panel);
+  scroll->setMinimumWidth(panel->sizeHint().width() + 24);
+
+  auto* center = new QWidget(splitter);
+  auto* center_layout = new QVBoxLayout(center);
+  center_layout->setContentsMargins(4, 4, 4, 4);
+  banner_ = new QLabel(center);
+  banner_->setWordWrap(true);
+  banner_->setStyleSheet(QStringLiteral("QLabel { background: #fce8e6; color: #a50e0e; padding: 6px; border-radius: 3px; }"));
+  banner_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  banner_->hide();
+  center_layout->addWidget(banner_);
+  curves_ = new LoadCurvesView(center);
+  center_layout->addWidget(curves_, 1);
+
+  auto* side = new QWidget(splitter);
+  auto* side_layout = new QVBoxLayout(side);
+  side_layout->setContentsMargins(4, 4, 4, 4);
+  auto* summary_title = new QLabel(tr("<b>What happened</b>"), side);
+  side_layout->addWidget(summary_title);
+  summary_ = new QLabel(side);
+  summary_->setWordWrap(true);
+  summary_->setTextFormat(Qt::RichText);
+  summary_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+  summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  side_layout->addWidget(summary_);
+  description_ = new QLabel(side);
+  description_->setWordWrap(true);
+  description_->setStyleSheet(QStringLiteral("QLabel { color: palette(mid); }"));
+  side_layout->addWidget(description_);
+  side_layout->addSpacing(8);
+  side_layout->addWidget(new QLabel(tr("<b>Compare</b>"), side));
+  pins_ = new QListWidget(side);
+  pins_->setToolTip(tr("Pinned runs stay on the plots, faded, so the next change is seen against them."));
+  pins_->setMaximumHeight(110);
+  side_layout->addWidget(pins_);
+  auto* pin_buttons = new QHBoxLayout;
+  auto* pin = new QPushButton(tr("Pin run"), side);
+  pin->setToolTip(tr("Keep the current run on the plots as a faded overlay (Ctrl+P)"));
+  auto* clear = new QPushButton(tr("Clear pins"), side);
+  pin_buttons->addWidget(pin);
+  pin_buttons->addWidget(clear);
+  side_layout->addLayout(pin_buttons);
+  side_layout->addStretch(1);
+  connect(pin, &QPushButton::clicked, this, &MainWindow::pin_current_run);
+  connect(clear, &QPushButton::clicked, this, &MainWindow::clear_pins);
+
+  splitter->addWidget(scroll);
+  splitter->addWidget(center);
+  splitter->addWidget(side);
+  splitter->setStretchFactor(0, 0);
+  splitter->setStretchFactor(1, 1);
+  splitter->setStretchFactor(2, 0);
+  side->setMinimumWidth(230);
+  side->setMaximumWidth(380);
+  setCentralWidget(splitter);
+  build_menus();
+  statusBar()->showMessage(tr("Drag a slider: the curves follow."), 5000);
+
+  resize(1440, 900);
+  Scenario start = default_scenario();
+  if (restore_session_) {
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+    recent_ = settings.value(QStringLiteral("files/recent")).toStringList();
+    file_path_ = settings.value(QStringLiteral("files/current")).toString();
+    const std::string last = settings.value(QStringLiteral("session/scenario")).toString().toStdString();
+    if (!last.empty()) {
+      try {
+        start = parse_scenario(last, "the last session");
+      } catch (const std::exception&) {
+        file_path_.clear();  // a session from an older version: start afresh
+      }
+    }
+  }
+  rebuild_recent_menu();
+  apply_scenario(start);
+  undo_->setClean();
+  refresh_title();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::build_controls(QWidget* panel) {
+  auto* layout = new QVBoxLayout(panel);
+  layout->setContentsMargins(6, 6, 6, 6);
+  auto add = [&](QVBoxLayout* box, const std::string& path, const QString& label, ControlRange range) {
+    auto* c = new ParameterControl(path, label, range, panel);
+    box->addWidget(c);
+    controls_.push_back(c);
+    connect(c, &ParameterControl::edited, this,
+            [this](const std::string& p, const std::string& v) { set_parameter(p, v); });
+    return c;
+  };
+  auto group = [&](const QString& title) {
+    auto* g = new QGroupBox(title, panel);
+    auto* box = new QVBoxLayout(g);
+    box->setContentsMargins(6, 4, 6, 4);
+    box->setSpacing(2);
+    layout->addWidget(g);
+    return box;
+  };
+
+  QVBoxLayout* load = group(tr("Load"));
+  add(load, "demand.base_rate", tr("Signup rate (demand)"), ControlRange::logarithmic(1, 100000, 0));
+  add(load, "server.capacity", tr("Capacity"), ControlRange::logarithmic(1, 100000, 0));
+
+  QVBoxLayout* client = group(tr("Client policy"));
+  policy_ = new QComboBox(panel);
+  for (const NamedPolicy& p : client_policies()) {
+    policy_->addItem(QString::fromStdString(p.name));
+    policy_->setItemData(policy_->count() - 1, QString::fromStdString(p.summary), Qt::ToolTipRole);
+  }
+  policy_->addItem(tr("Custom"));
+  policy_->setToolTip(tr("A named client policy; changing any knob below makes it custom."));
+  client->addWidget(policy_);
+  connect(policy_, qOverload<int>(&QComboBox::activated), this, [this](int index) {
+    if (index < static_cast<int>(client_policies().size())) choose_policy(index);
+  });
+  add(client, "client.timeout_s", tr("Timeout"), ControlRange::logarithmic(0.01, 300, 2));
+  add(client, "client.max_attempts", tr("Max attempts"), ControlRange::linear(1, 20, 0).whole_numbers(tr("unlimited")));
+  add(client, "client.backoff.base_s", tr("Backoff base"), ControlRange::logarithmic(0, 60, 3, 0.001));
+  add(client, "client.backoff.multiplier", tr("Backoff multiplier"), ControlRange::linear(1, 10, 2));
+  add(client, "client.backoff.cap_s", tr("Backoff cap"), ControlRange::logarithmic(0, 600, 2, 0.01));
+  auto* jitter_row = new QHBoxLayout;
+  jitter_row->addWidget(new QLabel(tr("Jitter"), panel));
+  jitter_ = new QComboBox(panel);
+  for (const char* j : {"none", "full", "equal", "decorrelated"}) jitter_->addItem(QString::fromLatin1(j));
+  jitter_->setToolTip(QString::fromStdString(find_parameter("client.backoff.jitter")->help));
+  jitter_row->addWidget(jitter_, 1);
+  client->addLayout(jitter_row);
+  connect(jitter_, qOverload<int>(&QComboBox::activated), this,
+          [this](int) { set_parameter("client.backoff.jitter", jitter_->currentText().toStdString()); });
+
+  QVBoxLayout* trigger = group(tr("Trigger"));
+  add(trigger, "demand.surge.extra_rate", tr("Surge extra rate"), ControlRange::logarithmic(0, 100000, 0, 1));
+  add(trigger, "demand.surge.start_s", tr("Surge start"), ControlRange::linear(0, 7200, 0));
+  add(trigger, "demand.surge.duration_s", tr("Surge duration"), ControlRange::linear(0, 3600, 0));
+  add(trigger, "demand.surge.ramp_s", tr("Surge ramp"), ControlRange::linear(0, 600, 0));
+  add(trigger, "server.outage.capacity_factor", tr("Outage capacity factor"), ControlRange::linear(0, 1, 2));
+  add(trigger, "server.outage.start_s", tr("Outage start"), ControlRange::linear(0, 7200, 0));
+  add(trigger, "server.outage.duration_s", tr("Outage duration"), ControlRange::linear(0, 3600, 0));
+
+  QVBoxLayout* server = group(tr("Server"));
+  add(server, "server.queue_limit", tr("Queue limit"), ControlRange::logarithmic(1, 10000000, 0).whole_numbers(tr("none")));
+  drop_expired_ = new QCheckBox(tr("Drop expired attempts"), panel);
+  drop_expired_->setToolTip(QString::fromStdString(find_parameter("server.drop_expired")->help));
+  server->addWidget(drop_expired_);
+  connect(drop_expired_, &QCheckBox::clicked, this,
+          [this](bool on) { set_parameter("server.drop_expired", on ? "true" : "false"); });
+  add(server, "server.reject_latency_s", tr("Reject latency"), ControlRange::logarithmic(0, 10, 3, 0.001));
+
+  QVBoxLayout* run = group(tr("Run"));
+  add(run, "duration_s", tr("Horizon"), ControlRange::logarithmic(60, 36000, 0));
+  layout->addStretch(1);
+}
+
+void MainWindow::build_menus() {
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  QAction* open = file->addAction(tr("&Open…"), this, &MainWindow::open_dialog);
+  open->setShortcut(QKeySequence::Open);
+  recent_menu_ = file->addMenu(tr("Open &Recent"));
+  QAction* save = file->addAction(tr("&Save"), this, [this] {
+    if (file_path_.isEmpty()) {
+      save_dialog();
+    } else if (QString e = save_file(file_path_); !e.isEmpty()) {
+      show_banner(e);
+    }
+  });
+  save->setShortcut(QKeySequence::Save);
+  QAction* save_as = file->addAction(tr("Save &As…"), this, [this] { save_dialog(); });
+  save_as->setShortcut(QKeySequence::SaveAs);
+  file->addSeparator();
+  QAction* export_dashboard = file->addAction(tr("&Export Dashboard…"), this, [this] { export_figure(true); });
+  export_dashboard->setShortcut(QKeySequence(tr("Ctrl+E")));
+  file->addAction(tr("Export &Load Curves…"), this, [this] { export_figure(false); });
+  QAction* csv = file->addAction(tr("Export &Data as CSV…"), this, &MainWindow::export_csv);
+  csv->setShortcut(QKeySequence(tr("Ctrl+Shift+E")));
+  file->addSeparator();
+  QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+  quit->setShortcut(QKeySequence::Quit);
+
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  QAction* undo = undo_->createUndoAction(this, tr("&Undo"));
+  undo->setShortcut(QKeySequence::Undo);
+  QAction* redo = undo_->createRedoAction(this, tr("&Redo"));
+  redo->setShortcuts({QKeySequence::Redo, QKeySequence(tr("Ctrl+Y"))});
+  edit->addAction(undo);
+  edit->addAction(redo);
+
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  QAction* pin = view->addAction(tr("&Pin Current Run"), this, &MainWindow::pin_current_run);
+  pin->setShortcut(QKeySequence(tr("Ctrl+P")));
+  view->addAction(tr("&Clear Pins"), this, &MainWindow::clear_pins);
+  QAction* reset = view->addAction(tr("&Reset Zoom"), curves_, &LoadCurvesView::reset_zoom);
+  reset->setShortcut(QKeySequence(tr("Ctrl+0")));
+}
+
+ParameterControl* MainWindow::control(const std::string& path) const {
+  for (ParameterControl* c : controls_)
+    if (c->path() == path) return c;
+  return nullptr;
+}
+
+QString MainWindow::set_parameter(const std::string& path, const std::string& value) {
+  Scenario next = scenario_;
+  try {
+    set_text(next, path, value);
+    validate_scenario(next);
+  } catch (const InputError& e) {
+    QString message = QString::fromStdString(e.what());
+    show_banner(tr("Not applied: %1").arg(message));
+    apply_scenario(scenario_);  // the controls go back to what is in force
+    return message;
+  }
+  const ParameterInfo* info = find_parameter(path);
+  push_change(next, tr("Set %1 to %2").arg(QString::fromStdString(info ? info->path : path), QString::fromStdString(value)),
+              merge_id_for(path));
+  return {};
+}
+
+void MainWindow::choose_policy(int index) {
+  const auto& all = client_policies();
+  if (index < 0 || index >= static_cast<int>(all.size())) return;
+  Scenario next = scenario_;
+  next.client = all[static_cast<std::size_t>(index)].client;
+  try {
+    validate_scenario(next);
+  } catch (const InputError& e) {
+    show_banner(tr("Not applied: %1").arg(QString::fromStdString(e.what())));
+    apply_scenario(scenario_);
+    return;
+  }
+  push_change(next, tr("Choose policy %1").arg(QString::fromStdString(all[static_cast<std::size_t>(index)].name)), -1);
+}
+
+void MainWindow::push_change(const Scenario& next, const QString& text, int merge_id) {
+  banner_->hide();
+  undo_->push(new ChangeScenario(this, scenario_, next, text, merge_id));
+}
+
+void MainWindow::apply_scenario(const Scenario& s) {
+  scenario_ = s;
+  for (ParameterControl* c : controls_) c->show_value(s);
+  {
+    QSignalBlocker b1(policy_), b2(jitter_), b3(drop_expired_);
+    auto match = matching_policy(s.client);
+    policy_->setCurrentIndex(match ? static_cast<int>(*match) : policy_->count() - 1);
+    jitter_->setCurrentIndex(static_cast<int>(s.client.backoff.jitter));
+    drop_expired_->setChecked(s.server.drop_expired);
+  }
+  description_->setText(QString::fromStdString(s.description));
+  refresh_title();
+  runs_->request(s);
+}
+
+void MainWindow::show_outcome(std::shared_ptr<const RunOutcome> outcome) {
+  if (outcome->generation != runs_->latest()) return;  // superseded while in flight
+  shown_ = outcome;
+  curves_->show_run(outcome->scenario, outcome->run, outcome->health);
+  summary_->setText(summary_html(outcome->scenario, outcome->health));
+  emit run_shown();
+}
+
+void MainWindow::pin_current_run() {
+  if (!shown_) return;
+  if (pinned_.size() >= static_cast<std::size_t>(kMaxPins)) pinned_.erase(pinned_.begin());
+  pinned_.push_back({pin_label(shown_->scenario), shown_->run});
+  pins_->clear();
+  for (const PinnedRun& p : pinned_) pins_->addItem(p.label);
+  curves_->set_pinned(pinned_);
+  statusBar()->showMessage(tr("Pinned: %1").arg(pinned_.back().label), 4000);
+}
+
+void MainWindow::clear_pins() {
+  pinned_.clear();
+  pins_->clear();
+  curves_->set_pinned(pinned_);
+}
+
+QString MainWindow::open_file(const QString& path) {
+  Scenario loaded;
+  try {
+    loaded = load_scenario(path.toStdString());
+  } catch (const std::exception& e) {
+    QString message = QString::fromStdString(e.what());
+    show_banner(tr("Could not open the scenario; nothing changed. %1").arg(message));
+    return message;
+  }
+  file_path_ = path;
+  add_recent(path);
+  push_change(loaded, tr("Open %1").arg(QFileInfo(path).fileName()), -1);
+  undo_->setClean();
+  return {};
+}
+
+QString MainWindow::save_file(const QString& path) {
+  try {
+    save_scenario(scenario_, path.toStdString());
+  } catch (const std::exception& e) {
+    return QString::fromStdString(e.what());
+  }
+  file_path_ = path;
+  add_recent(path);
+  undo_->setClean();
+  refresh_title();
+  statusBar()->showMessage(tr("Saved %1").arg(path), 4000);
+  return {};
+}
+
+void MainWindow::open_dialog() {
+  QString path = QFileDialog::getOpenFileName(this, tr("Open scenario"), QFileInfo(file_path_).absolutePath(),
+                                              tr("Scenarios (*.json);;All files (*)"));
+  if (!path.isEmpty()) open_file(path);
+}
+
+bool MainWindow::save_dialog() {
+  QString path = QFileDialog::getSaveFileName(this, tr("Save scenario"),
+                                              file_path_.isEmpty() ? QStringLiteral("scenario.json") : file_path_,
+                                              tr("Scenarios (*.json)"));
+  if (path.isEmpty()) return false;
+  if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".json");
+  QString error = save_file(path);
+  if (!error.isEmpty()) show_banner(error);
+  return error.isEmpty();
+}
+
+void MainWindow::export_figure(bool whole_dashboard) {
+  if (!shown_) return;
+  QDialog dialog(this);
+  dialog.setWindowTitle(whole_dashboard ? tr("Export dashboard") : tr("Export load curves"));
+  auto* form = new QFormLayout(&dialog);
+  auto* width = new QSpinBox(&dialog);
+  width->setRange(400, 8000);
+  width->setValue(1600);
+  width->setSuffix(tr(" pt"));
+  auto* height = new QSpinBox(&dialog);
+  height->setRange(300, 8000);
+  height->setValue(whole_dashboard ? 1000 : 900);
+  height->setSuffix(tr(" pt"));
+  auto* scale = new QDoubleSpinBox(&dialog);
+  scale->setRange(1, 4);
+  scale->setSingleStep(0.5);
+  scale->setValue(2);
+  scale->setToolTip(tr("PNG only: pixels per point (2 for slides and high-DPI screens)"));
+  form->addRow(tr("Width"), width);
+  form->addRow(tr("Height"), height);
+  form->addRow(tr("PNG scale"), scale);
+  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+  form->addRow(buttons);
+  connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+  connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+  if (dialog.exec() != QDialog::Accepted) return;
+  QString path = QFileDialog::getSaveFileName(this, dialog.windowTitle(),
+                                              whole_dashboard ? QStringLiteral("dashboard.png") : QStringLiteral("load-curves.png"),
+                                              tr("PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg)"));
+  if (path.isEmpty()) return;
+  FigureSize size{width->value(), height->value(), scale->value()};
+  QString error = whole_dashboard ? export_dashboard(*curves_, shown_->scenario, shown_->health, path, size)
+                                  : export_curves(*curves_, path, size);
+  if (!error.isEmpty())
+    show_banner(error);
+  else
+    statusBar()->showMessage(tr("Exported %1").arg(path), 4000);
+}
+
+void MainWindow::export_csv() {
+  if (!shown_) return;
+  QString path = QFileDialog::getSaveFileName(this, tr("Export data"), QStringLiteral("run.csv"), tr("CSV (*.csv)"));
+  if (path.isEmpty()) return;
+  try {
+    write_file_atomically(path.toStdString(), run_csv(shown_->run));
+    statusBar()->showMessage(tr("Exported %1").arg(path), 4000);
+  } catch (const std::exception& e) {
+    show_banner(QString::fromStdString(e.what()));
+  }
+}
+
+void MainWindow::show_banner(const QString& message) {
+  banner_->setText(message);
+  banner_->show();
+}
+
+QString MainWindow::banner_text() const { return banner_->isVisible() ? banner_->text() : QString(); }
+
+QString MainWindow::summary_text() const { return summary_->text(); }
+
+void MainWindow::refresh_title() {
+  QString name = file_path_.isEmpty() ? QString::fromStdString(scenario_.name) : QFileInfo(file_path_).fileName();
+  setWindowTitle(QStringLiteral("%1%2 — Stormglass").arg(name, undo_ && !undo_->isClean() ? QStringLiteral(" *") : QString()));
+}
+
+void MainWindow::add_recent(const QString& path) {
+  QString absolute = QFileInfo(path).absoluteFilePath();
+  recent_.removeAll(absolute);
+  recent_.prepend(absolute);
+  while (recent_.size() > kMaxRecent) recent_.removeLast();
+  rebuild_recent_menu();
+}
+
+void MainWindow::rebuild_recent_menu() {
+  if (!recent_menu_) return;
+  recent_menu_->clear();
+  for (const QString& path : recent_) recent_menu_->addAction(path, this, [this, path] { open_file(path); });
+  recent_menu_->setEnabled(!recent_.isEmpty());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  if (restore_session_) {
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    if (auto* splitter = findChild<QSplitter*>(QStringLiteral("main_splitter")))
+      settings.setValue(QStringLiteral("window/splitter"), splitter->saveState());
+    settings.setValue(QStringLiteral("files/recent"), recent_);
+    settings.setValue(QStringLiteral("files/current"), file_path_);
+    settings.setValue(QStringLiteral("session/scenario"), QString::fromStdString(scenario_to_json(scenario_)));
+  }
+  event->accept();
+}
+
+}  // namespace sg::ui

@@ -1,0 +1,103 @@
+/// The dashboard: controls, live load curves, summary, pins, files and export.
+#pragma once
+
+#include <QMainWindow>
+#include <QString>
+
+#include <memory>
+#include <vector>
+
+#include "analysis/health.h"
+#include "load_curves_view.h"
+#include "run_controller.h"
+#include "scenario/scenario.h"
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QListWidget;
+class QMenu;
+class QUndoStack;
+
+namespace sg::ui {
+
+class ParameterControl;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+
+public:
+  /// `restore_session`: take window layout, recent files and the last
+  /// scenario from the settings (tests pass false for a clean start).
+  explicit MainWindow(bool restore_session = true, QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  /// Opens a scenario file. On failure nothing changes, the banner says why,
+  /// and the message is returned (empty on success).
+  QString open_file(const QString& path);
+  /// Saves atomically; returns an error message, empty on success.
+  QString save_file(const QString& path);
+  /// Sets a parameter as the controls do (one undoable step). Returns the
+  /// refusal message, empty when applied.
+  QString set_parameter(const std::string& path, const std::string& value);
+  /// Applies a named policy by index in client_policies().
+  void choose_policy(int index);
+  void pin_current_run();
+  void clear_pins();
+
+  const Scenario& scenario() const { return scenario_; }
+  std::shared_ptr<const RunOutcome> shown() const { return shown_; }
+  LoadCurvesView* curves() const { return curves_; }
+  QUndoStack* undo_stack() const { return undo_; }
+  ParameterControl* control(const std::string& path) const;
+  QComboBox* policy_chooser() const { return policy_; }
+  QString banner_text() const;
+  QString summary_text() const;
+  RunController* runs() const { return runs_; }
+  std::size_t pinned_count() const { return pinned_.size(); }
+
+  /// Replaces the scenario without an undo step (undo/redo and opening use it).
+  void apply_scenario(const Scenario& scenario);
+
+signals:
+  /// A run's curves are on screen (after the replot was queued).
+  void run_shown();
+
+protected:
+  void closeEvent(QCloseEvent* event) override;
+
+private:
+  void build_controls(QWidget* panel);
+  void build_menus();
+  void show_outcome(std::shared_ptr<const RunOutcome> outcome);
+  void push_change(const Scenario& next, const QString& text, int merge_id);
+  void show_banner(const QString& message);
+  void refresh_title();
+  void add_recent(const QString& path);
+  void rebuild_recent_menu();
+  void export_figure(bool whole_dashboard);
+  void export_csv();
+  void open_dialog();
+  bool save_dialog();
+
+  Scenario scenario_;
+  QString file_path_;
+  std::shared_ptr<const RunOutcome> shown_;
+  std::vector<PinnedRun> pinned_;
+  RunController* runs_ = nullptr;
+  LoadCurvesView* curves_ = nullptr;
+  QUndoStack* undo_ = nullptr;
+  std::vector<ParameterControl*> controls_;
+  QComboBox* policy_ = nullptr;
+  QComboBox* jitter_ = nullptr;
+  QCheckBox* drop_expired_ = nullptr;
+  QLabel* banner_ = nullptr;
+  QLabel* summary_ = nullptr;
+  QLabel* description_ = nullptr;
+  QListWidget* pins_ = nullptr;
+  QMenu* recent_menu_ = nullptr;
+  QStringList recent_;
+  bool restore_session_ = true;
+};
+
+}  // namespace sg::ui

@@ -1,0 +1,144 @@
+#include "parameter_control.h"
+
+#include <QCheckBox>
+#include <QDoubleSpinBox>
+#include <QGridLayout>
+#include <QLabel>
+#include <QSignalBlocker>
+#include <QSlider>
+
+#include <cmath>
+
+#include "scenario/number_text.h"
+#include "scenario/parameters.h"
+
+namespace sg::ui {
+namespace {
+
+constexpr int kSliderSteps = 1000;
+
+}  // namespace
+
+ParameterControl::ParameterControl(const std::string& path, const QString& label, ControlRange range,
+                                   QWidget* parent)
+    : QWidget(parent), path_(path), range_(range) {
+  const ParameterInfo* info = find_parameter(path);
+  QString unit = info ? QString::fromStdString(info->unit) : QString();
+  QString tip = info ? QString::fromStdString(info->help) : QString();
+  tip += QStringLiteral("\n(") + QString::fromStdString(path) + QStringLiteral(")");
+
+  auto* grid = new QGridLayout(this);
+  grid->setContentsMargins(0, 2, 0 , 2);
+  grid->setHorizontalSpacing(6);
+  grid->setVerticalSpacing(1);
+  auto* name = new QLabel(label, this);
+  name->setToolTip(tip);
+  grid->addWidget(name, 0, 0, 1, 2);
+
+  spin_ = new QDoubleSpinBox(this);
+  spin_->setRange(range.min, range.max * 100);  // typed values may go past the slider's reach
+  spin_->setDecimals(range.whole ? 0 : range.decimals);
+  spin_->setKeyboardTracking(false);  // apply on Enter or focus loss, not on every digit
+  spin_->setSuffix(unit.isEmpty() ? QString() : QStringLiteral(" ") + unit);
+  spin_->setToolTip(tip);
+  spin_->setAccelerated(true);
+  spin_->setMinimumWidth(130);
+  grid->addWidget(spin_, 0, 2, Qt::AlignRight);
+
+  slider_ = new QSlider(Qt::Horizontal, this);
+  slider_->setRange(0, kSliderSteps);
+  slider_->setToolTip(tip);
+  grid->addWidget(slider_, 1, 0, 1, range.special.isEmpty() ? 3 : 2);
+  if (!range.special.isEmpty()) {
+    special_ = new QCheckBox(range.special, this);
+    special_->setToolTip(tip);
+    grid->addWidget(special_, 1, 2, Qt::AlignRight);
+  }
+  grid->setColumnStretch(1, 1);
+
+  connect(slider_, &QSlider::valueChanged, this, [this](int position) {
+    double v = slider_to_value(position);
+    {
+      QSignalBlocker block(spin_);
+      spin_->setValue(v);
+    }
+    if (special_) {
+      QSignalBlocker block(special_);
+      special_->setChecked(false);
+    }
+    emit_value(v);
+  });
+  connect(spin_, &QDoubleSpinBox::valueChanged, this, [this](double v) {
+    {
+      QSignalBlocker block(slider_);
+      slider_->setValue(value_to_slider(v));
+    }
+    if (special_) {
+      QSignalBlocker block(special_);
+      special_->setChecked(false);
+    }
+    emit_value(v);
+  });
+  if (special_) {
+    connect(special_, &QCheckBox::toggled, this, [this](bool on) {
+      spin_->setEnabled(!on);
+      slider_->setEnabled(!on);
+      if (on)
+        emit edited(path_, range_.special.toStdString());
+      else
+        emit_value(spin_->value());
+    });
+  }
+}
+
+void ParameterControl::emit_value(double v) {
+  if (range_.whole) v = std::round(v);
+  emit edited(path_, format_number(v));
+}
+
+double ParameterControl::slider_to_value(int position) const {
+  double u = static_cast<double>(position) / kSliderSteps;
+  double v;
+  if (!range_.log) {
+    v = range_.min + u * (range_.max - range_.min);
+  } else {
+    double lo = range_.min > 0 ? range_.min : range_.log_floor;
+    if (range_.min <= 0 && position == 0) return 0;
+    v = lo * std::pow(range_.max / lo, u);
+  }
+  if (range_.whole) return std::round(v);
+  // Round to about three significant digits: sliders pick round numbers.
+  if (v == 0) return 0;
+  double scale = std::pow(10.0, std::floor(std::log10(std::fabs(v))) - 2);
+  double rounded = std::round(v / scale) * scale;
+  double step = std::pow(10.0, -range_.decimals);
+  return std::round(rounded / step) * step;
+}
+
+int ParameterControl::value_to_slider(double v) const {
+  double u;
+  if (!range_.log) {
+    u = (v - range_.min) / (range_.max - range_.min);
+  } else {
+    double lo = range_.min > 0 ? range_.min : range_.log_floor;
+    if (v <= 0) return 0;
+    u = std::log(std::max(v, lo) / lo) / std::log(range_.max / lo);
+  }
+  return static_cast<int>(std::lround(std::clamp(u, 0.0, 1.0) * kSliderSteps));
+}
+
+void ParameterControl::show_value(const Scenario& scenario) {
+  std::optional<double> v = get_number(scenario, path_);
+  QSignalBlocker b1(slider_), b2(spin_);
+  if (special_) {
+    QSignalBlocker b3(special_);
+    special_->setChecked(!v.has_value());
+    spin_->setEnabled(v.has_value());
+    slider_->setEnabled(v.has_value());
+  }
+  if (!v) return;
+  spin_->setValue(*v);
+  slider_->setValue(value_to_slider(*v));
+}
+
+}  // namespace sg::ui

@@ -1,0 +1,9 @@
+/// Makes the bundled icon and scenarios available (a static library's resources must be pulled in).
+#pragma once
+
+namespace sg::ui {
+
+/// Call once, after QApplication exists and before any window.
+void init_resources();
+
+}  // namespace sg::ui

@@ -1,0 +1,65 @@
+/// Runs the fluid model off the UI thread; a newer request cancels an older one.
+#pragma once
+
+#include <QObject>
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "analysis/health.h"
+#include "model/fluid_solver.h"
+#include "scenario/scenario.h"
+
+namespace sg::ui {
+
+/// A finished run: the scenario it was solved for, its curves and its health.
+struct RunOutcome {
+  quint64 generation = 0;
+  Scenario scenario;
+  RunResult run;
+  RunHealth health;
+};
+
+/// One worker thread. request() replaces whatever waits and cancels the run
+/// in progress: only the newest scenario is ever finished. Results arrive on
+/// the thread that owns the controller (the UI thread) through `finished`.
+class RunController : public QObject {
+  Q_OBJECT
+
+public:
+  explicit RunController(QObject* parent = nullptr);
+  ~RunController() override;
+
+  /// Asks for `scenario` to be solved; returns its generation number.
+  quint64 request(const Scenario& scenario);
+
+  /// The generation of the newest request.
+  quint64 latest() const { return generation_.load(); }
+
+  /// Runs abandoned because a newer request arrived (for tests and benchmarks).
+  quint64 cancelled_runs() const { return cancelled_.load(); }
+
+signals:
+  void finished(std::shared_ptr<const sg::ui::RunOutcome> outcome);
+  void failed(quint64 generation, QString message);
+
+private:
+  void work();
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::optional<Scenario> pending_;
+  bool stopping_ = false;
+  std::atomic<quint64> generation_{0};
+  std::atomic<quint64> cancelled_{0};
+  std::atomic<bool> cancel_{false};
+  std::thread worker_;
+};
+
+}  // namespace sg::ui
+
+Q_DECLARE_METATYPE(std::shared_ptr<const sg::ui::RunOutcome>)
