@@ -6,12 +6,13 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO   ?= resources/scenarios/default.json
 
-# Debian packages the build needs (issue 3 adds Qt 6 and QCustomPlot).
-PACKAGES = cmake g++ make pkg-config nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
+# Debian packages the build and the tests need.
+PACKAGES = cmake g++ make pkg-config nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev \
+           qt6-base-dev qt6-svg-dev libqcustomplot-dev libgl-dev fonts-dejavu-core
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build asan run test bench clean
+.PHONY: all deps build asan run summary test bench clean
 
 all: build
 
@@ -35,7 +36,12 @@ asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSTORMGLASS_SANITIZE=ON -DSTORMGLASS_BUILD_TESTS=ON -DSTORMGLASS_BUILD_BENCH=OFF
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
+# Opens the dashboard; without a display it says so and writes the figure to files.
 run: build
+	$(BUILD)/app/stormglass $(SCENARIO)
+
+# The headless summary of a scenario.
+summary: build
 	$(BUILD)/app/stormglass-cli summary $(SCENARIO)
 
 test: build asan

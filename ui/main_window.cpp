@@ -492,7 +492,7 @@ void MainWindow::show_banner(const QString& message) {
   banner_->show();
 }
 
-QString MainWindow::banner_text() const { return banner_->isVisible() ? banner_->text() : QString(); }
+QString MainWindow::banner_text() const { return banner_->isHidden() ? QString() : banner_->text(); }
 
 QString MainWindow::summary_text() const { return summary_->text(); }
 

@@ -19,6 +19,7 @@
 #include "scenario/number_text.h"
 #include "scenario/parameters.h"
 #include "scenario/scenario_file.h"
+#include "headless.h"
 #include "offscreen_render.h"
 #include "resources_init.h"
 
@@ -251,9 +252,7 @@ int plot(const Options& o, int argc, char** argv) {
     throw sg::InputError("--out", "", "'" + *o.out + "'", "expected a file name ending in .png, .pdf or .svg");
   sg::Scenario s = load_with_overrides(o);
   // Drawing needs a QApplication, but no screen.
-  if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY") &&
-      qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
-    qputenv("QT_QPA_PLATFORM", "offscreen");
+  sg::ui::prepare_for_missing_display();
   QApplication app(argc, argv);
   sg::ui::init_resources();
   QString error = attributed_to_file(o, [&] {

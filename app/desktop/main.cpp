@@ -11,13 +11,12 @@
 #include <cstdio>
 
 #include "figure_export.h"
+#include "headless.h"
 #include "main_window.h"
 #include "resources_init.h"
 
 int main(int argc, char** argv) {
-  const bool no_display = qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY") &&
-                          qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
-  if (no_display) qputenv("QT_QPA_PLATFORM", "offscreen");
+  const bool no_display = sg::ui::prepare_for_missing_display();
   QApplication app(argc, argv);
   sg::ui::init_resources();
   QApplication::setOrganizationName(QStringLiteral("Stormglass"));

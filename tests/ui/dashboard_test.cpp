@@ -1,0 +1,245 @@
+// The dashboard as a user drives it, offscreen.
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTest>
+#include <QSlider>
+#include <QTemporaryDir>
+#include <QUndoStack>
+
+#include <cmath>
+#include <memory>
+
+#include <gtest/gtest.h>
+
+#include "figure_export.h"
+#include "main_window.h"
+#include "model/fluid_solver.h"
+#include "parameter_control.h"
+#include "qcustomplot.h"
+#include "scenario/client_policies.h"
+#include "scenario/scenario_file.h"
+
+namespace sg::ui {
+namespace {
+
+/// Waits until the window shows the run of its newest request.
+bool wait_for_run(MainWindow& w, int timeout_ms = 20000) {
+  QSignalSpy spy(&w, &MainWindow::run_shown);
+  for (int waited = 0; waited < timeout_ms; waited += 20) {
+    if (w.shown() && w.shown()->generation == w.runs()->latest()) return true;
+    spy.wait(20);
+  }
+  return false;
+}
+
+struct DashboardTest : ::testing::Test {
+  void SetUp() override {
+    window = std::make_unique<MainWindow>(false);
+    window->resize(1280, 800);
+    ASSERT_TRUE(wait_for_run(*window));
+  }
+  std::unique_ptr<MainWindow> window;
+  QTemporaryDir dir;
+};
+
+TEST_F(DashboardTest, OpensOnTheDefaultScenarioInAStorm) {
+  EXPECT_EQ(window->scenario().demand.base_rate, 800);
+  EXPECT_EQ(window->scenario().server.capacity, 1000);
+  // Healthy before the surge (goodput 800/s), collapsed to the end (goodput 0).
+  QVector<double> goodput = window->curves()->curve("goodput");
+  ASSERT_EQ(goodput.size(), 3600);
+  EXPECT_NEAR(goodput[100], 800, 1e-9);
+  EXPECT_NEAR(goodput.back(), 0, 1e-9);
+  EXPECT_TRUE(window->summary_text().contains("In a storm since t = 600 s")) << window->summary_text().toStdString();
+  EXPECT_EQ(window->policy_chooser()->currentText(), "Exponential backoff, full jitter");
+}
+
+TEST_F(DashboardTest, MovingTheCapacitySliderChangesTheCurves) {
+  QVector<double> before = window->curves()->curve("goodput");
+  QSlider* slider = window->control("server.capacity")->slider();
+  slider->setValue(slider->value() + 150);  // capacity up by about 40 %
+  ASSERT_TRUE(wait_for_run(*window));
+  EXPECT_GT(window->scenario().server.capacity, 1300);
+  QVector<double> after = window->curves()->curve("goodput");
+  EXPECT_NE(before, after);
+  // The plotted run is the new scenario's run, value for value.
+  RunResult expected = solve(window->scenario());
+  for (int i = 0; i < after.size(); ++i)
+    ASSERT_EQ(after[i], expected.intervals[static_cast<std::size_t>(i)].goodput) << i;
+}
+
+TEST_F(DashboardTest, PlottedCurvesEqualTheCommandLineRun) {
+  window->set_parameter("server.queue_limit", "2500");
+  window->set_parameter("client.backoff.jitter", "decorrelated");
+  ASSERT_TRUE(wait_for_run(*window));
+  const QString file = dir.filePath("shown.json");
+  ASSERT_TRUE(window->save_file(file).isEmpty());
+  QProcess cli;
+  cli.start(QStringLiteral(STORMGLASS_CLI), {"run", file});
+  ASSERT_TRUE(cli.waitForFinished(30000));
+  ASSERT_EQ(cli.exitCode(), 0) << cli.readAllStandardError().toStdString();
+  QList<QByteArray> lines = cli.readAllStandardOutput().split('\n');
+  QList<QByteArray> header = lines[0].split(',');
+  ASSERT_EQ(lines.size() - 2, window->curves()->times().size());  // header and the final newline
+  for (const QString& name : LoadCurvesView::curve_names()) {
+    int column = header.indexOf(name.toUtf8());
+    ASSERT_GE(column, 0) << name.toStdString();
+    QVector<double> plotted = window->curves()->curve(name);
+    for (int i = 0; i < plotted.size(); ++i) {
+      double printed = lines[i + 1].split(',')[column].toDouble();
+      // The CSV has 10 significant digits.
+      ASSERT_NEAR(plotted[i], printed, 1e-9 * std::max(1.0, std::fabs(printed))) << name.toStdString() << " row " << i;
+    }
+  }
+}
+
+TEST_F(DashboardTest, ChoosingAPolicySetsItsKnobsAndAKnobMakesItCustom) {
+  int immediate = -1;
+  for (std::size_t i = 0; i < client_policies().size(); ++i)
+    if (client_policies()[i].name == "Immediate retry, 3 attempts") immediate = static_cast<int>(i);
+  ASSERT_GE(immediate, 0);
+  window->choose_policy(immediate);
+  EXPECT_EQ(window->scenario().client.backoff.base_s, 0);
+  EXPECT_EQ(window->control("client.backoff.base_s")->spin_box()->value(), 0);
+  EXPECT_EQ(window->control("client.max_attempts")->spin_box()->value(), 3);
+  EXPECT_EQ(window->policy_chooser()->currentText(), "Immediate retry, 3 attempts");
+  // Changing any knob: the chooser says custom.
+  window->control("client.timeout_s")->spin_box()->setValue(7);
+  EXPECT_EQ(window->scenario().client.timeout_s, 7);
+  EXPECT_EQ(window->policy_chooser()->currentText(), "Custom");
+}
+
+TEST_F(DashboardTest, UndoRestoresThePreviousCurves) {
+  QVector<double> original = window->curves()->curve("offered");
+  window->control("demand.base_rate")->spin_box()->setValue(300);
+  ASSERT_TRUE(wait_for_run(*window));
+  EXPECT_NE(window->curves()->curve("offered"), original);
+  window->undo_stack()->undo();
+  ASSERT_TRUE(wait_for_run(*window));
+  EXPECT_EQ(window->scenario().demand.base_rate, 800);
+  EXPECT_EQ(window->control("demand.base_rate")->spin_box()->value(), 800);
+  EXPECT_EQ(window->curves()->curve("offered"), original);
+  window->undo_stack()->redo();
+  ASSERT_TRUE(wait_for_run(*window));
+  EXPECT_EQ(window->scenario().demand.base_rate, 300);
+}
+
+TEST_F(DashboardTest, DraggingASliderIsOneUndoStep) {
+  QSlider* slider = window->control("demand.base_rate")->slider();
+  const int start = slider->value();
+  for (int i = 1; i <= 10; ++i) slider->setValue(start - 10 * i);
+  EXPECT_EQ(window->undo_stack()->count(), 1);
+  window->undo_stack()->undo();
+  EXPECT_EQ(window->scenario().demand.base_rate, 800);
+}
+
+TEST_F(DashboardTest, SavedAndReopenedScenarioGivesTheSameCurves) {
+  window->set_parameter("server.capacity", "1234");
+  window->set_parameter("server.drop_expired", "true");
+  ASSERT_TRUE(wait_for_run(*window));
+  QVector<double> curves = window->curves()->curve("goodput");
+  const QString file = dir.filePath("saved.json");
+  ASSERT_TRUE(window->save_file(file).isEmpty());
+  MainWindow reopened(false);
+  ASSERT_TRUE(wait_for_run(reopened));
+  ASSERT_TRUE(reopened.open_file(file).isEmpty());
+  ASSERT_TRUE(wait_for_run(reopened));
+  EXPECT_EQ(reopened.scenario().server.capacity, 1234);
+  EXPECT_TRUE(reopened.scenario().server.drop_expired);
+  EXPECT_EQ(reopened.curves()->curve("goodput"), curves);
+}
+
+TEST_F(DashboardTest, ABrokenFileLeavesTheDashboardUnchangedAndSaysWhy) {
+  const QString file = dir.filePath("broken.json");
+  QFile f(file);
+  ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+  f.write(R"({"server": {"capacity": -5}})");
+  f.close();
+  Scenario before = window->scenario();
+  QVector<double> curves = window->curves()->curve("offered");
+  QString error = window->open_file(file);
+  EXPECT_TRUE(error.contains("server.capacity")) << error.toStdString();
+  EXPECT_TRUE(error.contains("-5")) << error.toStdString();
+  EXPECT_TRUE(window->banner_text().contains("server.capacity")) << window->banner_text().toStdString();
+  EXPECT_EQ(scenario_to_json(window->scenario()), scenario_to_json(before));
+  EXPECT_EQ(window->curves()->curve("offered"), curves);
+  EXPECT_EQ(window->undo_stack()->count(), 0);
+}
+
+TEST_F(DashboardTest, ARefusedCombinationIsExplainedAndNotApplied) {
+  // Unlimited immediate retries against a queue limit: refused by spec/system.md.
+  window->set_parameter("server.queue_limit", "100");
+  int unlimited = -1;
+  for (std::size_t i = 0; i < client_policies().size(); ++i)
+    if (client_policies()[i].name == "Immediate retry, unlimited") unlimited = static_cast<int>(i);
+  window->choose_policy(unlimited);
+  EXPECT_TRUE(window->banner_text().contains("client.max_attempts")) << window->banner_text().toStdString();
+  EXPECT_EQ(window->scenario().client.max_attempts, 3);
+}
+
+TEST_F(DashboardTest, EachExportWritesAValidFile) {
+  struct Kind {
+    const char* suffix;
+    QByteArray magic;
+  };
+  for (Kind k : {Kind{"png", QByteArray("\x89PNG", 4)}, Kind{"pdf", "%PDF-"}, Kind{"svg", "<?xml"}}) {
+    for (bool whole : {false, true}) {
+      const QString path = dir.filePath(QStringLiteral("%1.%2").arg(whole ? "dashboard" : "curves", k.suffix));
+      QString error = whole ? export_dashboard(*window->curves(), window->scenario(), window->shown()->health, path,
+                                               {1280, 800, 2})
+                            : export_curves(*window->curves(), path, {1280, 800, 1});
+      ASSERT_TRUE(error.isEmpty()) << error.toStdString();
+      QFile f(path);
+      ASSERT_TRUE(f.open(QIODevice::ReadOnly)) << path.toStdString();
+      QByteArray bytes = f.readAll();
+      EXPECT_GT(bytes.size(), 10000) << path.toStdString();
+      EXPECT_TRUE(bytes.startsWith(k.magic)) << path.toStdString();
+      if (QString(k.suffix) == "svg") {
+        EXPECT_TRUE(bytes.contains("<svg")) << path.toStdString();
+      }
+      if (QString(k.suffix) == "png") {
+        QImage image(path);
+        EXPECT_EQ(image.width(), whole ? 2560 : 1280);  // the scale doubles a dashboard's pixels
+      }
+    }
+  }
+  EXPECT_FALSE(export_curves(*window->curves(), dir.filePath("figure.gif")).isEmpty());
+  EXPECT_FALSE(export_curves(*window->curves(), "/nonexistent/folder/figure.png").isEmpty());
+}
+
+TEST_F(DashboardTest, PinningKeepsAFadedRunAndClearRemovesIt) {
+  const int graphs = window->curves()->plot()->graphCount();
+  window->pin_current_run();
+  EXPECT_EQ(window->pinned_count(), 1u);
+  EXPECT_EQ(window->curves()->plot()->graphCount(), 2 * graphs);
+  window->set_parameter("server.queue_limit", "2000");
+  ASSERT_TRUE(wait_for_run(*window));
+  EXPECT_EQ(window->curves()->plot()->graphCount(), 2 * graphs);  // the pin stays
+  window->clear_pins();
+  EXPECT_EQ(window->pinned_count(), 0u);
+  EXPECT_EQ(window->curves()->plot()->graphCount(), graphs);
+}
+
+TEST_F(DashboardTest, ReadoutGivesEveryCurveUnderTheCursor) {
+  window->curves()->show_readout_at(1000);
+  QString text = window->curves()->readout_text();
+  for (const char* name : {"demand 800", "offered 2400", "goodput 0", "wasted 1000", "queue", "backlog", "wait"})
+    EXPECT_TRUE(text.contains(QString::fromLatin1(name))) << name << " in " << text.toStdString();
+}
+
+TEST_F(DashboardTest, ANewerRequestSupersedesOlderOnes) {
+  QSignalSpy shown(window.get(), &MainWindow::run_shown);
+  // Twenty changes in a row, as a fast drag would make, before any result returns.
+  for (int i = 0; i < 20; ++i) window->set_parameter("demand.base_rate", std::to_string(300 + 10 * i));
+  ASSERT_TRUE(wait_for_run(*window));
+  QTest::qWait(200);
+  EXPECT_EQ(window->shown()->scenario.demand.base_rate, 490);
+  EXPECT_LT(shown.count(), 20);  // older requests were dropped or cancelled, not all shown
+}
+
+}  // namespace
+}  // namespace sg::ui
