@@ -190,7 +190,12 @@ MainWindow::MainWindow(bool restore_session, QWidget* parent)
   refresh_title();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+  // The undo stack and the runs outlive this object's members by a moment
+  // (QObject children die in QWidget's destructor): keep them from calling back.
+  undo_->disconnect(this);
+  runs_->disconnect(this);
+}
 
 void MainWindow::build_controls(QWidget* panel) {
   auto* layout = new QVBoxLayout(panel);

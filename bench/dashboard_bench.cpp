@@ -1,0 +1,81 @@
+// From a slider change to the finished replot, offscreen (issue 3): the time a
+// user waits to see the curves follow a drag.
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QSlider>
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "headless.h"
+#include "main_window.h"
+#include "parameter_control.h"
+#include "qcustomplot.h"
+#include "resources_init.h"
+
+namespace {
+
+sg::ui::MainWindow* window_under_test = nullptr;
+
+/// Moves the capacity slider one notch and waits until the plot has been
+/// replotted with the new run: solve (worker thread), hand-over, data copy,
+/// replot. One sample per repetition, so that the statistics are over
+/// single slider moves.
+void SliderToReplot(benchmark::State& state) {
+  sg::ui::MainWindow& window = *window_under_test;
+  QSlider* slider = window.control("server.capacity")->slider();
+  QCustomPlot* plot = window.curves()->plot();
+  static int position = slider->value(), direction = 1;
+  for (auto _ : state) {
+    QElapsedTimer timer;
+    timer.start();
+    bool replotted = false;
+    auto connection = QObject::connect(plot, &QCustomPlot::afterReplot, [&] {
+      if (window.shown() && window.shown()->generation == window.runs()->latest()) replotted = true;
+    });
+    position += direction;
+    if (position >= slider->maximum() || position <= slider->minimum()) direction = -direction;
+    slider->setValue(position);
+    while (!replotted) QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
+    QObject::disconnect(connection);
+    state.SetIterationTime(static_cast<double>(timer.nsecsElapsed()) * 1e-9);
+  }
+}
+BENCHMARK(SliderToReplot)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->Repetitions(200)
+    ->ReportAggregatesOnly(true)
+    ->ComputeStatistics("p95",
+                        [](const std::vector<double>& v) {
+                          std::vector<double> s = v;
+                          std::sort(s.begin(), s.end());
+                          return s[static_cast<std::size_t>(0.95 * (s.size() - 1))];
+                        })
+    ->ComputeStatistics("median", [](const std::vector<double>& v) {
+      std::vector<double> s = v;
+      std::sort(s.begin(), s.end());
+      return s[s.size() / 2];
+    });
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  sg::ui::prepare_for_missing_display();
+  QApplication app(argc, argv);
+  sg::ui::init_resources();
+  sg::ui::MainWindow window(false);
+  window.resize(1280, 800);
+  window.show();
+  QSignalSpy first(&window, &sg::ui::MainWindow::run_shown);
+  first.wait(20000);
+  window_under_test = &window;
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
