@@ -55,12 +55,7 @@ BENCHMARK(SliderToReplot)
                           std::vector<double> s = v;
                           std::sort(s.begin(), s.end());
                           return s[static_cast<std::size_t>(0.95 * (s.size() - 1))];
-                        })
-    ->ComputeStatistics("median", [](const std::vector<double>& v) {
-      std::vector<double> s = v;
-      std::sort(s.begin(), s.end());
-      return s[s.size() / 2];
-    });
+                        });
 
 }  // namespace
 

@@ -90,10 +90,36 @@ QString figure_format(const QString& path) {
   return {};
 }
 
+namespace {
+
+/// Draws `html` from (x, y) within `width`; returns its height.
+int draw_text(QPainter& painter, const QString& html, int x, int y, int width, const QColor& color) {
+  QTextDocument doc;
+  doc.setDefaultStyleSheet(QStringLiteral("body { color: %1; }").arg(color.name()));
+  doc.setTextWidth(width);
+  doc.setHtml(QStringLiteral("<body>%1</body>").arg(html));
+  painter.save();
+  painter.translate(x, y);
+  doc.drawContents(&painter);
+  painter.restore();
+  return static_cast<int>(doc.size().height());
+}
+
+QString caption_html(const QString& caption) {
+  return QStringLiteral("<div align='center'>%1</div>").arg(caption.toHtmlEscaped().replace('\n', QStringLiteral("<br>")));
+}
+
+}  // namespace
+
 QString export_curves(LoadCurvesView& view, const QString& path, FigureSize size) {
   return write_figure(path, size, [&](QCPPainter& painter) {
+    const QColor text = view.palette().color(QPalette::WindowText);
     painter.fillRect(QRect(0, 0, size.width, size.height), view.plot()->background());
-    view.plot()->toPainter(&painter, size.width, size.height);
+    int top = 8 + draw_text(painter, caption_html(view.caption()), 8, 8, size.width - 16, text);
+    painter.save();
+    painter.translate(0, top);
+    view.plot()->toPainter(&painter, size.width, size.height - top);
+    painter.restore();
   });
 }
 
@@ -102,28 +128,22 @@ QString export_dashboard(LoadCurvesView& view, const Scenario& scenario, const R
   return write_figure(path, size, [&](QCPPainter& painter) {
     const int margin = 24, summary_width = std::max(300, size.width / 4);
     painter.fillRect(QRect(0, 0, size.width, size.height), view.plot()->background());
-    QTextDocument title;
-    title.setTextWidth(size.width - 2 * margin);
-    title.setHtml(QStringLiteral("<div style='font-size:20pt; font-weight:bold'>%1</div>")
-                      .arg(QString::fromStdString(scenario.name).toHtmlEscaped()));
-    painter.save();
-    painter.translate(margin, margin);
-    title.drawContents(&painter);
-    painter.restore();
-    const int curves_top = margin + static_cast<int>(title.size().height()) + 4;
+    const QColor text = view.palette().color(QPalette::WindowText);
+    int title_height = draw_text(painter,
+                                 QStringLiteral("<div style='font-size:20pt; font-weight:bold'>%1</div>")
+                                     .arg(QString::fromStdString(scenario.name).toHtmlEscaped()),
+                                 margin, margin, size.width - 2 * margin, text);
+    int caption_height = draw_text(painter, caption_html(view.caption()), margin, margin + title_height,
+                                   size.width - summary_width - 2 * margin, text);
+    const int curves_top = margin + title_height + caption_height + 6;
     const int curves_width = size.width - summary_width - margin;
     const int curves_height = size.height - curves_top - margin;
     painter.save();
     painter.translate(margin / 2, curves_top);
     view.plot()->toPainter(&painter, curves_width, curves_height);
     painter.restore();
-    QTextDocument summary;
-    summary.setTextWidth(summary_width - margin);
-    summary.setHtml(summary_html(scenario, health));
-    painter.save();
-    painter.translate(size.width - summary_width, curves_top + 16);
-    summary.drawContents(&painter);
-    painter.restore();
+    draw_text(painter, summary_html(scenario, health), size.width - summary_width, curves_top + 16,
+              summary_width - margin, text);
   });
 }
 

@@ -1,5 +1,6 @@
 #include "load_curves_view.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -62,6 +63,11 @@ LoadCurvesView::LoadCurvesView(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->setSpacing(2);
+  caption_ = new QLabel(this);
+  caption_->setWordWrap(true);
+  caption_->setAlignment(Qt::AlignHCenter);
+  caption_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  layout->addWidget(caption_);
   plot_ = new QCustomPlot(this);
   plot_->setMinimumSize(480, 360);
   layout->addWidget(plot_, 1);
@@ -84,12 +90,9 @@ void LoadCurvesView::build() {
   plot_->setNoAntialiasingOnDrag(true);
   rates_ = new QCPAxisRect(plot_);
   levels_ = new QCPAxisRect(plot_);
-  caption_ = new QCPTextElement(plot_, QString(), QFont(font().family(), 9));
-  plot_->plotLayout()->addElement(0, 0, caption_);
-  plot_->plotLayout()->addElement(1, 0, rates_);
-  plot_->plotLayout()->addElement(2, 0, levels_);
-  plot_->plotLayout()->setRowStretchFactor(0, 0.01);
-  plot_->plotLayout()->setRowStretchFactor(1, 1.4);
+  plot_->plotLayout()->addElement(0, 0, rates_);
+  plot_->plotLayout()->addElement(1, 0, levels_);
+  plot_->plotLayout()->setRowStretchFactor(0, 1.4);
   plot_->plotLayout()->setRowSpacing(4);
   auto* margins = new QCPMarginGroup(plot_);
   for (QCPAxisRect* r : {rates_, levels_}) {
@@ -191,13 +194,22 @@ void LoadCurvesView::apply_palette() {
     l->setTextColor(text);
   }
   graphs_[0]->setPen(QPen(text, 1.5, Qt::DashLine));  // demand
-  caption_->setTextColor(text);
   for (QCPItemStraightLine* c : cursor_) c->setPen(QPen(text, 1, Qt::DotLine));
+}
+
+void LoadCurvesView::changeEvent(QEvent* event) {
+  QWidget::changeEvent(event);
+  // Follow the system's light or dark theme when it changes.
+  if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange) {
+    apply_palette();
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+  }
 }
 
 void LoadCurvesView::show_run(const Scenario& scenario, const RunResult& run, const RunHealth& health) {
   shown_ = run;
   caption_->setText(scenario_caption(scenario));
+  caption_->setToolTip(QString::fromStdString(scenario.name));
   const bool first = horizon_ <= 1;
   const bool horizon_changed = horizon_ != scenario.duration_s;
   horizon_ = scenario.duration_s;
@@ -388,6 +400,8 @@ void LoadCurvesView::show_readout_at(double t) {
 }
 
 QString LoadCurvesView::readout_text() const { return readout_->text(); }
+
+QString LoadCurvesView::caption() const { return caption_->text(); }
 
 QVector<double> LoadCurvesView::curve(const QString& name) const {
   int index = curve_names().indexOf(name);

@@ -16,7 +16,6 @@ class QCPAxisRect;
 class QCPGraph;
 class QCPItemStraightLine;
 class QCPLegend;
-class QCPTextElement;
 class QLabel;
 class QPushButton;
 
@@ -49,6 +48,8 @@ public:
   void show_readout_at(double t_s);
 
   QCustomPlot* plot() const { return plot_; }
+  /// The key parameters of the run shown, one or two lines.
+  QString caption() const;
   QString readout_text() const;
   /// The plotted values of a curve ("goodput", "queue", ...), for tests.
   QVector<double> curve(const QString& name) const;
@@ -56,6 +57,9 @@ public:
 
   /// The curve names in plotting order.
   static const QStringList& curve_names();
+
+protected:
+  void changeEvent(QEvent* event) override;
 
 private:
   void build();
@@ -65,7 +69,7 @@ private:
   void clear_pins();
 
   QCustomPlot* plot_ = nullptr;
-  QCPTextElement* caption_ = nullptr;
+  QLabel* caption_ = nullptr;
   QCPAxisRect* rates_ = nullptr;
   QCPAxisRect* levels_ = nullptr;
   QCPLegend* rates_legend_ = nullptr;

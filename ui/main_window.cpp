@@ -20,6 +20,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
@@ -135,7 +136,7 @@ MainWindow::MainWindow(bool restore_session, QWidget* parent)
   side_layout->addWidget(summary_);
   description_ = new QLabel(side);
   description_->setWordWrap(true);
-  description_->setStyleSheet(QStringLiteral("QLabel { color: palette(mid); }"));
+  description_->setStyleSheet(QStringLiteral("QLabel { font-style: italic; }"));
   side_layout->addWidget(description_);
   side_layout->addSpacing(8);
   side_layout->addWidget(new QLabel(tr("<b>Compare</b>"), side));
@@ -160,13 +161,17 @@ MainWindow::MainWindow(bool restore_session, QWidget* parent)
   splitter->setStretchFactor(0, 0);
   splitter->setStretchFactor(1, 1);
   splitter->setStretchFactor(2, 0);
-  side->setMinimumWidth(230);
-  side->setMaximumWidth(380);
+  side->setMinimumWidth(220);
+  side->setMaximumWidth(360);
   setCentralWidget(splitter);
+  splitter->setSizes({scroll->minimumWidth(), 10000, 260});  // the curves take what is left
   build_menus();
   statusBar()->showMessage(tr("Drag a slider: the curves follow."), 5000);
 
-  resize(1440, 900);
+  // Start at a comfortable size that fits the screen (1280 x 800 included).
+  QSize size(1440, 900);
+  if (QScreen* screen = QGuiApplication::primaryScreen()) size = size.boundedTo(screen->availableGeometry().size() * 0.96);
+  resize(size);
   Scenario start = default_scenario();
   if (restore_session_) {
     QSettings settings;

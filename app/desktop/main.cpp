@@ -14,6 +14,7 @@
 #include "headless.h"
 #include "main_window.h"
 #include "resources_init.h"
+#include "theme.h"
 
 int main(int argc, char** argv) {
   const bool no_display = sg::ui::prepare_for_missing_display();
@@ -29,9 +30,16 @@ int main(int argc, char** argv) {
   parser.setApplicationDescription(QStringLiteral("See retry storms coming: a live dashboard of a service under client retries."));
   parser.addHelpOption();
   parser.addVersionOption();
+  QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("light, dark or system (default)."),
+                           QStringLiteral("name"), QStringLiteral("system"));
+  parser.addOption(theme);
   parser.addPositionalArgument(QStringLiteral("scenario"), QStringLiteral("A scenario file to open (JSON)."), QStringLiteral("[scenario]"));
   parser.process(app);
   const QString file = parser.positionalArguments().value(0);
+  if (!sg::ui::apply_theme(parser.value(theme))) {
+    std::fprintf(stderr, "stormglass: --theme: value '%s': expected light, dark or system\n", qPrintable(parser.value(theme)));
+    return 2;
+  }
 
   if (no_display) {
     sg::ui::MainWindow window(false);

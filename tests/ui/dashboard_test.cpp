@@ -4,6 +4,8 @@
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QProcess>
+#include <QSettings>
+#include <QWheelEvent>
 #include <QSignalSpy>
 #include <QTest>
 #include <QSlider>
@@ -239,6 +241,57 @@ TEST_F(DashboardTest, ANewerRequestSupersedesOlderOnes) {
   QTest::qWait(200);
   EXPECT_EQ(window->shown()->scenario.demand.base_rate, 490);
   EXPECT_LT(shown.count(), 20);  // older requests were dropped or cancelled, not all shown
+}
+
+TEST_F(DashboardTest, ClickingALegendEntryHidesAndShowsItsCurve) {
+  window->show();
+  QCustomPlot* plot = window->curves()->plot();
+  plot->replot();
+  QCPGraph* goodput = nullptr;
+  for (int i = 0; i < plot->graphCount(); ++i)
+    if (plot->graph(i)->name() == "goodput") goodput = plot->graph(i);
+  ASSERT_NE(goodput, nullptr);
+  QCPPlottableLegendItem* entry = nullptr;
+  for (QCPLegend* legend : plot->findChildren<QCPLegend*>())
+    if (auto* item = legend->itemWithPlottable(goodput)) entry = item;
+  ASSERT_NE(entry, nullptr);
+  const QPoint center = entry->rect().center();
+  QTest::mouseClick(plot, Qt::LeftButton, Qt::NoModifier, center);
+  EXPECT_FALSE(goodput->visible());
+  QTest::mouseClick(plot, Qt::LeftButton, Qt::NoModifier, center);
+  EXPECT_TRUE(goodput->visible());
+}
+
+TEST_F(DashboardTest, WheelZoomsTimeAndResetShowsTheWholeRun) {
+  window->show();
+  QCustomPlot* plot = window->curves()->plot();
+  plot->replot();
+  QCPAxis* time = plot->axisRect(0)->axis(QCPAxis::atBottom);
+  ASSERT_DOUBLE_EQ(time->range().upper, 3600);
+  QPoint middle = plot->axisRect(0)->rect().center();
+  QWheelEvent wheel(middle, plot->mapToGlobal(middle), QPoint(), QPoint(0, 240), Qt::NoButton, Qt::NoModifier,
+                    Qt::NoScrollPhase, false);
+  QApplication::sendEvent(plot, &wheel);
+  EXPECT_LT(time->range().size(), 3600 * 0.9);  // zoomed in on time
+  window->curves()->reset_zoom();
+  EXPECT_DOUBLE_EQ(time->range().lower, 0);
+  EXPECT_DOUBLE_EQ(time->range().upper, 3600);
+}
+
+TEST(DashboardSession, LayoutAndLastScenarioAreRestoredOnStart) {
+  {
+    QSettings().clear();
+    MainWindow first(true);
+    ASSERT_TRUE(wait_for_run(first));
+    first.set_parameter("server.capacity", "1500");
+    first.resize(1300, 820);
+    first.close();  // saves the session
+  }
+  MainWindow second(true);
+  ASSERT_TRUE(wait_for_run(second));
+  EXPECT_EQ(second.scenario().server.capacity, 1500);
+  EXPECT_EQ(second.size(), QSize(1300, 820));
+  QSettings().clear();
 }
 
 }  // namespace
