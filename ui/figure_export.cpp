@@ -41,33 +41,30 @@ QString write_figure(const QString& path, FigureSize size, const std::function<v
       draw(painter);
     }
     ok = image.save(temp, "PNG");
-  } else if (kind == QLatin1String("pdf")) {
-    QPdfWriter writer(temp);
-    writer.setResolution(72);  // one point per pixel of the figure
-    writer.setPageSize(QPageSize(QSizeF(size.width, size.height), QPageSize::Point));
-    writer.setPageMargins(QMarginsF(0, 0, 0, 0));
-    writer.setCreator(QStringLiteral("Stormglass"));
-    QCPPainter painter;
-    ok = painter.begin(&writer);
-    if (ok) {
-      painter.setMode(QCPPainter::pmVectorized);
-      painter.setMode(QCPPainter::pmNoCaching);
-      draw(painter);
-      ok = painter.end();
-    }
   } else {
-    QSvgGenerator generator;
-    generator.setFileName(temp);
-    generator.setSize(QSize(size.width, size.height));
-    generator.setViewBox(QRect(0, 0, size.width, size.height));
-    generator.setTitle(QStringLiteral("Stormglass"));
-    QCPPainter painter;
-    ok = painter.begin(&generator);
-    if (ok) {
+    // PDF and SVG: vector drawing, no cached raster layers.
+    auto paint_vector = [&](QPaintDevice* device) {
+      QCPPainter painter;
+      if (!painter.begin(device)) return false;
       painter.setMode(QCPPainter::pmVectorized);
       painter.setMode(QCPPainter::pmNoCaching);
       draw(painter);
-      ok = painter.end();
+      return painter.end();
+    };
+    if (kind == QLatin1String("pdf")) {
+      QPdfWriter writer(temp);
+      writer.setResolution(72);  // one point per pixel of the figure
+      writer.setPageSize(QPageSize(QSizeF(size.width, size.height), QPageSize::Point));
+      writer.setPageMargins(QMarginsF(0, 0, 0, 0));
+      writer.setCreator(QStringLiteral("Stormglass"));
+      ok = paint_vector(&writer);
+    } else {
+      QSvgGenerator generator;
+      generator.setFileName(temp);
+      generator.setSize(QSize(size.width, size.height));
+      generator.setViewBox(QRect(0, 0, size.width, size.height));
+      generator.setTitle(QStringLiteral("Stormglass"));
+      ok = paint_vector(&generator);
     }
   }
   if (!ok || QFileInfo(temp).size() == 0) {

@@ -206,7 +206,7 @@ void LoadCurvesView::changeEvent(QEvent* event) {
   }
 }
 
-void LoadCurvesView::show_run(const Scenario& scenario, const RunResult& run, const RunHealth& health) {
+void LoadCurvesView::show_run(const Scenario& scenario, const RunResult& run) {
   shown_ = run;
   caption_->setText(scenario_caption(scenario));
   caption_->setToolTip(QString::fromStdString(scenario.name));
@@ -221,7 +221,7 @@ void LoadCurvesView::show_run(const Scenario& scenario, const RunResult& run, co
     for (int i = 0; i < n; ++i) values[i] = run.intervals[static_cast<std::size_t>(i)].*(styles()[g].member);
     graphs_[g]->setData(keys, values, true);
   }
-  update_markers(scenario, health, run);
+  update_markers(scenario, run);
   if (first || horizon_changed)
     reset_zoom();
   else
@@ -229,7 +229,7 @@ void LoadCurvesView::show_run(const Scenario& scenario, const RunResult& run, co
   plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void LoadCurvesView::update_markers(const Scenario& s, const RunHealth& health, const RunResult& run) {
+void LoadCurvesView::update_markers(const Scenario& s, const RunResult& run) {
   // Items of the previous run go; the cursor lines stay.
   for (int i = plot_->itemCount() - 1; i >= 0; --i) {
     QCPAbstractItem* item = plot_->item(i);
@@ -251,32 +251,33 @@ void LoadCurvesView::update_markers(const Scenario& s, const RunHealth& health, 
     rect->setBrush(fill);
     rect->setSelectable(false);
   };
-  // Trigger labels sit at the foot of the rates panel, clear of the red band.
-  auto label = [this](double x, const QString& text, QColor color) {
+  // A label in the rates panel at time x and height y (0 top, 1 bottom).
+  auto label = [this](double x, double y, Qt::Alignment align, const QString& text, QColor color) {
     auto* t = new QCPItemText(plot_);
     t->setClipAxisRect(rates_);
     t->position->setAxes(rates_->axis(QCPAxis::atBottom), rates_->axis(QCPAxis::atLeft));
     t->position->setAxisRect(rates_);
     t->position->setTypeX(QCPItemPosition::ptPlotCoords);
     t->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-    t->position->setCoords(x, 0.99);
-    t->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+    t->position->setCoords(x, y);
+    t->setPositionAlignment(Qt::AlignLeft | align);
     t->setPadding(QMargins(4, 2, 4, 2));
     t->setText(text);
     t->setColor(color);
     t->setSelectable(false);
   };
+  // Trigger labels sit at the foot of the rates panel, clear of the red band.
   const QColor trigger(250, 190, 40, 55), sick(217, 48, 37, 170);
   if (!s.demand.profile && s.demand.surge && s.demand.surge->extra_rate > 0 && s.demand.surge->duration_s > 0) {
     double a = s.demand.surge->start_s, b = a + s.demand.surge->duration_s;
     for (QCPAxisRect* r : {rates_, levels_}) band(r, a, b, 0, 1, trigger);
-    label(a, tr("surge"), QColor(176, 120, 0));
+    label(a, 0.99, Qt::AlignBottom, tr("surge"), QColor(176, 120, 0));
   }
   const Outage& o = s.server.outage;
   if (o.duration_s > 0 && o.capacity_factor != 1.0) {
     const QColor outage(120, 120, 140, 50);
     for (QCPAxisRect* r : {rates_, levels_}) band(r, o.start_s, o.start_s + o.duration_s, 0, 1, outage);
-    label(o.start_s, tr("outage x%1").arg(o.capacity_factor), QColor(100, 100, 130));
+    label(o.start_s, 0.99, Qt::AlignBottom, tr("outage x%1").arg(o.capacity_factor), QColor(100, 100, 130));
   }
   // Unhealthy intervals: a red band along the top of the rates panel.
   double previous = 0, run_start = -1;
@@ -286,25 +287,12 @@ void LoadCurvesView::update_markers(const Scenario& s, const RunHealth& health, 
     if (sick_now && run_start < 0) run_start = previous;
     if (!sick_now && run_start >= 0) {
       band(rates_, run_start, previous, 0, 0.025, sick);
-      if (!labelled) {
-        auto* t = new QCPItemText(plot_);
-        t->setClipAxisRect(rates_);
-        t->position->setAxes(rates_->axis(QCPAxis::atBottom), rates_->axis(QCPAxis::atLeft));
-        t->position->setAxisRect(rates_);
-        t->position->setTypeX(QCPItemPosition::ptPlotCoords);
-        t->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-        t->position->setCoords(run_start, 0.025);
-        t->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
-        t->setText(tr("unhealthy"));
-        t->setColor(QColor(217, 48, 37));
-        t->setPadding(QMargins(4, 2, 4, 0));
-        labelled = true;
-      }
+      if (!labelled) label(run_start, 0.025, Qt::AlignTop, tr("unhealthy"), QColor(217, 48, 37));
+      labelled = true;
       run_start = -1;
     }
     if (i < run.intervals.size()) previous = run.intervals[i].t_s;
   }
-  (void)health;
 }
 
 void LoadCurvesView::set_pinned(const std::vector<PinnedRun>& pinned) {

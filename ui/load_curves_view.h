@@ -38,7 +38,7 @@ class LoadCurvesView : public QWidget {
 public:
   explicit LoadCurvesView(QWidget* parent = nullptr);
 
-  void show_run(const Scenario& scenario, const RunResult& run, const RunHealth& health);
+  void show_run(const Scenario& scenario, const RunResult& run);
   void set_pinned(const std::vector<PinnedRun>& pinned);
 
   /// Back to the whole horizon, every curve in view.
@@ -65,7 +65,7 @@ private:
   void build();
   void apply_palette();
   void rescale_values();
-  void update_markers(const Scenario& scenario, const RunHealth& health, const RunResult& run);
+  void update_markers(const Scenario& scenario, const RunResult& run);
   void clear_pins();
 
   QCustomPlot* plot_ = nullptr;

@@ -378,7 +378,7 @@ void MainWindow::apply_scenario(const Scenario& s) {
 void MainWindow::show_outcome(std::shared_ptr<const RunOutcome> outcome) {
   if (outcome->generation != runs_->latest()) return;  // superseded while in flight
   shown_ = outcome;
-  curves_->show_run(outcome->scenario, outcome->run, outcome->health);
+  curves_->show_run(outcome->scenario, outcome->run);
   summary_->setText(summary_html(outcome->scenario, outcome->health));
   emit run_shown();
 }

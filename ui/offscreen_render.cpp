@@ -11,7 +11,7 @@ QString render_scenario_figure(const Scenario& scenario, const SolverOptions& op
   RunHealth health = assess_run(scenario, run);
   LoadCurvesView view;
   view.resize(size.width, size.height);
-  view.show_run(scenario, run, health);
+  view.show_run(scenario, run);
   return curves_only ? export_curves(view, path, size) : export_dashboard(view, scenario, health, path, size);
 }
 
