@@ -190,6 +190,27 @@ TEST(Cli, CsvToAnUnwritablePlaceIsAFailureNotBadInput) {
   EXPECT_NE(o.err.find("/nonexistent/dir/out.csv"), std::string::npos) << o.err;
 }
 
+TEST(Cli, PlotDrawsTheDashboardFigureInEachFormat) {
+  struct Kind {
+    const char* suffix;
+    std::string magic;
+  };
+  for (Kind k : {Kind{"png", "\x89PNG"}, Kind{"pdf", "%PDF-"}, Kind{"svg", "<?xml"}}) {
+    std::string out = temp(std::string("figure.") + k.suffix);
+    std::remove(out.c_str());
+    Outcome o = cli("plot " + kExample + " --set server.queue_limit=2000 --out " + out);
+    ASSERT_EQ(o.status, 0) << o.err;
+    std::string bytes = slurp(out);
+    EXPECT_GT(bytes.size(), 10000u) << k.suffix;
+    EXPECT_EQ(bytes.compare(0, k.magic.size(), k.magic), 0) << k.suffix;
+  }
+  Outcome curves = cli("plot " + kExample + " --curves-only --size 800x600 --scale 2 --out " + temp("curves.png"));
+  EXPECT_EQ(curves.status, 0) << curves.err;
+  expect_bad_input(cli("plot " + kExample + " --out " + temp("figure.gif")), {"--out", "figure.gif", ".png"});
+  expect_bad_input(cli("plot " + kExample), {"--out"});
+  expect_bad_input(cli("plot " + kExample + " --out x.png --size 800"), {"--size", "WIDTHxHEIGHT"});
+}
+
 TEST(Cli, SummarySaysWhatHappened) {
   Outcome o = cli("summary " + kExample);
   ASSERT_EQ(o.status, 0) << o.err;
