@@ -49,9 +49,22 @@ RunHealth assess_run(const Scenario& scenario, const RunResult& run) {
   h.wasted_share = served > 0 ? wasted / served : 0;
   h.healthy_at_end = is_healthy(iv.back());
   h.goodput_ratio_at_end = iv.back().demand > 0 ? iv.back().goodput / iv.back().demand : 1.0;
+  // A run stopped once its verdict was certain (SolverOptions::stop_when_decided).
+  if (run.rest == Rest::Healthy) {
+    h.healthy_at_end = true;
+    h.goodput_ratio_at_end = 1;
+  } else if (run.rest == Rest::Unhealthy) {
+    if (!h.storm_start_s) {
+      h.storm_start_s = last.t_s;
+      h.storm_first_interval_end_s = last.t_s;
+    }
+    last_unhealthy = static_cast<long>(iv.size());  // past what was computed
+    h.healthy_at_end = false;
+    h.goodput_ratio_at_end = 0;
+  }
   h.recovered = h.healthy_at_end;
   if (h.recovered) {
-    double healthy_from = last_unhealthy < 0 ? 0.0 : iv[static_cast<std::size_t>(last_unhealthy)].t_s;
+    double healthy_from = last_unhealthy < 0 ? 0.0 : iv[static_cast<std::size_t>(last_unhealthy)].t_s;  // end of the last sick one
     h.recovery_s = std::max(0.0, healthy_from - h.trigger_end_s);
   }
   return h;
@@ -67,9 +80,11 @@ const char* to_string(PointClass c) {
 }
 
 PointVerdict classify_point(const Scenario& scenario, const SolverOptions& options) {
+  SolverOptions decided = options;
+  decided.stop_when_decided = true;  // the verdict only needs the health, not every interval
   Scenario baseline = without_trigger(scenario);
-  RunHealth base = assess_run(baseline, solve(baseline, options));
-  RunHealth triggered = has_trigger(scenario) ? assess_run(scenario, solve(scenario, options)) : base;
+  RunHealth base = assess_run(baseline, solve(baseline, decided));
+  RunHealth triggered = has_trigger(scenario) ? assess_run(scenario, solve(scenario, decided)) : base;
   PointVerdict v;
   v.recovery_s = triggered.recovery_s;
   v.goodput_ratio = triggered.goodput_ratio_at_end;

@@ -40,7 +40,7 @@ struct Sums {
 /// queue is the list of cohorts still holding mass, oldest first.
 class FluidRun {
 public:
-  FluidRun(const Scenario& s, double h, bool audit, const std::atomic<bool>* cancel)
+  FluidRun(const Scenario& s, double h, bool audit, const std::atomic<bool>* cancel, bool stop_when_decided)
       : s_(s),
         h_(h),
         // A horizon that is not a whole number of steps ends inside the last one.
@@ -56,6 +56,7 @@ public:
         drop_(s.server.drop_expired),
         audit_(audit),
         cancel_(cancel),
+        stop_when_decided_(stop_when_decided),
         capacity_(capacity_schedule(s)),
         policy_(build_retry_policy(s.client, h)) {
     RateSchedule demand = demand_schedule(s);
@@ -65,6 +66,18 @@ public:
     last_step_s_ = s.duration_s - static_cast<double>(steps_ - 1) * h;
     demand_mass_.back() = demand.integral(s.duration_s - last_step_s_, s.duration_s);
     capacity_mass_.back() = capacity_.integral(s.duration_s - last_step_s_, s.duration_s);
+    if (stop_when_decided_) {
+      // What the rest of the run can do, from each step on (decided_rest).
+      fits_from_.assign(static_cast<std::size_t>(steps_) + 1, 1);
+      drain_from_.assign(static_cast<std::size_t>(steps_) + 1, 0.0);
+      capacity_max_from_.assign(static_cast<std::size_t>(steps_) + 1, 0.0);
+      for (long n = steps_ - 1; n >= 0; --n) {
+        const std::size_t u = static_cast<std::size_t>(n);
+        fits_from_[u] = fits_from_[u + 1] && demand_mass_[u] <= capacity_mass_[u];
+        drain_from_[u] = drain_from_[u + 1] + std::max(0.0, capacity_mass_[u] - demand_mass_[u]);
+        capacity_max_from_[u] = std::max(capacity_max_from_[u + 1], capacity_mass_[u]);
+      }
+    }
     classes_ = policy_.classes.size();
     admitted_.assign(static_cast<std::size_t>(steps_), 0.0);
     remaining_.assign(static_cast<std::size_t>(steps_), 0.0);
@@ -119,12 +132,44 @@ public:
         result.intervals.push_back(close_interval(n, interval, length));
         interval = Sums{};
         interval_steps = 0;
+        if (stop_when_decided_ && n < steps_ - 1) {
+          result.rest = decided_rest(n);
+          if (result.rest != Rest::Computed) break;
+        }
       }
     }
     return result;
   }
 
 private:
+  /// docs/model.md, 5.6: whether the health of the rest of the run is
+  /// already certain at the end of step n.
+  Rest decided_rest(long n) {
+    const std::size_t next = static_cast<std::size_t>(n + 1);
+    // Nothing queued, waiting out a backoff or on its way back, and every
+    // later step's demand fits in its capacity: every later step serves all
+    // its demand at once, and nothing ever queues again.
+    if (queue_ == 0 && fits_from_[next]) {
+      bool empty = true;
+      for (double r : ring_rate_) empty = empty && r == 0;
+      for (double v : ring_explicit_) empty = empty && v == 0;
+      for (double v : ring_diff_) empty = empty && v == 0;
+      for (double v : pending_) empty = empty && v == 0;
+      if (empty) return Rest::Healthy;
+    }
+    // A collapse too deep to drain: without a limit or drops, each step
+    // admits at least its demand and serves at most its capacity, so the
+    // queue falls by at most (capacity - demand) a step. If it still holds
+    // more than T + 2 steps of the most capacity at the horizon, every attempt
+    // sent from now on, and every one served in the last interval, is late.
+    if (!limited_ && !drop_ && demand_mass_.back() > 0 &&
+        steps_ - 1 - n > steps_per_interval_ + timeout_steps_ + 2) {
+      double lowest = queue_ - drain_from_[next];
+      if (lowest > capacity_max_from_[next] * static_cast<double>(timeout_steps_ + 2)) return Rest::Unhealthy;
+    }
+    return Rest::Computed;
+  }
+
   /// docs/model.md, section 5.1: the order of events within one step.
   void advance(long n, Sums& out) {
     const std::size_t un = static_cast<std::size_t>(n);
@@ -487,6 +532,11 @@ private:
   const double limit_;
   const bool drop_, audit_;
   const std::atomic<bool>* const cancel_;
+  const bool stop_when_decided_;
+  // From each step to the horizon: does demand fit in capacity at every
+  // step; the most the queue can fall; the largest capacity of a step.
+  std::vector<char> fits_from_;
+  std::vector<double> drain_from_, capacity_max_from_;
   RateSchedule capacity_;
   RetryPolicy policy_;
   std::size_t classes_ = 0;
@@ -552,7 +602,7 @@ RunResult solve(const Scenario& s, const SolverOptions& options) {
                      problem + " (the default step is a 25th of the timeout): shorten duration_s, "
                                "lengthen the timeout or pass a larger --solver-step");
   }
-  return FluidRun(s, h, options.audit, options.cancel).run();
+  return FluidRun(s, h, options.audit, options.cancel, options.stop_when_decided).run();
 }
 
 }  // namespace sg

@@ -28,6 +28,18 @@ struct SolverOptions {
   /// When set and it becomes true, solve() stops soon and throws Cancelled
   /// (a newer request has superseded this one).
   const std::atomic<bool>* cancel = nullptr;
+  /// Stop as soon as the rest of the run cannot change its health: at a
+  /// healthy steady state, or in a collapse too deep to drain before the
+  /// horizon (docs/model.md, 5.6). The intervals then end early and
+  /// RunResult::rest says how the rest goes. For classification (maps).
+  bool stop_when_decided = false;
+};
+
+/// How a run that stopped early (SolverOptions::stop_when_decided) goes on.
+enum class Rest {
+  Computed,   ///< nothing was skipped
+  Healthy,    ///< every remaining interval repeats a healthy steady state: goodput = demand
+  Unhealthy,  ///< unhealthy to the end, with no goodput in the last interval
 };
 
 /// Thrown by solve() when SolverOptions::cancel was raised.
@@ -47,6 +59,7 @@ struct RunResult {
   std::vector<Interval> intervals;
   double solver_step_s = 0;  ///< the internal step used
   BooksAudit audit;          ///< filled when SolverOptions::audit is set
+  Rest rest = Rest::Computed;
 };
 
 /// The internal step the solver picks for a scenario when none is asked for.

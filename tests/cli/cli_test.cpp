@@ -1,5 +1,6 @@
 // stormglass-cli as scripts use it (spec/interfaces.md, "Command line").
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -27,7 +28,10 @@ std::string slurp(const std::string& path) {
   return s.str();
 }
 
-std::string temp(const std::string& name) { return ::testing::TempDir() + name; }
+/// A file name private to this test process: ctest runs tests in parallel.
+std::string temp(const std::string& name) {
+  return ::testing::TempDir() + "sg-" + std::to_string(::getpid()) + "-" + name;
+}
 
 Outcome cli(const std::string& args) {
   const std::string out = temp("cli.out"), err = temp("cli.err");

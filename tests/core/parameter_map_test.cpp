@@ -2,6 +2,7 @@
 
 #include "analysis/parameter_map.h"
 #include "io/csv.h"
+#include "model/fluid_solver.h"
 #include "scenario/input_error.h"
 
 namespace sg {
@@ -42,6 +43,46 @@ TEST(ParameterMap, ExamplePointsFallInTheirThreeClasses) {
   ParameterMap at800 = compute_map(s, parse_axis("demand.base_rate=800:800:1", "--x"), y);
   EXPECT_EQ(at800.points[0].verdict.point_class, PointClass::Metastable);
   EXPECT_FALSE(at800.points[0].verdict.recovery_s.has_value());
+}
+
+/// The verdict from full runs, without stopping early.
+PointVerdict full_verdict(const Scenario& s) {
+  Scenario base = without_trigger(s);
+  RunHealth b = assess_run(base, solve(base));
+  RunHealth t = assess_run(s, solve(s));
+  PointVerdict v;
+  v.recovery_s = t.recovery_s;
+  v.goodput_ratio = t.goodput_ratio_at_end;
+  v.point_class = !b.healthy_at_end ? PointClass::Overloaded : t.recovered ? PointClass::Stable : PointClass::Metastable;
+  return v;
+}
+
+TEST(ParameterMap, StoppingRunsOnceDecidedChangesNoVerdict) {
+  // docs/model.md 5.6: a run stops at a healthy steady state or in a collapse
+  // too deep to drain; class, recovery time and goodput ratio stay exactly
+  // those of the full runs, over the example's plane and variants of it.
+  std::vector<Scenario> bases(4);
+  bases[1].server.queue_limit = 2000;
+  bases[2].server.drop_expired = true;
+  bases[3].client.max_attempts.reset();
+  bases[3].server.outage = Outage{700, 100, 0.5};
+  int stopped_early = 0;
+  for (const Scenario& base : bases) {
+    for (int i = 0; i < 9; ++i)
+      for (int j = 0; j < 9; ++j) {
+        Scenario s = base;
+        s.demand.base_rate = 100 + 1400 * i / 8.0;
+        s.server.capacity = 500 + 1500 * j / 8.0;
+        PointVerdict fast = classify_point(s), full = full_verdict(s);
+        ASSERT_EQ(fast.point_class, full.point_class) << s.demand.base_rate << " " << s.server.capacity;
+        ASSERT_EQ(fast.recovery_s, full.recovery_s) << s.demand.base_rate << " " << s.server.capacity;
+        ASSERT_EQ(fast.goodput_ratio, full.goodput_ratio) << s.demand.base_rate << " " << s.server.capacity;
+        SolverOptions o;
+        o.stop_when_decided = true;
+        if (solve(s, o).rest != Rest::Computed) ++stopped_early;
+      }
+  }
+  EXPECT_GT(stopped_early, 150);  // the shortcut is taken, not just harmless
 }
 
 TEST(ParameterMap, CsvListsXSlowest) {
