@@ -30,6 +30,8 @@
 #include <QUndoStack>
 #include <QVBoxLayout>
 
+#include <map>
+
 #include "dashboard_text.h"
 #include "figure_export.h"
 #include "io/atomic_file.h"
@@ -59,6 +61,7 @@ public:
   bool mergeWith(const QUndoCommand* other) override {
     if (other->id() != id_ || id_ < 0) return false;
     after_ = static_cast<const ChangeScenario*>(other)->after_;
+    setText(other->text());  // "Set capacity to <the final value>"
     return true;
   }
 
@@ -78,6 +81,22 @@ Scenario default_scenario() {
     }
   }
   return Scenario{};
+}
+
+/// The name a control shows for a parameter, for undo entries.
+QString label_of(const std::string& path) {
+  static const std::map<std::string, QString> names = {
+      {"demand.base_rate", "signup rate"}, {"server.capacity", "capacity"}, {"client.timeout_s", "timeout"},
+      {"client.max_attempts", "max attempts"}, {"client.backoff.base_s", "backoff base"},
+      {"client.backoff.multiplier", "backoff multiplier"}, {"client.backoff.cap_s", "backoff cap"},
+      {"client.backoff.jitter", "jitter"}, {"demand.surge.extra_rate", "surge extra rate"},
+      {"demand.surge.start_s", "surge start"}, {"demand.surge.duration_s", "surge duration"},
+      {"demand.surge.ramp_s", "surge ramp"}, {"server.outage.capacity_factor", "outage capacity factor"},
+      {"server.outage.start_s", "outage start"}, {"server.outage.duration_s", "outage duration"},
+      {"server.queue_limit", "queue limit"}, {"server.drop_expired", "drop expired"},
+      {"server.reject_latency_s", "reject latency"}, {"duration_s", "horizon"}};
+  auto it = names.find(path);
+  return it != names.end() ? it->second : QString::fromStdString(path);
 }
 
 int merge_id_for(const std::string& path) {
@@ -223,8 +242,8 @@ void MainWindow::build_controls(QWidget* panel) {
   };
 
   QVBoxLayout* load = group(tr("Load"));
-  add(load, "demand.base_rate", tr("Signup rate (demand)"), ControlRange::logarithmic(1, 100000, 0));
-  add(load, "server.capacity", tr("Capacity"), ControlRange::logarithmic(1, 100000, 0));
+  add(load, "demand.base_rate", tr("Signup rate (demand)"), ControlRange::adaptive_linear(2000));
+  add(load, "server.capacity", tr("Capacity"), ControlRange::adaptive_linear(2000));
 
   QVBoxLayout* client = group(tr("Client policy"));
   policy_ = new QComboBox(panel);
@@ -239,7 +258,7 @@ void MainWindow::build_controls(QWidget* panel) {
     if (index < static_cast<int>(client_policies().size())) choose_policy(index);
   });
   add(client, "client.timeout_s", tr("Timeout"), ControlRange::logarithmic(0.01, 300, 2));
-  add(client, "client.max_attempts", tr("Max attempts"), ControlRange::linear(1, 20, 0).whole_numbers(tr("unlimited")));
+  add(client, "client.max_attempts", tr("Max attempts"), ControlRange::linear(1, 20, 0).whole_numbers(tr("unlimited"), 3));
   add(client, "client.backoff.base_s", tr("Backoff base"), ControlRange::logarithmic(0, 60, 3, 0.001));
   add(client, "client.backoff.multiplier", tr("Backoff multiplier"), ControlRange::linear(1, 10, 2));
   add(client, "client.backoff.cap_s", tr("Backoff cap"), ControlRange::logarithmic(0, 600, 2, 0.01));
@@ -263,7 +282,7 @@ void MainWindow::build_controls(QWidget* panel) {
   add(trigger, "server.outage.duration_s", tr("Outage duration"), ControlRange::linear(0, 3600, 0));
 
   QVBoxLayout* server = group(tr("Server"));
-  add(server, "server.queue_limit", tr("Queue limit"), ControlRange::logarithmic(1, 10000000, 0).whole_numbers(tr("none")));
+  add(server, "server.queue_limit", tr("Queue limit"), ControlRange::logarithmic(1, 10000000, 0).whole_numbers(tr("none"), 2000));
   drop_expired_ = new QCheckBox(tr("Drop expired attempts"), panel);
   drop_expired_->setToolTip(QString::fromStdString(find_parameter("server.drop_expired")->help));
   server->addWidget(drop_expired_);
@@ -334,9 +353,7 @@ QString MainWindow::set_parameter(const std::string& path, const std::string& va
     apply_scenario(scenario_);  // the controls go back to what is in force
     return message;
   }
-  const ParameterInfo* info = find_parameter(path);
-  push_change(next, tr("Set %1 to %2").arg(QString::fromStdString(info ? info->path : path), QString::fromStdString(value)),
-              merge_id_for(path));
+  push_change(next, tr("Set %1 to %2").arg(label_of(path), QString::fromStdString(value)), merge_id_for(path));
   return {};
 }
 

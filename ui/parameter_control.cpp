@@ -2,12 +2,15 @@
 
 #include <QCheckBox>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QGridLayout>
 #include <QLabel>
 #include <QSignalBlocker>
 #include <QSlider>
 
+#include <algorithm>
 #include <cmath>
+#include <initializer_list>
 
 #include "scenario/number_text.h"
 #include "scenario/parameters.h"
@@ -55,6 +58,12 @@ ParameterControl::ParameterControl(const std::string& path, const QString& label
     grid->addWidget(special_, 1, 2, Qt::AlignRight);
   }
   grid->setColumnStretch(1, 1);
+  // The wheel scrolls the panel; it changes a value only in a control the
+  // user has clicked into (a scroll must never edit a parameter unseen).
+  for (QWidget* w : std::initializer_list<QWidget*>{slider_, spin_}) {
+    w->setFocusPolicy(Qt::StrongFocus);
+    w->installEventFilter(this);
+  }
 
   connect(slider_, &QSlider::valueChanged, this, [this](int position) {
     double v = slider_to_value(position);
@@ -83,12 +92,34 @@ ParameterControl::ParameterControl(const std::string& path, const QString& label
     connect(special_, &QCheckBox::toggled, this, [this](bool on) {
       spin_->setEnabled(!on);
       slider_->setEnabled(!on);
-      if (on)
+      if (on) {
         emit edited(path_, range_.special.toStdString());
-      else
-        emit_value(spin_->value());
+      } else {
+        QSignalBlocker b1(spin_), b2(slider_);
+        spin_->setValue(range_.fallback);
+        slider_->setValue(value_to_slider(range_.fallback));
+        emit_value(range_.fallback);
+      }
     });
   }
+}
+
+bool ParameterControl::eventFilter(QObject* watched, QEvent* event) {
+  if (event->type() == QEvent::Wheel && !static_cast<QWidget*>(watched)->hasFocus()) {
+    event->ignore();
+    return true;  // not handled here: the scroll area gets it
+  }
+  return QWidget::eventFilter(watched, event);
+}
+
+void ParameterControl::fit_range_to(double value) {
+  if (!range_.adaptive) return;
+  // A "nice" top (1, 2 or 5 times a power of ten) about three times the value.
+  double target = std::max(3 * value, 10.0);
+  double decade = std::pow(10.0, std::floor(std::log10(target)));
+  double top = target <= 2 * decade ? 2 * decade : target <= 5 * decade ? 5 * decade : 10 * decade;
+  if (value <= range_.max && value >= range_.max / 10) return;  // still comfortable
+  range_.max = top;
 }
 
 void ParameterControl::emit_value(double v) {
@@ -136,7 +167,12 @@ void ParameterControl::show_value(const Scenario& scenario) {
     spin_->setEnabled(v.has_value());
     slider_->setEnabled(v.has_value());
   }
-  if (!v) return;
+  if (!v) {
+    spin_->setValue(range_.fallback);
+    slider_->setValue(value_to_slider(range_.fallback));
+    return;
+  }
+  fit_range_to(*v);
   spin_->setValue(*v);
   slider_->setValue(value_to_slider(*v));
 }

@@ -24,6 +24,8 @@ struct ControlRange {
   int decimals = 2;
   bool whole = false;     ///< whole numbers only
   QString special;        ///< "none" or "unlimited": a check box that means "no value"
+  double fallback = 0;    ///< the value taken when the "no value" box is unticked
+  bool adaptive = false;  ///< linear, its top rescaled to about 3x the value shown (demand, capacity)
 
   static ControlRange linear(double min, double max, int decimals) {
     ControlRange r;
@@ -40,11 +42,20 @@ struct ControlRange {
     r.log_floor = zero_floor;
     return r;
   }
-  /// Whole numbers, with an optional check box for "no value".
-  ControlRange whole_numbers(const QString& no_value = {}) const {
+  /// Whole numbers, with an optional check box for "no value"; unticking it
+  /// sets `fallback`.
+  ControlRange whole_numbers(const QString& no_value = {}, double fallback_value = 0) const {
     ControlRange r = *this;
     r.whole = true;
     r.special = no_value;
+    r.fallback = fallback_value;
+    return r;
+  }
+  /// Linear from 0, with a top that follows the value: fine steps where a
+  /// system tips (demand near capacity), whatever its scale.
+  static ControlRange adaptive_linear(double initial_max) {
+    ControlRange r = linear(0, initial_max, 0);
+    r.adaptive = true;
     return r;
   }
 };
@@ -70,7 +81,11 @@ public:
 signals:
   void edited(const std::string& path, const std::string& value);
 
+protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
+  void fit_range_to(double value);
   double slider_to_value(int position) const;
   int value_to_slider(double value) const;
   void emit_value(double value);

@@ -1,4 +1,5 @@
 // The dashboard as a user drives it, offscreen.
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -63,9 +64,9 @@ TEST_F(DashboardTest, OpensOnTheDefaultScenarioInAStorm) {
 TEST_F(DashboardTest, MovingTheCapacitySliderChangesTheCurves) {
   QVector<double> before = window->curves()->curve("goodput");
   QSlider* slider = window->control("server.capacity")->slider();
-  slider->setValue(slider->value() + 150);  // capacity up by about 40 %
+  slider->setValue(slider->value() + 150);  // 150 of 1000 notches on a 0-2000/s slider: +300/s
   ASSERT_TRUE(wait_for_run(*window));
-  EXPECT_GT(window->scenario().server.capacity, 1300);
+  EXPECT_EQ(window->scenario().server.capacity, 1300);
   QVector<double> after = window->curves()->curve("goodput");
   EXPECT_NE(before, after);
   // The plotted run is the new scenario's run, value for value.
@@ -130,11 +131,30 @@ TEST_F(DashboardTest, UndoRestoresThePreviousCurves) {
   EXPECT_EQ(window->scenario().demand.base_rate, 300);
 }
 
+TEST_F(DashboardTest, TheWheelOverAnUnfocusedSliderScrollsInsteadOfEditing) {
+  QSlider* slider = window->control("server.capacity")->slider();
+  const int before = slider->value();
+  QWheelEvent wheel(QPointF(5, 5), QPointF(5, 5), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier,
+                    Qt::NoScrollPhase, false);
+  QApplication::sendEvent(slider, &wheel);
+  EXPECT_EQ(slider->value(), before);
+  EXPECT_EQ(window->scenario().server.capacity, 1000);
+}
+
+TEST_F(DashboardTest, UntickingNoneGivesAUsefulQueueLimit) {
+  ParameterControl* limit = window->control("server.queue_limit");
+  ASSERT_TRUE(limit->special_box()->isChecked());
+  limit->special_box()->setChecked(false);
+  EXPECT_EQ(window->scenario().server.queue_limit, 2000);  // not 1
+}
+
 TEST_F(DashboardTest, DraggingASliderIsOneUndoStep) {
   QSlider* slider = window->control("demand.base_rate")->slider();
   const int start = slider->value();
   for (int i = 1; i <= 10; ++i) slider->setValue(start - 10 * i);
   EXPECT_EQ(window->undo_stack()->count(), 1);
+  EXPECT_TRUE(window->undo_stack()->text(0).contains(QString::number(window->scenario().demand.base_rate)))
+      << window->undo_stack()->text(0).toStdString();  // the merged step names the final value
   window->undo_stack()->undo();
   EXPECT_EQ(window->scenario().demand.base_rate, 800);
 }
