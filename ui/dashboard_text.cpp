@@ -74,8 +74,14 @@ QString pin_label(const Scenario& s) {
 }
 
 QString verdict(const RunHealth& h) {
-  if (!h.storm_start_s) return tr("Healthy");
-  if (h.recovered) return tr("Recovered %1 s after the trigger").arg(num(h.recovery_s.value_or(0), 6));
+  if (!h.storm_start_s) return tr("Healthy throughout");
+  if (h.recovered) {
+    double after = h.recovery_s.value_or(0);
+    return after <= 0 ? tr("Recovered as soon as the trigger ended")
+                      : tr("Recovered %1 s after the trigger ended").arg(num(after, 6));
+  }
+  if (h.trigger_end_s > 0 && *h.storm_start_s < h.trigger_end_s)
+    return tr("Still in a storm at the end, long after the trigger ended");
   return tr("In a storm since t = %1 s").arg(num(*h.storm_start_s, 6));
 }
 
@@ -84,6 +90,9 @@ QString summary_html(const Scenario& s, const RunHealth& h) {
                                                                            : QStringLiteral("#d93025");
   QString html = QStringLiteral("<p style='font-size:large; font-weight:bold; color:%1'>%2</p>").arg(color, verdict(h));
   QStringList rows;
+  if (h.storm_start_s)
+    rows << tr("Goodput fell below 95% of demand at t = %1 s; the trigger ended at t = %2 s.")
+                .arg(num(*h.storm_start_s, 6), num(h.trigger_end_s, 6));
   if (h.storm_start_s && !h.recovered) {
     if (h.final_queue_trend > 1e-6 * s.server.capacity)
       rows << tr("The overload sustains itself: the queue still grows by %1 attempts/s at the end, although the "
@@ -93,7 +102,7 @@ QString summary_html(const Scenario& s, const RunHealth& h) {
                   .arg(num(-h.final_queue_trend));
   }
   if (h.base_demand > 0)
-    rows << tr("Peak offered load <b>%1&times;</b> demand (%2 attempts/s at t = %3 s).")
+    rows << tr("Peak offered load <b>%1&times;</b> the base demand (%2 attempts/s at t = %3 s).")
                 .arg(num(h.peak_offered / h.base_demand), num(h.peak_offered, 5), num(h.peak_offered_t_s, 6));
   rows << tr("Server work wasted on timed-out attempts: <b>%1%</b>.").arg(num(100 * h.wasted_share, 3));
   rows << tr("Jobs that gave up: <b>%1</b>%2.")

@@ -2,6 +2,8 @@
 
 #include <QEvent>
 #include <QHBoxLayout>
+#include <QLocale>
+#include <QTextDocumentFragment>
 #include <QLabel>
 #include <QPushButton>
 #include <QVBoxLayout>
@@ -29,12 +31,12 @@ const std::vector<CurveStyle>& styles() {
   // Colours that read on light and dark backgrounds alike; demand is drawn
   // in the text colour (apply_palette) so it stands out on both.
   static const std::vector<CurveStyle> s = {
-      {"demand", "demand (jobs/s)", &Interval::demand, false, false, QColor(95, 99, 104), Qt::DashLine},
-      {"offered", "offered (attempts/s)", &Interval::offered, false, false, QColor(232, 113, 10), Qt::SolidLine},
+      {"demand", "demand", &Interval::demand, false, false, QColor(95, 99, 104), Qt::DashLine},
+      {"offered", "offered", &Interval::offered, false, false, QColor(232, 113, 10), Qt::SolidLine},
       {"goodput", "goodput", &Interval::goodput, false, false, QColor(30, 142, 62), Qt::SolidLine},
       {"wasted", "wasted", &Interval::wasted, false, false, QColor(217, 48, 37), Qt::SolidLine},
       {"rejected", "rejected", &Interval::rejected, false, false, QColor(147, 52, 230), Qt::SolidLine},
-      {"gave_up", "gave up (jobs/s)", &Interval::gave_up, false, false, QColor(141, 110, 99), Qt::DotLine},
+      {"gave_up", "gave up", &Interval::gave_up, false, false, QColor(141, 110, 99), Qt::DotLine},
       {"queue", "queue (attempts)", &Interval::queue, true, false, QColor(25, 103, 210), Qt::SolidLine},
       {"backlog", "backlog (jobs in backoff)", &Interval::backlog, true, false, QColor(18, 150, 150), Qt::SolidLine},
       {"wait_s", "wait (s, right axis)", &Interval::wait_s, true, true, QColor(200, 120, 170), Qt::DashLine},
@@ -42,9 +44,9 @@ const std::vector<CurveStyle>& styles() {
   return s;
 }
 
+/// Readout numbers: whole with thousands separators from 100 up, three digits below.
 QString number(double v) {
-  if (std::fabs(v) >= 1e6) return QString::number(v, 'g', 4);
-  if (std::fabs(v) >= 100 || v == 0) return QString::number(v, 'f', 0);
+  if (std::fabs(v) >= 100 || v == 0) return QLocale(QLocale::English).toString(std::round(v), 'f', 0);
   return QString::number(v, 'g', 3);
 }
 
@@ -90,9 +92,17 @@ void LoadCurvesView::build() {
   plot_->setNoAntialiasingOnDrag(true);
   rates_ = new QCPAxisRect(plot_);
   levels_ = new QCPAxisRect(plot_);
-  plot_->plotLayout()->addElement(0, 0, rates_);
-  plot_->plotLayout()->addElement(1, 0, levels_);
-  plot_->plotLayout()->setRowStretchFactor(0, 1.4);
+  // Each panel has its legend in a row above it, clear of the curves.
+  rates_legend_ = new QCPLegend;
+  levels_legend_ = new QCPLegend;
+  plot_->plotLayout()->addElement(0, 0, rates_legend_);
+  plot_->plotLayout()->addElement(1, 0, rates_);
+  plot_->plotLayout()->addElement(2, 0, levels_legend_);
+  plot_->plotLayout()->addElement(3, 0, levels_);
+  plot_->plotLayout()->setRowStretchFactor(0, 0.001);
+  plot_->plotLayout()->setRowStretchFactor(1, 1.4);
+  plot_->plotLayout()->setRowStretchFactor(2, 0.001);
+  plot_->plotLayout()->setRowStretchFactor(3, 1);
   plot_->plotLayout()->setRowSpacing(4);
   auto* margins = new QCPMarginGroup(plot_);
   for (QCPAxisRect* r : {rates_, levels_}) {
@@ -103,7 +113,7 @@ void LoadCurvesView::build() {
     r->axis(QCPAxis::atRight)->setTickLabels(false);
   }
   rates_->axis(QCPAxis::atBottom)->setTickLabels(false);
-  rates_->axis(QCPAxis::atLeft)->setLabel(tr("rate (per second)"));
+  rates_->axis(QCPAxis::atLeft)->setLabel(tr("jobs or attempts per second"));
   levels_->axis(QCPAxis::atLeft)->setLabel(tr("queue, backlog"));
   levels_->axis(QCPAxis::atRight)->setTickLabels(true);
   levels_->axis(QCPAxis::atRight)->setLabel(tr("wait (s)"));
@@ -113,19 +123,32 @@ void LoadCurvesView::build() {
           levels_->axis(QCPAxis::atBottom), qOverload<const QCPRange&>(&QCPAxis::setRange));
   connect(levels_->axis(QCPAxis::atBottom), qOverload<const QCPRange&>(&QCPAxis::rangeChanged),
           rates_->axis(QCPAxis::atBottom), qOverload<const QCPRange&>(&QCPAxis::setRange));
-  // Zooming or panning in time refits the value axes to what is in view.
+  // Zooming or panning in time stays within the run and refits the value
+  // axes to what is in view.
   connect(rates_->axis(QCPAxis::atBottom), qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this,
-          [this] { rescale_values(); });
+          [this](const QCPRange& r) {
+            QCPRange bounded = r;
+            if (bounded.size() > horizon_) bounded = QCPRange(0, horizon_);
+            if (bounded.lower < 0) bounded = QCPRange(0, bounded.size());
+            if (bounded.upper > horizon_) bounded = QCPRange(horizon_ - bounded.size(), horizon_);
+            if (bounded.lower != r.lower || bounded.upper != r.upper) {
+              rates_->axis(QCPAxis::atBottom)->setRange(bounded);
+              return;
+            }
+            rescale_values();
+          });
 
   plot_->addLayer("shading", plot_->layer("grid"), QCustomPlot::limAbove);
-  rates_legend_ = new QCPLegend;
-  levels_legend_ = new QCPLegend;
-  rates_->insetLayout()->addElement(rates_legend_, Qt::AlignTop | Qt::AlignRight);
-  levels_->insetLayout()->addElement(levels_legend_, Qt::AlignTop | Qt::AlignLeft);
   for (QCPLegend* l : {rates_legend_, levels_legend_}) {
     l->setLayer("legend");
     l->setSelectableParts(QCPLegend::spItems);
     l->setIconSize(18, 10);
+    l->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    l->setWrap(6);
+    l->setMargins(QMargins(4, 2, 4, 2));
+    l->setRowSpacing(0);
+    l->setColumnSpacing(10);
+    l->setBorderPen(Qt::NoPen);
   }
 
   for (const CurveStyle& s : styles()) {
@@ -138,6 +161,23 @@ void LoadCurvesView::build() {
     g->setSelectable(QCP::stNone);
     graphs_.push_back(g);
   }
+
+  // The client timeout on the wait axis: once the wait crosses it, every
+  // attempt sent is wasted.
+  timeout_line_ = new QCPItemStraightLine(plot_);
+  timeout_line_->setClipAxisRect(levels_);
+  for (QCPItemPosition* p : {timeout_line_->point1, timeout_line_->point2}) {
+    p->setAxes(levels_->axis(QCPAxis::atBottom), levels_->axis(QCPAxis::atRight));
+    p->setAxisRect(levels_);
+    p->setTypeX(QCPItemPosition::ptAxisRectRatio);
+  }
+  timeout_label_ = new QCPItemText(plot_);
+  timeout_label_->setClipAxisRect(levels_);
+  timeout_label_->position->setAxes(levels_->axis(QCPAxis::atBottom), levels_->axis(QCPAxis::atRight));
+  timeout_label_->position->setAxisRect(levels_);
+  timeout_label_->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
+  timeout_label_->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+  timeout_label_->setColor(QColor(200, 120, 170));
 
   for (int i = 0; i < 2; ++i) {
     QCPAxisRect* r = i == 0 ? rates_ : levels_;
@@ -187,12 +227,10 @@ void LoadCurvesView::apply_palette() {
     }
   }
   for (QCPLegend* l : {rates_legend_, levels_legend_}) {
-    QColor fill = base;
-    fill.setAlpha(215);
-    l->setBrush(fill);
-    l->setBorderPen(QPen(grid));
+    l->setBrush(Qt::NoBrush);
     l->setTextColor(text);
   }
+  if (timeout_line_) timeout_line_->setPen(QPen(text, 1, Qt::DashDotLine));
   graphs_[0]->setPen(QPen(text, 1.5, Qt::DashLine));  // demand
   for (QCPItemStraightLine* c : cursor_) c->setPen(QPen(text, 1, Qt::DotLine));
 }
@@ -208,6 +246,11 @@ void LoadCurvesView::changeEvent(QEvent* event) {
 
 void LoadCurvesView::show_run(const Scenario& scenario, const RunResult& run) {
   shown_ = run;
+  timeout_s_ = scenario.client.timeout_s;
+  timeout_line_->point1->setCoords(0, timeout_s_);
+  timeout_line_->point2->setCoords(1, timeout_s_);
+  timeout_label_->position->setCoords(0.99, timeout_s_);
+  timeout_label_->setText(tr("timeout %1 s").arg(timeout_s_));
   caption_->setText(scenario_caption(scenario));
   caption_->setToolTip(QString::fromStdString(scenario.name));
   const bool first = horizon_ <= 1;
@@ -233,7 +276,8 @@ void LoadCurvesView::update_markers(const Scenario& s, const RunResult& run) {
   // Items of the previous run go; the cursor lines stay.
   for (int i = plot_->itemCount() - 1; i >= 0; --i) {
     QCPAbstractItem* item = plot_->item(i);
-    if (item != cursor_[0] && item != cursor_[1]) plot_->removeItem(item);
+    if (item != cursor_[0] && item != cursor_[1] && item != timeout_line_ && item != timeout_label_)
+      plot_->removeItem(item);
   }
   auto band = [this](QCPAxisRect* r, double x0, double x1, double y0, double y1, QColor fill) {
     auto* rect = new QCPItemRect(plot_);
@@ -338,13 +382,14 @@ void LoadCurvesView::rescale_values() {
     const QCPRange visible_time = r->axis(QCPAxis::atBottom)->range();
     for (QCPAxis* axis : {r->axis(QCPAxis::atLeft), r->axis(QCPAxis::atRight)}) {
       double top = 0;
-      for (int i = 0; i < plot_->graphCount(); ++i) {
-        QCPGraph* g = plot_->graph(i);
+      // The current run sets the scale; pinned runs may run off it.
+      for (QCPGraph* g : graphs_) {
         if (g->valueAxis() != axis || !g->visible()) continue;
         bool found = false;
         QCPRange range = g->getValueRange(found, QCP::sdBoth, visible_time);
         if (found) top = std::max(top, range.upper);
       }
+      if (axis == levels_->axis(QCPAxis::atRight)) top = std::max(top, timeout_s_ * 1.2);  // the timeout line in view
       axis->setRange(0, top > 0 ? top * 1.08 : 1);
     }
   }
@@ -373,9 +418,9 @@ void LoadCurvesView::show_readout_at(double t) {
   for (std::size_t g = 0; g < graphs_.size(); ++g) {
     const CurveStyle& s = styles()[g];
     QString color = graphs_[g]->pen().color().name();
-    parts << QStringLiteral("<span style='color:%1'>&#9632;</span> %2 %3%4")
-                 .arg(color, QString(s.name).replace('_', ' '), number(x.*(s.member)),
-                      s.right_axis ? QStringLiteral(" s") : QString());
+    QString name = s.right_axis ? QStringLiteral("wait") : QString(s.name).replace('_', ' ');
+    parts << QStringLiteral("<span style='color:%1'>&#9632;</span>&nbsp;%2&nbsp;%3%4")
+                 .arg(color, name, number(x.*(s.member)), s.right_axis ? QStringLiteral("&nbsp;s") : QString());
   }
   if (!is_healthy(x)) parts << tr("<span style='color:#d93025'><b>unhealthy</b></span>");
   readout_->setText(parts.join(QStringLiteral(" &nbsp; ")));
@@ -387,7 +432,9 @@ void LoadCurvesView::show_readout_at(double t) {
   plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
-QString LoadCurvesView::readout_text() const { return readout_->text(); }
+QString LoadCurvesView::readout_text() const {
+  return QTextDocumentFragment::fromHtml(readout_->text()).toPlainText().replace(QChar(0x00A0), QLatin1Char(' '));
+}
 
 QString LoadCurvesView::caption() const { return caption_->text(); }
 

@@ -15,6 +15,7 @@ class QCustomPlot;
 class QCPAxisRect;
 class QCPGraph;
 class QCPItemStraightLine;
+class QCPItemText;
 class QCPLegend;
 class QLabel;
 class QPushButton;
@@ -77,6 +78,9 @@ private:
   std::vector<QCPGraph*> graphs_;  // in curve_names() order
   std::vector<QCPGraph*> pin_graphs_;
   QCPItemStraightLine* cursor_[2] = {nullptr, nullptr};
+  QCPItemStraightLine* timeout_line_ = nullptr;
+  QCPItemText* timeout_label_ = nullptr;
+  double timeout_s_ = 0;
   QLabel* readout_ = nullptr;
   QPushButton* reset_ = nullptr;
   RunResult shown_;

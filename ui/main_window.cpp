@@ -387,7 +387,9 @@ void MainWindow::apply_scenario(const Scenario& s) {
     jitter_->setCurrentIndex(static_cast<int>(s.client.backoff.jitter));
     drop_expired_->setChecked(s.server.drop_expired);
   }
-  description_->setText(QString::fromStdString(s.description));
+  description_->setText(s.description.empty() ? QString()
+                                              : tr("<b>About this scenario</b> (as written in its file):<br>%1")
+                                                    .arg(QString::fromStdString(s.description).toHtmlEscaped()));
   refresh_title();
   runs_->request(s);
 }

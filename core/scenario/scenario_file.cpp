@@ -250,8 +250,14 @@ Scenario parse_scenario(const std::string& json_text, const std::string& source)
     // nlohmann reports the byte where reading stopped, just past the offence.
     std::size_t byte = e.byte > 0 ? e.byte - 1 : 0;
     auto [line, column] = line_and_column(json_text, byte);
+    // nlohmann: "[json.exception.parse_error.101] parse error at line 3, column 10:
+    // syntax error while parsing object - unexpected string literal; expected '}'".
     std::string detail = e.what();
-    if (auto colon = detail.rfind(": "); colon != std::string::npos) detail = detail.substr(colon + 2);
+    if (auto at = detail.find(", column "); at != std::string::npos)
+      if (auto colon = detail.find(": ", at); colon != std::string::npos) detail = detail.substr(colon + 2);
+    // The "last read" text can be a whole unterminated string: keep its start.
+    if (auto last = detail.find("; last read: '"); last != std::string::npos && detail.size() - last > 60)
+      detail = detail.substr(0, last + 50) + "...'";
     throw InputError(source, "", "",
                      "malformed JSON at line " + std::to_string(line) + ", column " +
                          std::to_string(column) + ": " + detail);
