@@ -83,7 +83,12 @@ PointVerdict classify_point(const Scenario& scenario, const SolverOptions& optio
   SolverOptions decided = options;
   decided.stop_when_decided = true;  // the verdict only needs the health, not every interval
   Scenario baseline = without_trigger(scenario);
-  RunHealth base = assess_run(baseline, solve(baseline, decided));
+  // Constant demand within constant capacity, from an empty system: every
+  // step serves its demand at once, so the run is healthy throughout
+  // (docs/model.md, 5.6). No need to solve it.
+  RunHealth base;
+  base.recovery_s = 0;
+  if (baseline.demand.base_rate > baseline.server.capacity) base = assess_run(baseline, solve(baseline, decided));
   RunHealth triggered = has_trigger(scenario) ? assess_run(scenario, solve(scenario, decided)) : base;
   PointVerdict v;
   v.recovery_s = triggered.recovery_s;

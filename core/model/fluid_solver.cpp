@@ -1,6 +1,7 @@
 #include "model/fluid_solver.h"
 
 #include <algorithm>
+#include <memory>
 #include <cmath>
 #include <string>
 
@@ -67,20 +68,20 @@ public:
     demand_mass_.back() = demand.integral(s.duration_s - last_step_s_, s.duration_s);
     capacity_mass_.back() = capacity_.integral(s.duration_s - last_step_s_, s.duration_s);
     if (stop_when_decided_) {
-      // What the rest of the run can do, from each step on (decided_rest).
-      fits_from_.assign(static_cast<std::size_t>(steps_) + 1, 1);
-      drain_from_.assign(static_cast<std::size_t>(steps_) + 1, 0.0);
-      capacity_max_from_.assign(static_cast<std::size_t>(steps_) + 1, 0.0);
-      for (long n = steps_ - 1; n >= 0; --n) {
-        const std::size_t u = static_cast<std::size_t>(n);
-        fits_from_[u] = fits_from_[u + 1] && demand_mass_[u] <= capacity_mass_[u];
-        drain_from_[u] = drain_from_[u + 1] + std::max(0.0, capacity_mass_[u] - demand_mass_[u]);
-        capacity_max_from_[u] = std::max(capacity_max_from_[u + 1], capacity_mass_[u]);
+      // Bounds on what the rest of the run can do (decided_rest): the last
+      // step whose demand exceeds its capacity, the most the queue can fall in
+      // one step, the largest capacity of a step.
+      for (long n = 0; n < steps_; ++n) {
+        const double d = demand_mass_[static_cast<std::size_t>(n)], c = capacity_mass_[static_cast<std::size_t>(n)];
+        if (d > c) last_overload_step_ = n;
+        most_drain_per_step_ = std::max(most_drain_per_step_, c - d);
+        most_capacity_per_step_ = std::max(most_capacity_per_step_, c);
       }
     }
     classes_ = policy_.classes.size();
-    admitted_.assign(static_cast<std::size_t>(steps_), 0.0);
-    remaining_.assign(static_cast<std::size_t>(steps_), 0.0);
+    // Written at each step before anything reads them: no need to clear.
+    admitted_.reset(new double[static_cast<std::size_t>(steps_)]);
+    remaining_.reset(new double[static_cast<std::size_t>(steps_)]);
     // Buffers need not reach past the horizon: nothing due after it is ever read.
     composition_slots_ = std::min(timeout_steps_, steps_) + 1;
     composition_.assign(static_cast<std::size_t>(composition_slots_) * classes_, 0.0);
@@ -111,6 +112,7 @@ public:
       }
     }
     kernel_mass_.assign(policy_.kernels.size(), 0.0);
+    for (const DelayKernel& k : policy_.kernels) kernel_reach_.push_back(k.max_offset());
   }
 
   RunResult run() {
@@ -145,18 +147,10 @@ private:
   /// docs/model.md, 5.6: whether the health of the rest of the run is
   /// already certain at the end of step n.
   Rest decided_rest(long n) {
-    const std::size_t next = static_cast<std::size_t>(n + 1);
     // Nothing queued, waiting out a backoff or on its way back, and every
     // later step's demand fits in its capacity: every later step serves all
     // its demand at once, and nothing ever queues again.
-    if (queue_ == 0 && fits_from_[next]) {
-      bool empty = true;
-      for (double r : ring_rate_) empty = empty && r == 0;
-      for (double v : ring_explicit_) empty = empty && v == 0;
-      for (double v : ring_diff_) empty = empty && v == 0;
-      for (double v : pending_) empty = empty && v == 0;
-      if (empty) return Rest::Healthy;
-    }
+    if (head_ == n + 1 && n >= last_overload_step_ && n > busy_until_) return Rest::Healthy;
     // A collapse too deep to drain: without a limit or drops, each step
     // admits at least its demand and serves at most its capacity, so the
     // queue falls by at most (capacity - demand) a step. If it still holds
@@ -164,8 +158,8 @@ private:
     // sent from now on, and every one served in the last interval, is late.
     if (!limited_ && !drop_ && demand_mass_.back() > 0 &&
         steps_ - 1 - n > steps_per_interval_ + timeout_steps_ + 2) {
-      double lowest = queue_ - drain_from_[next];
-      if (lowest > capacity_max_from_[next] * static_cast<double>(timeout_steps_ + 2)) return Rest::Unhealthy;
+      double lowest = queue_ - static_cast<double>(steps_ - 1 - n) * most_drain_per_step_;
+      if (lowest > most_capacity_per_step_ * static_cast<double>(timeout_steps_ + 2)) return Rest::Unhealthy;
     }
     return Rest::Computed;
   }
@@ -174,6 +168,20 @@ private:
   void advance(long n, Sums& out) {
     const std::size_t un = static_cast<std::size_t>(n);
     double capacity_left = capacity_mass_[un];
+
+    // A quiet step (docs/model.md, 5.1): nothing queued, nothing in backoff or
+    // on its way back, and demand within capacity. All of it is served at
+    // once; the general step below would compute exactly this, more slowly.
+    if (n > busy_until_ && head_ == n && demand_mass_[un] <= capacity_left) {
+      const double fresh = demand_mass_[un];
+      admitted_[un] = fresh;
+      remaining_[un] = 0;
+      head_ = n + 1;
+      out.demand += fresh;
+      out.offered += fresh;
+      out.goodput += fresh;
+      return;
+    }
 
     // Older cohorts are ahead of this step's arrivals: serve them first.
     // (Expired cohorts still at the head after an outage go first, at no cost.)
@@ -352,6 +360,7 @@ private:
   /// Keeps a rejection of class c until it reaches its client in step `due`.
   void hold_rejection(std::size_t c, double mass, long due) {
     if (mass <= 0) return;
+    busy_until_ = std::max(busy_until_, due);
     if (due >= steps_) {  // after the horizon: stays on its way
       pending_beyond_horizon_ += mass;
       return;
@@ -415,6 +424,7 @@ private:
 
   /// Retries due after the horizon count in the backlog but need no slot.
   void deposit(const DelayKernel& k, double mass, long n, bool skip_now) {
+    busy_until_ = std::max(busy_until_, n + kernel_reach_[&k - policy_.kernels.data()]);
     const std::size_t base = static_cast<std::size_t>(k.target) * static_cast<std::size_t>(ring_size_);
     for (auto [offset, share] : k.explicit_mass) {
       if (skip_now && offset == 0) continue;
@@ -535,15 +545,15 @@ private:
   const bool stop_when_decided_;
   // From each step to the horizon: does demand fit in capacity at every
   // step; the most the queue can fall; the largest capacity of a step.
-  std::vector<char> fits_from_;
-  std::vector<double> drain_from_, capacity_max_from_;
+  long last_overload_step_ = -1;
+  double most_drain_per_step_ = 0, most_capacity_per_step_ = 0;
   RateSchedule capacity_;
   RetryPolicy policy_;
   std::size_t classes_ = 0;
 
   std::vector<double> demand_mass_, capacity_mass_;
   // The queue: admitted and remaining mass of every cohort; head_ is the oldest with mass.
-  std::vector<double> admitted_, remaining_;
+  std::unique_ptr<double[]> admitted_, remaining_;
   long head_ = 0;
   double queue_ = 0;
   // Class mix of the cohorts that may still time out (the last timeout_steps_ + 1).
@@ -562,6 +572,8 @@ private:
   bool has_same_step_retries_ = false;
   // Scratch, per class and per kernel.
   std::vector<double> failed_, sent_, scheduled_, kernel_mass_;
+  std::vector<long> kernel_reach_;  // the furthest step each kernel deposits to
+  long busy_until_ = -1;            // retries or rejections may be due up to this step
   Sums totals_;
 };
 

@@ -47,6 +47,23 @@ std::vector<double> RateSchedule::slot_integrals(double h, long count) const {
     long last = std::isinf(p.t1) ? count - 1
                                  : std::min(count - 1, static_cast<long>(std::floor(p.t1 / h)));
     if (first > last) continue;
+    if (std::isinf(p.t1) || p.v0 == p.v1) {
+      // A constant piece: whole steps inside it get v0 * h; only its two
+      // partial steps need the general integral.
+      const double whole = p.v0 * h;
+      long inner_first = first, inner_last = last;
+      while (inner_first <= inner_last && static_cast<double>(inner_first) * h < p.t0) {
+        out[static_cast<std::size_t>(inner_first)] += piece_integral(p, inner_first * h, (inner_first + 1) * h);
+        ++inner_first;
+      }
+      while (inner_last >= inner_first && static_cast<double>(inner_last + 1) * h > p.t1) {
+        out[static_cast<std::size_t>(inner_last)] += piece_integral(p, inner_last * h, (inner_last + 1) * h);
+        --inner_last;
+      }
+      double* slot = out.data();
+      for (long n = inner_first; n <= inner_last; ++n) slot[n] += whole;
+      continue;
+    }
     for (long n = first; n <= last; ++n)
       out[static_cast<std::size_t>(n)] += piece_integral(p, n * h, (n + 1) * h);
   }
