@@ -7,66 +7,71 @@ namespace sg {
 
 bool is_healthy(const Interval& i) { return i.demand <= 0 || i.goodput >= 0.95 * i.demand; }
 
+HealthTracker::HealthTracker(const Scenario& scenario) {
+  h_.trigger_end_s = trigger_end_s(scenario);
+  h_.base_demand = without_trigger(scenario).demand.base_rate;
+}
+
+void HealthTracker::add(const Interval& x) {
+  const double length = x.t_s - previous_end_;
+  served_ += x.served * length;
+  wasted_ += x.wasted * length;
+  h_.gave_up_jobs += x.gave_up * length;
+  if (previous_end_ >= h_.trigger_end_s) h_.gave_up_after_trigger += x.gave_up * length;
+  // The first interval at the peak (later ones may differ by rounding only).
+  if (x.offered > h_.peak_offered * (1 + 1e-9)) {
+    h_.peak_offered = x.offered;
+    h_.peak_offered_t_s = x.t_s;
+  }
+  if (!is_healthy(x)) {
+    if (!h_.storm_start_s) {
+      h_.storm_start_s = previous_end_;
+      h_.storm_first_interval_end_s = x.t_s;
+    }
+    healthy_from_ = x.t_s;
+  }
+  h_.healthy_at_end = is_healthy(x);
+  h_.goodput_ratio_at_end = x.demand > 0 ? x.goodput / x.demand : 1.0;
+  h_.final_queue = x.queue;
+  previous_end_ = x.t_s;
+  any_ = true;
+}
+
+RunHealth HealthTracker::finish(Rest rest) {
+  RunHealth h = h_;
+  h.wasted_share = served_ > 0 ? wasted_ / served_ : 0;
+  // A run stopped once its verdict was certain (SolverOptions::stop_when_decided).
+  if (rest == Rest::Healthy) {
+    h.healthy_at_end = true;
+    h.goodput_ratio_at_end = 1;
+  } else if (rest == Rest::Unhealthy) {
+    if (!h.storm_start_s) {
+      h.storm_start_s = previous_end_;
+      h.storm_first_interval_end_s = previous_end_;
+    }
+    h.healthy_at_end = false;
+    h.goodput_ratio_at_end = 0;
+  }
+  if (!any_) return h;
+  h.recovered = h.healthy_at_end;
+  if (h.recovered) h.recovery_s = std::max(0.0, healthy_from_ - h.trigger_end_s);
+  return h;
+}
+
 RunHealth assess_run(const Scenario& scenario, const RunResult& run) {
-  RunHealth h;
-  h.trigger_end_s = trigger_end_s(scenario);
-  h.base_demand = without_trigger(scenario).demand.base_rate;
+  HealthTracker tracker(scenario);
+  for (const Interval& x : run.intervals) tracker.add(x);
+  RunHealth h = tracker.finish(run.rest);
   const auto& iv = run.intervals;
   if (iv.empty()) return h;
-  double served = 0, wasted = 0, previous_end = 0;
-  long last_unhealthy = -1;
-  for (std::size_t i = 0; i < iv.size(); ++i) {
-    const Interval& x = iv[i];
-    double length = x.t_s - previous_end;
-    served += x.served * length;
-    wasted += x.wasted * length;
-    h.gave_up_jobs += x.gave_up * length;
-    if (previous_end >= h.trigger_end_s) h.gave_up_after_trigger += x.gave_up * length;
-    h.peak_offered = std::max(h.peak_offered, x.offered);
-    if (!is_healthy(x)) {
-      if (!h.storm_start_s) {
-        h.storm_start_s = previous_end;
-        h.storm_first_interval_end_s = x.t_s;
-      }
-      last_unhealthy = static_cast<long>(i);
-    }
-    previous_end = x.t_s;
-  }
-  // The first interval at the peak (later ones may differ by rounding only).
-  for (const Interval& x : iv)
-    if (x.offered >= h.peak_offered * (1 - 1e-9)) {
-      h.peak_offered_t_s = x.t_s;
-      break;
-    }
+  // How fast the queue moved over the last minute (or tenth) of the run.
   const Interval& last = iv.back();
-  h.final_queue = last.queue;
   double span = std::max(std::min(60.0, 0.1 * last.t_s), last.t_s - (iv.size() > 1 ? iv[iv.size() - 2].t_s : 0));
   for (auto it = iv.rbegin(); it != iv.rend(); ++it)
     if (last.t_s - it->t_s >= span) {
       h.final_queue_trend = (last.queue - it->queue) / (last.t_s - it->t_s);
       break;
     }
-  h.wasted_share = served > 0 ? wasted / served : 0;
-  h.healthy_at_end = is_healthy(iv.back());
-  h.goodput_ratio_at_end = iv.back().demand > 0 ? iv.back().goodput / iv.back().demand : 1.0;
-  // A run stopped once its verdict was certain (SolverOptions::stop_when_decided).
-  if (run.rest == Rest::Healthy) {
-    h.healthy_at_end = true;
-    h.goodput_ratio_at_end = 1;
-  } else if (run.rest == Rest::Unhealthy) {
-    if (!h.storm_start_s) {
-      h.storm_start_s = last.t_s;
-      h.storm_first_interval_end_s = last.t_s;
-    }
-    last_unhealthy = static_cast<long>(iv.size());  // past what was computed
-    h.healthy_at_end = false;
-    h.goodput_ratio_at_end = 0;
-  }
-  h.recovered = h.healthy_at_end;
-  if (h.recovered) {
-    double healthy_from = last_unhealthy < 0 ? 0.0 : iv[static_cast<std::size_t>(last_unhealthy)].t_s;  // end of the last sick one
-    h.recovery_s = std::max(0.0, healthy_from - h.trigger_end_s);
-  }
   return h;
 }
 
@@ -86,10 +91,18 @@ PointVerdict classify_point(const Scenario& scenario, const SolverOptions& optio
   // Constant demand within constant capacity, from an empty system: every
   // step serves its demand at once, so the run is healthy throughout
   // (docs/model.md, 5.6). No need to solve it.
+  // Only the health is needed, not the curves: stream the intervals.
+  auto verdict_of = [&decided](const Scenario& s) {
+    HealthTracker tracker(s);
+    SolverOptions streamed = decided;
+    streamed.on_interval = [&tracker](const Interval& x) { tracker.add(x); };
+    RunResult r = solve(s, streamed);
+    return tracker.finish(r.rest);
+  };
   RunHealth base;
   base.recovery_s = 0;
-  if (baseline.demand.base_rate > baseline.server.capacity) base = assess_run(baseline, solve(baseline, decided));
-  RunHealth triggered = has_trigger(scenario) ? assess_run(scenario, solve(scenario, decided)) : base;
+  if (baseline.demand.base_rate > baseline.server.capacity) base = verdict_of(baseline);
+  RunHealth triggered = has_trigger(scenario) ? verdict_of(scenario) : base;
   PointVerdict v;
   v.recovery_s = triggered.recovery_s;
   v.goodput_ratio = triggered.goodput_ratio_at_end;

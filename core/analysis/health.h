@@ -39,6 +39,22 @@ struct RunHealth {
 
 RunHealth assess_run(const Scenario& scenario, const RunResult& run);
 
+/// Builds a RunHealth interval by interval, for runs that do not keep their
+/// intervals (SolverOptions::on_interval). final_queue_trend is left at 0.
+class HealthTracker {
+public:
+  explicit HealthTracker(const Scenario& scenario);
+  void add(const Interval& interval);
+  /// The verdict, given how the run went on after its last interval.
+  RunHealth finish(Rest rest);
+
+private:
+  RunHealth h_;
+  double served_ = 0, wasted_ = 0, previous_end_ = 0;
+  double healthy_from_ = 0;  // end of the last unhealthy interval
+  bool any_ = false;
+};
+
 enum class PointClass { Stable, Metastable, Overloaded };
 
 const char* to_string(PointClass c);

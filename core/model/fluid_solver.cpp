@@ -13,6 +13,9 @@
 namespace sg {
 namespace {
 
+/// Step masses are computed this many steps at a time.
+constexpr long kMassChunk = 2048;
+
 /// Steps per timeout the solver aims for by default (docs/model.md, section 6).
 constexpr double kStepsPerTimeout = 25;
 /// The most steps one run may take.
@@ -41,7 +44,7 @@ struct Sums {
 /// queue is the list of cohorts still holding mass, oldest first.
 class FluidRun {
 public:
-  FluidRun(const Scenario& s, double h, bool audit, const std::atomic<bool>* cancel, bool stop_when_decided)
+  FluidRun(const Scenario& s, double h, const SolverOptions& options)
       : s_(s),
         h_(h),
         // A horizon that is not a whole number of steps ends inside the last one.
@@ -55,28 +58,48 @@ public:
         limited_(s.server.queue_limit.has_value()),
         limit_(limited_ ? static_cast<double>(*s.server.queue_limit) : 0),
         drop_(s.server.drop_expired),
-        audit_(audit),
-        cancel_(cancel),
-        stop_when_decided_(stop_when_decided),
+        audit_(options.audit),
+        cancel_(options.cancel),
+        stop_when_decided_(options.stop_when_decided),
+        on_interval_(options.on_interval),
         capacity_(capacity_schedule(s)),
+        demand_(demand_schedule(s)),
         policy_(build_retry_policy(s.client, h)) {
-    RateSchedule demand = demand_schedule(s);
-    demand_mass_ = demand.slot_integrals(h, steps_);
-    capacity_mass_ = capacity_.slot_integrals(h, steps_);
+    // Step masses are filled in chunks as the run reaches them (fill_masses):
+    // a run that stops early never computes the rest.
+    demand_mass_.reset(new double[static_cast<std::size_t>(steps_)]);
+    capacity_mass_.reset(new double[static_cast<std::size_t>(steps_)]);
     // The last step ends at the horizon, however short it is.
     last_step_s_ = s.duration_s - static_cast<double>(steps_ - 1) * h;
-    demand_mass_.back() = demand.integral(s.duration_s - last_step_s_, s.duration_s);
-    capacity_mass_.back() = capacity_.integral(s.duration_s - last_step_s_, s.duration_s);
     if (stop_when_decided_) {
-      // Bounds on what the rest of the run can do (decided_rest): the last
-      // step whose demand exceeds its capacity, the most the queue can fall in
-      // one step, the largest capacity of a step.
-      for (long n = 0; n < steps_; ++n) {
-        const double d = demand_mass_[static_cast<std::size_t>(n)], c = capacity_mass_[static_cast<std::size_t>(n)];
-        if (d > c) last_overload_step_ = n;
-        most_drain_per_step_ = std::max(most_drain_per_step_, c - d);
-        most_capacity_per_step_ = std::max(most_capacity_per_step_, c);
+      // Bounds on what the rest of the run can do (decided_rest), from the
+      // rates themselves: both are piecewise linear, so their extremes and
+      // crossings are at the breakpoints. The last step during which demand
+      // may exceed capacity; the most the queue can fall in one step; the
+      // most capacity of a step. Overestimates only delay an early stop.
+      std::vector<double> cuts = demand_.breakpoints();
+      for (double t : capacity_.breakpoints()) cuts.push_back(t);
+      cuts.push_back(0);
+      cuts.push_back(s.duration_s);
+      std::sort(cuts.begin(), cuts.end());
+      double last_overload_s = -1;
+      for (std::size_t i = 0; i < cuts.size(); ++i) {
+        const double t = cuts[i];
+        if (t < 0 || t > s.duration_s) continue;
+        // The rates just after t, and (for t > 0) just before it.
+        std::vector<std::pair<double, double>> sides = {{demand_.at(t), capacity_.at(t)}};
+        if (t > 0) sides.push_back({demand_.before(t), capacity_.before(t)});
+        for (auto [d, c] : sides) {
+          most_drain_per_step_ = std::max(most_drain_per_step_, (c - d) * h);
+          most_capacity_per_step_ = std::max(most_capacity_per_step_, c * h);
+        }
+        // Demand above capacity just after t lasts at most to the next cut.
+        if (demand_.at(t) > capacity_.at(t))
+          last_overload_s = i + 1 < cuts.size() ? std::min(cuts[i + 1], s.duration_s) : s.duration_s;
+        if (demand_.before(t) > capacity_.before(t)) last_overload_s = std::max(last_overload_s, t);
       }
+      if (last_overload_s >= 0) last_overload_step_ = static_cast<long>(std::floor(last_overload_s / h)) + 1;
+      last_step_demand_ = demand_.integral(s.duration_s - last_step_s_, s.duration_s);
     }
     classes_ = policy_.classes.size();
     // Written at each step before anything reads them: no need to clear.
@@ -118,7 +141,8 @@ public:
   RunResult run() {
     RunResult result;
     result.solver_step_s = h_;
-    result.intervals.reserve(static_cast<std::size_t>((steps_ + steps_per_interval_ - 1) / steps_per_interval_));
+    if (!on_interval_)
+      result.intervals.reserve(static_cast<std::size_t>((steps_ + steps_per_interval_ - 1) / steps_per_interval_));
     Sums interval;
     long interval_steps = 0;
     for (long n = 0; n < steps_; ++n) {
@@ -131,7 +155,10 @@ public:
       if (interval_steps == steps_per_interval_ || n == steps_ - 1) {
         double length = static_cast<double>(interval_steps) * h_;
         if (n == steps_ - 1) length += last_step_s_ - h_;
-        result.intervals.push_back(close_interval(n, interval, length));
+        if (on_interval_)
+          on_interval_(close_interval(n, interval, length));
+        else
+          result.intervals.push_back(close_interval(n, interval, length));
         interval = Sums{};
         interval_steps = 0;
         if (stop_when_decided_ && n < steps_ - 1) {
@@ -156,7 +183,7 @@ private:
     // queue falls by at most (capacity - demand) a step. If it still holds
     // more than T + 2 steps of the most capacity at the horizon, every attempt
     // sent from now on, and every one served in the last interval, is late.
-    if (!limited_ && !drop_ && demand_mass_.back() > 0 &&
+    if (!limited_ && !drop_ && last_step_demand_ > 0 &&
         steps_ - 1 - n > steps_per_interval_ + timeout_steps_ + 2) {
       double lowest = queue_ - static_cast<double>(steps_ - 1 - n) * most_drain_per_step_;
       if (lowest > most_capacity_per_step_ * static_cast<double>(timeout_steps_ + 2)) return Rest::Unhealthy;
@@ -165,8 +192,24 @@ private:
   }
 
   /// docs/model.md, section 5.1: the order of events within one step.
+  /// Computes the step masses of demand and capacity from step `from` on, a chunk at a time.
+  void fill_masses(long from) {
+    const long count = std::min(kMassChunk, steps_ - from);
+    std::fill(demand_mass_.get() + from, demand_mass_.get() + from + count, 0.0);
+    std::fill(capacity_mass_.get() + from, capacity_mass_.get() + from + count, 0.0);
+    demand_.add_slot_integrals(h_, from, count, demand_mass_.get() + from);
+    capacity_.add_slot_integrals(h_, from, count, capacity_mass_.get() + from);
+    if (from + count == steps_) {
+      const double end = s_.duration_s, start = end - last_step_s_;
+      demand_mass_[static_cast<std::size_t>(steps_ - 1)] = demand_.integral(start, end);
+      capacity_mass_[static_cast<std::size_t>(steps_ - 1)] = capacity_.integral(start, end);
+    }
+    filled_to_ = from + count;
+  }
+
   void advance(long n, Sums& out) {
     const std::size_t un = static_cast<std::size_t>(n);
+    if (n >= filled_to_) fill_masses(n);
     double capacity_left = capacity_mass_[un];
 
     // A quiet step (docs/model.md, 5.1): nothing queued, nothing in backoff or
@@ -543,15 +586,19 @@ private:
   const bool drop_, audit_;
   const std::atomic<bool>* const cancel_;
   const bool stop_when_decided_;
+  const std::function<void(const Interval&)> on_interval_;
   // From each step to the horizon: does demand fit in capacity at every
   // step; the most the queue can fall; the largest capacity of a step.
   long last_overload_step_ = -1;
   double most_drain_per_step_ = 0, most_capacity_per_step_ = 0;
   RateSchedule capacity_;
+  RateSchedule demand_;
   RetryPolicy policy_;
   std::size_t classes_ = 0;
 
-  std::vector<double> demand_mass_, capacity_mass_;
+  std::unique_ptr<double[]> demand_mass_, capacity_mass_;
+  long filled_to_ = 0;  // step masses are known below this step
+  double last_step_demand_ = 0;
   // The queue: admitted and remaining mass of every cohort; head_ is the oldest with mass.
   std::unique_ptr<double[]> admitted_, remaining_;
   long head_ = 0;
@@ -614,7 +661,7 @@ RunResult solve(const Scenario& s, const SolverOptions& options) {
                      problem + " (the default step is a 25th of the timeout): shorten duration_s, "
                                "lengthen the timeout or pass a larger --solver-step");
   }
-  return FluidRun(s, h, options.audit, options.cancel, options.stop_when_decided).run();
+  return FluidRun(s, h, options).run();
 }
 
 }  // namespace sg

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <stdexcept>
 #include <vector>
 
@@ -33,6 +34,9 @@ struct SolverOptions {
   /// horizon (docs/model.md, 5.6). The intervals then end early and
   /// RunResult::rest says how the rest goes. For classification (maps).
   bool stop_when_decided = false;
+  /// When set, each interval is handed here as it closes and not kept in
+  /// RunResult::intervals (for verdicts that need no curves).
+  std::function<void(const Interval&)> on_interval;
 };
 
 /// How a run that stopped early (SolverOptions::stop_when_decided) goes on.

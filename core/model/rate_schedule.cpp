@@ -42,32 +42,58 @@ double RateSchedule::integral(double a, double b) const {
 
 std::vector<double> RateSchedule::slot_integrals(double h, long count) const {
   std::vector<double> out(static_cast<std::size_t>(count), 0.0);
+  add_slot_integrals(h, 0, count, out.data());
+  return out;
+}
+
+std::vector<double> RateSchedule::breakpoints() const {
+  std::vector<double> t;
   for (const Piece& p : pieces_) {
-    long first = std::max(0L, static_cast<long>(std::floor(p.t0 / h)));
-    long last = std::isinf(p.t1) ? count - 1
-                                 : std::min(count - 1, static_cast<long>(std::floor(p.t1 / h)));
+    t.push_back(p.t0);
+    if (!std::isinf(p.t1)) t.push_back(p.t1);
+  }
+  std::sort(t.begin(), t.end());
+  t.erase(std::unique(t.begin(), t.end()), t.end());
+  return t;
+}
+
+double RateSchedule::before(double t) const {
+  double rate = 0;
+  for (const Piece& p : pieces_) {
+    if (t <= p.t0 || t > p.t1) continue;
+    rate += std::isinf(p.t1) ? p.v0 : p.v0 + (p.v1 - p.v0) * (t - p.t0) / (p.t1 - p.t0);
+  }
+  return rate;
+}
+
+void RateSchedule::add_slot_integrals(double h, long first_slot, long count, double* slots) const {
+  // Slot n of the run is slots[n - first_slot].
+  double* out_base = slots - first_slot;
+  const long end_slot = first_slot + count;  // exclusive
+  for (const Piece& p : pieces_) {
+    long first = std::max(first_slot, static_cast<long>(std::floor(p.t0 / h)));
+    long last = std::isinf(p.t1) ? end_slot - 1
+                                 : std::min(end_slot - 1, static_cast<long>(std::floor(p.t1 / h)));
     if (first > last) continue;
+    double* out = out_base;
     if (std::isinf(p.t1) || p.v0 == p.v1) {
       // A constant piece: whole steps inside it get v0 * h; only its two
       // partial steps need the general integral.
       const double whole = p.v0 * h;
       long inner_first = first, inner_last = last;
       while (inner_first <= inner_last && static_cast<double>(inner_first) * h < p.t0) {
-        out[static_cast<std::size_t>(inner_first)] += piece_integral(p, inner_first * h, (inner_first + 1) * h);
+        out[inner_first] += piece_integral(p, inner_first * h, (inner_first + 1) * h);
         ++inner_first;
       }
       while (inner_last >= inner_first && static_cast<double>(inner_last + 1) * h > p.t1) {
-        out[static_cast<std::size_t>(inner_last)] += piece_integral(p, inner_last * h, (inner_last + 1) * h);
+        out[inner_last] += piece_integral(p, inner_last * h, (inner_last + 1) * h);
         --inner_last;
       }
-      double* slot = out.data();
-      for (long n = inner_first; n <= inner_last; ++n) slot[n] += whole;
+      for (long n = inner_first; n <= inner_last; ++n) out[n] += whole;
       continue;
     }
-    for (long n = first; n <= last; ++n)
-      out[static_cast<std::size_t>(n)] += piece_integral(p, n * h, (n + 1) * h);
+    for (long n = first; n <= last; ++n) out[n] += piece_integral(p, n * h, (n + 1) * h);
   }
-  return out;
 }
 
 double RateSchedule::time_to_accumulate(double from, double amount) const {

@@ -24,6 +24,15 @@ public:
   /// The integrals over consecutive slots [n h, (n+1) h), n = 0 .. count-1.
   std::vector<double> slot_integrals(double h, long count) const;
 
+  /// Adds the integrals over slots first .. first+count-1 to out[0 .. count-1].
+  void add_slot_integrals(double h, long first, long count, double* out) const;
+
+  /// The times where some piece starts or ends, sorted (finite ones only).
+  std::vector<double> breakpoints() const;
+
+  /// The rate just before time t (the left limit).
+  double before(double t) const;
+
   /// The time t >= from at which the integral over [from, t] reaches `amount`
   /// (the rate must be piecewise constant, as capacity is). Infinite when the
   /// rate ends at zero before reaching it.
