@@ -1,6 +1,9 @@
 // Speed of the core: one run of the example scenario, and a full-grid map.
 #include <benchmark/benchmark.h>
 
+#include <atomic>
+
+#include "analysis/health.h"
 #include "analysis/parameter_map.h"
 #include "model/fluid_solver.h"
 
@@ -20,17 +23,48 @@ void ExampleRunPerJitter(benchmark::State& state) {
 }
 BENCHMARK(ExampleRunPerJitter)->DenseRange(0, 3)->Unit(benchmark::kMillisecond);
 
-void ExampleMapFullGrid(benchmark::State& state) {
-  // demand 100-1500/s x capacity 500-2000/s, size x size points, two runs each.
+// The example's plane: demand 100-1500/s x capacity 500-2000/s.
+sg::MapAxis demand_axis(int size) { return {"demand.base_rate", 100, 1500, size}; }
+sg::MapAxis capacity_axis(int size) { return {"server.capacity", 500, 2000, size}; }
+
+/// The reference: every point from two complete runs, one thread.
+void ExampleMapFullGridSingleThread(benchmark::State& state) {
+  const int size = static_cast<int>(state.range(0));
+  sg::Scenario s;
+  sg::MapAxis x = demand_axis(size), y = capacity_axis(size);
+  for (auto _ : state) {
+    for (int i = 0; i < size; ++i)
+      for (int j = 0; j < size; ++j)
+        benchmark::DoNotOptimize(sg::classify_point_fully(sg::scenario_at(s, x, x.value(i), y, y.value(j))));
+  }
+  state.counters["points"] = size * size;
+}
+BENCHMARK(ExampleMapFullGridSingleThread)->Arg(64)->Arg(128)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+
+/// The map engine: runs stop once decided, every core, every point solved.
+void ExampleMapFast(benchmark::State& state) {
   const int size = static_cast<int>(state.range(0));
   const unsigned threads = static_cast<unsigned>(state.range(1));
   sg::Scenario s;
-  sg::MapAxis x{"demand.base_rate", 100, 1500, size};
-  sg::MapAxis y{"server.capacity", 500, 2000, size};
-  for (auto _ : state) benchmark::DoNotOptimize(sg::compute_map(s, x, y, {}, threads));
+  for (auto _ : state) benchmark::DoNotOptimize(sg::compute_map(s, demand_axis(size), capacity_axis(size), {}, threads));
   state.counters["points"] = size * size;
 }
-BENCHMARK(ExampleMapFullGrid)->Args({64, 1})->Args({64, 2})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(ExampleMapFast)->Args({64, 1})->Args({64, 0})->Args({128, 1})->Args({128, 0})->Unit(benchmark::kMillisecond)->UseRealTime();
+
+/// Time to the first coarse picture of a 128 x 128 map (its stride-8 pass), all cores.
+void ExampleMapFirstPicture(benchmark::State& state) {
+  sg::Scenario s;
+  for (auto _ : state) {
+    try {
+      std::atomic<bool> stop{false};
+      sg::compute_map_progressively(s, demand_axis(128), capacity_axis(128), {}, 0,
+                                    [&](const sg::ParameterMap&, int) { stop = true; }, &stop);
+    } catch (const sg::Cancelled&) {
+      // stopped right after the first pass, as a newer request would
+    }
+  }
+}
+BENCHMARK(ExampleMapFirstPicture)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

@@ -113,6 +113,20 @@ PointVerdict classify_point(const Scenario& scenario, const SolverOptions& optio
   return v;
 }
 
+PointVerdict classify_point_fully(const Scenario& scenario, const SolverOptions& options) {
+  Scenario baseline = without_trigger(scenario);
+  RunHealth base = assess_run(baseline, solve(baseline, options));
+  RunHealth triggered = assess_run(scenario, solve(scenario, options));
+  PointVerdict v;
+  v.recovery_s = triggered.recovery_s;
+  v.goodput_ratio = triggered.goodput_ratio_at_end;
+  if (!base.healthy_at_end)
+    v.point_class = PointClass::Overloaded;
+  else
+    v.point_class = triggered.recovered ? PointClass::Stable : PointClass::Metastable;
+  return v;
+}
+
 std::string describe_run(const Scenario& scenario, const RunHealth& h) {
   char line[256];
   std::string out = "Scenario: " + scenario.name + "\n";

@@ -66,8 +66,13 @@ struct PointVerdict {
 };
 
 /// Classifies a validated scenario: the run from an empty system at constant
-/// base demand, and the run with the trigger.
+/// base demand, and the run with the trigger. Runs stop once their verdict is
+/// certain (docs/model.md, 5.6).
 PointVerdict classify_point(const Scenario& scenario, const SolverOptions& options = {});
+
+/// The same verdict from two complete runs and no shortcut: the reference that
+/// classify_point must equal (tests, benchmarks).
+PointVerdict classify_point_fully(const Scenario& scenario, const SolverOptions& options = {});
 
 /// A few lines in words: healthy or not, when the storm began, whether and
 /// when it recovered, peak offered load against demand, wasted work.

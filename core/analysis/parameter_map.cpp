@@ -23,8 +23,12 @@ bool parse_double(const std::string& text, double& out) {
 }  // namespace
 
 double MapAxis::value(int i) const {
-  if (count <= 1) return from;
-  return from + (to - from) * static_cast<double>(i) / static_cast<double>(count - 1);
+  double v = count <= 1 ? from : from + (to - from) * static_cast<double>(i) / static_cast<double>(count - 1);
+  // Whole-number parameters (queue limit, attempts) take the nearest whole value.
+  const ParameterInfo* info = find_parameter(path);
+  if (info && (info->kind == ParameterKind::WholeOrNone || info->kind == ParameterKind::WholeOrUnlimited))
+    v = std::round(v);
+  return v;
 }
 
 MapAxis parse_axis(const std::string& text, const std::string& option) {
@@ -82,35 +86,64 @@ Scenario scenario_at(const Scenario& base, const MapAxis& x, double xv, const Ma
 
 ParameterMap compute_map(const Scenario& base, const MapAxis& x, const MapAxis& y,
                          const SolverOptions& options, unsigned threads) {
+  return compute_map_progressively(base, x, y, options, threads, nullptr);
+}
+
+ParameterMap compute_map_progressively(const Scenario& base, const MapAxis& x, const MapAxis& y,
+                                       const SolverOptions& options, unsigned threads, const MapProgress& progress,
+                                       const std::atomic<bool>* cancel) {
   ParameterMap map{x, y, {}};
   std::vector<Scenario> scenarios;
   scenarios.reserve(static_cast<std::size_t>(x.count) * static_cast<std::size_t>(y.count));
   for (int i = 0; i < x.count; ++i)
     for (int j = 0; j < y.count; ++j) {
       scenarios.push_back(scenario_at(base, x, x.value(i), y, y.value(j)));
-      map.points.push_back({x.value(i), y.value(j), {}});
+      map.points.push_back({x.value(i), y.value(j), {}, false});
     }
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = std::min<unsigned>(threads, static_cast<unsigned>(scenarios.size()));
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-  auto work = [&] {
-    for (std::size_t k = next++; k < scenarios.size(); k = next++) {
-      try {
-        map.points[k].verdict = classify_point(scenarios[k], options);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(failure_mutex);
-        if (!failure) failure = std::current_exception();
-        next = scenarios.size();
+  SolverOptions solver = options;
+  solver.cancel = cancel;
+  auto index = [&](int i, int j) { return static_cast<std::size_t>(i) * static_cast<std::size_t>(y.count) + j; };
+
+  // Coarse to fine: only with a progress callback is there anyone to show a coarse pass to.
+  const int first_stride = progress ? 8 : 1;
+  for (int stride = first_stride; stride >= 1; stride /= 2) {
+    std::vector<std::size_t> todo;
+    for (int i = 0; i < x.count; i += stride)
+      for (int j = 0; j < y.count; j += stride)
+        if (!map.points[index(i, j)].solved) todo.push_back(index(i, j));
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto work = [&] {
+      for (std::size_t k = next++; k < todo.size(); k = next++) {
+        try {
+          map.points[todo[k]].verdict = classify_point(scenarios[todo[k]], solver);
+          map.points[todo[k]].solved = true;
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(failure_mutex);
+          if (!failure) failure = std::current_exception();
+          next = todo.size();
+        }
       }
+    };
+    const unsigned workers = std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(1, todo.size())));
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < workers; ++t) pool.emplace_back(work);
+    work();
+    for (std::thread& t : pool) t.join();
+    if (failure) std::rethrow_exception(failure);
+    if (!progress) continue;
+    if (stride > 1) {
+      // Unsolved points show the solved point at the corner of their block.
+      for (int i = 0; i < x.count; ++i)
+        for (int j = 0; j < y.count; ++j) {
+          MapPoint& p = map.points[index(i, j)];
+          if (!p.solved) p.verdict = map.points[index(i - i % stride, j - j % stride)].verdict;
+        }
     }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (std::thread& t : pool) t.join();
-  if (failure) std::rethrow_exception(failure);
+    progress(map, stride);
+  }
   return map;
 }
 

@@ -1,6 +1,8 @@
 /// A stability map: every point of a grid over two parameter paths, classified.
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -10,7 +12,8 @@
 
 namespace sg {
 
-/// One axis: `count` values from `from` to `to`, evenly spaced, both included.
+/// One axis: `count` values from `from` to `to`, evenly spaced, both included
+/// (rounded to whole numbers for whole-number parameters).
 struct MapAxis {
   std::string path;
   double from = 0, to = 0;
@@ -25,6 +28,8 @@ MapAxis parse_axis(const std::string& text, const std::string& option);
 struct MapPoint {
   double x = 0, y = 0;
   PointVerdict verdict;
+  /// False while the point only shows its nearest solved neighbour (a coarse pass).
+  bool solved = false;
 };
 
 /// Points in CSV order: x varies slowest.
@@ -41,5 +46,18 @@ Scenario scenario_at(const Scenario& base, const MapAxis& x, double xv, const Ma
 /// cores). Every point is validated before any is solved.
 ParameterMap compute_map(const Scenario& base, const MapAxis& x, const MapAxis& y,
                          const SolverOptions& options = {}, unsigned threads = 0);
+
+/// Called after each pass of a progressive map with the map so far and the
+/// pass's stride (1: the last pass, every point solved).
+using MapProgress = std::function<void(const ParameterMap& map, int stride)>;
+
+/// The same map, solved coarse to fine: every 8th point of each axis first,
+/// then every 4th, 2nd and all, each pass filling the unsolved points from
+/// their nearest solved neighbour, so that a first picture comes fast. Every
+/// point is solved exactly in the end: the result equals compute_map's.
+/// Throws Cancelled when `cancel` is raised.
+ParameterMap compute_map_progressively(const Scenario& base, const MapAxis& x, const MapAxis& y,
+                                       const SolverOptions& options, unsigned threads, const MapProgress& progress,
+                                       const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace sg

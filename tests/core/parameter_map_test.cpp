@@ -45,17 +45,6 @@ TEST(ParameterMap, ExamplePointsFallInTheirThreeClasses) {
   EXPECT_FALSE(at800.points[0].verdict.recovery_s.has_value());
 }
 
-/// The verdict from full runs, without stopping early.
-PointVerdict full_verdict(const Scenario& s) {
-  Scenario base = without_trigger(s);
-  RunHealth b = assess_run(base, solve(base));
-  RunHealth t = assess_run(s, solve(s));
-  PointVerdict v;
-  v.recovery_s = t.recovery_s;
-  v.goodput_ratio = t.goodput_ratio_at_end;
-  v.point_class = !b.healthy_at_end ? PointClass::Overloaded : t.recovered ? PointClass::Stable : PointClass::Metastable;
-  return v;
-}
 
 TEST(ParameterMap, StoppingRunsOnceDecidedChangesNoVerdict) {
   // docs/model.md 5.6: a run stops at a healthy steady state or in a collapse
@@ -73,7 +62,7 @@ TEST(ParameterMap, StoppingRunsOnceDecidedChangesNoVerdict) {
         Scenario s = base;
         s.demand.base_rate = 100 + 1400 * i / 8.0;
         s.server.capacity = 500 + 1500 * j / 8.0;
-        PointVerdict fast = classify_point(s), full = full_verdict(s);
+        PointVerdict fast = classify_point(s), full = classify_point_fully(s);
         ASSERT_EQ(fast.point_class, full.point_class) << s.demand.base_rate << " " << s.server.capacity;
         ASSERT_EQ(fast.recovery_s, full.recovery_s) << s.demand.base_rate << " " << s.server.capacity;
         ASSERT_EQ(fast.goodput_ratio, full.goodput_ratio) << s.demand.base_rate << " " << s.server.capacity;
