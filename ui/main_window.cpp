@@ -12,6 +12,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QFrame>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QKeySequence>
@@ -37,6 +38,8 @@
 #include "io/atomic_file.h"
 #include "io/csv.h"
 #include "parameter_control.h"
+#include "stability_map_view.h"
+#include "analysis/parameter_map.h"
 #include "scenario/client_policies.h"
 #include "scenario/input_error.h"
 #include "scenario/parameters.h"
@@ -112,6 +115,7 @@ MainWindow::MainWindow(bool restore_session, QWidget* parent)
     : QMainWindow(parent), restore_session_(restore_session) {
   setWindowIcon(QIcon(QStringLiteral(":/icons/stormglass.svg")));
   runs_ = new RunController(this);
+  maps_ = new MapController(this);
   undo_ = new QUndoStack(this);
   connect(runs_, &RunController::finished, this, &MainWindow::show_outcome);
   connect(runs_, &RunController::failed, this, [this](quint64 generation, const QString& message) {
@@ -142,35 +146,69 @@ MainWindow::MainWindow(bool restore_session, QWidget* parent)
   curves_ = new LoadCurvesView(center);
   center_layout->addWidget(curves_, 1);
 
-  auto* side = new QWidget(splitter);
-  auto* side_layout = new QVBoxLayout(side);
+  // The right column: the map above, the words and the pins below, split.
+  auto* side = new QSplitter(Qt::Vertical, splitter);
+  side->setObjectName(QStringLiteral("side_splitter"));
+  auto* map_box = new QWidget(side);
+  auto* map_layout = new QVBoxLayout(map_box);
+  map_layout->setContentsMargins(4, 4, 4, 0);
+  map_layout->addWidget(new QLabel(tr("<b>Stability map</b>"), map_box));
+  map_view_ = new StabilityMapView(map_box);
+  map_view_->setToolTip(tr("Every point of the plane classified as the current scenario with those two values. "
+                           "Click to move there."));
+  map_view_->setMinimumHeight(340);
+  map_layout->addWidget(map_view_, 1);
+  connect(maps_, &MapController::pass_ready, this, [this](std::shared_ptr<const MapOutcome> outcome) {
+    if (outcome->generation != maps_->latest()) return;
+    map_view_->show_map(outcome->map, outcome->stride, scenario_);
+    emit map_shown(outcome->stride == 1);
+  });
+  connect(maps_, &MapController::failed, this, [this](quint64 generation, const QString& message) {
+    if (generation == maps_->latest()) show_banner(tr("Map: %1").arg(message));
+  });
+  connect(map_view_, &StabilityMapView::axes_changed, this, [this] { request_map_if_needed(true); });
+  connect(map_view_, &StabilityMapView::point_clicked, this, [this](double x, double y) { move_operating_point(x, y); });
+
+  auto* words_scroll = new QScrollArea(side);
+  words_scroll->setWidgetResizable(true);
+  words_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  words_scroll->setFrameShape(QFrame::NoFrame);
+  auto* words = new QWidget(words_scroll);
+  auto* side_layout = new QVBoxLayout(words);
   side_layout->setContentsMargins(4, 4, 4, 4);
-  auto* summary_title = new QLabel(tr("<b>What happened</b>"), side);
+  auto* summary_title = new QLabel(tr("<b>What happened</b>"), words);
   side_layout->addWidget(summary_title);
-  summary_ = new QLabel(side);
+  summary_ = new QLabel(words);
   summary_->setWordWrap(true);
   summary_->setTextFormat(Qt::RichText);
   summary_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
   summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   side_layout->addWidget(summary_);
-  description_ = new QLabel(side);
-  description_->setWordWrap(true);
-  description_->setStyleSheet(QStringLiteral("QLabel { font-style: italic; }"));
-  side_layout->addWidget(description_);
-  side_layout->addSpacing(8);
-  side_layout->addWidget(new QLabel(tr("<b>Compare</b>"), side));
-  pins_ = new QListWidget(side);
+  side_layout->addSpacing(6);
+  side_layout->addWidget(new QLabel(tr("<b>Compare</b>"), words));
+  pins_ = new QListWidget(words);
   pins_->setToolTip(tr("Pinned runs stay on the plots, faded, so the next change is seen against them."));
-  pins_->setMaximumHeight(110);
+  pins_->setMaximumHeight(90);
+  pins_->setWordWrap(true);
   side_layout->addWidget(pins_);
   auto* pin_buttons = new QHBoxLayout;
-  auto* pin = new QPushButton(tr("Pin run"), side);
+  auto* pin = new QPushButton(tr("Pin run"), words);
   pin->setToolTip(tr("Keep the current run on the plots as a faded overlay (Ctrl+P)"));
-  auto* clear = new QPushButton(tr("Clear pins"), side);
+  auto* clear = new QPushButton(tr("Clear pins"), words);
   pin_buttons->addWidget(pin);
   pin_buttons->addWidget(clear);
   side_layout->addLayout(pin_buttons);
+  description_ = new QLabel(words);
+  description_->setWordWrap(true);
+  description_->setStyleSheet(QStringLiteral("QLabel { font-style: italic; }"));
+  side_layout->addSpacing(6);
+  side_layout->addWidget(description_);
   side_layout->addStretch(1);
+  words_scroll->setWidget(words);
+  side->addWidget(map_box);
+  side->addWidget(words_scroll);
+  side->setStretchFactor(0, 3);
+  side->setStretchFactor(1, 2);
   connect(pin, &QPushButton::clicked, this, &MainWindow::pin_current_run);
   connect(clear, &QPushButton::clicked, this, &MainWindow::clear_pins);
 
@@ -180,10 +218,10 @@ MainWindow::MainWindow(bool restore_session, QWidget* parent)
   splitter->setStretchFactor(0, 0);
   splitter->setStretchFactor(1, 1);
   splitter->setStretchFactor(2, 0);
-  side->setMinimumWidth(220);
-  side->setMaximumWidth(360);
+  side->setMinimumWidth(300);
+  side->setMaximumWidth(440);
   setCentralWidget(splitter);
-  splitter->setSizes({scroll->minimumWidth(), 10000, 260});  // the curves take what is left
+  splitter->setSizes({scroll->minimumWidth(), 10000, 330});  // the curves take what is left
   build_menus();
   statusBar()->showMessage(tr("Drag a slider: the curves follow."), 5000);
 
@@ -219,6 +257,7 @@ MainWindow::~MainWindow() {
   // (QObject children die in QWidget's destructor): keep them from calling back.
   undo_->disconnect(this);
   runs_->disconnect(this);
+  maps_->disconnect(this);
 }
 
 void MainWindow::build_controls(QWidget* panel) {
@@ -387,11 +426,56 @@ void MainWindow::apply_scenario(const Scenario& s) {
     jitter_->setCurrentIndex(static_cast<int>(s.client.backoff.jitter));
     drop_expired_->setChecked(s.server.drop_expired);
   }
+  request_map_if_needed(false);
   description_->setText(s.description.empty() ? QString()
                                               : tr("<b>About this scenario</b> (as written in its file):<br>%1")
                                                     .arg(QString::fromStdString(s.description).toHtmlEscaped()));
   refresh_title();
   runs_->request(s);
+}
+
+void MainWindow::request_map_if_needed(bool force) {
+  // The map depends on everything but its own two axes: it is recomputed
+  // when anything else changes, and only the marker moves otherwise.
+  const MapAxis x = map_view_->x_axis(), y = map_view_->y_axis();
+  Scenario key = scenario_;
+  std::string axes = x.path + "|" + y.path + "|" + std::to_string(x.from) + "|" + std::to_string(x.to) + "|" +
+                     std::to_string(y.from) + "|" + std::to_string(y.to) + "|" + std::to_string(x.count);
+  try {
+    set_number(key, x.path, x.from);
+    set_number(key, y.path, y.from);
+  } catch (const InputError&) {
+  }
+  std::string fresh = scenario_to_json(key) + axes;
+  if (force || fresh != map_key_) {
+    map_key_ = fresh;
+    map_view_->set_busy(true);
+    try {
+      maps_->request(scenario_, x, y);
+    } catch (const InputError& e) {
+      show_banner(tr("Map: %1").arg(QString::fromStdString(e.what())));
+    }
+  }
+  map_view_->show_operating_point(scenario_);
+}
+
+QString MainWindow::move_operating_point(double x, double y) {
+  const MapAxis ax = map_view_->x_axis(), ay = map_view_->y_axis();
+  Scenario next = scenario_;
+  try {
+    // Whole-number parameters take the nearest whole value.
+    set_number(next, ax.path, MapAxis{ax.path, x, x, 1}.value(0));
+    set_number(next, ay.path, MapAxis{ay.path, y, y, 1}.value(0));
+    validate_scenario(next);
+  } catch (const InputError& e) {
+    QString message = QString::fromStdString(e.what());
+    show_banner(tr("Not applied: %1").arg(message));
+    return message;
+  }
+  push_change(next, tr("Move to %1 = %2, %3 = %4")
+                        .arg(label_of(ax.path)).arg(x, 0, 'g', 4).arg(label_of(ay.path)).arg(y, 0, 'g', 4),
+              -1);
+  return {};
 }
 
 void MainWindow::show_outcome(std::shared_ptr<const RunOutcome> outcome) {

@@ -9,6 +9,7 @@
 
 #include "analysis/health.h"
 #include "load_curves_view.h"
+#include "map_controller.h"
 #include "run_controller.h"
 #include "scenario/scenario.h"
 
@@ -22,6 +23,7 @@ class QUndoStack;
 namespace sg::ui {
 
 class ParameterControl;
+class StabilityMapView;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -54,6 +56,10 @@ public:
   QString banner_text() const;
   QString summary_text() const;
   RunController* runs() const { return runs_; }
+  MapController* maps() const { return maps_; }
+  StabilityMapView* map_view() const { return map_view_; }
+  /// Moves the operating point to (x, y) on the map's axes: one undoable step.
+  QString move_operating_point(double x, double y);
   std::size_t pinned_count() const { return pinned_.size(); }
 
   /// Replaces the scenario without an undo step (undo/redo and opening use it).
@@ -62,6 +68,8 @@ public:
 signals:
   /// A run's curves are on screen (after the replot was queued).
   void run_shown();
+  /// A map pass is on screen; `final` when every point is solved.
+  void map_shown(bool final);
 
 protected:
   void closeEvent(QCloseEvent* event) override;
@@ -70,6 +78,7 @@ private:
   void build_controls(QWidget* panel);
   void build_menus();
   void show_outcome(std::shared_ptr<const RunOutcome> outcome);
+  void request_map_if_needed(bool force);
   void push_change(const Scenario& next, const QString& text, int merge_id);
   void show_banner(const QString& message);
   void refresh_title();
@@ -85,6 +94,9 @@ private:
   std::shared_ptr<const RunOutcome> shown_;
   std::vector<PinnedRun> pinned_;
   RunController* runs_ = nullptr;
+  MapController* maps_ = nullptr;
+  StabilityMapView* map_view_ = nullptr;
+  std::string map_key_;  // what the map on screen was computed for
   LoadCurvesView* curves_ = nullptr;
   QUndoStack* undo_ = nullptr;
   std::vector<ParameterControl*> controls_;

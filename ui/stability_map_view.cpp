@@ -1,0 +1,258 @@
+#include "stability_map_view.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+#include "qcustomplot.h"
+#include "scenario/parameters.h"
+
+namespace sg::ui {
+namespace {
+
+// Cell values: stable 0 (recovered at once) to 0.95 (recovered just before
+// the horizon), metastable 2, overloaded 3; the colour scale spans 0 to 3.
+constexpr double kMetastable = 2, kOverloaded = 3;
+
+QCPColorGradient class_colours() {
+  QCPColorGradient g;
+  g.clearColorStops();
+  g.setColorStopAt(0.0, QColor(200, 230, 201));   // stable, recovered at once
+  g.setColorStopAt(0.32, QColor(46, 125, 50));    // stable, slow to recover
+  g.setColorStopAt(0.33, QColor(255, 152, 0));
+  g.setColorStopAt(0.80, QColor(255, 152, 0));    // metastable (2/3)
+  g.setColorStopAt(0.81, QColor(198, 40, 40));
+  g.setColorStopAt(1.0, QColor(198, 40, 40));     // overloaded
+  g.setLevelCount(400);
+  return g;
+}
+
+QString short_name(const std::string& path) {
+  if (path == "demand.base_rate") return QStringLiteral("demand (jobs/s)");
+  if (path == "server.capacity") return QStringLiteral("capacity (attempts/s)");
+  const ParameterInfo* info = find_parameter(path);
+  QString name = QString::fromStdString(path);
+  if (info && !info->unit.empty()) name += QStringLiteral(" (%1)").arg(QString::fromStdString(info->unit));
+  return name;
+}
+
+QDoubleSpinBox* range_box(QWidget* parent, double value) {
+  auto* box = new QDoubleSpinBox(parent);
+  box->setRange(0, 1e9);
+  box->setDecimals(2);
+  box->setValue(value);
+  box->setKeyboardTracking(false);
+  box->setMaximumWidth(90);
+  return box;
+}
+
+}  // namespace
+
+StabilityMapView::StabilityMapView(QWidget* parent) : QWidget(parent) {
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->setSpacing(2);
+  auto* controls = new QGridLayout;
+  controls->setHorizontalSpacing(4);
+  x_path_ = new QComboBox(this);
+  y_path_ = new QComboBox(this);
+  for (const ParameterInfo& p : parameters()) {
+    if (p.kind != ParameterKind::Number && p.kind != ParameterKind::WholeOrNone &&
+        p.kind != ParameterKind::WholeOrUnlimited)
+      continue;
+    x_path_->addItem(QString::fromStdString(p.path));
+    y_path_->addItem(QString::fromStdString(p.path));
+  }
+  x_path_->setCurrentText(QStringLiteral("demand.base_rate"));
+  y_path_->setCurrentText(QStringLiteral("server.capacity"));
+  x_path_->setToolTip(tr("The parameter along the horizontal axis"));
+  y_path_->setToolTip(tr("The parameter along the vertical axis"));
+  x_from_ = range_box(this, 100);
+  x_to_ = range_box(this, 1500);
+  y_from_ = range_box(this, 500);
+  y_to_ = range_box(this, 2000);
+  controls->addWidget(new QLabel(tr("x"), this), 0, 0);
+  controls->addWidget(x_path_, 0, 1);
+  controls->addWidget(x_from_, 0, 2);
+  controls->addWidget(x_to_, 0, 3);
+  controls->addWidget(new QLabel(tr("y"), this), 1, 0);
+  controls->addWidget(y_path_, 1, 1);
+  controls->addWidget(y_from_, 1, 2);
+  controls->addWidget(y_to_, 1, 3);
+  resolution_ = new QComboBox(this);
+  for (int n : {32, 64, 128}) resolution_->addItem(tr("%1 x %1").arg(n), n);
+  resolution_->setCurrentIndex(1);
+  resolution_->setToolTip(tr("Points along each axis"));
+  controls->addWidget(resolution_, 2, 1);
+  status_ = new QLabel(this);
+  controls->addWidget(status_, 2, 2, 1, 2);
+  controls->setColumnStretch(1, 1);
+  layout->addLayout(controls);
+  for (QComboBox* c : {x_path_, y_path_, resolution_})
+    connect(c, qOverload<int>(&QComboBox::activated), this, &StabilityMapView::axes_changed);
+  for (QDoubleSpinBox* b : {x_from_, x_to_, y_from_, y_to_})
+    connect(b, &QDoubleSpinBox::valueChanged, this, &StabilityMapView::axes_changed);
+
+  plot_ = new QCustomPlot(this);
+  plot_->setMinimumSize(240, 220);
+  layout->addWidget(plot_, 1);
+  auto* legend = new QLabel(
+      tr("<span style='color:#2e7d32'>&#9632;</span> stable (darker: slower recovery) "
+         "<span style='color:#ff9800'>&#9632;</span> metastable "
+         "<span style='color:#c62828'>&#9632;</span> overloaded &nbsp;&#8853; you are here"),
+      this);
+  legend->setWordWrap(true);
+  layout->addWidget(legend);
+  readout_ = new QLabel(tr("Hover over the map to read a point; click to move there."), this);
+  readout_->setWordWrap(true);
+  layout->addWidget(readout_);
+
+  cells_ = new QCPColorMap(plot_->xAxis, plot_->yAxis);
+  cells_->setGradient(class_colours());
+  cells_->setDataRange(QCPRange(0, kOverloaded));
+  cells_->setInterpolate(false);
+  cells_->setTightBoundary(false);
+  operating_point_ = plot_->addGraph();
+  operating_point_->setLineStyle(QCPGraph::lsNone);
+  operating_point_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCrossCircle, QPen(Qt::black, 2), Qt::white, 14));
+  operating_point_->setName(tr("operating point"));
+  plot_->legend->setVisible(false);
+
+  connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
+    if (event->button() != Qt::LeftButton || map_.points.empty()) return;
+    double x = plot_->xAxis->pixelToCoord(event->position().x());
+    double y = plot_->yAxis->pixelToCoord(event->position().y());
+    if (!plot_->axisRect()->rect().contains(event->position().toPoint())) return;
+    emit point_clicked(x, y);
+  });
+  connect(plot_, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
+    readout_->setText(describe_at(plot_->xAxis->pixelToCoord(event->position().x()),
+                                  plot_->yAxis->pixelToCoord(event->position().y())));
+  });
+}
+
+MapAxis StabilityMapView::x_axis() const {
+  return {x_path_->currentText().toStdString(), x_from_->value(), x_to_->value(), resolution_->currentData().toInt()};
+}
+
+MapAxis StabilityMapView::y_axis() const {
+  return {y_path_->currentText().toStdString(), y_from_->value(), y_to_->value(), resolution_->currentData().toInt()};
+}
+
+void StabilityMapView::set_busy(bool busy) { status_->setText(busy ? tr("computing…") : QString()); }
+
+QString StabilityMapView::caption() const {
+  return tr("Stability of \"%1\" over %2 and %3: green stable, orange metastable, red overloaded")
+      .arg(scenario_name_, short_name(map_.x.path), short_name(map_.y.path));
+}
+
+void StabilityMapView::show_map(const ParameterMap& map, int stride, const Scenario& scenario) {
+  map_ = map;
+  scenario_name_ = QString::fromStdString(scenario.name);
+  horizon_after_trigger_ = std::max(1.0, scenario.duration_s - trigger_end_s(scenario));
+  const int nx = map.x.count, ny = map.y.count;
+  cells_->data()->setSize(nx, ny);
+  cells_->data()->setRange(QCPRange(map.x.from, map.x.to), QCPRange(map.y.from, map.y.to));
+  for (int i = 0; i < nx; ++i)
+    for (int j = 0; j < ny; ++j) {
+      const PointVerdict& v = map.points[static_cast<std::size_t>(i * ny + j)].verdict;
+      double value = v.point_class == PointClass::Overloaded   ? kOverloaded
+                     : v.point_class == PointClass::Metastable ? kMetastable
+                                                               : 0.95 * std::min(1.0, v.recovery_s.value_or(0) / horizon_after_trigger_);
+      cells_->data()->setCell(i, j, value);
+    }
+  plot_->xAxis->setLabel(short_name(map.x.path));
+  plot_->yAxis->setLabel(short_name(map.y.path));
+  plot_->xAxis->setRange(std::min(map.x.from, map.x.to), std::max(map.x.from, map.x.to));
+  plot_->yAxis->setRange(std::min(map.y.from, map.y.to), std::max(map.y.from, map.y.to));
+  draw_boundaries(scenario);
+  show_operating_point(scenario);
+  set_busy(stride > 1);
+}
+
+void StabilityMapView::show_operating_point(const Scenario& scenario) {
+  auto x = get_number(scenario, map_.x.path.empty() ? x_axis().path : map_.x.path);
+  auto y = get_number(scenario, map_.y.path.empty() ? y_axis().path : map_.y.path);
+  operating_point_->data()->clear();
+  if (x && y) operating_point_->addData(*x, *y);
+  plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void StabilityMapView::draw_boundaries(const Scenario& s) {
+  for (int i = plot_->graphCount() - 1; i >= 0; --i)
+    if (plot_->graph(i) != operating_point_) plot_->removeGraph(i);
+  plot_->clearItems();
+  // Closed forms of docs/model.md, 7.5, on the demand x capacity plane.
+  const bool demand_x = map_.x.path == "demand.base_rate" && map_.y.path == "server.capacity";
+  const bool demand_y = map_.y.path == "demand.base_rate" && map_.x.path == "server.capacity";
+  if (!demand_x && !demand_y) return;
+  struct Line {
+    double capacity_per_demand;
+    QString label;
+  };
+  std::vector<Line> lines = {{1.0, tr("demand = capacity")}};
+  if (!s.server.queue_limit && !s.server.drop_expired && s.client.max_attempts && *s.client.max_attempts > 1)
+    lines.push_back({static_cast<double>(*s.client.max_attempts),
+                     tr("demand = capacity / %1").arg(*s.client.max_attempts)});
+  const QCPRange xr = plot_->xAxis->range(), yr = plot_->yAxis->range();
+  for (const Line& line : lines) {
+    // capacity = k * demand, drawn across the visible plane.
+    QVector<double> xs, ys;
+    for (int k = 0; k <= 100; ++k) {
+      double x = xr.lower + (xr.upper - xr.lower) * k / 100.0;
+      double y = demand_x ? line.capacity_per_demand * x : x / line.capacity_per_demand;
+      xs << x;
+      ys << y;
+    }
+    QCPGraph* g = plot_->addGraph();
+    g->setData(xs, ys, true);
+    g->setPen(QPen(QColor(30, 30, 30), 1.5, Qt::DashLine));
+    g->setSelectable(QCP::stNone);
+    plot_->moveLayer(g->layer(), plot_->layer("main"), QCustomPlot::limAbove);
+    // The label at the middle of the part of the line that is in view.
+    std::vector<int> inside;
+    for (int k = 0; k <= 100; ++k)
+      if (ys[k] >= yr.lower && ys[k] <= yr.upper) inside.push_back(k);
+    if (inside.empty()) continue;
+    const int k = inside[inside.size() / 2];
+    auto* text = new QCPItemText(plot_);
+    text->position->setCoords(xs[k], ys[k]);
+    text->setPositionAlignment((demand_x ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignTop);
+    text->setText(line.label);
+    text->setColor(QColor(20, 20, 20));
+    text->setBrush(QColor(255, 255, 255, 200));
+    text->setPadding(QMargins(3, 1, 3, 1));
+  }
+}
+
+QString StabilityMapView::describe_at(double x, double y) const {
+  if (map_.points.empty()) return {};
+  const MapAxis& ax = map_.x;
+  const MapAxis& ay = map_.y;
+  auto nearest = [](const MapAxis& a, double v) {
+    if (a.count <= 1 || a.to == a.from) return 0;
+    int i = static_cast<int>(std::lround((v - a.from) / (a.to - a.from) * (a.count - 1)));
+    return std::clamp(i, 0, a.count - 1);
+  };
+  const int i = nearest(ax, x), j = nearest(ay, y);
+  const MapPoint& p = map_.points[static_cast<std::size_t>(i * ay.count + j)];
+  QString what = p.verdict.point_class == PointClass::Stable
+                     ? tr("stable: recovers %1 s after the trigger").arg(p.verdict.recovery_s.value_or(0))
+                 : p.verdict.point_class == PointClass::Metastable
+                     ? tr("metastable: the trigger tips it into a storm that lasts")
+                     : tr("overloaded: unhealthy even without a trigger");
+  return tr("%1 = %2, %3 = %4: <b>%5</b>; goodput at the end %6% of demand%7")
+      .arg(QString::fromStdString(ax.path)).arg(p.x, 0, 'g', 4)
+      .arg(QString::fromStdString(ay.path)).arg(p.y, 0, 'g', 4)
+      .arg(what)
+      .arg(std::round(100 * p.verdict.goodput_ratio))
+      .arg(p.solved ? QString() : tr(" (coarse, refining)"));
+}
+
+}  // namespace sg::ui
