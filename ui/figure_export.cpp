@@ -108,16 +108,20 @@ QString caption_html(const QString& caption) {
 
 }  // namespace
 
-QString export_curves(LoadCurvesView& view, const QString& path, FigureSize size) {
+QString export_plot(QCustomPlot& plot, const QString& caption, const QString& path, FigureSize size) {
   return write_figure(path, size, [&](QCPPainter& painter) {
-    const QColor text = view.palette().color(QPalette::WindowText);
-    painter.fillRect(QRect(0, 0, size.width, size.height), view.plot()->background());
-    int top = 8 + draw_text(painter, caption_html(view.caption()), 8, 8, size.width - 16, text);
+    const QColor text = plot.palette().color(QPalette::WindowText);
+    painter.fillRect(QRect(0, 0, size.width, size.height), plot.background());
+    int top = 8 + draw_text(painter, caption_html(caption), 8, 8, size.width - 16, text);
     painter.save();
     painter.translate(0, top);
-    view.plot()->toPainter(&painter, size.width, size.height - top);
+    plot.toPainter(&painter, size.width, size.height - top);
     painter.restore();
   });
+}
+
+QString export_curves(LoadCurvesView& view, const QString& path, FigureSize size) {
+  return export_plot(*view.plot(), view.caption(), path, size);
 }
 
 QString export_dashboard(LoadCurvesView& view, const Scenario& scenario, const RunHealth& health,

@@ -6,6 +6,8 @@
 #include "analysis/health.h"
 #include "scenario/scenario.h"
 
+class QCustomPlot;
+
 namespace sg::ui {
 
 class LoadCurvesView;
@@ -23,6 +25,9 @@ QString figure_format(const QString& path);
 /// `path`; PNG is raster, PDF and SVG are vector. Returns an error message,
 /// empty on success. The file is complete or absent: written aside, then renamed.
 QString export_curves(LoadCurvesView& view, const QString& path, FigureSize size = {});
+
+/// Writes any plot with a caption above it (the stability map, for one).
+QString export_plot(QCustomPlot& plot, const QString& caption, const QString& path, FigureSize size = {});
 
 /// Writes the dashboard figure: title, caption of the key parameters, the load
 /// curves and the summary in words. Same formats and guarantees.

@@ -353,6 +353,7 @@ void MainWindow::build_menus() {
   QAction* export_dashboard = file->addAction(tr("&Export Dashboard…"), this, [this] { export_figure(true); });
   export_dashboard->setShortcut(QKeySequence(tr("Ctrl+E")));
   file->addAction(tr("Export &Load Curves…"), this, [this] { export_figure(false); });
+  file->addAction(tr("Export Stability &Map…"), this, &MainWindow::export_map);
   QAction* csv = file->addAction(tr("Export &Data as CSV…"), this, &MainWindow::export_csv);
   csv->setShortcut(QKeySequence(tr("Ctrl+Shift+E")));
   file->addSeparator();
@@ -582,6 +583,28 @@ void MainWindow::export_figure(bool whole_dashboard) {
   FigureSize size{width->value(), height->value(), scale->value()};
   QString error = whole_dashboard ? export_dashboard(*curves_, shown_->scenario, shown_->health, path, size)
                                   : export_curves(*curves_, path, size);
+  if (!error.isEmpty())
+    show_banner(error);
+  else
+    statusBar()->showMessage(tr("Exported %1").arg(path), 4000);
+}
+
+void MainWindow::export_map() {
+  const ParameterMap& map = map_view_->map();
+  if (map.points.empty()) return;
+  QString path = QFileDialog::getSaveFileName(this, tr("Export stability map"), QStringLiteral("stability-map.png"),
+                                              tr("PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg);;CSV data (*.csv)"));
+  if (path.isEmpty()) return;
+  QString error;
+  if (QFileInfo(path).suffix().toLower() == QLatin1String("csv")) {
+    try {
+      write_file_atomically(path.toStdString(), map_csv(map));
+    } catch (const std::exception& e) {
+      error = QString::fromStdString(e.what());
+    }
+  } else {
+    error = export_plot(*map_view_->plot(), map_view_->caption(), path, {1200, 1000, 2});
+  }
   if (!error.isEmpty())
     show_banner(error);
   else

@@ -86,6 +86,7 @@ private:
   void rebuild_recent_menu();
   void export_figure(bool whole_dashboard);
   void export_csv();
+  void export_map();
   void open_dialog();
   bool save_dialog();
 

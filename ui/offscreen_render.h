@@ -4,6 +4,7 @@
 #include <QString>
 
 #include "figure_export.h"
+#include "analysis/parameter_map.h"
 #include "model/fluid_solver.h"
 #include "scenario/scenario.h"
 
@@ -14,5 +15,9 @@ namespace sg::ui {
 /// QApplication. Returns an error message, empty on success.
 QString render_scenario_figure(const Scenario& scenario, const SolverOptions& options, const QString& path,
                                FigureSize size, bool curves_only);
+
+/// Draws a computed stability map of `scenario` to `path`, with the same
+/// widget as the dashboard's map panel.
+QString render_map_figure(const Scenario& scenario, const ParameterMap& map, const QString& path, FigureSize size);
 
 }  // namespace sg::ui

@@ -32,7 +32,8 @@ constexpr int kBadInput = 2;
 const char* const kUsage = R"(Usage:
   stormglass-cli run SCENARIO.json [--set PATH=VALUE]... [--csv OUT.csv] [--solver-step SECONDS]
   stormglass-cli map SCENARIO.json --x PATH=FROM:TO:COUNT --y PATH=FROM:TO:COUNT
-                     [--set PATH=VALUE]... [--csv OUT.csv] [--solver-step SECONDS] [--threads N]
+                     [--set PATH=VALUE]... [--csv OUT.csv] [--out FILE.png|.pdf|.svg]
+                     [--size WIDTHxHEIGHT] [--scale S] [--solver-step SECONDS] [--threads N]
   stormglass-cli summary SCENARIO.json [--set PATH=VALUE]... [--solver-step SECONDS]
   stormglass-cli plot SCENARIO.json --out FILE.png|.pdf|.svg [--set PATH=VALUE]...
                       [--size WIDTHxHEIGHT] [--scale S] [--curves-only] [--solver-step SECONDS]
@@ -47,6 +48,8 @@ Commands:
   map       Classify every point of a grid over two parameters as stable,
             metastable or overloaded; one CSV row per point, x varying slowest:
             x,y,class,recovery_s,goodput_ratio
+            With --out, draws the map (as the dashboard's map panel does) to a
+            figure instead; the CSV then goes only to --csv, if given.
   summary   Solve the scenario and say in a few lines what happened: healthy or
             not, when the storm began, whether and when it recovered, peak
             offered load against demand, wasted work.
@@ -68,9 +71,9 @@ Options:
                          Rounded down so the output interval is a whole number of
                          steps; it must not exceed the client timeout.
   --threads N            Threads for map (default: all cores).
-  --out FILE             plot: the figure's file; .png, .pdf or .svg.
-  --size WIDTHxHEIGHT    plot: the figure's size in points (default 1600x1000).
-  --scale S              plot: PNG pixels per point (default 1; 2 for slides).
+  --out FILE             plot, map: the figure's file; .png, .pdf or .svg.
+  --size WIDTHxHEIGHT    plot, map: the figure's size in points (default 1600x1000).
+  --scale S              plot, map: PNG pixels per point (default 1; 2 for slides).
   --curves-only          plot: the load curves without title and summary.
   -h, --help             Show this help.
 
@@ -161,10 +164,11 @@ Options parse_command_line(int argc, char** argv) {
   // An option the command does not use would be silently ignored: refuse it.
   for (const std::string& option : given) {
     if (option == "--help") continue;
-    bool plot_only = option == "--out" || option == "--size" || option == "--scale" || option == "--curves-only";
+    bool figure = option == "--out" || option == "--size" || option == "--scale";
     bool used = (option == "--set" || option == "--solver-step") ? o.command != "params"
                 : (option == "--csv")                             ? o.command == "run" || o.command == "map"
-                : plot_only                                       ? o.command == "plot"
+                : figure                                          ? o.command == "plot" || o.command == "map"
+                : (option == "--curves-only")                     ? o.command == "plot"
                                                                   : o.command == "map";  // --x, --y, --threads
     if (!used && !o.command.empty())
       throw UsageError(o.command + " does not take " + option + " (see --help)");
@@ -240,8 +244,27 @@ int map(const Options& o) {
   if (x.path == y.path)
     throw sg::InputError("--y", y.path, "", "is already the --x axis; choose two different parameters");
   sg::Scenario s = load_with_overrides(o);
+  QString out;
+  if (o.out) {
+    out = QString::fromStdString(*o.out);
+    if (sg::ui::figure_format(out).isEmpty())
+      throw sg::InputError("--out", "", "'" + *o.out + "'", "expected a file name ending in .png, .pdf or .svg");
+  }
   sg::ParameterMap m = attributed_to_file(o, [&] { return sg::compute_map(s, x, y, solver_options(o), o.threads); });
-  write_output(o, sg::map_csv(m));
+  if (!o.out || o.csv_path) write_output(o, sg::map_csv(m));
+  if (o.out) {
+    sg::ui::prepare_for_missing_display();
+    int argc = 1;
+    char name[] = "stormglass-cli";
+    char* argv[] = {name, nullptr};
+    QApplication app(argc, argv);
+    sg::ui::init_resources();
+    QString error = sg::ui::render_map_figure(s, m, out, {o.width, o.height, o.scale});
+    if (!error.isEmpty()) {
+      std::cerr << "stormglass-cli: " << error.toStdString() << "\n";
+      return kFailure;
+    }
+  }
   return kOk;
 }
 
