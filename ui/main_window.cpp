@@ -462,11 +462,19 @@ void MainWindow::request_map_if_needed(bool force) {
 
 QString MainWindow::move_operating_point(double x, double y) {
   const MapAxis ax = map_view_->x_axis(), ay = map_view_->y_axis();
+  // The point lands on the nearest point of the map's grid: the one whose
+  // class the map shows there.
+  auto snap = [](const MapAxis& a, double v) {
+    if (a.count <= 1 || a.to == a.from) return a.value(0);
+    int i = static_cast<int>(std::lround((v - a.from) / (a.to - a.from) * (a.count - 1)));
+    return a.value(std::clamp(i, 0, a.count - 1));
+  };
+  x = snap(ax, x);
+  y = snap(ay, y);
   Scenario next = scenario_;
   try {
-    // Whole-number parameters take the nearest whole value.
-    set_number(next, ax.path, MapAxis{ax.path, x, x, 1}.value(0));
-    set_number(next, ay.path, MapAxis{ay.path, y, y, 1}.value(0));
+    set_number(next, ax.path, x);
+    set_number(next, ay.path, y);
     validate_scenario(next);
   } catch (const InputError& e) {
     QString message = QString::fromStdString(e.what());

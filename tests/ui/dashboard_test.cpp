@@ -25,6 +25,8 @@
 #include "qcustomplot.h"
 #include "scenario/client_policies.h"
 #include "scenario/scenario_file.h"
+#include "stability_map_view.h"
+#include "analysis/parameter_map.h"
 
 namespace sg::ui {
 namespace {
@@ -315,6 +317,93 @@ TEST(DashboardSession, LayoutAndLastScenarioAreRestoredOnStart) {
   EXPECT_EQ(second.scenario().server.capacity, 1500);
   EXPECT_EQ(second.size(), QSize(1300, 820));
   QSettings().clear();
+}
+
+}  // namespace
+}  // namespace sg::ui
+
+namespace sg::ui {
+namespace {
+
+/// Waits until the map shows every point solved for the newest request.
+bool wait_for_final_map(MainWindow& w, int timeout_ms = 30000) {
+  QSignalSpy spy(&w, &MainWindow::map_shown);
+  for (int waited = 0; waited < timeout_ms; waited += 20) {
+    const ParameterMap& m = w.map_view()->map();
+    bool all = !m.points.empty() &&
+               std::all_of(m.points.begin(), m.points.end(), [](const MapPoint& p) { return p.solved; });
+    if (all && spy.count() > 0 && spy.last().at(0).toBool()) return true;
+    spy.wait(20);
+  }
+  return false;
+}
+
+TEST(DashboardMap, ShowsTheExamplesThreeClassesAndTheOperatingPoint) {
+  MainWindow window(false);
+  ASSERT_TRUE(wait_for_final_map(window));
+  const ParameterMap& m = window.map_view()->map();
+  EXPECT_EQ(m.x.path, "demand.base_rate");
+  EXPECT_EQ(m.y.path, "server.capacity");
+  int counts[3] = {0, 0, 0};
+  for (const MapPoint& p : m.points) ++counts[static_cast<int>(p.verdict.point_class)];
+  EXPECT_GT(counts[0], 0);
+  EXPECT_GT(counts[1], 0);
+  EXPECT_GT(counts[2], 0);
+  // Hovering the operating point (800, 1000) reads metastable.
+  EXPECT_TRUE(window.map_view()->describe_at(800, 1000).contains("metastable"))
+      << window.map_view()->describe_at(800, 1000).toStdString();
+}
+
+TEST(DashboardMap, ClickingTheMapMovesTheOperatingPointAndTheSliders) {
+  MainWindow window(false);
+  window.resize(1280, 800);
+  window.show();
+  ASSERT_TRUE(wait_for_final_map(window));
+  QCustomPlot* plot = window.map_view()->plot();
+  plot->replot();
+  // Click where demand is 200 and capacity 1300: a stable point (3 x 200 <
+  // 1300, so the surge's backlog drains). It lands on the nearest grid point.
+  QPoint at(static_cast<int>(plot->xAxis->coordToPixel(200)), static_cast<int>(plot->yAxis->coordToPixel(1300)));
+  QTest::mouseClick(plot, Qt::LeftButton, Qt::NoModifier, at);
+  EXPECT_NEAR(window.scenario().demand.base_rate, 200, 1400.0 / 63);
+  EXPECT_NEAR(window.scenario().server.capacity, 1300, 1500.0 / 63);
+  // The spin boxes show whole jobs/s and attempts/s.
+  EXPECT_NEAR(window.control("demand.base_rate")->spin_box()->value(), window.scenario().demand.base_rate, 0.5);
+  EXPECT_NEAR(window.control("server.capacity")->spin_box()->value(), window.scenario().server.capacity, 0.5);
+  ASSERT_TRUE(wait_for_run(window));
+  EXPECT_TRUE(window.summary_text().contains("Recovered")) << window.summary_text().toStdString();
+  // One undo step puts both back.
+  window.undo_stack()->undo();
+  EXPECT_EQ(window.scenario().demand.base_rate, 800);
+  EXPECT_EQ(window.scenario().server.capacity, 1000);
+}
+
+TEST(DashboardMap, ChangingTheClientPolicyRecomputesTheMapAndMovingOnItDoesNot) {
+  MainWindow window(false);
+  ASSERT_TRUE(wait_for_final_map(window));
+  const quint64 before = window.maps()->latest();
+  window.set_parameter("demand.base_rate", "700");  // an axis: only the marker moves
+  EXPECT_EQ(window.maps()->latest(), before);
+  window.set_parameter("server.drop_expired", "true");  // not an axis: a new map
+  EXPECT_GT(window.maps()->latest(), before);
+  ASSERT_TRUE(wait_for_final_map(window));
+  // With drop_expired the metastable band is gone (docs/model.md, 4.5).
+  for (const MapPoint& p : window.map_view()->map().points)
+    EXPECT_NE(p.verdict.point_class, PointClass::Metastable) << p.x << " " << p.y;
+}
+
+TEST(DashboardMap, MapExportsAreValidFiles) {
+  MainWindow window(false);
+  ASSERT_TRUE(wait_for_final_map(window));
+  QTemporaryDir dir;
+  for (const char* suffix : {"png", "pdf", "svg"}) {
+    QString path = dir.filePath(QStringLiteral("map.%1").arg(QLatin1String(suffix)));
+    QString error = export_plot(*window.map_view()->plot(), window.map_view()->caption(), path, {900, 800, 1});
+    ASSERT_TRUE(error.isEmpty()) << error.toStdString();
+    QFile f(path);
+    ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+    EXPECT_GT(f.size(), 5000) << suffix;
+  }
 }
 
 }  // namespace
