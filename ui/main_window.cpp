@@ -26,6 +26,7 @@
 #include <QSettings>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QStatusBar>
 #include <QUndoCommand>
 #include <QUndoStack>
@@ -39,6 +40,8 @@
 #include "io/csv.h"
 #include "parameter_control.h"
 #include "stability_map_view.h"
+#include "hysteresis_view.h"
+#include "analysis/hysteresis.h"
 #include "analysis/parameter_map.h"
 #include "scenario/client_policies.h"
 #include "scenario/input_error.h"
@@ -149,15 +152,21 @@ MainWindow::MainWindow(bool restore_session, QWidget* parent)
   // The right column: the map above, the words and the pins below, split.
   auto* side = new QSplitter(Qt::Vertical, splitter);
   side->setObjectName(QStringLiteral("side_splitter"));
-  auto* map_box = new QWidget(side);
+  auto* views = new QTabWidget(side);
+  views->setDocumentMode(true);
+  auto* map_box = new QWidget(views);
   auto* map_layout = new QVBoxLayout(map_box);
   map_layout->setContentsMargins(4, 4, 4, 0);
-  map_layout->addWidget(new QLabel(tr("<b>Stability map</b>"), map_box));
   map_view_ = new StabilityMapView(map_box);
   map_view_->setToolTip(tr("Every point of the plane classified as the current scenario with those two values. "
                            "Click to move there."));
   map_view_->setMinimumHeight(340);
   map_layout->addWidget(map_view_, 1);
+  views->addTab(map_box, tr("Stability map"));
+  hysteresis_view_ = new HysteresisView(views);
+  hysteresis_view_->setToolTip(tr("Goodput and offered load while demand ramps slowly up, then down, "
+                                  "with everything else as in the scenario."));
+  views->addTab(hysteresis_view_, tr("Hysteresis"));
   connect(maps_, &MapController::pass_ready, this, [this](std::shared_ptr<const MapOutcome> outcome) {
     if (outcome->generation != maps_->latest()) return;
     map_view_->show_map(outcome->map, outcome->stride, scenario_);
@@ -205,7 +214,7 @@ MainWindow::MainWindow(bool restore_session, QWidget* parent)
   side_layout->addWidget(description_);
   side_layout->addStretch(1);
   words_scroll->setWidget(words);
-  side->addWidget(map_box);
+  side->addWidget(views);
   side->addWidget(words_scroll);
   side->setStretchFactor(0, 3);
   side->setStretchFactor(1, 2);
@@ -354,6 +363,22 @@ void MainWindow::build_menus() {
   export_dashboard->setShortcut(QKeySequence(tr("Ctrl+E")));
   file->addAction(tr("Export &Load Curves…"), this, [this] { export_figure(false); });
   file->addAction(tr("Export Stability &Map…"), this, &MainWindow::export_map);
+  file->addAction(tr("Export &Hysteresis…"), this, [this] {
+    QString path = QFileDialog::getSaveFileName(this, tr("Export hysteresis"), QStringLiteral("hysteresis.png"),
+                                                tr("PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg);;CSV data (*.csv)"));
+    if (path.isEmpty()) return;
+    QString error;
+    if (QFileInfo(path).suffix().toLower() == QLatin1String("csv")) {
+      try {
+        write_file_atomically(path.toStdString(), hysteresis_csv(hysteresis_view_->loop()));
+      } catch (const std::exception& e) {
+        error = QString::fromStdString(e.what());
+      }
+    } else {
+      error = export_plot(*hysteresis_view_->plot(), hysteresis_view_->caption(), path, {1200, 900, 2});
+    }
+    if (!error.isEmpty()) show_banner(error);
+  });
   QAction* csv = file->addAction(tr("Export &Data as CSV…"), this, &MainWindow::export_csv);
   csv->setShortcut(QKeySequence(tr("Ctrl+Shift+E")));
   file->addSeparator();
@@ -428,6 +453,7 @@ void MainWindow::apply_scenario(const Scenario& s) {
     drop_expired_->setChecked(s.server.drop_expired);
   }
   request_map_if_needed(false);
+  hysteresis_view_->show_scenario(s);
   description_->setText(s.description.empty() ? QString()
                                               : tr("<b>About this scenario</b> (as written in its file):<br>%1")
                                                     .arg(QString::fromStdString(s.description).toHtmlEscaped()));

@@ -24,6 +24,7 @@ namespace sg::ui {
 
 class ParameterControl;
 class StabilityMapView;
+class HysteresisView;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -58,6 +59,7 @@ public:
   RunController* runs() const { return runs_; }
   MapController* maps() const { return maps_; }
   StabilityMapView* map_view() const { return map_view_; }
+  HysteresisView* hysteresis_view() const { return hysteresis_view_; }
   /// Moves the operating point to (x, y) on the map's axes: one undoable step.
   QString move_operating_point(double x, double y);
   std::size_t pinned_count() const { return pinned_.size(); }
@@ -97,6 +99,7 @@ private:
   RunController* runs_ = nullptr;
   MapController* maps_ = nullptr;
   StabilityMapView* map_view_ = nullptr;
+  HysteresisView* hysteresis_view_ = nullptr;
   std::string map_key_;  // what the map on screen was computed for
   LoadCurvesView* curves_ = nullptr;
   QUndoStack* undo_ = nullptr;

@@ -26,6 +26,8 @@
 #include "scenario/client_policies.h"
 #include "scenario/scenario_file.h"
 #include "stability_map_view.h"
+#include "hysteresis_view.h"
+#include <QFileInfo>
 #include "analysis/parameter_map.h"
 
 namespace sg::ui {
@@ -404,6 +406,29 @@ TEST(DashboardMap, MapExportsAreValidFiles) {
     ASSERT_TRUE(f.open(QIODevice::ReadOnly));
     EXPECT_GT(f.size(), 5000) << suffix;
   }
+}
+
+}  // namespace
+}  // namespace sg::ui
+
+namespace sg::ui {
+namespace {
+
+TEST(DashboardHysteresis, TheExampleShowsABandThatDropExpiredRemoves) {
+  MainWindow window(false);
+  QSignalSpy shown(window.hysteresis_view(), &HysteresisView::loop_shown);
+  ASSERT_TRUE(shown.wait(20000));
+  // Up 200 -> 1200 -> 200 jobs/s against 1000/s, 3 attempts: bistable below capacity.
+  EXPECT_GT(window.hysteresis_view()->loop().band_hi, window.hysteresis_view()->loop().band_lo);
+  EXPECT_LT(window.hysteresis_view()->loop().band_lo, 1000.0 / 3);
+  window.set_parameter("server.drop_expired", "true");
+  for (int i = 0; i < 50 && !(window.hysteresis_view()->loop().band_hi <= window.hysteresis_view()->loop().band_lo); ++i)
+    shown.wait(100);
+  EXPECT_LE(window.hysteresis_view()->loop().band_hi, window.hysteresis_view()->loop().band_lo);
+  QTemporaryDir dir;
+  QString path = dir.filePath("hysteresis.svg");
+  ASSERT_TRUE(export_plot(*window.hysteresis_view()->plot(), window.hysteresis_view()->caption(), path).isEmpty());
+  EXPECT_GT(QFileInfo(path).size(), 5000);
 }
 
 }  // namespace

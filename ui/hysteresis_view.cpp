@@ -1,0 +1,131 @@
+#include "hysteresis_view.h"
+
+#include <QDoubleSpinBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+#include "qcustomplot.h"
+#include "run_controller.h"
+
+namespace sg::ui {
+namespace {
+
+QDoubleSpinBox* box(QWidget* parent, double value, const QString& suffix, const QString& tip) {
+  auto* b = new QDoubleSpinBox(parent);
+  b->setRange(0, 1e7);
+  b->setDecimals(value < 10 ? 2 : 0);
+  b->setValue(value);
+  b->setSuffix(suffix);
+  b->setToolTip(tip);
+  b->setKeyboardTracking(false);
+  return b;
+}
+
+}  // namespace
+
+HysteresisView::HysteresisView(QWidget* parent) : QWidget(parent) {
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  auto* controls = new QHBoxLayout;
+  from_ = box(this, 200, tr(" jobs/s"), tr("Demand at the start and the end of the ramp"));
+  to_ = box(this, 1200, tr(" jobs/s"), tr("Demand at the top of the ramp"));
+  speed_ = box(this, 1, tr(" /s²"), tr("How fast demand changes: jobs/s gained (then lost) each second"));
+  controls->addWidget(new QLabel(tr("from"), this));
+  controls->addWidget(from_);
+  controls->addWidget(new QLabel(tr("to"), this));
+  controls->addWidget(to_);
+  controls->addWidget(new QLabel(tr("at"), this));
+  controls->addWidget(speed_);
+  layout->addLayout(controls);
+  plot_ = new QCustomPlot(this);
+  plot_->setMinimumSize(240, 220);
+  layout->addWidget(plot_, 1);
+  note_ = new QLabel(this);
+  note_->setWordWrap(true);
+  layout->addWidget(note_);
+
+  plot_->xAxis->setLabel(tr("demand (jobs/s)"));
+  plot_->yAxis->setLabel(tr("per second"));
+  plot_->legend->setVisible(true);
+  plot_->legend->setFont(QFont(font().family(), 8));
+  plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+  struct Curve {
+    QString name;
+    QColor color;
+    Qt::PenStyle style;
+  };
+  for (Curve c : {Curve{tr("goodput, demand rising"), QColor(30, 142, 62), Qt::SolidLine},
+                  Curve{tr("goodput, demand falling"), QColor(30, 142, 62), Qt::DashLine},
+                  Curve{tr("offered, demand rising"), QColor(232, 113, 10), Qt::SolidLine},
+                  Curve{tr("offered, demand falling"), QColor(232, 113, 10), Qt::DashLine}}) {
+    // QCPCurve keeps the order of the points: a branch may turn back on itself.
+    auto* curve = new QCPCurve(plot_->xAxis, plot_->yAxis);
+    curve->setName(c.name);
+    curve->setPen(QPen(c.color, 2, c.style));
+  }
+
+  runs_ = new RunController(this);
+  connect(runs_, &RunController::finished, this, [this](std::shared_ptr<const RunOutcome> outcome) {
+    if (outcome->generation != runs_->latest()) return;
+    draw(hysteresis_loop(outcome->scenario, ramp(), outcome->run));
+  });
+  for (QDoubleSpinBox* b : {from_, to_, speed_})
+    connect(b, &QDoubleSpinBox::valueChanged, this, [this] { show_scenario(scenario_); });
+}
+
+HysteresisRamp HysteresisView::ramp() const { return {from_->value(), to_->value(), std::max(speed_->value(), 0.01)}; }
+
+void HysteresisView::show_scenario(const Scenario& scenario) {
+  scenario_ = scenario;
+  runs_->request(hysteresis_scenario(scenario, ramp()));
+}
+
+QString HysteresisView::caption() const {
+  return tr("Hysteresis of \"%1\": demand from %2 to %3 jobs/s and back at %4 (jobs/s)/s")
+      .arg(QString::fromStdString(scenario_.name))
+      .arg(ramp().from_rate)
+      .arg(ramp().to_rate)
+      .arg(ramp().speed);
+}
+
+void HysteresisView::draw(const HysteresisLoop& loop) {
+  loop_ = loop;
+  const std::vector<HysteresisPoint>* branches[4] = {&loop.up, &loop.down, &loop.up, &loop.down};
+  double top = 1;
+  for (int k = 0; k < 4; ++k) {
+    auto* curve = static_cast<QCPCurve*>(plot_->plottable(k));
+    QVector<double> t, x, y;
+    int index = 0;
+    for (const HysteresisPoint& p : *branches[k]) {
+      t << index++;
+      x << p.demand;
+      y << (k < 2 ? p.goodput : p.offered);
+      top = std::max(top, y.back());
+    }
+    curve->setData(t, x, y, true);
+  }
+  plot_->clearItems();
+  if (loop.band_hi > loop.band_lo) {
+    auto* band = new QCPItemRect(plot_);
+    band->topLeft->setCoords(loop.band_lo, top * 1.1);
+    band->bottomRight->setCoords(loop.band_hi, 0);
+    band->setPen(Qt::NoPen);
+    band->setBrush(QColor(255, 152, 0, 45));
+    band->setLayer("background");
+    note_->setText(tr("Shaded: from %1 to %2 jobs/s the same demand is served on the way up and not on the way "
+                      "down: two states, and the history decides.")
+                       .arg(loop.band_lo, 0, 'f', 0)
+                       .arg(loop.band_hi, 0, 'f', 0));
+  } else {
+    note_->setText(tr("No band: the way down retraces the way up; no state outlives its cause."));
+  }
+  plot_->xAxis->setRange(std::min(ramp().from_rate, ramp().to_rate), std::max(ramp().from_rate, ramp().to_rate));
+  plot_->yAxis->setRange(0, top * 1.1);
+  plot_->replot(QCustomPlot::rpQueuedReplot);
+  emit loop_shown();
+}
+
+}  // namespace sg::ui

@@ -1,0 +1,50 @@
+/// The hysteresis view: goodput and offered load against demand, ramping up then down.
+#pragma once
+
+#include <QWidget>
+
+#include "analysis/hysteresis.h"
+#include "scenario/scenario.h"
+
+class QCustomPlot;
+class QDoubleSpinBox;
+class QLabel;
+
+namespace sg::ui {
+
+class RunController;
+struct RunOutcome;
+
+/// Both branches drawn, the band where they differ shaded: the picture of
+/// bistability. Solved off the UI thread whenever the scenario or the ramp changes.
+class HysteresisView : public QWidget {
+  Q_OBJECT
+
+public:
+  explicit HysteresisView(QWidget* parent = nullptr);
+
+  /// Recomputes for `scenario` (its trigger is replaced by the ramp).
+  void show_scenario(const Scenario& scenario);
+  HysteresisRamp ramp() const;
+
+  QCustomPlot* plot() const { return plot_; }
+  const HysteresisLoop& loop() const { return loop_; }
+  QString caption() const;
+
+signals:
+  void loop_shown();
+
+private:
+  void draw(const HysteresisLoop& loop);
+
+  QDoubleSpinBox* from_ = nullptr;
+  QDoubleSpinBox* to_ = nullptr;
+  QDoubleSpinBox* speed_ = nullptr;
+  QCustomPlot* plot_ = nullptr;
+  QLabel* note_ = nullptr;
+  RunController* runs_ = nullptr;
+  Scenario scenario_;
+  HysteresisLoop loop_;
+};
+
+}  // namespace sg::ui
