@@ -28,7 +28,7 @@ void SliderToReplot(benchmark::State& state) {
   sg::ui::MainWindow& window = *window_under_test;
   QSlider* slider = window.control("server.capacity")->slider();
   QCustomPlot* plot = window.curves()->plot();
-  static int position = slider->value(), direction = 1;
+  static int direction = 1;
   for (auto _ : state) {
     QElapsedTimer timer;
     timer.start();
@@ -36,8 +36,13 @@ void SliderToReplot(benchmark::State& state) {
     auto connection = QObject::connect(plot, &QCustomPlot::afterReplot, [&] {
       if (window.shown() && window.shown()->generation == window.runs()->latest()) replotted = true;
     });
-    position += direction;
-    if (position >= slider->maximum() || position <= slider->minimum()) direction = -direction;
+    // One notch from where the slider is now (its range follows the value,
+    // so the notch is taken from the slider, not counted here).
+    int position = slider->value() + direction;
+    if (position >= slider->maximum() || position <= slider->minimum()) {
+      direction = -direction;
+      position = slider->value() + direction;
+    }
     slider->setValue(position);
     while (!replotted) QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
     QObject::disconnect(connection);
