@@ -364,20 +364,8 @@ void MainWindow::build_menus() {
   file->addAction(tr("Export &Load Curves…"), this, [this] { export_figure(false); });
   file->addAction(tr("Export Stability &Map…"), this, &MainWindow::export_map);
   file->addAction(tr("Export &Hysteresis…"), this, [this] {
-    QString path = QFileDialog::getSaveFileName(this, tr("Export hysteresis"), QStringLiteral("hysteresis.png"),
-                                                tr("PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg);;CSV data (*.csv)"));
-    if (path.isEmpty()) return;
-    QString error;
-    if (QFileInfo(path).suffix().toLower() == QLatin1String("csv")) {
-      try {
-        write_file_atomically(path.toStdString(), hysteresis_csv(hysteresis_view_->loop()));
-      } catch (const std::exception& e) {
-        error = QString::fromStdString(e.what());
-      }
-    } else {
-      error = export_plot(*hysteresis_view_->plot(), hysteresis_view_->caption(), path, {1200, 900, 2});
-    }
-    if (!error.isEmpty()) show_banner(error);
+    export_plot_with_data(*hysteresis_view_->plot(), hysteresis_view_->caption(), tr("Export hysteresis"),
+                          QStringLiteral("hysteresis.png"), [this] { return hysteresis_csv(hysteresis_view_->loop()); });
   });
   QAction* csv = file->addAction(tr("Export &Data as CSV…"), this, &MainWindow::export_csv);
   csv->setShortcut(QKeySequence(tr("Ctrl+Shift+E")));
@@ -624,20 +612,25 @@ void MainWindow::export_figure(bool whole_dashboard) {
 }
 
 void MainWindow::export_map() {
-  const ParameterMap& map = map_view_->map();
-  if (map.points.empty()) return;
-  QString path = QFileDialog::getSaveFileName(this, tr("Export stability map"), QStringLiteral("stability-map.png"),
+  if (map_view_->map().points.empty()) return;
+  export_plot_with_data(*map_view_->plot(), map_view_->caption(), tr("Export stability map"),
+                        QStringLiteral("stability-map.png"), [this] { return map_csv(map_view_->map()); });
+}
+
+void MainWindow::export_plot_with_data(QCustomPlot& plot, const QString& caption, const QString& title,
+                                       const QString& suggested, const std::function<std::string()>& csv) {
+  QString path = QFileDialog::getSaveFileName(this, title, suggested,
                                               tr("PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg);;CSV data (*.csv)"));
   if (path.isEmpty()) return;
   QString error;
   if (QFileInfo(path).suffix().toLower() == QLatin1String("csv")) {
     try {
-      write_file_atomically(path.toStdString(), map_csv(map));
+      write_file_atomically(path.toStdString(), csv());
     } catch (const std::exception& e) {
       error = QString::fromStdString(e.what());
     }
   } else {
-    error = export_plot(*map_view_->plot(), map_view_->caption(), path, {1200, 1000, 2});
+    error = export_plot(plot, caption, path, {1200, 1000, 2});
   }
   if (!error.isEmpty())
     show_banner(error);

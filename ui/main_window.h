@@ -4,7 +4,9 @@
 #include <QMainWindow>
 #include <QString>
 
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "analysis/health.h"
@@ -14,6 +16,7 @@
 #include "scenario/scenario.h"
 
 class QCheckBox;
+class QCustomPlot;
 class QComboBox;
 class QLabel;
 class QListWidget;
@@ -89,6 +92,9 @@ private:
   void export_figure(bool whole_dashboard);
   void export_csv();
   void export_map();
+  /// Asks for a file and writes the plot (PNG, PDF, SVG) or its data (CSV).
+  void export_plot_with_data(QCustomPlot& plot, const QString& caption, const QString& title, const QString& suggested,
+                             const std::function<std::string()>& csv);
   void open_dialog();
   bool save_dialog();
 

@@ -3,15 +3,11 @@
 
 #include <QObject>
 
-#include <atomic>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
-#include <optional>
-#include <thread>
 
 #include "analysis/parameter_map.h"
 #include "scenario/scenario.h"
+#include "superseding_worker.h"
 
 namespace sg::ui {
 
@@ -29,8 +25,10 @@ public:
   explicit MapController(QObject* parent = nullptr);
   ~MapController() override;
 
-  quint64 request(const Scenario& scenario, const MapAxis& x, const MapAxis& y);
-  quint64 latest() const { return generation_.load(); }
+  quint64 request(const Scenario& scenario, const MapAxis& x, const MapAxis& y) {
+    return worker_->submit(Request{scenario, x, y});
+  }
+  quint64 latest() const { return worker_->latest(); }
 
 signals:
   /// A pass of the newest map: coarse (stride > 1) or final (stride 1).
@@ -42,15 +40,7 @@ private:
     Scenario scenario;
     MapAxis x, y;
   };
-  void work();
-
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::optional<Request> pending_;
-  bool stopping_ = false;
-  std::atomic<quint64> generation_{0};
-  std::atomic<bool> cancel_{false};
-  std::thread worker_;
+  std::unique_ptr<SupersedingWorker<Request>> worker_;
 };
 
 }  // namespace sg::ui

@@ -4,15 +4,12 @@
 #include <QObject>
 
 #include <atomic>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
-#include <optional>
-#include <thread>
 
 #include "analysis/health.h"
 #include "model/fluid_solver.h"
 #include "scenario/scenario.h"
+#include "superseding_worker.h"
 
 namespace sg::ui {
 
@@ -35,10 +32,10 @@ public:
   ~RunController() override;
 
   /// Asks for `scenario` to be solved; returns its generation number.
-  quint64 request(const Scenario& scenario);
+  quint64 request(const Scenario& scenario) { return worker_->submit(scenario); }
 
   /// The generation of the newest request.
-  quint64 latest() const { return generation_.load(); }
+  quint64 latest() const { return worker_->latest(); }
 
   /// Runs abandoned because a newer request arrived (for tests and benchmarks).
   quint64 cancelled_runs() const { return cancelled_.load(); }
@@ -48,16 +45,8 @@ signals:
   void failed(quint64 generation, QString message);
 
 private:
-  void work();
-
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::optional<Scenario> pending_;
-  bool stopping_ = false;
-  std::atomic<quint64> generation_{0};
   std::atomic<quint64> cancelled_{0};
-  std::atomic<bool> cancel_{false};
-  std::thread worker_;
+  std::unique_ptr<SupersedingWorker<Scenario>> worker_;  // last: stopped first
 };
 
 }  // namespace sg::ui

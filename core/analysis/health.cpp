@@ -84,6 +84,22 @@ const char* to_string(PointClass c) {
   return "stable";
 }
 
+namespace {
+
+/// spec/system.md: the class from the run without trigger and the run with it.
+PointVerdict verdict(const RunHealth& base, const RunHealth& triggered) {
+  PointVerdict v;
+  v.recovery_s = triggered.recovery_s;
+  v.goodput_ratio = triggered.goodput_ratio_at_end;
+  if (!base.healthy_at_end)
+    v.point_class = PointClass::Overloaded;
+  else
+    v.point_class = triggered.recovered ? PointClass::Stable : PointClass::Metastable;
+  return v;
+}
+
+}  // namespace
+
 PointVerdict classify_point(const Scenario& scenario, const SolverOptions& options) {
   SolverOptions decided = options;
   decided.stop_when_decided = true;  // the verdict only needs the health, not every interval
@@ -103,28 +119,14 @@ PointVerdict classify_point(const Scenario& scenario, const SolverOptions& optio
   base.recovery_s = 0;
   if (baseline.demand.base_rate > baseline.server.capacity) base = verdict_of(baseline);
   RunHealth triggered = has_trigger(scenario) ? verdict_of(scenario) : base;
-  PointVerdict v;
-  v.recovery_s = triggered.recovery_s;
-  v.goodput_ratio = triggered.goodput_ratio_at_end;
-  if (!base.healthy_at_end)
-    v.point_class = PointClass::Overloaded;
-  else
-    v.point_class = triggered.recovered ? PointClass::Stable : PointClass::Metastable;
-  return v;
+  return verdict(base, triggered);
 }
 
 PointVerdict classify_point_fully(const Scenario& scenario, const SolverOptions& options) {
   Scenario baseline = without_trigger(scenario);
   RunHealth base = assess_run(baseline, solve(baseline, options));
   RunHealth triggered = assess_run(scenario, solve(scenario, options));
-  PointVerdict v;
-  v.recovery_s = triggered.recovery_s;
-  v.goodput_ratio = triggered.goodput_ratio_at_end;
-  if (!base.healthy_at_end)
-    v.point_class = PointClass::Overloaded;
-  else
-    v.point_class = triggered.recovered ? PointClass::Stable : PointClass::Metastable;
-  return v;
+  return verdict(base, triggered);
 }
 
 std::string describe_run(const Scenario& scenario, const RunHealth& h) {
