@@ -13,13 +13,23 @@
 
 namespace sg::ui {
 
+/// What a job knows of its place: its generation, whether it was cancelled,
+/// and whether it is still the newest (the only one worth reporting).
+struct JobContext {
+  quint64 generation;
+  const std::atomic<bool>& cancelled;
+  const std::atomic<quint64>& newest;
+  bool current() const { return generation == newest.load(); }
+};
+
 template <typename Job>
 class SupersedingWorker {
 public:
   /// `work` runs on the worker thread; it should give up (solve() throws
-  /// Cancelled) once `cancelled` is raised, and report only if `generation`
-  /// is still the newest.
-  using Work = std::function<void(Job& job, quint64 generation, const std::atomic<bool>& cancelled)>;
+  /// Cancelled) once `cancelled` is raised, and report only while current().
+  /// It must reach the worker only through the context: the worker may be
+  /// in its destructor, waiting for the job to end.
+  using Work = std::function<void(Job& job, const JobContext& context)>;
 
   explicit SupersedingWorker(Work work) : work_(std::move(work)), thread_([this] { loop(); }) {}
 
@@ -67,7 +77,7 @@ private:
         generation = generation_.load();
         cancel_ = false;
       }
-      work_(job, generation, cancel_);
+      work_(job, JobContext{generation, cancel_, generation_});
     }
   }
 
