@@ -145,6 +145,13 @@ MapAxis StabilityMapView::y_axis() const {
   return {y_path_->currentText().toStdString(), y_from_->value(), y_to_->value(), resolution_->currentData().toInt()};
 }
 
+void StabilityMapView::set_resolution(int points) {
+  int index = resolution_->findData(points);
+  if (index < 0 || index == resolution_->currentIndex()) return;
+  resolution_->setCurrentIndex(index);
+  emit axes_changed();
+}
+
 void StabilityMapView::set_busy(bool busy) { status_->setText(busy ? tr("computing…") : QString()); }
 
 QString StabilityMapView::caption() const {

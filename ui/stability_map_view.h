@@ -41,6 +41,8 @@ public:
   const ParameterMap& map() const { return map_; }
   /// A caption of what the map shows, for exports.
   QString caption() const;
+  /// Points along each axis (32, 64 or 128); emits axes_changed.
+  void set_resolution(int points);
   /// Computing (true) or final (false), for the status line.
   void set_busy(bool busy);
 
