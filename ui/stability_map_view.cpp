@@ -230,7 +230,9 @@ void StabilityMapView::draw_boundaries(const Scenario& s) {
     const int k = inside[inside.size() / 2];
     auto* text = new QCPItemText(plot_);
     text->position->setCoords(xs[k], ys[k]);
-    text->setPositionAlignment((demand_x ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignTop);
+    // Text on the side of the point with more room.
+    const bool right_half = xs[k] > 0.5 * (xr.lower + xr.upper);
+    text->setPositionAlignment((right_half ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
     text->setText(line.label);
     text->setColor(QColor(20, 20, 20));
     text->setBrush(QColor(255, 255, 255, 200));
