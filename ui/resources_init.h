@@ -3,7 +3,8 @@
 
 namespace sg::ui {
 
-/// Call once, after QApplication exists and before any window.
+/// Call once, after QApplication exists and before any window. Also pins the
+/// application font to the concrete family it resolves to.
 void init_resources();
 
 }  // namespace sg::ui
