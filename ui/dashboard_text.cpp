@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "scenario/client_policies.h"
+#include "scenario/parameters.h"
 
 namespace sg::ui {
 namespace {
@@ -63,7 +64,17 @@ QString scenario_caption(const Scenario& s) {
   return first_line + QStringLiteral(" · ") + policy_name(s) + QStringLiteral("\n") + parts.join(QStringLiteral(" · "));
 }
 
-QString pin_label(const Scenario& s) {
+QString pin_label(const Scenario& pinned, const Scenario& current) {
+  QStringList differences;
+  for (const ParameterInfo& p : parameters()) {
+    if (p.kind == ParameterKind::Text) continue;
+    std::string was = get_text(pinned, p.path), now = get_text(current, p.path);
+    if (was != now)
+      differences << QStringLiteral("%1 %2").arg(QString::fromStdString(p.path).section('.', -1).replace('_', ' '),
+                                                  QString::fromStdString(was));
+  }
+  if (!differences.isEmpty()) return differences.join(QStringLiteral(", "));
+  const Scenario& s = pinned;
   QStringList parts;
   parts << tr("demand %1").arg(num(s.demand.base_rate, 6));
   parts << tr("capacity %1").arg(num(s.server.capacity, 6));

@@ -11,8 +11,10 @@ namespace sg::ui {
 /// One line of the scenario's key parameters, for figure captions.
 QString scenario_caption(const Scenario& scenario);
 
-/// A short label that tells a pinned run from the current one.
-QString pin_label(const Scenario& scenario);
+/// A short label that tells a pinned run from the current one: the pinned
+/// values of the parameters that differ ("capacity 1000, queue limit none"),
+/// or its key parameters when nothing differs.
+QString pin_label(const Scenario& pinned, const Scenario& current);
 
 /// The client policy's name, or "custom".
 QString policy_name(const Scenario& scenario);

@@ -371,6 +371,13 @@ void LoadCurvesView::set_pinned(const std::vector<PinnedRun>& pinned) {
   plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
+void LoadCurvesView::rename_pins(const std::vector<PinnedRun>& pinned) {
+  // Each pin has one graph per curve; its offered curve carries the legend entry.
+  for (std::size_t p = 0; p < pinned.size() && (p + 1) * graphs_.size() <= pin_graphs_.size(); ++p)
+    pin_graphs_[p * graphs_.size() + 1]->setName(tr("pinned: %1").arg(pinned[p].label));
+  plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
 void LoadCurvesView::clear_pins() {
   for (QCPGraph* g : pin_graphs_) plot_->removeGraph(g);
   pin_graphs_.clear();

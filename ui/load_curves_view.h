@@ -24,7 +24,8 @@ namespace sg::ui {
 
 /// A run kept on the plots, faded, to compare the next change against.
 struct PinnedRun {
-  QString label;  ///< its parameters, in words
+  QString label;  ///< what sets it apart from the current run, in words
+  Scenario scenario;
   RunResult run;
 };
 
@@ -41,6 +42,8 @@ public:
 
   void show_run(const Scenario& scenario, const RunResult& run);
   void set_pinned(const std::vector<PinnedRun>& pinned);
+  /// New legend names for the pinned runs shown (same runs, same order).
+  void rename_pins(const std::vector<PinnedRun>& pinned);
 
   /// Back to the whole horizon, every curve in view.
   void reset_zoom();

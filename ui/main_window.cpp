@@ -442,6 +442,7 @@ void MainWindow::apply_scenario(const Scenario& s) {
   }
   request_map_if_needed(false);
   hysteresis_view_->show_scenario(s);
+  if (!pinned_.empty()) relabel_pins();
   description_->setText(s.description.empty() ? QString()
                                               : tr("<b>About this scenario</b> (as written in its file):<br>%1")
                                                     .arg(QString::fromStdString(s.description).toHtmlEscaped()));
@@ -512,11 +513,20 @@ void MainWindow::show_outcome(std::shared_ptr<const RunOutcome> outcome) {
 void MainWindow::pin_current_run() {
   if (!shown_) return;
   if (pinned_.size() >= static_cast<std::size_t>(kMaxPins)) pinned_.erase(pinned_.begin());
-  pinned_.push_back({pin_label(shown_->scenario), shown_->run});
-  pins_->clear();
-  for (const PinnedRun& p : pinned_) pins_->addItem(p.label);
+  pinned_.push_back({QString(), shown_->scenario, shown_->run});
+  relabel_pins();
   curves_->set_pinned(pinned_);
   statusBar()->showMessage(tr("Pinned: %1").arg(pinned_.back().label), 4000);
+}
+
+void MainWindow::relabel_pins() {
+  // A pin is named by what differs from the scenario in force now.
+  pins_->clear();
+  for (PinnedRun& p : pinned_) {
+    p.label = pin_label(p.scenario, scenario_);
+    pins_->addItem(p.label);
+  }
+  curves_->rename_pins(pinned_);
 }
 
 void MainWindow::clear_pins() {

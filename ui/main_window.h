@@ -87,6 +87,7 @@ private:
   void push_change(const Scenario& next, const QString& text, int merge_id);
   void show_banner(const QString& message);
   void refresh_title();
+  void relabel_pins();
   void add_recent(const QString& path);
   void rebuild_recent_menu();
   void export_figure(bool whole_dashboard);

@@ -246,6 +246,11 @@ TEST_F(DashboardTest, PinningKeepsAFadedRunAndClearRemovesIt) {
   window->set_parameter("server.queue_limit", "2000");
   ASSERT_TRUE(wait_for_run(*window));
   EXPECT_EQ(window->curves()->plot()->graphCount(), 2 * graphs);  // the pin stays
+  // It is named by what sets it apart from the run in force now.
+  bool named = false;
+  for (int i = 0; i < window->curves()->plot()->graphCount(); ++i)
+    named = named || window->curves()->plot()->graph(i)->name() == "pinned: queue limit none";
+  EXPECT_TRUE(named);
   window->clear_pins();
   EXPECT_EQ(window->pinned_count(), 0u);
   EXPECT_EQ(window->curves()->plot()->graphCount(), graphs);
