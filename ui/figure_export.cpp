@@ -4,11 +4,11 @@
 #include <QImage>
 #include <QPageSize>
 #include <QPdfWriter>
-#include <QSaveFile>
 #include <QSvgGenerator>
 #include <QTemporaryDir>
 #include <QTextDocument>
 
+#include <cstdio>
 #include <functional>
 
 #include "dashboard_text.h"
@@ -71,8 +71,8 @@ QString write_figure(const QString& path, FigureSize size, const std::function<v
     QFile::remove(temp);
     return QStringLiteral("%1: cannot write the figure").arg(path);
   }
-  QFile::remove(path);
-  if (!QFile::rename(temp, path)) {
+  // rename(2) replaces the old file in one step: it is never missing.
+  if (std::rename(QFile::encodeName(temp).constData(), QFile::encodeName(path).constData()) != 0) {
     QFile::remove(temp);
     return QStringLiteral("%1: cannot replace the file").arg(path);
   }

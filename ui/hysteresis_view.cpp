@@ -70,7 +70,13 @@ HysteresisView::HysteresisView(QWidget* parent) : QWidget(parent) {
   runs_ = new RunController(this);
   connect(runs_, &RunController::finished, this, [this](std::shared_ptr<const RunOutcome> outcome) {
     if (outcome->generation != runs_->latest()) return;
-    draw(hysteresis_loop(outcome->scenario, ramp(), outcome->run));
+    draw(hysteresis_loop(outcome->scenario, outcome->run));
+  });
+  connect(runs_, &RunController::failed, this, [this](quint64 generation, const QString& message) {
+    if (generation != runs_->latest()) return;
+    // Nothing stale stays on screen under a caption it does not match.
+    draw(HysteresisLoop{});
+    note_->setText(tr("Cannot draw this ramp: %1").arg(message));
   });
   for (QDoubleSpinBox* b : {from_, to_, speed_})
     connect(b, &QDoubleSpinBox::valueChanged, this, [this] { show_scenario(scenario_); });

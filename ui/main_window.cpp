@@ -61,7 +61,10 @@ public:
   ChangeScenario(MainWindow* window, Scenario before, Scenario after, const QString& text, int merge_id)
       : QUndoCommand(text), window_(window), before_(std::move(before)), after_(std::move(after)), id_(merge_id) {}
 
-  void undo() override { window_->apply_scenario(before_); }
+  void undo() override {
+    window_->apply_scenario(before_);
+    window_->end_undo_step();  // a drag after an undo is a new step
+  }
   void redo() override { window_->apply_scenario(after_); }
   int id() const override { return id_; }
   bool mergeWith(const QUndoCommand* other) override {
@@ -169,11 +172,14 @@ MainWindow::MainWindow(bool restore_session, QWidget* parent)
   views->addTab(hysteresis_view_, tr("Hysteresis"));
   connect(maps_, &MapController::pass_ready, this, [this](std::shared_ptr<const MapOutcome> outcome) {
     if (outcome->generation != maps_->latest()) return;
-    map_view_->show_map(outcome->map, outcome->stride, scenario_);
+    map_view_->show_map(outcome->map, outcome->stride, outcome->scenario);
+    map_view_->show_operating_point(scenario_);
     emit map_shown(outcome->stride == 1);
   });
   connect(maps_, &MapController::failed, this, [this](quint64 generation, const QString& message) {
-    if (generation == maps_->latest()) show_banner(tr("Map: %1").arg(message));
+    if (generation != maps_->latest()) return;
+    map_view_->clear_map();  // no stale map under axes it does not have
+    show_banner(tr("Map: %1").arg(message));
   });
   connect(map_view_, &StabilityMapView::axes_changed, this, [this] { request_map_if_needed(true); });
   connect(map_view_, &StabilityMapView::point_clicked, this, [this](double x, double y) { move_operating_point(x, y); });
@@ -257,6 +263,8 @@ MainWindow::MainWindow(bool restore_session, QWidget* parent)
   }
   rebuild_recent_menu();
   apply_scenario(start);
+  // Changes left unsaved last time are still unsaved: the title keeps its "*".
+  unsaved_from_last_session_ = restore_session_ && !QSettings().value(QStringLiteral("session/saved"), true).toBool();
   undo_->setClean();
   refresh_title();
 }
@@ -277,7 +285,8 @@ void MainWindow::build_controls(QWidget* panel) {
     box->addWidget(c);
     controls_.push_back(c);
     connect(c, &ParameterControl::edited, this,
-            [this](const std::string& p, const std::string& v) { set_parameter(p, v); });
+            [this](const std::string& p, const std::string& v, bool dragging) { set_parameter(p, v, dragging); });
+    connect(c, &ParameterControl::drag_finished, this, [this] { ++drag_generation_; });
     return c;
   };
   auto group = [&](const QString& title) {
@@ -395,7 +404,7 @@ ParameterControl* MainWindow::control(const std::string& path) const {
   return nullptr;
 }
 
-QString MainWindow::set_parameter(const std::string& path, const std::string& value) {
+QString MainWindow::set_parameter(const std::string& path, const std::string& value, bool dragging) {
   Scenario next = scenario_;
   try {
     set_text(next, path, value);
@@ -406,7 +415,9 @@ QString MainWindow::set_parameter(const std::string& path, const std::string& va
     apply_scenario(scenario_);  // the controls go back to what is in force
     return message;
   }
-  push_change(next, tr("Set %1 to %2").arg(label_of(path), QString::fromStdString(value)), merge_id_for(path));
+  // The moves of one slider drag merge into one undo step; anything else is a step of its own.
+  const int merge = dragging ? merge_id_for(path) * 1000 + drag_generation_ % 1000 : -1;
+  push_change(next, tr("Set %1 to %2").arg(label_of(path), QString::fromStdString(value)), merge);
   return {};
 }
 
@@ -466,19 +477,16 @@ void MainWindow::request_map_if_needed(bool force) {
   if (force || fresh != map_key_) {
     map_key_ = fresh;
     map_view_->set_busy(true);
-    try {
-      maps_->request(scenario_, x, y);
-    } catch (const InputError& e) {
-      show_banner(tr("Map: %1").arg(QString::fromStdString(e.what())));
-    }
+    maps_->request(scenario_, x, y);
   }
   map_view_->show_operating_point(scenario_);
 }
 
 QString MainWindow::move_operating_point(double x, double y) {
-  const MapAxis ax = map_view_->x_axis(), ay = map_view_->y_axis();
-  // The point lands on the nearest point of the map's grid: the one whose
+  // The point lands on the nearest point of the grid on screen: the one whose
   // class the map shows there.
+  if (map_view_->map().points.empty()) return tr("no map on screen");
+  const MapAxis ax = map_view_->map().x, ay = map_view_->map().y;
   auto snap = [](const MapAxis& a, double v) {
     if (a.count <= 1 || a.to == a.from) return a.value(0);
     int i = static_cast<int>(std::lround((v - a.from) / (a.to - a.from) * (a.count - 1)));
@@ -546,7 +554,12 @@ QString MainWindow::open_file(const QString& path) {
   }
   file_path_ = path;
   add_recent(path);
-  push_change(loaded, tr("Open %1").arg(QFileInfo(path).fileName()), -1);
+  // A file opened is a new document: its history starts here (an undo past
+  // it would leave the file's name on another scenario).
+  banner_->hide();
+  undo_->clear();
+  unsaved_from_last_session_ = false;
+  apply_scenario(loaded);
   undo_->setClean();
   return {};
 }
@@ -559,6 +572,7 @@ QString MainWindow::save_file(const QString& path) {
   }
   file_path_ = path;
   add_recent(path);
+  unsaved_from_last_session_ = false;
   undo_->setClean();
   refresh_title();
   statusBar()->showMessage(tr("Saved %1").arg(path), 4000);
@@ -622,7 +636,12 @@ void MainWindow::export_figure(bool whole_dashboard) {
 }
 
 void MainWindow::export_map() {
-  if (map_view_->map().points.empty()) return;
+  const auto& points = map_view_->map().points;
+  if (points.empty()) return;
+  if (!std::all_of(points.begin(), points.end(), [](const MapPoint& p) { return p.solved; })) {
+    show_banner(tr("The map is still being refined; export it once every point is solved."));
+    return;
+  }
   export_plot_with_data(*map_view_->plot(), map_view_->caption(), tr("Export stability map"),
                         QStringLiteral("stability-map.png"), [this] { return map_csv(map_view_->map()); });
 }
@@ -669,9 +688,11 @@ QString MainWindow::banner_text() const { return banner_->isHidden() ? QString()
 
 QString MainWindow::summary_text() const { return summary_->text(); }
 
+bool MainWindow::has_unsaved_changes() const { return unsaved_from_last_session_ || (undo_ && !undo_->isClean()); }
+
 void MainWindow::refresh_title() {
   QString name = file_path_.isEmpty() ? QString::fromStdString(scenario_.name) : QFileInfo(file_path_).fileName();
-  setWindowTitle(QStringLiteral("%1%2 — Stormglass").arg(name, undo_ && !undo_->isClean() ? QStringLiteral(" *") : QString()));
+  setWindowTitle(QStringLiteral("%1%2 — Stormglass").arg(name, has_unsaved_changes() ? QStringLiteral(" *") : QString()));
 }
 
 void MainWindow::add_recent(const QString& path) {
@@ -699,6 +720,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     settings.setValue(QStringLiteral("files/recent"), recent_);
     settings.setValue(QStringLiteral("files/current"), file_path_);
     settings.setValue(QStringLiteral("session/scenario"), QString::fromStdString(scenario_to_json(scenario_)));
+    settings.setValue(QStringLiteral("session/saved"), !has_unsaved_changes());
   }
   event->accept();
 }

@@ -45,7 +45,7 @@ public:
   QString save_file(const QString& path);
   /// Sets a parameter as the controls do (one undoable step). Returns the
   /// refusal message, empty when applied.
-  QString set_parameter(const std::string& path, const std::string& value);
+  QString set_parameter(const std::string& path, const std::string& value, bool dragging = false);
   /// Applies a named policy by index in client_policies().
   void choose_policy(int index);
   void pin_current_run();
@@ -69,6 +69,8 @@ public:
 
   /// Replaces the scenario without an undo step (undo/redo and opening use it).
   void apply_scenario(const Scenario& scenario);
+  /// The next slider move starts a new undo step instead of extending the last.
+  void end_undo_step() { ++drag_generation_; }
 
 signals:
   /// A run's curves are on screen (after the replot was queued).
@@ -121,6 +123,9 @@ private:
   QMenu* recent_menu_ = nullptr;
   QStringList recent_;
   bool restore_session_ = true;
+  int drag_generation_ = 0;  // bumped when a drag ends: merges never span two drags
+  bool unsaved_from_last_session_ = false;
+  bool has_unsaved_changes() const;
 };
 
 }  // namespace sg::ui

@@ -39,7 +39,8 @@ ParameterControl::ParameterControl(const std::string& path, const QString& label
   grid->addWidget(name, 0, 0, 1, 2);
 
   spin_ = new QDoubleSpinBox(this);
-  spin_->setRange(range.min, range.max * 100);  // typed values may go past the slider's reach
+  // Typed values may go well past the slider's reach, either way.
+  spin_->setRange(range.min > 0 ? range.min / 1000 : 0, range.adaptive ? 1e12 : range.max * 100);
   spin_->setDecimals(range.whole ? 0 : range.decimals);
   spin_->setKeyboardTracking(false);  // apply on Enter or focus loss, not on every digit
   spin_->setSuffix(unit.isEmpty() ? QString() : QStringLiteral(" ") + unit);
@@ -75,8 +76,9 @@ ParameterControl::ParameterControl(const std::string& path, const QString& label
       QSignalBlocker block(special_);
       special_->setChecked(false);
     }
-    emit_value(v);
+    emit_value(v, true);
   });
+  connect(slider_, &QSlider::sliderReleased, this, &ParameterControl::drag_finished);
   connect(spin_, &QDoubleSpinBox::valueChanged, this, [this](double v) {
     {
       QSignalBlocker block(slider_);
@@ -86,19 +88,19 @@ ParameterControl::ParameterControl(const std::string& path, const QString& label
       QSignalBlocker block(special_);
       special_->setChecked(false);
     }
-    emit_value(v);
+    emit_value(v, false);
   });
   if (special_) {
     connect(special_, &QCheckBox::toggled, this, [this](bool on) {
       spin_->setEnabled(!on);
       slider_->setEnabled(!on);
       if (on) {
-        emit edited(path_, range_.special.toStdString());
+        emit edited(path_, range_.special.toStdString(), false);
       } else {
         QSignalBlocker b1(spin_), b2(slider_);
         spin_->setValue(range_.fallback);
         slider_->setValue(value_to_slider(range_.fallback));
-        emit_value(range_.fallback);
+        emit_value(range_.fallback, false);
       }
     });
   }
@@ -113,7 +115,8 @@ bool ParameterControl::eventFilter(QObject* watched, QEvent* event) {
 }
 
 void ParameterControl::fit_range_to(double value) {
-  if (!range_.adaptive) return;
+  // Never while the slider is held: its scale would change under the mouse.
+  if (!range_.adaptive || slider_->isSliderDown()) return;
   // A "nice" top (1, 2 or 5 times a power of ten) about three times the value.
   double target = std::max(3 * value, 10.0);
   double decade = std::pow(10.0, std::floor(std::log10(target)));
@@ -122,9 +125,9 @@ void ParameterControl::fit_range_to(double value) {
   range_.max = top;
 }
 
-void ParameterControl::emit_value(double v) {
+void ParameterControl::emit_value(double v, bool dragging) {
   if (range_.whole) v = std::round(v);
-  emit edited(path_, format_number(v));
+  emit edited(path_, format_number(v), dragging);
 }
 
 double ParameterControl::slider_to_value(int position) const {

@@ -79,7 +79,10 @@ public:
   QCheckBox* special_box() const { return special_; }
 
 signals:
-  void edited(const std::string& path, const std::string& value);
+  /// `dragging`: the slider moved (consecutive moves of one drag make one undo step).
+  void edited(const std::string& path, const std::string& value, bool dragging);
+  /// The slider was let go: the next move starts a new undo step.
+  void drag_finished();
 
 protected:
   bool eventFilter(QObject* watched, QEvent* event) override;
@@ -88,7 +91,7 @@ private:
   void fit_range_to(double value);
   double slider_to_value(int position) const;
   int value_to_slider(double value) const;
-  void emit_value(double value);
+  void emit_value(double value, bool dragging);
 
   std::string path_;
   ControlRange range_;

@@ -183,6 +183,14 @@ void StabilityMapView::show_map(const ParameterMap& map, int stride, const Scena
   set_busy(stride > 1);
 }
 
+void StabilityMapView::clear_map() {
+  map_ = ParameterMap{};
+  cells_->data()->clear();
+  set_busy(false);
+  readout_->setText(tr("No map: see the message above."));
+  plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
 void StabilityMapView::show_operating_point(const Scenario& scenario) {
   auto x = get_number(scenario, map_.x.path.empty() ? x_axis().path : map_.x.path);
   auto y = get_number(scenario, map_.y.path.empty() ? y_axis().path : map_.y.path);

@@ -32,6 +32,8 @@ public:
 
   /// Shows a map (possibly a coarse pass: `stride` > 1) for `scenario`.
   void show_map(const ParameterMap& map, int stride, const Scenario& scenario);
+  /// Forgets the map shown (after a failure): an empty plot, not a stale one.
+  void clear_map();
   /// Moves the operating-point marker to the scenario's values on the axes.
   void show_operating_point(const Scenario& scenario);
   /// The hover text for the point nearest (x, y), as the mouse shows it.

@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
     }
     QEventLoop loop;
     QObject::connect(&window, &sg::ui::MainWindow::run_shown, &loop, &QEventLoop::quit);
+    QObject::connect(window.runs(), &sg::ui::RunController::failed, &loop, &QEventLoop::quit);
     QTimer::singleShot(30000, &loop, &QEventLoop::quit);
     if (!window.shown()) loop.exec();
     if (!window.shown()) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace sg {
 
@@ -19,7 +20,7 @@ Scenario hysteresis_scenario(const Scenario& scenario, const HysteresisRamp& ram
   return s;
 }
 
-HysteresisLoop hysteresis_loop(const Scenario& scenario, const HysteresisRamp& ramp, const RunResult& run) {
+HysteresisLoop hysteresis_loop(const Scenario& scenario, const RunResult& run) {
   HysteresisLoop loop;
   const double half = scenario.duration_s / 2;
   double previous = 0;
@@ -40,7 +41,7 @@ HysteresisLoop hysteresis_loop(const Scenario& scenario, const HysteresisRamp& r
     }
     return loop.up.empty() ? 0.0 : loop.up.back().goodput;
   };
-  double lo = ramp.to_rate, hi = ramp.from_rate;
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   for (const HysteresisPoint& p : loop.down) {
     if (goodput_up_at(p.demand) - p.goodput > threshold) {
       lo = std::min(lo, p.demand);

@@ -32,7 +32,7 @@ struct HysteresisLoop {
 Scenario hysteresis_scenario(const Scenario& scenario, const HysteresisRamp& ramp);
 
 /// Splits a run of hysteresis_scenario into its two branches and finds the band.
-HysteresisLoop hysteresis_loop(const Scenario& scenario, const HysteresisRamp& ramp, const RunResult& run);
+HysteresisLoop hysteresis_loop(const Scenario& scenario, const RunResult& run);
 
 /// The loop as CSV: branch,demand,offered,goodput.
 std::string hysteresis_csv(const HysteresisLoop& loop);

@@ -94,9 +94,11 @@ public:
           most_capacity_per_step_ = std::max(most_capacity_per_step_, c * h);
         }
         // Demand above capacity just after t lasts at most to the next cut.
-        if (demand_.at(t) > capacity_.at(t))
+        // Equal rates count too: step masses summed from several pieces can
+        // then differ by a rounding error either way.
+        if (demand_.at(t) >= capacity_.at(t))
           last_overload_s = i + 1 < cuts.size() ? std::min(cuts[i + 1], s.duration_s) : s.duration_s;
-        if (demand_.before(t) > capacity_.before(t)) last_overload_s = std::max(last_overload_s, t);
+        if (demand_.before(t) >= capacity_.before(t)) last_overload_s = std::max(last_overload_s, t);
       }
       if (last_overload_s >= 0) last_overload_step_ = static_cast<long>(std::floor(last_overload_s / h)) + 1;
       last_step_demand_ = demand_.integral(s.duration_s - last_step_s_, s.duration_s);

@@ -18,7 +18,7 @@ TEST(Hysteresis, TheExampleHasABistableBandBetweenCapacityOverThreeAndCapacity) 
   HysteresisRamp ramp{200, 1200, 1};
   Scenario ramped = hysteresis_scenario(s, ramp);
   EXPECT_EQ(ramped.duration_s, 2000);
-  HysteresisLoop loop = hysteresis_loop(ramped, ramp, solve(ramped));
+  HysteresisLoop loop = hysteresis_loop(ramped, solve(ramped));
   ASSERT_FALSE(loop.up.empty());
   ASSERT_FALSE(loop.down.empty());
   EXPECT_GT(loop.band_hi, loop.band_lo);
@@ -42,7 +42,7 @@ TEST(Hysteresis, DropExpiredHasNoBand) {
   s.server.drop_expired = true;
   HysteresisRamp ramp{200, 1200, 1};
   Scenario ramped = hysteresis_scenario(s, ramp);
-  HysteresisLoop loop = hysteresis_loop(ramped, ramp, solve(ramped));
+  HysteresisLoop loop = hysteresis_loop(ramped, solve(ramped));
   EXPECT_LE(loop.band_hi, loop.band_lo);
 }
 

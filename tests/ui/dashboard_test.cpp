@@ -164,6 +164,22 @@ TEST_F(DashboardTest, DraggingASliderIsOneUndoStep) {
   EXPECT_EQ(window->scenario().demand.base_rate, 800);
 }
 
+TEST_F(DashboardTest, SeparateEditsOfOneParameterAreSeparateUndoSteps) {
+  // Typed values: each its own step (a review found them merged).
+  window->control("server.capacity")->spin_box()->setValue(1200);
+  window->control("server.capacity")->spin_box()->setValue(1500);
+  EXPECT_EQ(window->undo_stack()->count(), 2);
+  window->undo_stack()->undo();
+  EXPECT_EQ(window->scenario().server.capacity, 1200);
+  // Two drags, the slider let go in between: two steps.
+  QSlider* slider = window->control("demand.base_rate")->slider();
+  slider->setValue(slider->value() + 5);
+  slider->setValue(slider->value() + 5);
+  emit slider->sliderReleased();
+  slider->setValue(slider->value() + 5);
+  EXPECT_EQ(window->undo_stack()->count(), 3);  // capacity 1200, first drag, second drag
+}
+
 TEST_F(DashboardTest, SavedAndReopenedScenarioGivesTheSameCurves) {
   window->set_parameter("server.capacity", "1234");
   window->set_parameter("server.drop_expired", "true");
