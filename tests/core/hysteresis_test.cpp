@@ -37,6 +37,15 @@ TEST(Hysteresis, TheExampleHasABistableBandBetweenCapacityOverThreeAndCapacity) 
   EXPECT_NEAR(at(loop.down, 600).goodput, 0, 5);
 }
 
+TEST(Hysteresis, ARampDownThenUpWithAmpleCapacityHasNoBand) {
+  Scenario s;
+  s.server.capacity = 100000;
+  HysteresisRamp ramp{1200, 200, 1};  // from > to
+  Scenario ramped = hysteresis_scenario(s, ramp);
+  HysteresisLoop loop = hysteresis_loop(ramped, solve(ramped));
+  EXPECT_LE(loop.band_hi, loop.band_lo);
+}
+
 TEST(Hysteresis, DropExpiredHasNoBand) {
   Scenario s;
   s.server.drop_expired = true;

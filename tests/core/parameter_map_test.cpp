@@ -74,6 +74,23 @@ TEST(ParameterMap, StoppingRunsOnceDecidedChangesNoVerdict) {
   EXPECT_GT(stopped_early, 150);  // the shortcut is taken, not just harmless
 }
 
+TEST(ParameterMap, DemandEqualToCapacityDuringTheSurgeKeepsTheExactRatio) {
+  // Found by a review: base 8 + surge 217 = capacity 225 exactly. The step
+  // masses of the two pieces can add to one rounding error more than the
+  // capacity's, leaving a tiny queue; the early stop must not call the end
+  // "exactly healthy" then.
+  Scenario s;
+  s.duration_s = 600;
+  s.demand.base_rate = 8;
+  s.demand.surge = Surge{100, 600, 217, 0};
+  s.server.capacity = 225;
+  s.client.timeout_s = 1.3;
+  PointVerdict fast = classify_point(s), full = classify_point_fully(s);
+  EXPECT_EQ(fast.point_class, full.point_class);
+  EXPECT_EQ(fast.recovery_s, full.recovery_s);
+  EXPECT_EQ(fast.goodput_ratio, full.goodput_ratio);
+}
+
 TEST(ParameterMap, CsvListsXSlowest) {
   Scenario s;
   s.duration_s = 60;
