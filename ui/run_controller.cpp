@@ -16,7 +16,7 @@ RunController::RunController(QObject* parent) : QObject(parent) {
           outcome->scenario = std::move(scenario);
           if (job.current()) emit finished(std::move(outcome));
         } catch (const Cancelled&) {
-          ++cancelled_;
+          // superseded: nothing to report
         } catch (const std::exception& e) {
           if (job.current()) emit failed(job.generation, QString::fromUtf8(e.what()));
         }

@@ -37,15 +37,11 @@ public:
   /// The generation of the newest request.
   quint64 latest() const { return worker_->latest(); }
 
-  /// Runs abandoned because a newer request arrived (for tests and benchmarks).
-  quint64 cancelled_runs() const { return cancelled_.load(); }
-
 signals:
   void finished(std::shared_ptr<const sg::ui::RunOutcome> outcome);
   void failed(quint64 generation, QString message);
 
 private:
-  std::atomic<quint64> cancelled_{0};
   std::unique_ptr<SupersedingWorker<Scenario>> worker_;  // last: stopped first
 };
 
