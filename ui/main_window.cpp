@@ -319,10 +319,11 @@ void MainWindow::build_controls(QWidget* panel) {
   add(client, "client.backoff.base_s", tr("Backoff base"), ControlRange::logarithmic(0, 60, 3, 0.001));
   add(client, "client.backoff.multiplier", tr("Backoff multiplier"), ControlRange::linear(1, 10, 2));
   add(client, "client.backoff.cap_s", tr("Backoff cap"), ControlRange::logarithmic(0, 600, 2, 0.01));
+  add(client, "client.backoff.spread", tr("Jitter spread (proportional)"), ControlRange::linear(0, 1, 2));
   auto* jitter_row = new QHBoxLayout;
   jitter_row->addWidget(new QLabel(tr("Jitter"), panel));
   jitter_ = new QComboBox(panel);
-  for (const char* j : {"none", "full", "equal", "decorrelated"}) jitter_->addItem(QString::fromLatin1(j));
+  for (const char* j : {"none", "full", "equal", "decorrelated", "proportional"}) jitter_->addItem(QString::fromLatin1(j));
   jitter_->setToolTip(QString::fromStdString(find_parameter("client.backoff.jitter")->help));
   jitter_row->addWidget(jitter_, 1);
   client->addLayout(jitter_row);

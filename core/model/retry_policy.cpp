@@ -43,11 +43,12 @@ private:
   std::map<std::tuple<int, double, double>, int> index_;
 };
 
-/// The delay range of D_k for jitter none, full and equal, with d_k given.
-std::pair<double, double> delay_range(Jitter jitter, double d) {
+/// The delay range of D_k for jitter none, full, equal and proportional, with d_k given.
+std::pair<double, double> delay_range(const Backoff& b, Jitter jitter, double d) {
   switch (jitter) {
     case Jitter::Full: return {0.0, d};
     case Jitter::Equal: return {0.5 * d, d};
+    case Jitter::Proportional: return {d * (1 - b.spread), d * (1 + b.spread)};
     default: return {d, d};
   }
 }
@@ -73,7 +74,7 @@ void build_by_attempt(RetryPolicy& policy, const Client& client, Jitter jitter, 
     c.attempt = k;
     c.last = client.max_attempts && k == count;
     if (c.last) continue;
-    auto [lo, hi] = delay_range(jitter, d(k));
+    auto [lo, hi] = delay_range(b, jitter, d(k));
     int target = std::min(k + 1, count) - 1;
     c.on_failure.push_back({table.get(target, lo, hi), 1.0});
   }

@@ -94,9 +94,11 @@ const std::vector<Entry>& entries() {
     a = {};
     a.choice = [](Scenario& s) { return &s.client.backoff.jitter; };
     t.push_back({{"client.backoff.jitter", ParameterKind::Choice, "",
-                  "How each delay is randomised: none, full, equal or decorrelated.",
-                  {"none", "full", "equal", "decorrelated"}},
+                  "How each delay is randomised: none, full, equal, decorrelated or proportional.",
+                  {"none", "full", "equal", "decorrelated", "proportional"}},
                  a});
+    t.push_back(number("client.backoff.spread", "", "Proportional jitter: each delay times a uniform factor 1 +/- spread.",
+                       [](Scenario& s) { return &s.client.backoff.spread; }));
     return t;
   }();
   return table;
@@ -194,7 +196,7 @@ void set_text(Scenario& scenario, const std::string& path, const std::string& te
   } else if (a.choice) {
     auto kind = jitter_from_string(text);
     if (!kind)
-      throw InputError("", path, shown, "unknown jitter (expected none, full, equal or decorrelated)");
+      throw InputError("", path, shown, "unknown jitter (expected " + jitter_names() + ")");
     *a.choice(scenario) = *kind;
   } else if (a.flag) {
     if (text == "true" || text == "1")

@@ -10,15 +10,18 @@ const char* to_string(Jitter jitter) {
     case Jitter::Full: return "full";
     case Jitter::Equal: return "equal";
     case Jitter::Decorrelated: return "decorrelated";
+    case Jitter::Proportional: return "proportional";
   }
   return "none";
 }
 
 std::optional<Jitter> jitter_from_string(const std::string& name) {
-  for (Jitter j : {Jitter::None, Jitter::Full, Jitter::Equal, Jitter::Decorrelated})
+  for (Jitter j : {Jitter::None, Jitter::Full, Jitter::Equal, Jitter::Decorrelated, Jitter::Proportional})
     if (name == to_string(j)) return j;
   return std::nullopt;
 }
+
+std::string jitter_names() { return "none, full, equal, decorrelated or proportional"; }
 
 namespace {
 

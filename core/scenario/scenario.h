@@ -40,13 +40,17 @@ struct Server {
   Outage outage;
 };
 
-enum class Jitter { None, Full, Equal, Decorrelated };
+/// Jitter kinds of spec/system.md, and Proportional: d_k x U(1 - spread, 1 + spread),
+/// as the Signal Android client (an extension; docs/scenario-extensions.md).
+enum class Jitter { None, Full, Equal, Decorrelated, Proportional };
 
 struct Backoff {
   double base_s = 0.1;
   double multiplier = 2;
   double cap_s = 20;
   Jitter jitter = Jitter::Full;
+  /// Proportional jitter only: the delay is d_k x U(1 - spread, 1 + spread).
+  double spread = 0.25;
 };
 
 struct Client {
@@ -69,6 +73,8 @@ struct Scenario {
 const char* to_string(Jitter jitter);
 /// Parses a jitter name of spec/interfaces.md; empty when the name is unknown.
 std::optional<Jitter> jitter_from_string(const std::string& name);
+/// The jitter names, for messages: "none, full, equal, decorrelated or proportional".
+std::string jitter_names();
 
 /// The trigger's end (spec/system.md, "Health of a run"): the later of the
 /// surge's (or profile's) end and the outage's end; 0 when there is no trigger.

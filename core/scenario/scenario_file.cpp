@@ -170,17 +170,17 @@ void read_client(const json& v, Client& c) {
   if (const json* b = member(v, "backoff")) {
     const std::string bpath = "client.backoff";
     require_object(*b, bpath);
-    require_known_keys(*b, bpath, {"base_s", "multiplier", "cap_s", "jitter"});
+    require_known_keys(*b, bpath, {"base_s", "multiplier", "cap_s", "jitter", "spread"});
     read_number(*b, "base_s", bpath, c.backoff.base_s);
     read_number(*b, "multiplier", bpath, c.backoff.multiplier);
     read_number(*b, "cap_s", bpath, c.backoff.cap_s);
     if (const json* j = member(*b, "jitter")) {
       auto kind = j->is_string() ? jitter_from_string(j->get<std::string>()) : std::nullopt;
       if (!kind)
-        throw InputError("", "client.backoff.jitter", show(*j),
-                         "unknown jitter (expected none, full, equal or decorrelated)");
+        throw InputError("", "client.backoff.jitter", show(*j), "unknown jitter (expected " + jitter_names() + ")");
       c.backoff.jitter = *kind;
     }
+    read_number(*b, "spread", bpath, c.backoff.spread);
   }
 }
 
@@ -369,6 +369,8 @@ void validate_scenario(const Scenario& s) {
           b.multiplier, "the multiplier must be from 1 to 1e6");
   require(std::isfinite(b.cap_s) && b.cap_s >= 0 && b.cap_s <= 1e6, "client.backoff.cap_s", b.cap_s,
           "must be a delay from 0 to 1e6 s");
+  require(std::isfinite(b.spread) && b.spread >= 0 && b.spread <= 1, "client.backoff.spread", b.spread,
+          "the spread of proportional jitter must be from 0 to 1");
 
   // spec/system.md, "The client": unlimited instant retries against a queue
   // limit with instant rejections would retry infinitely often in no time.
@@ -424,7 +426,8 @@ std::string scenario_to_json(const Scenario& s) {
   client["backoff"] = ojson{{"base_s", s.client.backoff.base_s},
                        {"multiplier", s.client.backoff.multiplier},
                        {"cap_s", s.client.backoff.cap_s},
-                       {"jitter", to_string(s.client.backoff.jitter)}};
+                       {"jitter", to_string(s.client.backoff.jitter)},
+                       {"spread", s.client.backoff.spread}};
   root["client"] = client;
   return root.dump(2) + "\n";
 }

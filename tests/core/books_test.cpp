@@ -30,7 +30,8 @@ Scenario random_scenario(std::mt19937& rng) {
   s.client.backoff.base_s = coin(0.25) ? 0.0 : uniform(0, 2);
   s.client.backoff.multiplier = uniform(1, 3);
   s.client.backoff.cap_s = uniform(0, 30);
-  s.client.backoff.jitter = static_cast<Jitter>(rng() % 4);
+  s.client.backoff.jitter = static_cast<Jitter>(rng() % 5);
+  s.client.backoff.spread = uniform(0, 1);
   return s;
 }
 

@@ -97,14 +97,16 @@ TEST(FluidSolver, BacklogObeysLittlesLawForEachJitter) {
   //   none:  E[D_k] = d_k          -> 800 * 0.3 = 240
   //   decorrelated: E[D_1] = E[U(b, 3b)] = 2b, E[D_2] = (b + 3 E[D_1]) / 2 = 3.5b
   //                 -> 800 * 5.5 * 0.1 = 440 (binned previous delay: within 1 %)
+  //   proportional (spread 0.5): E[D_k] = d_k E[U(0.5, 1.5)] = d_k -> 240, as none
   struct Case {
     Jitter jitter;
     double backlog, tolerance;
   };
   for (Case c : {Case{Jitter::Full, 120, 1e-6}, Case{Jitter::Equal, 180, 1e-6}, Case{Jitter::None, 240, 1e-6},
-                 Case{Jitter::Decorrelated, 440, 4.4}}) {
+                 Case{Jitter::Decorrelated, 440, 4.4}, Case{Jitter::Proportional, 240, 1e-6}}) {
     Scenario s;
     s.client.backoff.jitter = c.jitter;
+    s.client.backoff.spread = 0.5;
     RunResult r = solve(s);
     EXPECT_NEAR(at(r, 3000).backlog, c.backlog, c.tolerance) << to_string(c.jitter);
     EXPECT_NEAR(window_mean(r, &Interval::offered, 1000, 3600), 2400, 1e-6) << to_string(c.jitter);

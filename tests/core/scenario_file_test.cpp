@@ -105,6 +105,7 @@ TEST(ScenarioFile, BadValuesNameFieldAndValue) {
       {R"({"server": {"capacity": "fast"}})", "server.capacity", "\"fast\""},
       {R"({"duration_s": 10, "step_s": 20})", "step_s", "20"},
       {R"({"server": {"outage": {"capacity_factor": -0.5}}})", "server.outage.capacity_factor", "-0.5"},
+      {R"({"client": {"backoff": {"jitter": "proportional", "spread": 1.5}}})", "client.backoff.spread", "1.5"},
   };
   for (const Case& c : cases) {
     std::string e = error_of(c.json);

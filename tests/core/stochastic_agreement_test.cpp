@@ -57,6 +57,11 @@ std::vector<Case> cases() {
   outage.client.max_attempts.reset();
   outage.client.backoff = Backoff{0.2, 2, 5, Jitter::Equal};
   v.push_back({"outage, unlimited, equal jitter", outage});
+  Scenario signal = short_example();  // a Signal-Android-like client: min(2^n s, 60 s) x U(0.75, 1.25), unlimited
+  signal.demand.base_rate = 300;
+  signal.client.max_attempts.reset();
+  signal.client.backoff = Backoff{1, 2, 60, Jitter::Proportional, 0.25};
+  v.push_back({"proportional jitter, unlimited", signal});
   Scenario ramp = short_example();
   ramp.demand.surge = Surge{100, 120, 900, 40};
   ramp.demand.base_rate = 500;

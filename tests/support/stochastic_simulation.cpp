@@ -217,6 +217,7 @@ private:
       case Jitter::None: break;
       case Jitter::Full: delay = uniform(0, 1) * d; break;
       case Jitter::Equal: delay = d / 2 + uniform(0, 1) * d / 2; break;
+      case Jitter::Proportional: delay = d * (1 - b.spread + 2 * b.spread * uniform(0, 1)); break;
       case Jitter::Decorrelated: {
         double previous = k == 1 ? b.base_s : job.previous_delay;
         delay = std::min(b.cap_s, b.base_s + uniform(0, 1) * (3 * previous - b.base_s));
