@@ -14,7 +14,8 @@ Client client(std::optional<long long> attempts, Backoff backoff) {
 bool same(const Client& a, const Client& b) {
   return a.timeout_s == b.timeout_s && a.max_attempts == b.max_attempts && a.backoff.base_s == b.backoff.base_s &&
          a.backoff.multiplier == b.backoff.multiplier && a.backoff.cap_s == b.backoff.cap_s &&
-         a.backoff.jitter == b.backoff.jitter;
+         a.backoff.jitter == b.backoff.jitter &&
+         (a.backoff.jitter != Jitter::Proportional || a.backoff.spread == b.backoff.spread);
 }
 
 }  // namespace
@@ -31,6 +32,12 @@ const std::vector<NamedPolicy>& client_policies() {
       {"Exponential backoff, full jitter",
        "Waits a random time up to 0.1 s, 0.2 s, 0.4 s ... (at most 20 s) between 3 attempts.",
        client(3, Backoff{0.1, 2, 20, Jitter::Full})},
+      // Signal-Android's job backoff (jobmanager/impl/BackoffUtil.java):
+      // min(2^n s, max) x U(0.75, 1.25) after the n-th attempt, with the 60 s
+      // maximum of 2021, retried without limit. The timeout is not part of it.
+      {"Signal Android 2021",
+       "Waits min(2^n s, 60 s) x U(0.75, 1.25) after the n-th failure and never gives up.",
+       client(std::nullopt, Backoff{2, 2, 60, Jitter::Proportional, 0.25})},
   };
   return catalogue;
 }

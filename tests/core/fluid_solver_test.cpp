@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "analysis/health.h"
+#include "scenario/client_policies.h"
 #include "model/fluid_solver.h"
 #include "support/run_helpers.h"
 
@@ -266,6 +269,27 @@ TEST(FluidSolver, DefaultStepDividesTheTimeoutWhenItCan) {
   Scenario s = steady(800, 1000, 3, 10);
   s.client.timeout_s = 5.1;  // 5.1 / 25 = 0.204: 0.2 would round T to 5.2 s; 0.1 divides both
   EXPECT_DOUBLE_EQ(default_solver_step(s), 0.1);
+}
+
+TEST(FluidSolver, ClientsThatNeverGiveUpKeepAmplifyingTheStorm) {
+  // The "Signal Android 2021" client (unlimited attempts, min(2^n s, 60 s) x
+  // U(0.75, 1.25)) in the example's storm: no job ever gives up, so the jobs
+  // alive pile up at 800/s and, once their delays sit at the cap, each sends
+  // one attempt per timeout plus about 60 s: offered load keeps growing.
+  const auto& policies = client_policies();
+  auto signal = std::find_if(policies.begin(), policies.end(),
+                             [](const NamedPolicy& p) { return p.name == "Signal Android 2021"; });
+  ASSERT_NE(signal, policies.end());
+  Scenario s;
+  s.client = signal->client;
+  EXPECT_EQ(matching_policy(s.client), static_cast<std::size_t>(signal - policies.begin()));
+  RunResult r = solve(s);
+  EXPECT_NEAR(window_mean(r, &Interval::gave_up, 0, 3600), 0, 1e-12);
+  double early = window_mean(r, &Interval::offered, 1900, 2000), late = window_mean(r, &Interval::offered, 3500, 3600);
+  EXPECT_GT(early, 10 * 800);
+  // Between the two windows 1600 s x 800 jobs/s more jobs are alive, each
+  // sending about one attempt per (5 + 60) s: about 1600 x 800 / 65 = 19700/s more.
+  EXPECT_NEAR(late - early, 1600.0 * 800 / 65, 0.15 * 1600.0 * 800 / 65);
 }
 
 TEST(FluidSolver, SolverStepIsRoundedToDivideTheOutputInterval) {
