@@ -319,7 +319,7 @@ void MainWindow::build_controls(QWidget* panel) {
   add(client, "client.backoff.base_s", tr("Backoff base"), ControlRange::logarithmic(0, 60, 3, 0.001));
   add(client, "client.backoff.multiplier", tr("Backoff multiplier"), ControlRange::linear(1, 10, 2));
   add(client, "client.backoff.cap_s", tr("Backoff cap"), ControlRange::logarithmic(0, 600, 2, 0.01));
-  add(client, "client.backoff.spread", tr("Jitter spread (proportional)"), ControlRange::linear(0, 1, 2));
+  add(client, "client.backoff.spread", tr("Jitter spread"), ControlRange::linear(0, 1, 2));
   auto* jitter_row = new QHBoxLayout;
   jitter_row->addWidget(new QLabel(tr("Jitter"), panel));
   jitter_ = new QComboBox(panel);

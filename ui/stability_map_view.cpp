@@ -235,7 +235,8 @@ void StabilityMapView::draw_boundaries(const Scenario& s) {
     for (int k = 0; k <= 100; ++k)
       if (ys[k] >= yr.lower && ys[k] <= yr.upper) inside.push_back(k);
     if (inside.empty()) continue;
-    const int k = inside[inside.size() / 2];
+    // Three quarters along: clear of the middle, where operating points tend to sit.
+    const int k = inside[inside.size() * 3 / 4];
     auto* text = new QCPItemText(plot_);
     text->position->setCoords(xs[k], ys[k]);
     // Text on the side of the point with more room.
