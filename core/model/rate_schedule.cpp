@@ -40,12 +40,6 @@ double RateSchedule::integral(double a, double b) const {
   return sum;
 }
 
-std::vector<double> RateSchedule::slot_integrals(double h, long count) const {
-  std::vector<double> out(static_cast<std::size_t>(count), 0.0);
-  add_slot_integrals(h, 0, count, out.data());
-  return out;
-}
-
 std::vector<double> RateSchedule::breakpoints() const {
   std::vector<double> t;
   for (const Piece& p : pieces_) {

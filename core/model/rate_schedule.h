@@ -21,9 +21,6 @@ public:
   /// The exact integral of the rate over [a, b].
   double integral(double a, double b) const;
 
-  /// The integrals over consecutive slots [n h, (n+1) h), n = 0 .. count-1.
-  std::vector<double> slot_integrals(double h, long count) const;
-
   /// Adds the integrals over slots first .. first+count-1 to out[0 .. count-1].
   void add_slot_integrals(double h, long first, long count, double* out) const;
 

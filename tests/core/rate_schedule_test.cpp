@@ -14,7 +14,8 @@ TEST(RateSchedule, SurgeWithRampsAddsExtraTimesDurationLessOneRamp) {
   Scenario s;
   s.demand.surge = Surge{100, 60, 500, 10};
   // A trapezoid: 500/s for 60 s less a ramp's worth (two half ramps) = 500 * 50 = 25000 extra jobs.
-  auto slots = demand_schedule(s).slot_integrals(0.3, 1000);  // 300 s
+  std::vector<double> slots(1000, 0.0);  // 300 s in steps of 0.3 s
+  demand_schedule(s).add_slot_integrals(0.3, 0, 1000, slots.data());
   EXPECT_NEAR(total(slots), 800 * 300 + 25000, 1e-6);
   EXPECT_NEAR(demand_schedule(s).at(105), 800 + 250, 1e-9);  // halfway up the ramp
   EXPECT_NEAR(demand_schedule(s).at(130), 1300, 1e-9);
