@@ -43,8 +43,9 @@ const char* const kUsage = R"(Usage:
 Commands:
   run       Solve the fluid model of the scenario; one CSV row per output interval:
             t_s,demand,offered,retries,rejected,served,goodput,wasted,dropped,
-            timeouts,gave_up,queue,wait_s,backlog
-            (rates per second averaged over the interval, levels at its end).
+            timeouts,gave_up,queue,wait_s,backlog,throttled,denied,stopped,shed,capacity
+            (rates per second averaged over the interval, levels at its end;
+            the last five are the policies of docs/scenario-extensions.md).
   map       Classify every point of a grid over two parameters as stable,
             metastable or overloaded; one CSV row per point, x varying slowest:
             x,y,class,recovery_s,goodput_ratio

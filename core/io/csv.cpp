@@ -5,7 +5,8 @@
 namespace sg {
 
 const char* const kRunCsvHeader =
-    "t_s,demand,offered,retries,rejected,served,goodput,wasted,dropped,timeouts,gave_up,queue,wait_s,backlog";
+    "t_s,demand,offered,retries,rejected,served,goodput,wasted,dropped,timeouts,gave_up,queue,wait_s,backlog,"
+    "throttled,denied,stopped,shed,capacity";
 const char* const kMapCsvHeader = "x,y,class,recovery_s,goodput_ratio";
 
 namespace {
@@ -27,9 +28,10 @@ std::string run_csv(const RunResult& run) {
   out.reserve(out.size() + run.intervals.size() * 160);
   for (const Interval& i : run.intervals) {
     for (double v : {i.t_s, i.demand, i.offered, i.retries, i.rejected, i.served, i.goodput, i.wasted,
-                     i.dropped, i.timeouts, i.gave_up, i.queue, i.wait_s})
+                     i.dropped, i.timeouts, i.gave_up, i.queue, i.wait_s, i.backlog, i.throttled, i.denied,
+                     i.stopped, i.shed})
       append(out, v, ',');
-    append(out, i.backlog, '\n');
+    append(out, i.capacity, '\n');
   }
   return out;
 }

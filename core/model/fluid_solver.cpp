@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "model/client_gates.h"
 #include "model/rate_schedule.h"
 #include "model/retry_policy.h"
 #include "scenario/input_error.h"
@@ -25,8 +26,14 @@ constexpr double kMaxSteps = 1e7;
 struct Sums {
   double demand = 0, offered = 0, retries = 0, rejected = 0, goodput = 0, wasted = 0, dropped = 0,
          timeouts = 0, gave_up = 0;
+  double throttled = 0, denied = 0, stopped = 0, shed = 0, capacity = 0;
 
   void add(const Sums& o) {
+    throttled += o.throttled;
+    denied += o.denied;
+    stopped += o.stopped;
+    shed += o.shed;
+    capacity += o.capacity;
     demand += o.demand;
     offered += o.offered;
     retries += o.retries;
@@ -64,7 +71,20 @@ public:
         on_interval_(options.on_interval),
         capacity_(capacity_schedule(s)),
         demand_(demand_schedule(s)),
-        policy_(build_retry_policy(s.client, h)) {
+        policy_(build_retry_policy(s.client, h)),
+        gates_(s.client, h),
+        gates_on_(gates_.active()),
+        admission_on_(s.server.admission.enabled && s.server.admission.share < 1),
+        autoscaling_on_(s.server.autoscaling.enabled) {
+    if (admission_on_) add_shed_lane(policy_);
+    lane_classes_ = static_cast<std::size_t>(policy_.lane_classes);
+    if (autoscaling_on_) {
+      const Autoscaling& a = s.server.autoscaling;
+      scale_window_steps_ = std::max(1L, std::lround(a.window_s / h));
+      scale_delay_steps_ = std::max(0L, std::lround(a.delay_s / h));
+      scale_served_.assign(static_cast<std::size_t>(scale_window_steps_), 0.0);
+      scale_capacity_.assign(static_cast<std::size_t>(scale_window_steps_), 0.0);
+    }
     // Step masses are filled in chunks as the run reaches them (fill_masses):
     // a run that stops early never computes the rest.
     demand_mass_.reset(new double[static_cast<std::size_t>(steps_)]);
@@ -122,6 +142,7 @@ public:
     // The share of rejections that reach the client within their own step.
     instant_reject_share_ = reject_steps_ == 0 ? 1.0 - reject_late_share_ : 0.0;
     failed_.assign(classes_, 0.0);
+    failed_reject_.assign(classes_, 0.0);
     sent_.assign(classes_, 0.0);
     scheduled_.assign(classes_, 0.0);
     same_step_in_.assign(classes_, {});
@@ -179,7 +200,11 @@ private:
     // Nothing queued, waiting out a backoff or on its way back, and every
     // later step's demand fits in its capacity: every later step serves all
     // its demand at once, and nothing ever queues again.
-    if (head_ == n + 1 && n >= last_overload_step_ && n > busy_until_) return Rest::Healthy;
+    if (head_ == n + 1 && n >= last_overload_step_ && n > busy_until_ && gates_.settled() &&
+        !(admission_on_ && n + 1 >= admission_start_step()))
+      return Rest::Healthy;
+    // Policies that refuse jobs (or add capacity) break the argument below.
+    if (gates_on_ || admission_on_ || autoscaling_on_) return Rest::Computed;
     // A collapse too deep to drain: without a limit or drops, each step
     // admits at least its demand and serves at most its capacity, so the
     // queue falls by at most (capacity - demand) a step. If it still holds
@@ -212,12 +237,16 @@ private:
   void advance(long n, Sums& out) {
     const std::size_t un = static_cast<std::size_t>(n);
     if (n >= filled_to_) fill_masses(n);
-    double capacity_left = capacity_mass_[un];
+    const double step_capacity = capacity_mass_[un] + added_capacity_ * step_length(n);
+    double capacity_left = step_capacity;
+    out.capacity += step_capacity;
+    step_ = GateStep{};
 
     // A quiet step (docs/model.md, 5.1): nothing queued, nothing in backoff or
     // on its way back, and demand within capacity. All of it is served at
     // once; the general step below would compute exactly this, more slowly.
-    if (n > busy_until_ && head_ == n && demand_mass_[un] <= capacity_left) {
+    if (n > busy_until_ && head_ == n && demand_mass_[un] <= capacity_left && gates_.settled() &&
+        shed_share(n) == 0) {
       const double fresh = demand_mass_[un];
       admitted_[un] = fresh;
       remaining_[un] = 0;
@@ -225,6 +254,7 @@ private:
       out.demand += fresh;
       out.offered += fresh;
       out.goodput += fresh;
+      end_step(n, step_capacity, fresh, GateStep{fresh, fresh, fresh, fresh, 0, 0});
       return;
     }
 
@@ -241,16 +271,19 @@ private:
       queue_ -= take;
       if (head_ > expiring) {
         out.goodput += take;
+        count_success(head_, take);
       } else if (head_ < expiring) {
         out.wasted += take;
       } else if (drop_) {
         out.goodput += take;  // the server drops the expired part instead of serving it
+        count_success(head_, take);
       } else {
         // The cohort's age reaches the timeout within this step: half of what
         // is served now completes in time (docs/model.md, 5.2).
         served_at_timeout = take;
         out.goodput += 0.5 * take;
         out.wasted += 0.5 * take;
+        count_success(head_, 0.5 * take);
       }
       if (r > 0) break;
       ++head_;
@@ -274,7 +307,7 @@ private:
     {
       double* p = &pending_[static_cast<std::size_t>(n % pending_slots_) * classes_];
       for (std::size_t c = 0; c < classes_; ++c) {
-        failed_[c] += p[c];
+        failed_reject_[c] += p[c];
         p[c] = 0;
       }
     }
@@ -289,57 +322,161 @@ private:
       retries += sent_[c];
     }
     backlog_ -= retries;
-    sent_[static_cast<std::size_t>(policy_.first_class)] += fresh;
-    double offered = fresh + retries;
+    // Admission control splits the jobs arriving now into admitted and
+    // refused ones (docs/model.md, 10.7).
+    const double refused_jobs = fresh * shed_share(n);
+    sent_[static_cast<std::size_t>(policy_.first_class)] += fresh - refused_jobs;
+    if (refused_jobs > 0) sent_[static_cast<std::size_t>(policy_.shed_first_class)] += refused_jobs;
+    // The clients' own gates: attempts refused here are never sent, and their jobs fail.
+    send_share_ = 1;
+    if (gates_on_) {
+      step_.requested += fresh + retries;
+      step_.first_requested += fresh;
+      send_share_ = gates_.send_share(fresh + retries);
+      if (send_share_ < 1) {
+        const double refused = (fresh + retries) * (1.0 - send_share_);
+        for (double& a : sent_) a *= send_share_;
+        out.throttled += refused;
+        out.gave_up += refused;
+        step_.refused += refused;
+      }
+    }
+    double offered = 0, shed = 0;
+    for (std::size_t c = 0; c < classes_; ++c) (c < lane_classes_ ? offered : shed) += sent_[c];
+    const double fresh_sent = fresh * send_share_;
 
     // Admission against the queue limit (docs/model.md, 5.1): the queue may
     // hold K, and capacity left over in this step frees room as it serves.
+    // Attempts of refused jobs never reach the queue.
     double admitted = offered;
     const double room = limited_ ? std::max(0.0, limit_ - queue_ + capacity_left) : offered;
     const bool burn = policy_.instant && s_.server.reject_latency_s == 0;
     double rejected_share = 0;
+    same_step_factor_ = gates_.last_retry_share() * (1.0 - stop_share(n)) * send_share_;
     if (offered > room) {
       admitted = room;
       rejected_share = 1.0 - room / offered;
-      // Rejected attempts that fail at once and retry within this step take
-      // another chance at the same room (docs/model.md, 5.1).
-      if (!burn && has_same_step_retries_) {
-        rejected_share = solve_same_step_retries(room);
-        offered = 0;
-        for (double a : sent_) offered += a;
-      }
     }
-    const double rejected = offered - admitted;
+    // Rejected attempts that fail at once and retry within this step take
+    // another chance at the same room (docs/model.md, 5.1); those of refused
+    // jobs are rejected again.
+    if (!burn && has_same_step_retries_ && (offered > room || shed > 0)) {
+      if (offered > room) {
+        rejected_share = solve_same_step_retries(room);
+      } else {
+        std::copy(sent_.begin(), sent_.end(), scheduled_.begin());
+        sweep_same_step(0);
+      }
+      offered = shed = 0;
+      for (std::size_t c = 0; c < classes_; ++c) (c < lane_classes_ ? offered : shed) += sent_[c];
+      admitted = offered * (1.0 - rejected_share);
+    }
+    const double rejected = offered - admitted + shed;
     out.demand += fresh;
-    out.offered += offered;
-    out.retries += offered - fresh;
+    out.offered += offered + shed;
+    out.retries += offered + shed - fresh_sent;
+    out.shed += shed;
+    if (gates_on_) step_.requested += (offered + shed - fresh_sent - retries * send_share_) / std::max(send_share_, 1e-300);
 
     admitted_[un] = admitted;
     double* mix = &composition_[static_cast<std::size_t>(n % composition_slots_) * classes_];
-    for (std::size_t c = 0; c < classes_; ++c) mix[c] = sent_[c] * (1.0 - rejected_share);
+    for (std::size_t c = 0; c < classes_; ++c) mix[c] = c < lane_classes_ ? sent_[c] * (1.0 - rejected_share) : 0.0;
     double served_now = std::min(capacity_left, admitted);
     out.goodput += served_now;
+    if (served_now > 0) count_success(n, served_now);
+    capacity_left -= served_now;
     remaining_[un] = admitted - served_now;
     queue_ += remaining_[un];
     if (head_ == n && remaining_[un] == 0) head_ = n + 1;
 
     if (rejected > 0) {
       out.rejected += rejected;
+      auto share_of = [&](std::size_t c) { return c < lane_classes_ ? rejected_share : 1.0; };
       if (burn) {
-        burn_instant_retries(rejected_share, out);
+        burn_instant_retries(n, share_of, out);
       } else {
         // Rejections travel back for reject_latency_s: some arrive within
         // this step (their retries in it were sent above), the rest later.
         const double now = instant_reject_share_;
         for (std::size_t c = 0; c < classes_; ++c) {
-          double r = sent_[c] * rejected_share;
-          failed_[c] += now * r;
+          double r = sent_[c] * share_of(c);
+          failed_reject_[c] += now * r;
           hold_rejection(c, r * (1.0 - now - reject_late_share_), n + std::max(1L, reject_steps_));
           if (reject_late_share_ > 0) hold_rejection(c, r * reject_late_share_, n + reject_steps_ + 1);
         }
         if (now > 0) handle_failures(n, true, out);
       }
     }
+    end_step(n, step_capacity, step_capacity - capacity_left, step_);
+  }
+
+  /// The length of step n in seconds (the last one may be shorter).
+  double step_length(long n) const { return n == steps_ - 1 ? last_step_s_ : h_; }
+
+  long admission_start_step() const {
+    return static_cast<long>(std::floor(s_.server.admission.start_s / h_));
+  }
+
+  /// The share of the jobs arriving in step n that admission control refuses.
+  double shed_share(long n) const {
+    if (!admission_on_) return 0;
+    const double start = s_.server.admission.start_s, t0 = static_cast<double>(n) * h_;
+    const double after = std::clamp((t0 + h_ - start) / h_, 0.0, 1.0);  // of the step, from the start on
+    return after * (1.0 - s_.server.admission.share);
+  }
+
+  /// The share of rejections reaching clients in step n that make the job
+  /// give up: those with the stop signal, to clients that honour it.
+  double stop_share(long n) const {
+    const StopSignal& st = s_.server.stop_signal;
+    if (!st.enabled || static_cast<double>(n + 1) * h_ <= st.start_s) return 0;
+    return st.share * (1.0 - st.ignored_share);
+  }
+
+  /// Goodput of cohort j, for the client gates (successes, and how many were first tries).
+  void count_success(long j, double mass) {
+    if (!gates_on_) return;
+    step_.successes += mass;
+    if (s_.client.retry_quota.enabled && admitted_[static_cast<std::size_t>(j)] > 0) {
+      const double* mix = &composition_[static_cast<std::size_t>(j % composition_slots_) * classes_];
+      step_.first_successes +=
+          mass * mix[static_cast<std::size_t>(policy_.first_class)] / admitted_[static_cast<std::size_t>(j)];
+    }
+  }
+
+  /// Closes step n for the client gates and the autoscaler.
+  void end_step(long n, double capacity, double served, const GateStep& gate_step) {
+    if (gates_on_) gates_.end_step(gate_step);
+    if (!autoscaling_on_) return;
+    const Autoscaling& a = s_.server.autoscaling;
+    if (scale_lands_at_ >= 0 && n + 1 >= scale_lands_at_) {
+      land_capacity();
+      return;
+    }
+    const std::size_t slot = static_cast<std::size_t>(n % scale_window_steps_);
+    scale_served_sum_ += served - scale_served_[slot];
+    scale_capacity_sum_ += capacity - scale_capacity_[slot];
+    scale_served_[slot] = served;
+    scale_capacity_[slot] = capacity;
+    scale_filled_ = std::min(scale_filled_ + 1, scale_window_steps_);
+    const double now_rate = capacity / step_length(n);
+    if (scale_lands_at_ < 0 && scale_filled_ == scale_window_steps_ &&
+        scale_served_sum_ >= a.threshold * scale_capacity_sum_ * (1 - 1e-12) && now_rate < a.max_capacity) {
+      scale_pending_ = std::min(a.step, a.max_capacity - now_rate);
+      scale_lands_at_ = n + 1 + scale_delay_steps_;
+      if (scale_delay_steps_ == 0) land_capacity();
+    }
+  }
+
+  /// The capacity ordered by the autoscaler starts serving.
+  void land_capacity() {
+    added_capacity_ += scale_pending_;
+    scale_pending_ = 0;
+    scale_lands_at_ = -1;
+    scale_filled_ = 0;  // the window starts again with the new capacity
+    scale_served_sum_ = scale_capacity_sum_ = 0;
+    std::fill(scale_served_.begin(), scale_served_.end(), 0.0);
+    std::fill(scale_capacity_.begin(), scale_capacity_.end(), 0.0);
   }
 
   /// The sends of this step, sent_ (initially those due before admission),
@@ -352,7 +489,7 @@ private:
     auto admitted_minus_room = [&](double r) {
       sweep_same_step(r);
       double total = 0;
-      for (double a : sent_) total += a;
+      for (std::size_t c = 0; c < lane_classes_; ++c) total += sent_[c];
       return (1.0 - r) * total - room;
     };
     double lo = 0, hi = 1;  // f(lo) > 0 >= f(hi)
@@ -381,11 +518,14 @@ private:
 
   /// sent_ = scheduled_ + r P' sent_, by Gauss-Seidel sweeps in class order
   /// (exact in one sweep when retries only go to later classes or to their
-  /// own class).
-  void sweep_same_step(double r) {
+  /// own class). P holds the shares that retry within the step, times what
+  /// the gates and the stop signal let through (same_step_factor_); the
+  /// classes of refused jobs are rejected whatever r is.
+  void sweep_same_step(double r_admitted) {
     for (int sweep = 0; sweep < 200; ++sweep) {
       double change = 0, total = 0;
       for (std::size_t t = 0; t < classes_; ++t) {
+        const double r = (t < lane_classes_ ? r_admitted : 1.0) * same_step_factor_;
         double in = scheduled_[t], self = 0;
         for (auto [source, share] : same_step_in_[t]) {
           if (source == t)
@@ -393,7 +533,7 @@ private:
           else
             in += r * share * sent_[source];
         }
-        double a = in / (1.0 - r * self);
+        double a = self * r < 1 ? in / (1.0 - r * self) : in;
         change += std::fabs(a - sent_[t]);
         total += a;
         sent_[t] = a;
@@ -426,53 +566,113 @@ private:
   }
 
   /// A job rejected with no latency whose next delays are all zero retries at
-  /// the same instant, into the same full queue: every attempt it has left is
-  /// rejected at once and it gives up (docs/model.md, 4.4).
-  void burn_instant_retries(double rejected_share, Sums& out) {
+  /// the same instant, into the same full queue (or, refused by admission
+  /// control, is refused again): every attempt it has left is rejected at
+  /// once and it gives up (docs/model.md, 4.4), unless the stop signal or a
+  /// client gate ends it sooner (docs/model.md, 10).
+  template <class ShareOf>
+  void burn_instant_retries(long n, ShareOf share_of, Sums& out) {
     const long max_attempts = *s_.client.max_attempts;  // unlimited is refused by validation
+    const double stop = stop_share(n);
     for (std::size_t c = 0; c < classes_; ++c) {
-      double jobs = sent_[c] * rejected_share;
-      double more = jobs * static_cast<double>(max_attempts - policy_.classes[c].attempt);
-      out.offered += more;
-      out.retries += more;
-      out.rejected += more;
-      out.gave_up += jobs;
+      double jobs = sent_[c] * share_of(c);
+      if (jobs <= 0) continue;
+      const long left = max_attempts - policy_.classes[c].attempt;
+      for (long j = 0; j < left && jobs > 0; ++j) {
+        // `jobs` were just rejected and fail now.
+        step_.failures += jobs;
+        const double stopped = jobs * stop;
+        out.stopped += stopped;
+        out.gave_up += stopped;
+        jobs -= stopped;
+        double g = gates_on_ ? gates_.retry_share(0, jobs) : 1.0;
+        out.denied += jobs * (1 - g);
+        out.gave_up += jobs * (1 - g);
+        jobs *= g;
+        if (gates_on_) step_.requested += jobs;
+        const double refused = jobs * (1 - send_share_);
+        out.throttled += refused;
+        out.gave_up += refused;
+        jobs -= refused;
+        out.offered += jobs;
+        out.retries += jobs;
+        out.rejected += jobs;
+        if (c >= lane_classes_) out.shed += jobs;
+      }
+      step_.failures += jobs;
+      out.gave_up += jobs;  // the last attempt was rejected too
     }
   }
 
-  /// Failed attempts of step n: the job gives up after its last attempt,
-  /// otherwise its next attempt is scheduled along the class's kernels.
-  /// `after_admission`: these are rejections of this step, whose retries
-  /// within the step were already sent (solve_same_step_retries).
+  /// Failed attempts of step n (timeouts in failed_, rejections in
+  /// failed_reject_): the job gives up after its last attempt, on the stop
+  /// signal, or when the gates allow no retry; otherwise its next attempt is
+  /// scheduled along the class's kernels. `after_admission`: these are
+  /// rejections of this step, whose retries within the step were already
+  /// sent (solve_same_step_retries) with the share the gates gave earlier in
+  /// the step.
   void handle_failures(long n, bool after_admission, Sums& out) {
+    const double stop = stop_share(n);
+    double timed_out = 0, rejected = 0;
     bool any = false;
     for (std::size_t c = 0; c < classes_; ++c) {
-      double f = failed_[c];
-      if (f <= 0) continue;
-      failed_[c] = 0;
+      double ft = failed_[c], fr = failed_reject_[c];
+      if (ft <= 0 && fr <= 0) continue;
+      failed_[c] = failed_reject_[c] = 0;
+      step_.failures += ft + fr;
       const AttemptClass& cls = policy_.classes[c];
       if (cls.last) {
-        out.gave_up += f;
+        out.gave_up += ft + fr;
         continue;
       }
-      for (const Transition& t : cls.on_failure) kernel_mass_[static_cast<std::size_t>(t.kernel)] += f * t.probability;
+      if (stop > 0 && fr > 0) {
+        out.stopped += fr * stop;
+        out.gave_up += fr * stop;
+        fr -= fr * stop;
+      }
+      failed_[c] = ft + fr;  // wanting a retry, until the gates have their say
+      timed_out += ft;
+      rejected += fr;
       any = true;
     }
     if (!any) return;
+    double g = 1;
+    if (gates_on_) {
+      g = after_admission ? gates_.retry_share(timed_out, rejected, gates_.last_retry_share())
+                          : gates_.retry_share(timed_out, rejected);
+      const double denied = (timed_out + rejected) * (1 - g);
+      out.denied += denied;
+      out.gave_up += denied;
+    }
+    for (std::size_t c = 0; c < classes_; ++c) {
+      double f = failed_[c] * g;
+      if (failed_[c] <= 0) continue;
+      failed_[c] = 0;
+      for (const Transition& t : policy_.classes[c].on_failure)
+        kernel_mass_[static_cast<std::size_t>(t.kernel)] += f * t.probability;
+    }
     for (std::size_t k = 0; k < kernel_mass_.size(); ++k) {
       double mass = kernel_mass_[k];
       if (mass <= 0) continue;
       kernel_mass_[k] = 0;
-      deposit(policy_.kernels[k], mass, n, after_admission);
+      deposit(policy_.kernels[k], mass, n, after_admission, out);
     }
   }
 
   /// Retries due after the horizon count in the backlog but need no slot.
-  void deposit(const DelayKernel& k, double mass, long n, bool skip_now) {
+  /// `skip_now`: the retries due in step n itself were sent already, all but
+  /// those the clients refused (send_share_), whose jobs fail.
+  void deposit(const DelayKernel& k, double mass, long n, bool skip_now, Sums& out) {
     busy_until_ = std::max(busy_until_, n + kernel_reach_[&k - policy_.kernels.data()]);
     const std::size_t base = static_cast<std::size_t>(k.target) * static_cast<std::size_t>(ring_size_);
     for (auto [offset, share] : k.explicit_mass) {
-      if (skip_now && offset == 0) continue;
+      if (skip_now && offset == 0) {
+        const double refused = mass * share * (1.0 - send_share_);
+        out.throttled += refused;
+        out.gave_up += refused;
+        step_.refused += refused;
+        continue;
+      }
       backlog_ += mass * share;
       if (n + offset >= steps_) {
         beyond_horizon_ += mass * share;
@@ -520,6 +720,11 @@ private:
     out.dropped = sum.dropped / length;
     out.timeouts = sum.timeouts / length;
     out.gave_up = sum.gave_up / length;
+    out.throttled = sum.throttled / length;
+    out.denied = sum.denied / length;
+    out.stopped = sum.stopped / length;
+    out.shed = sum.shed / length;
+    out.capacity = sum.capacity / length;
     out.queue = std::max(0.0, queue_);
     out.backlog = std::max(0.0, backlog_);
     out.wait_s = wait_at_end_of(n);
@@ -532,16 +737,32 @@ private:
   /// reach the head count (docs/model.md, 5.4).
   double wait_at_end_of(long n) const {
     const double now = static_cast<double>(n + 1) * h_;
-    if (!drop_) return capacity_.time_to_accumulate(now, std::max(0.0, queue_)) - now;
+    if (!drop_) return time_to_serve(now, std::max(0.0, queue_)) - now;
     double t = now;
     for (long j = head_; j <= n; ++j) {
       double r = remaining_[static_cast<std::size_t>(j)];
       if (r <= 0) continue;
       long reached = static_cast<long>(std::floor(t / h_ + 1e-9));
       if (reached - j > timeout_steps_) continue;  // dropped at no cost when it reaches the head
-      t = capacity_.time_to_accumulate(t, r);
+      t = time_to_serve(t, r);
     }
     return t - now;
+  }
+
+  /// The time at which the server, from `from` on, has served `amount`: at
+  /// the scheduled capacity plus what autoscaling has added so far.
+  double time_to_serve(double from, double amount) const {
+    if (added_capacity_ <= 0) return capacity_.time_to_accumulate(from, amount);
+    // At least the added capacity serves: the answer is within amount / added.
+    double lo = from, hi = from + amount / added_capacity_;
+    for (int i = 0; i < 60 && hi - lo > 1e-9 * std::max(1.0, hi); ++i) {
+      const double mid = 0.5 * (lo + hi);
+      if (capacity_.integral(from, mid) + added_capacity_ * (mid - from) < amount)
+        lo = mid;
+      else
+        hi = mid;
+    }
+    return hi;
   }
 
   /// spec/system.md, "Conservation", recomputed from the state itself.
@@ -596,7 +817,19 @@ private:
   RateSchedule capacity_;
   RateSchedule demand_;
   RetryPolicy policy_;
+  ClientGates gates_;
+  const bool gates_on_, admission_on_, autoscaling_on_;
   std::size_t classes_ = 0;
+  std::size_t lane_classes_ = 0;  // classes from this one on carry jobs refused by admission control
+  GateStep step_;                 // what the current step did, for the gates
+  double send_share_ = 1;         // of this step's attempts, the share the clients send
+  double same_step_factor_ = 1;   // of retries within the step, the share the gates and the stop signal let go
+  // Autoscaling: capacity added so far, the order on its way, and the
+  // utilisation window (served and capacity per step).
+  double added_capacity_ = 0, scale_pending_ = 0;
+  long scale_lands_at_ = -1, scale_window_steps_ = 1, scale_delay_steps_ = 0, scale_filled_ = 0;
+  std::vector<double> scale_served_, scale_capacity_;
+  double scale_served_sum_ = 0, scale_capacity_sum_ = 0;
 
   std::unique_ptr<double[]> demand_mass_, capacity_mass_;
   long filled_to_ = 0;  // step masses are known below this step
@@ -620,7 +853,7 @@ private:
   std::vector<std::vector<std::pair<std::size_t, double>>> same_step_in_;
   bool has_same_step_retries_ = false;
   // Scratch, per class and per kernel.
-  std::vector<double> failed_, sent_, scheduled_, kernel_mass_;
+  std::vector<double> failed_, failed_reject_, sent_, scheduled_, kernel_mass_;
   std::vector<long> kernel_reach_;  // the furthest step each kernel deposits to
   long busy_until_ = -1;            // retries or rejections may be due up to this step
   Sums totals_;

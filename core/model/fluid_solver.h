@@ -17,6 +17,12 @@ struct Interval {
   double demand = 0, offered = 0, retries = 0, rejected = 0, served = 0, goodput = 0, wasted = 0,
          dropped = 0, timeouts = 0, gave_up = 0;
   double queue = 0, wait_s = 0, backlog = 0;
+  // Beyond spec/interfaces.md (docs/scenario-extensions.md), rates per second:
+  double throttled = 0;  ///< attempts the clients refused themselves (adaptive throttling, open breaker); their jobs fail
+  double denied = 0;     ///< failures whose retry a token bucket, quota or budget did not allow; their jobs fail
+  double stopped = 0;    ///< jobs given up on the server's stop-retrying signal
+  double shed = 0;       ///< attempts of jobs refused by admission control (counted in rejected too)
+  double capacity = 0;   ///< the server's capacity (schedule, outage and autoscaling), mean over the interval
 };
 
 struct SolverOptions {

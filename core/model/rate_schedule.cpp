@@ -133,12 +133,24 @@ RateSchedule demand_schedule(const Scenario& s) {
 }
 
 RateSchedule capacity_schedule(const Scenario& s) {
+  // The base capacity, piecewise constant: `capacity`, then each scheduled step.
+  std::vector<std::pair<double, double>> steps = {{0.0, s.server.capacity}};
+  if (s.server.capacity_schedule)
+    for (auto [t, c] : *s.server.capacity_schedule) steps.emplace_back(t, c);
   RateSchedule c;
-  c.add(0, kInfinity, s.server.capacity, s.server.capacity);
   const Outage& o = s.server.outage;
-  if (o.duration_s > 0 && o.capacity_factor != 1.0) {
-    double delta = s.server.capacity * (o.capacity_factor - 1.0);
-    c.add(o.start_s, o.start_s + o.duration_s, delta, delta);
+  const bool outage = o.duration_s > 0 && o.capacity_factor != 1.0;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const double t0 = steps[i].first, t1 = i + 1 < steps.size() ? steps[i + 1].first : kInfinity;
+    if (t1 <= t0) continue;  // replaced by a later point at the same time
+    const double base = steps[i].second;
+    c.add(t0, t1, base, base);
+    // The outage multiplies whatever capacity is scheduled inside it.
+    if (outage) {
+      const double a = std::max(t0, o.start_s), b = std::min(t1, o.start_s + o.duration_s);
+      const double delta = base * (o.capacity_factor - 1.0);
+      if (b > a && delta != 0) c.add(a, b, delta, delta);
+    }
   }
   return c;
 }

@@ -192,7 +192,25 @@ RetryPolicy build_retry_policy(const Client& client, double h, double decorrelat
   }
   policy.first_class = 0;
   for (const DelayKernel& k : policy.kernels) policy.max_offset = std::max(policy.max_offset, k.max_offset());
+  policy.lane_classes = static_cast<int>(policy.classes.size());
   return policy;
+}
+
+void add_shed_lane(RetryPolicy& policy) {
+  const int classes = static_cast<int>(policy.classes.size());
+  const int kernels = static_cast<int>(policy.kernels.size());
+  for (int k = 0; k < kernels; ++k) {
+    DelayKernel copy = policy.kernels[static_cast<std::size_t>(k)];
+    copy.target += classes;
+    policy.kernels.push_back(std::move(copy));
+  }
+  for (int c = 0; c < classes; ++c) {
+    AttemptClass copy = policy.classes[static_cast<std::size_t>(c)];
+    for (Transition& t : copy.on_failure) t.kernel += kernels;
+    policy.classes.push_back(std::move(copy));
+  }
+  policy.lane_classes = classes;
+  policy.shed_first_class = policy.first_class + classes;
 }
 
 }  // namespace sg

@@ -47,7 +47,16 @@ struct RetryPolicy {
   /// Every delay is exactly zero (base 0 or cap 0): a retry leaves at the
   /// instant of the failure (spec/system.md, "Backoff").
   bool instant = false;
+  /// Classes below this index carry admitted jobs; with admission control
+  /// (add_shed_lane) the classes from it on are a copy that carries the jobs
+  /// the server refuses, every attempt of which is rejected.
+  int lane_classes = 0;
+  int shed_first_class = -1;  ///< the copy of first_class, or -1 without the copy
 };
+
+/// Adds the lane of refused jobs (docs/model.md, 10.7): a copy of every
+/// class and kernel whose retries stay in the copy.
+void add_shed_lane(RetryPolicy& policy);
 
 /// Builds the classes and kernels of a client for solver step `h` seconds.
 /// `decorrelated_ratio` sets the width of the previous-delay bins (ratio of a

@@ -4,6 +4,7 @@
 
 #include "scenario/input_error.h"
 #include "scenario/number_text.h"
+#include "scenario/policy_fields.h"
 
 namespace sg {
 namespace {
@@ -27,6 +28,9 @@ struct Access {
 struct Entry {
   ParameterInfo info;
   Access access;
+  /// A field of a policy object: setting it switches the policy on (as
+  /// setting a surge field creates the surge).
+  bool* (*switch_on)(Scenario&) = nullptr;
 };
 
 Entry number(std::string path, std::string unit, std::string help, double* (*f)(Scenario&)) {
@@ -99,6 +103,27 @@ const std::vector<Entry>& entries() {
                  a});
     t.push_back(number("client.backoff.spread", "", "Proportional jitter: each delay times a uniform factor 1 +/- spread.",
                        [](Scenario& s) { return &s.client.backoff.spread; }));
+    t.push_back(number("client.instances", "clients", "Client instances the demand is spread over (per-client policies).",
+                       [](Scenario& s) { return &s.client.instances; }));
+    // docs/scenario-extensions.md: server policies after the server's fields,
+    // client policies after the client's.
+    std::size_t server_end = 0;
+    for (std::size_t i = 0; i < t.size(); ++i)
+      if (t[i].info.path.rfind("server.", 0) == 0) server_end = i + 1;
+    std::vector<Entry> server_policies, client_policies;
+    for (const PolicyObject& p : policy_objects()) {
+      auto& out = std::string(p.path).rfind("server.", 0) == 0 ? server_policies : client_policies;
+      Access toggle;
+      toggle.flag = p.enabled;
+      out.push_back({{p.path, ParameterKind::Flag, "", p.help, {}}, toggle});
+      for (const PolicyField& f : p.fields) {
+        Entry e = number(field_path(p, f), f.unit, f.help, f.value);
+        e.switch_on = p.enabled;
+        out.push_back(e);
+      }
+    }
+    t.insert(t.begin() + static_cast<long>(server_end), server_policies.begin(), server_policies.end());
+    t.insert(t.end(), client_policies.begin(), client_policies.end());
     return t;
   }();
   return table;
@@ -157,6 +182,7 @@ void set_number(Scenario& scenario, const std::string& path, double value) {
   std::string shown = format_number(value);
   if (a.number) {
     *a.number(scenario) = value;
+    if (e.switch_on) *e.switch_on(scenario) = true;
   } else if (a.whole) {
     *a.whole(scenario) = whole(value, path, shown);
   } else if (a.flag) {
@@ -201,7 +227,7 @@ void set_text(Scenario& scenario, const std::string& path, const std::string& te
   } else if (a.flag) {
     if (text == "true" || text == "1")
       *a.flag(scenario) = true;
-    else if (text == "false" || text == "0")
+    else if (text == "false" || text == "0" || (find_policy(path) && (text == "null" || text == "none")))
       *a.flag(scenario) = false;
     else
       throw InputError("", path, shown, "expected true or false");
@@ -223,6 +249,7 @@ void set_text(Scenario& scenario, const std::string& path, const std::string& te
     auto v = parse_decimal(text);
     if (!v) throw InputError("", path, shown, "expected a number");
     *a.number(scenario) = *v;
+    if (e.switch_on) *e.switch_on(scenario) = true;
   }
 }
 

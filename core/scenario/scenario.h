@@ -31,6 +31,41 @@ struct Outage {
   double capacity_factor = 1.0;
 };
 
+/// Server and client policies beyond spec/system.md (docs/scenario-extensions.md).
+/// Each is off unless `enabled`; a file enables one by giving its object, and
+/// null (or leaving it out) keeps it off. The values stay when it is switched
+/// off, so that switching it back on in the dashboard restores them.
+
+/// A share of the attempts the server cannot take (rejections) carries a
+/// "stop retrying" signal (Signal's HTTP 508): clients that honour it give the
+/// job up instead of retrying.
+struct StopSignal {
+  bool enabled = false;
+  double share = 1;          ///< of rejected attempts, those answered with the signal
+  double ignored_share = 0;  ///< of clients, those that retry anyway
+  double start_s = 0;        ///< the server starts sending it at this time
+};
+
+/// The server admits only `share` of the jobs that arrive from start_s on
+/// and refuses every attempt of the others at no cost (load shedding by job).
+struct Admission {
+  bool enabled = false;
+  double share = 0.5;
+  double start_s = 0;
+};
+
+/// Capacity added when utilisation (served over capacity) stays at or above
+/// `threshold` for `window_s`: `step` attempts/s more, `delay_s` after the
+/// decision, up to `max_capacity` in all.
+struct Autoscaling {
+  bool enabled = false;
+  double threshold = 0.8;
+  double window_s = 60;
+  double delay_s = 120;
+  double step = 250;
+  double max_capacity = 4000;
+};
+
 struct Server {
   double capacity = 1000;
   /// Attempts the queue may hold; absent means unbounded.
@@ -38,6 +73,62 @@ struct Server {
   bool drop_expired = false;
   double reject_latency_s = 0;
   Outage outage;
+  /// [t_s, capacity] steps: from each t_s on, capacity is the point's value
+  /// (before the first point, `capacity`). Absent means constant capacity.
+  std::optional<std::vector<std::pair<double, double>>> capacity_schedule;
+  StopSignal stop_signal;
+  Admission admission;
+  Autoscaling autoscaling;
+};
+
+/// gRPC retry throttling (gRFC A6): per client, a failure takes a token and a
+/// success gives token_ratio; retries only while tokens exceed max_tokens / 2.
+struct RetryThrottling {
+  bool enabled = false;
+  double max_tokens = 10;
+  double token_ratio = 0.1;
+};
+
+/// The AWS SDKs' standard-mode retry quota: per client, a retry costs
+/// retry_cost tokens (timeout_cost after a timeout); a first-try success
+/// returns success_reward, a success after retries returns its retry's cost.
+struct RetryQuota {
+  bool enabled = false;
+  double capacity = 500;
+  double retry_cost = 5;
+  double timeout_cost = 10;
+  double success_reward = 1;
+};
+
+/// A retry budget (the SRE book; Finagle's RetryBudget): over the last
+/// window_s, retries may be at most `ratio` times the jobs started plus
+/// min_per_s per second, per client.
+struct RetryBudget {
+  bool enabled = false;
+  double ratio = 0.1;
+  double min_per_s = 0;
+  double window_s = 10;
+};
+
+/// Client-side adaptive throttling (the SRE book, "Handling Overload"): an
+/// attempt is refused locally with probability
+/// max(0, (requests - k accepts) / (requests + 1)) over the last window_s.
+struct AdaptiveThrottling {
+  bool enabled = false;
+  double k = 2;
+  double window_s = 120;
+};
+
+/// A circuit breaker per client: opens when the failure ratio of the calls
+/// of the last window_s reaches failure_ratio with at least min_calls calls,
+/// refuses calls for open_s, then lets half_open_calls probes through.
+struct CircuitBreaker {
+  bool enabled = false;
+  double failure_ratio = 0.1;
+  double min_calls = 100;
+  double window_s = 30;
+  double open_s = 5;
+  double half_open_calls = 1;
 };
 
 /// Jitter kinds of spec/system.md, and Proportional: d_k x U(1 - spread, 1 + spread),
@@ -58,6 +149,14 @@ struct Client {
   /// First attempt included; absent means unlimited.
   std::optional<long long> max_attempts = 3;
   Backoff backoff;
+  /// Client instances the demand is spread over evenly; matters only to the
+  /// per-client state of the policies below.
+  double instances = 1000;
+  RetryThrottling retry_throttling;
+  RetryQuota retry_quota;
+  RetryBudget retry_budget;
+  AdaptiveThrottling adaptive_throttling;
+  CircuitBreaker circuit_breaker;
 };
 
 struct Scenario {

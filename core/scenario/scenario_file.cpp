@@ -16,6 +16,7 @@
 #include "io/atomic_file.h"
 #include "scenario/input_error.h"
 #include "scenario/number_text.h"
+#include "scenario/policy_fields.h"
 
 namespace sg {
 namespace {
@@ -97,18 +98,50 @@ Surge read_surge(const json& v, const std::string& path) {
   return s;
 }
 
-std::vector<std::pair<double, double>> read_profile(const json& v, const std::string& path) {
+std::vector<std::pair<double, double>> read_profile(const json& v, const std::string& path,
+                                                    const std::string& point = "[t_s, rate]") {
   if (!v.is_array())
-    throw InputError("", path, show(v), "expected null or a list of [t_s, rate] points");
+    throw InputError("", path, show(v), "expected null or a list of " + point + " points");
   std::vector<std::pair<double, double>> points;
   for (std::size_t i = 0; i < v.size(); ++i) {
     const json& p = v[i];
     std::string field = path + "[" + std::to_string(i) + "]";
     if (!p.is_array() || p.size() != 2 || !p[0].is_number() || !p[1].is_number())
-      throw InputError("", field, show(p), "expected a point [t_s, rate] of two numbers");
+      throw InputError("", field, show(p), "expected a point " + point + " of two numbers");
     points.emplace_back(p[0].get<double>(), p[1].get<double>());
   }
   return points;
+}
+
+/// The policy objects of docs/scenario-extensions.md found in `object` (the
+/// "server" or "client" object): null switches one off, an object switches it
+/// on with its fields (the others keep their defaults).
+void read_policies(const json& object, const std::string& path, Scenario& s) {
+  for (const PolicyObject& p : policy_objects()) {
+    std::string full = p.path;
+    if (full.compare(0, path.size() + 1, path + ".") != 0) continue;
+    std::string key = full.substr(path.size() + 1);
+    const json* v = member(object, key.c_str());
+    if (!v) continue;
+    if (v->is_null()) {
+      *p.enabled(s) = false;
+      continue;
+    }
+    if (!v->is_object()) throw InputError("", full, show(*v), "expected null (off) or an object of settings");
+    std::vector<const char*> known;
+    for (const PolicyField& f : p.fields) known.push_back(f.key);
+    for (auto it = v->begin(); it != v->end(); ++it) {
+      bool found = false;
+      for (const char* k : known) found = found || it.key() == k;
+      if (!found) {
+        std::string list;
+        for (const char* k : known) list += std::string(list.empty() ? "" : ", ") + k;
+        throw InputError("", join(full, it.key()), "", "unknown field (known here: " + list + ")");
+      }
+    }
+    *p.enabled(s) = true;
+    for (const PolicyField& f : p.fields) read_number(*v, f.key, full, *f.value(s));
+  }
 }
 
 void read_demand(const json& v, Demand& d) {
@@ -130,11 +163,13 @@ void read_demand(const json& v, Demand& d) {
   }
 }
 
-void read_server(const json& v, Server& s) {
+void read_server(const json& v, Scenario& scenario) {
+  Server& s = scenario.server;
   const std::string path = "server";
   require_object(v, path);
   require_known_keys(v, path,
-                     {"capacity", "queue_limit", "drop_expired", "reject_latency_s", "outage"});
+                     {"capacity", "queue_limit", "drop_expired", "reject_latency_s", "outage",
+                      "capacity_schedule", "stop_signal", "admission", "autoscaling"});
   read_number(v, "capacity", path, s.capacity);
   if (const json* q = member(v, "queue_limit")) {
     if (q->is_null())
@@ -153,12 +188,24 @@ void read_server(const json& v, Server& s) {
     read_number(*o, "duration_s", opath, s.outage.duration_s);
     read_number(*o, "capacity_factor", opath, s.outage.capacity_factor);
   }
+  if (const json* c = member(v, "capacity_schedule")) {
+    if (c->is_null())
+      s.capacity_schedule.reset();
+    else
+      s.capacity_schedule = read_profile(*c, "server.capacity_schedule", "[t_s, capacity]");
+  }
+  read_policies(v, path, scenario);
 }
 
-void read_client(const json& v, Client& c) {
+void read_client(const json& v, Scenario& scenario) {
+  Client& c = scenario.client;
   const std::string path = "client";
   require_object(v, path);
-  require_known_keys(v, path, {"timeout_s", "max_attempts", "backoff"});
+  require_known_keys(v, path,
+                     {"timeout_s", "max_attempts", "backoff", "instances", "retry_throttling", "retry_quota",
+                      "retry_budget", "adaptive_throttling", "circuit_breaker"});
+  read_number(v, "instances", path, c.instances);
+  read_policies(v, path, scenario);
   read_number(v, "timeout_s", path, c.timeout_s);
   if (const json* m = member(v, "max_attempts")) {
     if (m->is_string() && m->get<std::string>() == "unlimited")
@@ -279,8 +326,8 @@ Scenario parse_scenario(const std::string& json_text, const std::string& source)
     read_number(root, "duration_s", "", s.duration_s);
     read_number(root, "step_s", "", s.step_s);
     if (const json* d = member(root, "demand")) read_demand(*d, s.demand);
-    if (const json* v = member(root, "server")) read_server(*v, s.server);
-    if (const json* c = member(root, "client")) read_client(*c, s.client);
+    if (const json* v = member(root, "server")) read_server(*v, s);
+    if (const json* c = member(root, "client")) read_client(*c, s);
     validate_scenario(s);
     return s;
   } catch (const InputError& e) {
@@ -354,6 +401,29 @@ void validate_scenario(const Scenario& s) {
   require(std::isfinite(o.capacity_factor) && o.capacity_factor >= 0 && o.capacity_factor <= 1e6,
           "server.outage.capacity_factor", o.capacity_factor, "must be a number from 0 to 1e6");
 
+  if (s.server.capacity_schedule) {
+    const auto& points = *s.server.capacity_schedule;
+    if (points.empty())
+      throw InputError("", "server.capacity_schedule", "[]", "a schedule needs at least one [t_s, capacity] point");
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      std::string field = "server.capacity_schedule[" + std::to_string(i) + "]";
+      auto [t, c] = points[i];
+      if (!std::isfinite(t) || t < 0 || t > kMaxTime)
+        throw InputError("", field, show(t), "the time must be a number from 0 to 1e9 s");
+      if (!std::isfinite(c) || c < 0 || c > kMaxRate)
+        throw InputError("", field, show(c), "a capacity must be a number from 0 to 1e12");
+      if (i > 0 && t < points[i - 1].first)
+        throw InputError("", field, show(t), "times must not decrease from point to point");
+    }
+  }
+  require(std::isfinite(s.client.instances) && s.client.instances >= 1 && s.client.instances <= kMaxRate,
+          "client.instances", s.client.instances, "must be a number of clients from 1 to 1e12");
+  Scenario mutable_s = s;  // the accessors take a mutable scenario
+  for (const PolicyObject& p : policy_objects()) {
+    if (!*p.enabled(mutable_s)) continue;
+    for (const PolicyField& f : p.fields) validate_policy_field(f, field_path(p, f), *f.value(mutable_s));
+  }
+
   const Client& c = s.client;
   require(std::isfinite(c.timeout_s) && c.timeout_s > 0 && c.timeout_s <= kMaxTime, "client.timeout_s",
           c.timeout_s, "the timeout must be a positive number of seconds, at most 1e9");
@@ -382,6 +452,12 @@ void validate_scenario(const Scenario& s) {
                      "unlimited attempts against a queue limit, with reject_latency_s + backoff under "
                      "1 ms, would retry (almost) infinitely often in no time; limit the attempts, "
                      "add a backoff or a reject latency, or remove the queue limit");
+  // The jobs admission control refuses are rejected at every attempt.
+  if (!c.max_attempts && s.server.admission.enabled && s.server.admission.share < 1 && fastest_loop < 1e-3)
+    throw InputError("", "client.max_attempts", "\"unlimited\"",
+                     "unlimited attempts against admission control, with reject_latency_s + backoff under "
+                     "1 ms, would retry the refused jobs (almost) infinitely often in no time; limit the "
+                     "attempts, or add a backoff or a reject latency");
 }
 
 std::string scenario_to_json(const Scenario& s) {
@@ -418,6 +494,29 @@ std::string scenario_to_json(const Scenario& s) {
   server["outage"] = ojson{{"start_s", s.server.outage.start_s},
                       {"duration_s", s.server.outage.duration_s},
                       {"capacity_factor", s.server.outage.capacity_factor}};
+  if (s.server.capacity_schedule) {
+    ojson points = ojson::array();
+    for (auto [t, c] : *s.server.capacity_schedule) points.push_back({t, c});
+    server["capacity_schedule"] = points;
+  } else {
+    server["capacity_schedule"] = nullptr;
+  }
+  Scenario readable = s;  // the accessors take a mutable scenario
+  auto write_policies = [&](ojson& object, const std::string& prefix) {
+    for (const PolicyObject& p : policy_objects()) {
+      std::string path = p.path;
+      if (path.compare(0, prefix.size() + 1, prefix + ".") != 0) continue;
+      std::string key = path.substr(prefix.size() + 1);
+      if (!*p.enabled(readable)) {
+        object[key] = nullptr;
+        continue;
+      }
+      ojson fields;
+      for (const PolicyField& f : p.fields) fields[f.key] = *f.value(readable);
+      object[key] = fields;
+    }
+  };
+  write_policies(server, "server");
   root["server"] = server;
   ojson client;
   client["timeout_s"] = s.client.timeout_s;
@@ -428,6 +527,8 @@ std::string scenario_to_json(const Scenario& s) {
                        {"cap_s", s.client.backoff.cap_s},
                        {"jitter", to_string(s.client.backoff.jitter)},
                        {"spread", s.client.backoff.spread}};
+  client["instances"] = s.client.instances;
+  write_policies(client, "client");
   root["client"] = client;
   return root.dump(2) + "\n";
 }

@@ -65,8 +65,10 @@ TEST(Cli, RunWritesTheColumnsOfInterfacesMdInOrder) {
   std::string header, first;
   std::getline(lines, header);
   std::getline(lines, first);
-  EXPECT_EQ(header, "t_s,demand,offered,retries,rejected,served,goodput,wasted,dropped,timeouts,gave_up,queue,wait_s,backlog");
-  EXPECT_EQ(first, "1,800,800,0,0,800,800,0,0,0,0,0,0,0");
+  // The columns of spec/interfaces.md in their order, then the extensions of docs/scenario-extensions.md.
+  EXPECT_EQ(header, "t_s,demand,offered,retries,rejected,served,goodput,wasted,dropped,timeouts,gave_up,queue,wait_s,backlog,"
+                    "throttled,denied,stopped,shed,capacity");
+  EXPECT_EQ(first, "1,800,800,0,0,800,800,0,0,0,0,0,0,0,0,0,0,0,1000");
   // One row per output interval: 3600 s at 1 s, plus the header.
   EXPECT_EQ(std::count(o.out.begin(), o.out.end(), '\n'), 3601);
 }
