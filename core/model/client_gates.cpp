@@ -79,42 +79,59 @@ double ClientGates::retry_share(double after_timeout, double after_reject) {
   return retry_share(after_timeout, after_reject, -1);
 }
 
+double ClientGates::throttling_share() const {
+  if (!c_.retry_throttling.enabled) return 1;
+  // Retries only while tokens exceed half the bucket. Over many clients the
+  // share allowed falls from 1 to 0 over the last token above the threshold
+  // (docs/model.md, 10.1).
+  const double threshold = 0.5 * c_.retry_throttling.max_tokens;
+  const double band = std::min(1.0, threshold);
+  return std::clamp((tokens_ - threshold) / band, 0.0, 1.0);
+}
+
+double ClientGates::budget_left() const {
+  const RetryBudget& b = c_.retry_budget;
+  return b.ratio * budget_jobs_.sum() + b.min_per_s * b.window_s * instances_ - budget_retries_.sum() -
+         budget_retries_now_;
+}
+
+double ClientGates::same_step_share() const {
+  if (!active_) return 1;
+  double g = throttling_share();
+  if (c_.retry_quota.enabled && last_cost_ > 0) g = std::min(g, std::max(0.0, quota_) * instances_ / last_cost_);
+  if (c_.retry_budget.enabled && last_wanting_ > 0) g = std::min(g, std::max(0.0, budget_left()) / last_wanting_);
+  return std::clamp(g, 0.0, 1.0);
+}
+
 double ClientGates::retry_share(double after_timeout, double after_reject, double fixed_share) {
   const double wanting = after_timeout + after_reject;
   if (!active_) return 1;
-  if (wanting <= 0) return last_retry_share_;
-  double g = 1;
-  if (c_.retry_throttling.enabled) {
-    // Retries only while tokens exceed half the bucket. Over many clients the
-    // share allowed falls from 1 to 0 over the last token above the threshold
-    // (docs/model.md, 10.1).
-    const double threshold = 0.5 * c_.retry_throttling.max_tokens;
-    const double band = std::min(1.0, threshold);
-    g = std::clamp((tokens_ - threshold) / band, 0.0, 1.0);
-  }
+  if (wanting <= 0) return 1;
+  double g = throttling_share();
   double cost = 0;
   if (c_.retry_quota.enabled) {
     cost = c_.retry_quota.timeout_cost * after_timeout + c_.retry_quota.retry_cost * after_reject;
-    if (cost > 0) g = std::min(g, quota_ * instances_ / cost);
+    if (cost > 0) g = std::min(g, std::max(0.0, quota_) * instances_ / cost);
   }
-  if (c_.retry_budget.enabled) {
-    const RetryBudget& b = c_.retry_budget;
-    const double allowed = b.ratio * budget_jobs_.sum() + b.min_per_s * b.window_s * instances_ -
-                           budget_retries_.sum() - budget_retries_now_;
-    g = std::min(g, std::max(0.0, allowed) / wanting);
-  }
+  if (c_.retry_budget.enabled) g = std::min(g, std::max(0.0, budget_left()) / wanting);
+  step_cost_ += cost;
+  step_wanting_ += wanting;
   g = std::clamp(fixed_share >= 0 ? fixed_share : g, 0.0, 1.0);
   if (c_.retry_quota.enabled && cost > 0) {
-    quota_ = std::max(0.0, quota_ - g * cost / instances_);
+    // May overdraw when the share was fixed in advance; later steps pay it back.
+    quota_ -= g * cost / instances_;
     paid_ += g * cost;
     paid_retries_ += g * wanting;
   }
   if (c_.retry_budget.enabled) budget_retries_now_ += g * wanting;
-  return last_retry_share_ = g;
+  return g;
 }
 
 void ClientGates::end_step(const GateStep& s) {
   if (!active_) return;
+  last_cost_ = step_cost_;
+  last_wanting_ = step_wanting_;
+  step_cost_ = step_wanting_ = 0;
   const double per_client = 1.0 / instances_;
   if (s.failures > 0 || s.refused > 0)
     steps_since_failure_ = 0;

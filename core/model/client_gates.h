@@ -41,9 +41,11 @@ public:
   /// same step as their failure were sent with it): only takes the cost.
   double retry_share(double after_timeout, double after_reject, double fixed_share);
 
-  /// The retry share last granted in this step (for retries that fall in the
-  /// same step as their failure).
-  double last_retry_share() const { return last_retry_share_; }
+  /// The share to grant the failures still to come in this step whose
+  /// retries fall in the same step (they must be sent before their number is
+  /// known): what the tokens or budget left would grant the previous step's
+  /// failures. A step's overdraft is paid back by the next ones.
+  double same_step_share() const;
 
   /// Closes a step: refills tokens, moves the windows, and steps the breaker.
   void end_step(const GateStep& step);
@@ -74,10 +76,14 @@ private:
 
   enum class Breaker { Closed, Open, HalfOpen };
 
+  double throttling_share() const;  // gRPC: the share of clients above half their tokens
+  double budget_left() const;       // retry budget: retries still allowed in the window
+
   const Client& c_;
   const double h_, instances_;
   bool active_ = false;
-  double last_retry_share_ = 1;
+  double step_cost_ = 0, step_wanting_ = 0;  // what this step's failures asked for
+  double last_cost_ = 0, last_wanting_ = 0;  // and the previous step's
 
   double tokens_ = 0;            // gRPC retry throttling, per client
   double quota_ = 0;             // AWS retry quota, per client

@@ -352,7 +352,8 @@ private:
     const double room = limited_ ? std::max(0.0, limit_ - queue_ + capacity_left) : offered;
     const bool burn = policy_.instant && s_.server.reject_latency_s == 0;
     double rejected_share = 0;
-    same_step_factor_ = gates_.last_retry_share() * (1.0 - stop_share(n)) * send_share_;
+    same_step_share_ = gates_.same_step_share();
+    same_step_factor_ = same_step_share_ * (1.0 - stop_share(n)) * send_share_;
     if (offered > room) {
       admitted = room;
       rejected_share = 1.0 - room / offered;
@@ -585,7 +586,7 @@ private:
         out.stopped += stopped;
         out.gave_up += stopped;
         jobs -= stopped;
-        double g = gates_on_ ? gates_.retry_share(0, jobs) : 1.0;
+        double g = gates_on_ ? gates_.retry_share(0, jobs, same_step_share_) : 1.0;
         out.denied += jobs * (1 - g);
         out.gave_up += jobs * (1 - g);
         jobs *= g;
@@ -638,7 +639,7 @@ private:
     if (!any) return;
     double g = 1;
     if (gates_on_) {
-      g = after_admission ? gates_.retry_share(timed_out, rejected, gates_.last_retry_share())
+      g = after_admission ? gates_.retry_share(timed_out, rejected, same_step_share_)
                           : gates_.retry_share(timed_out, rejected);
       const double denied = (timed_out + rejected) * (1 - g);
       out.denied += denied;
@@ -755,7 +756,7 @@ private:
     if (added_capacity_ <= 0) return capacity_.time_to_accumulate(from, amount);
     // At least the added capacity serves: the answer is within amount / added.
     double lo = from, hi = from + amount / added_capacity_;
-    for (int i = 0; i < 60 && hi - lo > 1e-9 * std::max(1.0, hi); ++i) {
+    for (int i = 0; i < 200 && hi - lo > 1e-13 * std::max(1.0, hi); ++i) {
       const double mid = 0.5 * (lo + hi);
       if (capacity_.integral(from, mid) + added_capacity_ * (mid - from) < amount)
         lo = mid;
@@ -823,6 +824,7 @@ private:
   std::size_t lane_classes_ = 0;  // classes from this one on carry jobs refused by admission control
   GateStep step_;                 // what the current step did, for the gates
   double send_share_ = 1;         // of this step's attempts, the share the clients send
+  double same_step_share_ = 1;    // of failures within the step, the share the gates let retry
   double same_step_factor_ = 1;   // of retries within the step, the share the gates and the stop signal let go
   // Autoscaling: capacity added so far, the order on its way, and the
   // utilisation window (served and capacity per step).

@@ -19,6 +19,10 @@ struct NamedPolicy {
 const std::vector<NamedPolicy>& client_policies();
 
 /// The policy whose every knob equals `client`'s, if any ("custom" otherwise).
+/// The number of client instances is the deployment's, not the policy's.
 std::optional<std::size_t> matching_policy(const Client& client);
+
+/// Gives `client` the policy's every knob, keeping its number of instances.
+void apply_policy(const NamedPolicy& policy, Client& client);
 
 }  // namespace sg

@@ -151,7 +151,7 @@ struct Client {
   Backoff backoff;
   /// Client instances the demand is spread over evenly; matters only to the
   /// per-client state of the policies below.
-  double instances = 1000;
+  double instances = 10;
   RetryThrottling retry_throttling;
   RetryQuota retry_quota;
   RetryBudget retry_budget;
