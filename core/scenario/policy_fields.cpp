@@ -10,8 +10,17 @@ namespace {
 
 constexpr double kBig = 1e12, kTime = 1e9;
 
+/// 1e9 and 1e12 as a reader writes them.
+std::string bound_text(double v) {
+  if (v >= 1e6) {
+    const double exponent = std::round(std::log10(v));
+    if (std::pow(10.0, exponent) == v) return "1e" + format_number(exponent);
+  }
+  return format_number(v);
+}
+
 std::string range_text(const PolicyField& f) {
-  std::string low = format_number(f.low), high = format_number(f.high);
+  std::string low = bound_text(f.low), high = bound_text(f.high);
   if (f.low_open) return "must be a number above " + low + " and at most " + high;
   return "must be a number from " + low + " to " + high;
 }

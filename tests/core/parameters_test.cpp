@@ -2,6 +2,7 @@
 
 #include "scenario/input_error.h"
 #include "scenario/parameters.h"
+#include "scenario/policy_fields.h"
 #include "scenario/scenario_file.h"
 
 namespace sg {
@@ -79,6 +80,30 @@ TEST(Parameters, SetNumberRefusesFractionsForWholeFields) {
   EXPECT_THROW(set_number(s, "name", 1), InputError);
   set_number(s, "client.max_attempts", 5);
   EXPECT_EQ(s.client.max_attempts, 5);
+}
+
+}  // namespace
+}  // namespace sg
+
+namespace sg {
+namespace {
+
+TEST(Parameters, EveryPolicyIsAFlagPathAndSettingItsFieldSwitchesItOn) {
+  Scenario s;
+  EXPECT_EQ(get_text(s, "client.retry_budget"), "false");
+  set_text(s, "client.retry_budget.ratio", "0.2");
+  EXPECT_TRUE(s.client.retry_budget.enabled);
+  EXPECT_EQ(get_text(s, "client.retry_budget"), "true");
+  set_text(s, "client.retry_budget", "null");  // as in a file
+  EXPECT_FALSE(s.client.retry_budget.enabled);
+  EXPECT_EQ(s.client.retry_budget.ratio, 0.2);  // kept for when it is switched back on
+  set_number(s, "server.admission.share", 0.3);
+  EXPECT_TRUE(s.server.admission.enabled);
+  for (const PolicyObject& p : policy_objects()) {
+    ASSERT_NE(find_parameter(p.path), nullptr) << p.path;
+    EXPECT_EQ(find_parameter(p.path)->kind, ParameterKind::Flag);
+    for (const PolicyField& f : p.fields) EXPECT_NE(find_parameter(field_path(p, f)), nullptr) << f.key;
+  }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "scenario/input_error.h"
+#include "scenario/policy_fields.h"
 #include "scenario/scenario_file.h"
 
 namespace sg {
@@ -174,6 +175,71 @@ TEST(ScenarioFile, SaveToAMissingDirectoryThrowsNamingTheFile) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent/dir/out.json"), std::string::npos);
   }
+}
+
+}  // namespace
+}  // namespace sg
+
+namespace sg {
+namespace {
+
+// docs/scenario-extensions.md: the policies beyond spec/interfaces.md.
+
+TEST(ScenarioExtensions, PoliciesAreOffByDefaultSoOldFilesMeanWhatTheyMeant) {
+  Scenario s = parse_scenario("{}", "empty.json");
+  for (const PolicyObject& p : policy_objects()) EXPECT_FALSE(*p.enabled(s)) << p.path;
+  EXPECT_FALSE(s.server.capacity_schedule.has_value());
+}
+
+TEST(ScenarioExtensions, AnObjectSwitchesAPolicyOnAndNullSwitchesItOff) {
+  Scenario s = parse_scenario(R"({"client": {"retry_budget": {"ratio": 0.2}, "circuit_breaker": null}})", "on.json");
+  EXPECT_TRUE(s.client.retry_budget.enabled);
+  EXPECT_EQ(s.client.retry_budget.ratio, 0.2);
+  EXPECT_EQ(s.client.retry_budget.window_s, 10);  // the fields left out keep their defaults
+  EXPECT_FALSE(s.client.circuit_breaker.enabled);
+}
+
+TEST(ScenarioExtensions, EveryPolicyRoundTripsThroughSaveAndOpen) {
+  Scenario s;
+  s.server.capacity_schedule = std::vector<std::pair<double, double>>{{100, 500}, {200, 1500}};
+  s.client.instances = 250;
+  // Every policy on, every field a value other than its default.
+  double v = 0.31;
+  for (const PolicyObject& p : policy_objects()) {
+    *p.enabled(s) = true;
+    for (const PolicyField& f : p.fields) {
+      *f.value(s) = f.low + std::min(f.high - f.low, 100.0) * v;  // inside the range, never its ends
+      v += 0.01;
+    }
+  }
+  validate_scenario(s);
+  Scenario back = parse_scenario(scenario_to_json(s), "saved.json");
+  EXPECT_EQ(scenario_to_json(back), scenario_to_json(s));
+  for (const PolicyObject& p : policy_objects()) {
+    EXPECT_TRUE(*p.enabled(back)) << p.path;
+    for (const PolicyField& f : p.fields) EXPECT_EQ(*f.value(back), *f.value(s)) << field_path(p, f);
+  }
+  EXPECT_EQ(back.server.capacity_schedule, s.server.capacity_schedule);
+  EXPECT_EQ(back.client.instances, 250);
+}
+
+TEST(ScenarioExtensions, BadPolicyValuesNameFieldAndValue) {
+  EXPECT_EQ(error_of(R"({"client": {"retry_budget": {"ratio": -0.1}}})"),
+            "bad.json: field 'client.retry_budget.ratio': value -0.1: must be a number from 0 to 1000");
+  EXPECT_EQ(error_of(R"({"server": {"stop_signal": {"share": 1.5}}})"),
+            "bad.json: field 'server.stop_signal.share': value 1.5: must be a number from 0 to 1");
+  EXPECT_EQ(error_of(R"({"client": {"circuit_breaker": {"open_s": 0}}})"),
+            "bad.json: field 'client.circuit_breaker.open_s': value 0: must be a number above 0 and at most 1e9");
+  EXPECT_EQ(error_of(R"({"client": {"retry_throttling": {"max_tokens": "ten"}}})"),
+            "bad.json: field 'client.retry_throttling.max_tokens': value \"ten\": expected a number");
+  EXPECT_EQ(error_of(R"({"client": {"retry_quota": {"cost": 5}}})"),
+            "bad.json: field 'client.retry_quota.cost': unknown field (known here: capacity, retry_cost, timeout_cost, success_reward)");
+  EXPECT_EQ(error_of(R"({"server": {"admission": 0.5}})"),
+            "bad.json: field 'server.admission': value 0.5: expected null (off) or an object of settings");
+  EXPECT_EQ(error_of(R"({"server": {"capacity_schedule": [[100, -5]]}})"),
+            "bad.json: field 'server.capacity_schedule[0]': value -5: a capacity must be a number from 0 to 1e12");
+  EXPECT_EQ(error_of(R"({"client": {"instances": 0}})"),
+            "bad.json: field 'client.instances': value 0: must be a number of clients from 1 to 1e12");
 }
 
 }  // namespace
