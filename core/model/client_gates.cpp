@@ -95,11 +95,15 @@ double ClientGates::budget_left() const {
          budget_retries_now_;
 }
 
-double ClientGates::same_step_share() const {
-  if (!active_) return 1;
+double ClientGates::preview_share(double after_timeout, double after_reject) const {
+  const double wanting = after_timeout + after_reject;
+  if (!active_ || wanting <= 0) return 1;
   double g = throttling_share();
-  if (c_.retry_quota.enabled && last_cost_ > 0) g = std::min(g, std::max(0.0, quota_) * instances_ / last_cost_);
-  if (c_.retry_budget.enabled && last_wanting_ > 0) g = std::min(g, std::max(0.0, budget_left()) / last_wanting_);
+  if (c_.retry_quota.enabled) {
+    const double cost = c_.retry_quota.timeout_cost * after_timeout + c_.retry_quota.retry_cost * after_reject;
+    if (cost > 0) g = std::min(g, std::max(0.0, quota_) * instances_ / cost);
+  }
+  if (c_.retry_budget.enabled) g = std::min(g, std::max(0.0, budget_left()) / wanting);
   return std::clamp(g, 0.0, 1.0);
 }
 
@@ -107,19 +111,12 @@ double ClientGates::retry_share(double after_timeout, double after_reject, doubl
   const double wanting = after_timeout + after_reject;
   if (!active_) return 1;
   if (wanting <= 0) return 1;
-  double g = throttling_share();
-  double cost = 0;
-  if (c_.retry_quota.enabled) {
-    cost = c_.retry_quota.timeout_cost * after_timeout + c_.retry_quota.retry_cost * after_reject;
-    if (cost > 0) g = std::min(g, std::max(0.0, quota_) * instances_ / cost);
-  }
-  if (c_.retry_budget.enabled) g = std::min(g, std::max(0.0, budget_left()) / wanting);
-  step_cost_ += cost;
-  step_wanting_ += wanting;
-  g = std::clamp(fixed_share >= 0 ? fixed_share : g, 0.0, 1.0);
+  const double cost = c_.retry_quota.enabled
+                          ? c_.retry_quota.timeout_cost * after_timeout + c_.retry_quota.retry_cost * after_reject
+                          : 0.0;
+  const double g = std::clamp(fixed_share >= 0 ? fixed_share : preview_share(after_timeout, after_reject), 0.0, 1.0);
   if (c_.retry_quota.enabled && cost > 0) {
-    // May overdraw when the share was fixed in advance; later steps pay it back.
-    quota_ -= g * cost / instances_;
+    quota_ = std::max(0.0, quota_ - g * cost / instances_);
     paid_ += g * cost;
     paid_retries_ += g * wanting;
   }
@@ -129,9 +126,6 @@ double ClientGates::retry_share(double after_timeout, double after_reject, doubl
 
 void ClientGates::end_step(const GateStep& s) {
   if (!active_) return;
-  last_cost_ = step_cost_;
-  last_wanting_ = step_wanting_;
-  step_cost_ = step_wanting_ = 0;
   const double per_client = 1.0 / instances_;
   if (s.failures > 0 || s.refused > 0)
     steps_since_failure_ = 0;

@@ -41,11 +41,16 @@ public:
   /// same step as their failure were sent with it): only takes the cost.
   double retry_share(double after_timeout, double after_reject, double fixed_share);
 
-  /// The share to grant the failures still to come in this step whose
-  /// retries fall in the same step (they must be sent before their number is
-  /// known): what the tokens or budget left would grant the previous step's
-  /// failures. A step's overdraft is paid back by the next ones.
-  double same_step_share() const;
+  /// The share retry_share would grant these failures now, taking nothing.
+  double preview_share(double after_timeout, double after_reject) const;
+
+  /// The most any failure may be granted now, whatever their number (the
+  /// gRPC token share; 1 without it).
+  double retry_share_ceiling() const { return active_ ? throttling_share() : 1; }
+
+  /// Whether a quota or budget caps the number of retries (the share then
+  /// depends on how many failures ask).
+  bool limits_by_count() const { return c_.retry_quota.enabled || c_.retry_budget.enabled; }
 
   /// Closes a step: refills tokens, moves the windows, and steps the breaker.
   void end_step(const GateStep& step);
@@ -82,8 +87,6 @@ private:
   const Client& c_;
   const double h_, instances_;
   bool active_ = false;
-  double step_cost_ = 0, step_wanting_ = 0;  // what this step's failures asked for
-  double last_cost_ = 0, last_wanting_ = 0;  // and the previous step's
 
   double tokens_ = 0;            // gRPC retry throttling, per client
   double quota_ = 0;             // AWS retry quota, per client

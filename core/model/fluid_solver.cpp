@@ -143,6 +143,7 @@ public:
     instant_reject_share_ = reject_steps_ == 0 ? 1.0 - reject_late_share_ : 0.0;
     failed_.assign(classes_, 0.0);
     failed_reject_.assign(classes_, 0.0);
+    before_admission_.assign(classes_, 0.0);
     sent_.assign(classes_, 0.0);
     scheduled_.assign(classes_, 0.0);
     same_step_in_.assign(classes_, {});
@@ -341,36 +342,57 @@ private:
         step_.refused += refused;
       }
     }
-    double offered = 0, shed = 0;
-    for (std::size_t c = 0; c < classes_; ++c) (c < lane_classes_ ? offered : shed) += sent_[c];
     const double fresh_sent = fresh * send_share_;
 
     // Admission against the queue limit (docs/model.md, 5.1): the queue may
     // hold K, and capacity left over in this step frees room as it serves.
     // Attempts of refused jobs never reach the queue.
-    double admitted = offered;
-    const double room = limited_ ? std::max(0.0, limit_ - queue_ + capacity_left) : offered;
+    const double room = limited_ ? std::max(0.0, limit_ - queue_ + capacity_left) : 1e300;
     const bool burn = policy_.instant && s_.server.reject_latency_s == 0;
-    double rejected_share = 0;
-    same_step_share_ = gates_.same_step_share();
-    same_step_factor_ = same_step_share_ * (1.0 - stop_share(n)) * send_share_;
-    if (offered > room) {
-      admitted = room;
-      rejected_share = 1.0 - room / offered;
-    }
-    // Rejected attempts that fail at once and retry within this step take
-    // another chance at the same room (docs/model.md, 5.1); those of refused
-    // jobs are rejected again.
-    if (!burn && has_same_step_retries_ && (offered > room || shed > 0)) {
-      if (offered > room) {
-        rejected_share = solve_same_step_retries(room);
-      } else {
-        std::copy(sent_.begin(), sent_.end(), scheduled_.begin());
-        sweep_same_step(0);
-      }
+    double offered = 0, shed = 0, admitted = 0, rejected_share = 0;
+    auto admit = [&](double share) {
+      same_step_share_ = share;
+      same_step_factor_ = share * (1.0 - stop_share(n)) * send_share_;
       offered = shed = 0;
       for (std::size_t c = 0; c < classes_; ++c) (c < lane_classes_ ? offered : shed) += sent_[c];
-      admitted = offered * (1.0 - rejected_share);
+      admitted = std::min(offered, room);
+      rejected_share = offered > room ? 1.0 - room / offered : 0.0;
+      // Rejected attempts that fail at once and retry within this step take
+      // another chance at the same room (docs/model.md, 5.1); those of
+      // refused jobs are rejected again.
+      if (!burn && has_same_step_retries_ && (offered > room || shed > 0)) {
+        if (offered > room) {
+          rejected_share = solve_same_step_retries(room);
+        } else {
+          std::copy(sent_.begin(), sent_.end(), scheduled_.begin());
+          sweep_same_step(0);
+        }
+        offered = shed = 0;
+        for (std::size_t c = 0; c < classes_; ++c) (c < lane_classes_ ? offered : shed) += sent_[c];
+        admitted = offered * (1.0 - rejected_share);
+      }
+    };
+    const double most = gates_.retry_share_ceiling();
+    if (!gates_.limits_by_count() || burn || !has_same_step_retries_) {
+      admit(most);
+    } else {
+      // A budget or quota grants a share that depends on how many fail now,
+      // and that depends on the share retried within the step: the largest
+      // share it can pay for, by bisection (docs/model.md, 10.3).
+      std::copy(sent_.begin(), sent_.end(), before_admission_.begin());
+      auto affordable = [&](double share) {
+        std::copy(before_admission_.begin(), before_admission_.end(), sent_.begin());
+        admit(share);
+        return share <= gates_.preview_share(0, failing_now(n, rejected_share)) * (1 + 1e-12);
+      };
+      if (!affordable(most)) {
+        double lo = 0, hi = most;
+        for (int i = 0; i < 50 && hi - lo > 1e-10; ++i) {
+          const double mid = 0.5 * (lo + hi);
+          (affordable(mid) ? lo : hi) = mid;
+        }
+        affordable(lo);
+      }
     }
     const double rejected = offered - admitted + shed;
     out.demand += fresh;
@@ -409,6 +431,15 @@ private:
       }
     }
     end_step(n, step_capacity, step_capacity - capacity_left, step_);
+  }
+
+  /// The failures that reach clients within step n from its rejections and
+  /// want a retry (not stopped, not on their last attempt).
+  double failing_now(long n, double rejected_share) const {
+    double f = 0;
+    for (std::size_t c = 0; c < classes_; ++c)
+      if (!policy_.classes[c].last) f += sent_[c] * (c < lane_classes_ ? rejected_share : 1.0);
+    return f * instant_reject_share_ * (1.0 - stop_share(n));
   }
 
   /// The length of step n in seconds (the last one may be shorter).
@@ -586,7 +617,7 @@ private:
         out.stopped += stopped;
         out.gave_up += stopped;
         jobs -= stopped;
-        double g = gates_on_ ? gates_.retry_share(0, jobs, same_step_share_) : 1.0;
+        double g = gates_on_ ? gates_.retry_share(0, jobs) : 1.0;
         out.denied += jobs * (1 - g);
         out.gave_up += jobs * (1 - g);
         jobs *= g;
@@ -855,7 +886,7 @@ private:
   std::vector<std::vector<std::pair<std::size_t, double>>> same_step_in_;
   bool has_same_step_retries_ = false;
   // Scratch, per class and per kernel.
-  std::vector<double> failed_, failed_reject_, sent_, scheduled_, kernel_mass_;
+  std::vector<double> failed_, failed_reject_, sent_, scheduled_, before_admission_, kernel_mass_;
   std::vector<long> kernel_reach_;  // the furthest step each kernel deposits to
   long busy_until_ = -1;            // retries or rejections may be due up to this step
   Sums totals_;
