@@ -6,6 +6,7 @@
 #include "analysis/health.h"
 #include "analysis/parameter_map.h"
 #include "model/fluid_solver.h"
+#include "scenario/client_policies.h"
 
 namespace {
 
@@ -22,6 +23,30 @@ void ExampleRunPerJitter(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(sg::solve(s));
 }
 BENCHMARK(ExampleRunPerJitter)->DenseRange(0, 3)->Unit(benchmark::kMillisecond);
+
+/// The example with each client preset of docs/scenario-extensions.md, and
+/// with each server policy on (admission control doubles the classes).
+void ExampleRunPerPreset(benchmark::State& state) {
+  const sg::NamedPolicy& p = sg::client_policies()[static_cast<std::size_t>(state.range(0))];
+  sg::Scenario s;
+  sg::apply_policy(p, s.client);
+  state.SetLabel(p.name);
+  for (auto _ : state) benchmark::DoNotOptimize(sg::solve(s));
+}
+BENCHMARK(ExampleRunPerPreset)->DenseRange(0, static_cast<int>(sg::client_policies().size()) - 1)->Unit(benchmark::kMillisecond);
+
+void ExampleRunPerServerPolicy(benchmark::State& state) {
+  sg::Scenario s;
+  s.server.queue_limit = 2000;
+  switch (state.range(0)) {
+    case 0: state.SetLabel("queue limit only"); break;
+    case 1: s.server.stop_signal = {true, 1, 0, 900}; state.SetLabel("stop signal"); break;
+    case 2: s.server.admission = {true, 0.5, 900}; state.SetLabel("admission control"); break;
+    case 3: s.server.autoscaling = {true, 0.8, 60, 120, 250, 4000}; state.SetLabel("autoscaling"); break;
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(sg::solve(s));
+}
+BENCHMARK(ExampleRunPerServerPolicy)->DenseRange(0, 3)->Unit(benchmark::kMillisecond);
 
 // The example's plane: demand 100-1500/s x capacity 500-2000/s.
 sg::MapAxis demand_axis(int size) { return {"demand.base_rate", 100, 1500, size}; }
@@ -50,6 +75,18 @@ void ExampleMapFast(benchmark::State& state) {
   state.counters["points"] = size * size;
 }
 BENCHMARK(ExampleMapFast)->Args({64, 1})->Args({64, 0})->Args({128, 1})->Args({128, 0})->Unit(benchmark::kMillisecond)->UseRealTime();
+
+/// The same map with the SRE book's client: its gates forbid the early stop
+/// of a collapse, so each unhealthy point runs to the horizon.
+void ExampleMapFastSre(benchmark::State& state) {
+  const int size = static_cast<int>(state.range(0));
+  sg::Scenario s;
+  for (const sg::NamedPolicy& p : sg::client_policies())
+    if (p.name == "SRE book") sg::apply_policy(p, s.client);
+  for (auto _ : state) benchmark::DoNotOptimize(sg::compute_map(s, demand_axis(size), capacity_axis(size), {}, 0));
+  state.counters["points"] = size * size;
+}
+BENCHMARK(ExampleMapFastSre)->Arg(64)->Arg(128)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 /// Time to the first coarse picture of a 128 x 128 map (its stride-8 pass), all cores.
 void ExampleMapFirstPicture(benchmark::State& state) {

@@ -25,6 +25,10 @@ struct CurveStyle {
   bool right_axis;    ///< seconds, on the lower panel's right axis
   QColor color;
   Qt::PenStyle style;
+  double width = 2;
+  /// Drawn only in runs where it is not zero throughout: a policy's curve
+  /// stays out of the legend and the readout while the policy is off.
+  bool optional = false;
 };
 
 const std::vector<CurveStyle>& styles() {
@@ -37,6 +41,14 @@ const std::vector<CurveStyle>& styles() {
       {"wasted", "wasted", &Interval::wasted, false, false, QColor(217, 48, 37), Qt::SolidLine},
       {"rejected", "rejected", &Interval::rejected, false, false, QColor(147, 52, 230), Qt::SolidLine},
       {"gave_up", "gave up", &Interval::gave_up, false, false, QColor(141, 110, 99), Qt::DotLine},
+      // Thin, so that capacity steps and autoscaling read as a reference, not a flow.
+      {"capacity", "capacity", &Interval::capacity, false, false, QColor(66, 133, 244), Qt::DashLine, 1.2},
+      {"throttled", "throttled", &Interval::throttled, false, false, QColor(0, 150, 136), Qt::DashDotLine, 2,
+       true},
+      {"denied", "denied", &Interval::denied, false, false, QColor(191, 144, 0), Qt::DashDotLine, 2, true},
+      {"stopped", "stopped", &Interval::stopped, false, false, QColor(216, 27, 96), Qt::SolidLine, 2,
+       true},
+      {"shed", "shed", &Interval::shed, false, false, QColor(63, 81, 181), Qt::DotLine, 2, true},
       {"queue", "queue (attempts)", &Interval::queue, true, false, QColor(25, 103, 210), Qt::SolidLine},
       {"backlog", "backlog (jobs in backoff)", &Interval::backlog, true, false, QColor(18, 150, 150), Qt::SolidLine},
       {"wait_s", "wait (s, right axis)", &Interval::wait_s, true, true, QColor(200, 120, 170), Qt::DashLine},
@@ -155,7 +167,7 @@ void LoadCurvesView::build() {
     QCPAxisRect* r = s.level ? levels_ : rates_;
     QCPGraph* g = plot_->addGraph(r->axis(QCPAxis::atBottom), r->axis(s.right_axis ? QCPAxis::atRight : QCPAxis::atLeft));
     g->setName(tr(s.label));
-    g->setPen(QPen(s.color, 2, s.style));
+    g->setPen(QPen(s.color, s.width, s.style));
     g->removeFromLegend();
     g->addToLegend(s.level ? levels_legend_ : rates_legend_);
     g->setSelectable(QCP::stNone);
@@ -259,17 +271,41 @@ void LoadCurvesView::show_run(const Scenario& scenario, const RunResult& run) {
   const int n = static_cast<int>(run.intervals.size());
   QVector<double> keys(n);
   for (int i = 0; i < n; ++i) keys[i] = run.intervals[static_cast<std::size_t>(i)].t_s;
+  present_.assign(graphs_.size(), true);
   for (std::size_t g = 0; g < graphs_.size(); ++g) {
     QVector<double> values(n);
     for (int i = 0; i < n; ++i) values[i] = run.intervals[static_cast<std::size_t>(i)].*(styles()[g].member);
     graphs_[g]->setData(keys, values, true);
+    if (styles()[g].optional)
+      present_[g] = std::any_of(values.begin(), values.end(), [](double v) { return v != 0; });
   }
+  refresh_rates_legend();
   update_markers(scenario, run);
   if (first || horizon_changed)
     reset_zoom();
   else
     rescale_values();
   plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void LoadCurvesView::refresh_rates_legend() {
+  // Entries cannot be inserted in the middle of a QCPLegend: the optional
+  // curves' entries and the pinned runs' (which follow them) are taken out
+  // and put back in order.
+  std::vector<QCPGraph*> entries;
+  for (std::size_t g = 0; g < graphs_.size(); ++g)
+    if (styles()[g].optional && present_[g]) entries.push_back(graphs_[g]);
+  for (std::size_t i = 1; i < pin_graphs_.size(); i += graphs_.size()) entries.push_back(pin_graphs_[i]);
+  for (std::size_t g = 0; g < graphs_.size(); ++g)
+    if (styles()[g].optional) graphs_[g]->removeFromLegend(rates_legend_);
+  for (std::size_t i = 1; i < pin_graphs_.size(); i += graphs_.size()) pin_graphs_[i]->removeFromLegend(rates_legend_);
+  rates_legend_->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);  // closes the gaps the removals left
+  for (QCPGraph* g : entries) {
+    g->addToLegend(rates_legend_);
+    QColor c = palette().color(QPalette::WindowText);
+    if (!g->visible()) c.setAlpha(90);
+    rates_legend_->itemWithPlottable(g)->setTextColor(c);
+  }
 }
 
 void LoadCurvesView::update_markers(const Scenario& s, const RunResult& run) {
@@ -323,6 +359,26 @@ void LoadCurvesView::update_markers(const Scenario& s, const RunResult& run) {
     for (QCPAxisRect* r : {rates_, levels_}) band(r, o.start_s, o.start_s + o.duration_s, 0, 1, outage);
     label(o.start_s, 0.99, Qt::AlignBottom, tr("outage x%1").arg(o.capacity_factor), QColor(100, 100, 130));
   }
+  // Server measures that begin mid-run (as an emergency measure would): a
+  // dotted line where they begin, so their effect is seen against the time.
+  auto begins = [&](double t, double y, const QString& text, QColor color) {
+    auto* line = new QCPItemStraightLine(plot_);
+    line->setClipAxisRect(rates_);
+    for (QCPItemPosition* p : {line->point1, line->point2}) {
+      p->setAxes(rates_->axis(QCPAxis::atBottom), rates_->axis(QCPAxis::atLeft));
+      p->setAxisRect(rates_);
+      p->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    }
+    line->point1->setCoords(t, 0);
+    line->point2->setCoords(t, 1);
+    line->setPen(QPen(color, 1, Qt::DotLine));
+    line->setSelectable(false);
+    label(t, y, Qt::AlignBottom, text, color);
+  };
+  if (s.server.stop_signal.enabled && s.server.stop_signal.start_s > 0)
+    begins(s.server.stop_signal.start_s, 0.92, tr("stop signal"), QColor(216, 27, 96));
+  if (s.server.admission.enabled && s.server.admission.start_s > 0)
+    begins(s.server.admission.start_s, 0.85, tr("admission %1%").arg(100 * s.server.admission.share), QColor(63, 81, 181));
   // Unhealthy intervals: a red band along the top of the rates panel.
   double previous = 0, run_start = -1;
   bool labelled = false;
@@ -409,7 +465,8 @@ void LoadCurvesView::reset_zoom() {
     plot_->graph(i)->setVisible(true);
   }
   for (QCPLegend* l : {rates_legend_, levels_legend_})
-    for (int i = 0; i < l->itemCount(); ++i) l->item(i)->setTextColor(palette().color(QPalette::WindowText));
+    for (int i = 0; i < l->itemCount(); ++i)
+      if (QCPAbstractLegendItem* item = l->item(i)) item->setTextColor(palette().color(QPalette::WindowText));
   rescale_values();
   plot_->replot(QCustomPlot::rpQueuedReplot);
 }
@@ -424,6 +481,7 @@ void LoadCurvesView::show_readout_at(double t) {
   parts << tr("<b>t = %1 s</b>").arg(number(x.t_s));
   for (std::size_t g = 0; g < graphs_.size(); ++g) {
     const CurveStyle& s = styles()[g];
+    if (g < present_.size() && !present_[g]) continue;
     QString color = graphs_[g]->pen().color().name();
     QString name = s.right_axis ? QStringLiteral("wait") : QString(s.name).replace('_', ' ');
     parts << QStringLiteral("<span style='color:%1'>&#9632;</span>&nbsp;%2&nbsp;%3%4")

@@ -29,8 +29,9 @@ struct PinnedRun {
   RunResult run;
 };
 
-/// The curves of one run: demand, offered, goodput, wasted, rejected and gave
-/// up (rates, per second) above; queue, backlog and wait below. The trigger
+/// The curves of one run: demand, offered, goodput, wasted, rejected, gave up
+/// and capacity (rates, per second) above, with the policies' throttled,
+/// denied, stopped and shed when they are not zero; queue, backlog and wait below. The trigger
 /// window is shaded, unhealthy intervals are marked along the top, clicking a
 /// legend entry hides or shows its curve, the wheel zooms and dragging pans
 /// the time axis, and the value of every curve under the cursor is read out.
@@ -70,6 +71,8 @@ private:
   void apply_palette();
   void rescale_values();
   void update_markers(const Scenario& scenario, const RunResult& run);
+  /// Puts the optional curves that the run shown has into the legend, and no others.
+  void refresh_rates_legend();
   void clear_pins();
 
   QCustomPlot* plot_ = nullptr;
@@ -80,6 +83,7 @@ private:
   QCPLegend* levels_legend_ = nullptr;
   std::vector<QCPGraph*> graphs_;  // in curve_names() order
   std::vector<QCPGraph*> pin_graphs_;
+  std::vector<bool> present_;  // per curve: in the legend and the readout for the run shown
   QCPItemStraightLine* cursor_[2] = {nullptr, nullptr};
   QCPItemStraightLine* timeout_line_ = nullptr;
   QCPItemText* timeout_label_ = nullptr;

@@ -7,6 +7,7 @@
 #include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QFileDialog>
@@ -28,13 +29,16 @@
 #include <QSplitter>
 #include <QTabWidget>
 #include <QStatusBar>
+#include <QToolButton>
 #include <QUndoCommand>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
+#include <cmath>
 #include <map>
 
 #include "dashboard_text.h"
+#include "description_panel.h"
 #include "figure_export.h"
 #include "io/atomic_file.h"
 #include "io/csv.h"
@@ -46,6 +50,7 @@
 #include "scenario/client_policies.h"
 #include "scenario/input_error.h"
 #include "scenario/parameters.h"
+#include "scenario/policy_fields.h"
 #include "scenario/scenario_file.h"
 
 namespace sg::ui {
@@ -80,17 +85,28 @@ private:
   int id_;
 };
 
+/// Scenarios bundled in the program are Qt resources: ":/scenarios/...".
+bool is_bundled(const QString& path) { return path.startsWith(QStringLiteral(":/")); }
+
+/// Reads a bundled scenario; throws InputError as load_scenario does for files.
+Scenario load_bundled(const QString& path) {
+  QFile file(path);
+  if (!file.open(QIODevice::ReadOnly))
+    throw InputError(path.toStdString(), "", "", "no such scenario in the program");
+  return parse_scenario(file.readAll().toStdString(), QFileInfo(path).fileName().toStdString());
+}
+
 /// The default scenario, bundled in the program.
 Scenario default_scenario() {
-  QFile file(QStringLiteral(":/scenarios/default.json"));
-  if (file.open(QIODevice::ReadOnly)) {
-    try {
-      return parse_scenario(file.readAll().toStdString(), "default.json");
-    } catch (const std::exception&) {
-    }
+  try {
+    return load_bundled(QStringLiteral(":/scenarios/default.json"));
+  } catch (const std::exception&) {
+    return Scenario{};
   }
-  return Scenario{};
 }
+
+/// Where the teaching scenarios are bundled; the Learn menu lists them in file name order.
+const QString kTeachingDir = QStringLiteral(":/scenarios/teaching");
 
 /// The name a control shows for a parameter, for undo entries.
 QString label_of(const std::string& path) {
@@ -105,7 +121,35 @@ QString label_of(const std::string& path) {
       {"server.queue_limit", "queue limit"}, {"server.drop_expired", "drop expired"},
       {"server.reject_latency_s", "reject latency"}, {"duration_s", "horizon"}};
   auto it = names.find(path);
-  return it != names.end() ? it->second : QString::fromStdString(path);
+  if (it != names.end()) return it->second;
+  // A policy by its title, a policy's field by the title and the field's key.
+  for (const PolicyObject& p : policy_objects()) {
+    if (path == p.path) return QString::fromLatin1(p.title).toLower();
+    for (const PolicyField& f : p.fields)
+      if (path == field_path(p, f))
+        return QStringLiteral("%1 %2").arg(QString::fromLatin1(p.title).toLower(),
+                                           QString::fromLatin1(f.key).replace('_', ' '));
+  }
+  return QString::fromStdString(path);
+}
+
+/// The slider of a policy field. The table's bounds are what the model
+/// accepts (often up to 1e9); the slider spans what is worth trying: shares
+/// linearly, start times over a run's length, other times and counts on a
+/// log scale two decades either side of the default.
+ControlRange policy_field_range(const PolicyField& f, double default_value) {
+  const QString unit = QString::fromLatin1(f.unit), key = QString::fromLatin1(f.key);
+  if (f.high <= 1) return ControlRange::linear(f.low_open ? 0.01 : f.low, f.high, 2);
+  if (key.endsWith(QLatin1String("start_s"))) return ControlRange::linear(0, 7200, 0);
+  if (unit == QLatin1String("attempts/s")) return ControlRange::adaptive_linear(2 * default_value);
+  if (unit == QLatin1String("s"))
+    return f.low_open ? ControlRange::logarithmic(1, 3600, 1) : ControlRange::logarithmic(0, 3600, 1, 1);
+  const double top = std::min(f.high, default_value > 0 ? 100 * default_value : 100.0);
+  const double floor = default_value > 0 ? default_value / 100 : 0.1;
+  const int decimals = std::clamp(static_cast<int>(std::ceil(-std::log10(floor))), 0, 3);
+  if (f.low > 0 && !f.low_open) return ControlRange::logarithmic(f.low, top, decimals);
+  return f.low_open ? ControlRange::logarithmic(floor, top, decimals)
+                    : ControlRange::logarithmic(0, top, decimals, floor);
 }
 
 int merge_id_for(const std::string& path) {
@@ -149,6 +193,8 @@ MainWindow::MainWindow(bool restore_session, QWidget* parent)
   banner_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   banner_->hide();
   center_layout->addWidget(banner_);
+  description_ = new DescriptionPanel(center);
+  center_layout->addWidget(description_);
   curves_ = new LoadCurvesView(center);
   center_layout->addWidget(curves_, 1);
 
@@ -213,11 +259,6 @@ MainWindow::MainWindow(bool restore_session, QWidget* parent)
   pin_buttons->addWidget(pin);
   pin_buttons->addWidget(clear);
   side_layout->addLayout(pin_buttons);
-  description_ = new QLabel(words);
-  description_->setWordWrap(true);
-  description_->setStyleSheet(QStringLiteral("QLabel { font-style: italic; }"));
-  side_layout->addSpacing(6);
-  side_layout->addWidget(description_);
   side_layout->addStretch(1);
   words_scroll->setWidget(words);
   side->addWidget(views);
@@ -283,10 +324,7 @@ void MainWindow::build_controls(QWidget* panel) {
   auto add = [&](QVBoxLayout* box, const std::string& path, const QString& label, ControlRange range) {
     auto* c = new ParameterControl(path, label, range, panel);
     box->addWidget(c);
-    controls_.push_back(c);
-    connect(c, &ParameterControl::edited, this,
-            [this](const std::string& p, const std::string& v, bool dragging) { set_parameter(p, v, dragging); });
-    connect(c, &ParameterControl::drag_finished, this, [this] { ++drag_generation_; });
+    bind_control(c);
     return c;
   };
   auto group = [&](const QString& title) {
@@ -330,6 +368,10 @@ void MainWindow::build_controls(QWidget* panel) {
   connect(jitter_, qOverload<int>(&QComboBox::activated), this,
           [this](int) { set_parameter("client.backoff.jitter", jitter_->currentText().toStdString()); });
 
+  QVBoxLayout* client_policies_box = group(tr("Client policies"));
+  add(client_policies_box, "client.instances", tr("Client instances"), ControlRange::logarithmic(1, 1000000, 0));
+  build_policy_group(panel, client_policies_box, "client.");
+
   QVBoxLayout* trigger = group(tr("Trigger"));
   add(trigger, "demand.surge.extra_rate", tr("Surge extra rate"), ControlRange::logarithmic(0, 100000, 0, 1));
   add(trigger, "demand.surge.start_s", tr("Surge start"), ControlRange::linear(0, 7200, 0));
@@ -348,9 +390,69 @@ void MainWindow::build_controls(QWidget* panel) {
           [this](bool on) { set_parameter("server.drop_expired", on ? "true" : "false"); });
   add(server, "server.reject_latency_s", tr("Reject latency"), ControlRange::logarithmic(0, 10, 3, 0.001));
 
+  build_policy_group(panel, group(tr("Server policies")), "server.");
+
   QVBoxLayout* run = group(tr("Run"));
   add(run, "duration_s", tr("Horizon"), ControlRange::logarithmic(60, 36000, 0));
   layout->addStretch(1);
+}
+
+void MainWindow::build_policy_group(QWidget* panel, QVBoxLayout* box, const std::string& prefix) {
+  // One row per policy of the table (scenario/policy_fields.h): a check box
+  // bound to its flag path and a fold button; its fields below, greyed out
+  // while it is off. Folded until wanted: the 26 fields of all the policies
+  // would push every other control out of sight.
+  Scenario defaults;
+  for (const PolicyObject& p : policy_objects()) {
+    if (std::string(p.path).rfind(prefix, 0) != 0) continue;
+    PolicyRow row;
+    row.path = p.path;
+    auto* header = new QHBoxLayout;
+    row.box = new QCheckBox(QString::fromLatin1(p.title), panel);
+    row.box->setToolTip(QStringLiteral("%1\n(%2)").arg(QString::fromLatin1(p.help), QString::fromLatin1(p.path)));
+    header->addWidget(row.box, 1);
+    row.fold = new QToolButton(panel);
+    row.fold->setCheckable(true);
+    row.fold->setAutoRaise(true);
+    row.fold->setArrowType(Qt::RightArrow);
+    row.fold->setToolTip(tr("Show or hide the settings of %1").arg(QString::fromLatin1(p.title).toLower()));
+    header->addWidget(row.fold);
+    box->addLayout(header);
+
+    row.fields = new QWidget(panel);
+    auto* fields = new QVBoxLayout(row.fields);
+    fields->setContentsMargins(18, 0, 0, 4);  // indented under the check box
+    fields->setSpacing(2);
+    for (const PolicyField& f : p.fields) {
+      QString label = QString::fromLatin1(f.key).replace('_', ' ');
+      label[0] = label[0].toUpper();
+      auto* c = new ParameterControl(field_path(p, f), label, policy_field_range(f, *f.value(defaults)), row.fields);
+      fields->addWidget(c);
+      bind_control(c);
+    }
+    row.fields->setVisible(false);
+    box->addWidget(row.fields);
+
+    QWidget* fields_widget = row.fields;
+    QToolButton* fold = row.fold;
+    connect(row.fold, &QToolButton::toggled, this, [fields_widget, fold](bool open) {
+      fields_widget->setVisible(open);
+      fold->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
+    });
+    const std::string path = p.path;
+    connect(row.box, &QCheckBox::clicked, this, [this, path, fold](bool on) {
+      if (on) fold->setChecked(true);  // switched on: its settings are what one wants next
+      set_parameter(path, on ? "true" : "false");
+    });
+    policy_rows_.push_back(row);
+  }
+}
+
+void MainWindow::bind_control(ParameterControl* c) {
+  controls_.push_back(c);
+  connect(c, &ParameterControl::edited, this,
+          [this](const std::string& p, const std::string& v, bool dragging) { set_parameter(p, v, dragging); });
+  connect(c, &ParameterControl::drag_finished, this, [this] { ++drag_generation_; });
 }
 
 void MainWindow::build_menus() {
@@ -359,7 +461,7 @@ void MainWindow::build_menus() {
   open->setShortcut(QKeySequence::Open);
   recent_menu_ = file->addMenu(tr("Open &Recent"));
   QAction* save = file->addAction(tr("&Save"), this, [this] {
-    if (file_path_.isEmpty()) {
+    if (file_path_.isEmpty() || is_bundled(file_path_)) {  // the program's own files are read-only
       save_dialog();
     } else if (QString e = save_file(file_path_); !e.isEmpty()) {
       show_banner(e);
@@ -397,6 +499,23 @@ void MainWindow::build_menus() {
   view->addAction(tr("&Clear Pins"), this, &MainWindow::clear_pins);
   QAction* reset = view->addAction(tr("&Reset Zoom"), curves_, &LoadCurvesView::reset_zoom);
   reset->setShortcut(QKeySequence(tr("Ctrl+0")));
+
+  // Teaching scenarios open like files (title, undo, recent), from the
+  // program's resources; each is named by the scenario's own name.
+  teaching_menu_ = menuBar()->addMenu(tr("&Learn"));
+  teaching_menu_->setToolTipsVisible(true);
+  const QStringList files = QDir(kTeachingDir).entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
+  for (const QString& name : files) {
+    const QString path = kTeachingDir + QLatin1Char('/') + name;
+    QString title = QFileInfo(name).completeBaseName();
+    try {
+      title = QString::fromStdString(load_bundled(path).name);
+    } catch (const std::exception&) {
+      // Listed under its file name; opening it says what is wrong.
+    }
+    QAction* action = teaching_menu_->addAction(title, this, [this, path] { open_file(path); });
+    action->setToolTip(tr("Open the teaching scenario; its description says what to try."));
+  }
 }
 
 ParameterControl* MainWindow::control(const std::string& path) const {
@@ -404,6 +523,14 @@ ParameterControl* MainWindow::control(const std::string& path) const {
     if (c->path() == path) return c;
   return nullptr;
 }
+
+QCheckBox* MainWindow::policy_box(const std::string& path) const {
+  for (const PolicyRow& row : policy_rows_)
+    if (row.path == path) return row.box;
+  return nullptr;
+}
+
+QString MainWindow::description_text() const { return description_->text(); }
 
 QString MainWindow::set_parameter(const std::string& path, const std::string& value, bool dragging) {
   Scenario next = scenario_;
@@ -418,7 +545,10 @@ QString MainWindow::set_parameter(const std::string& path, const std::string& va
   }
   // The moves of one slider drag merge into one undo step; anything else is a step of its own.
   const int merge = dragging ? merge_id_for(path) * 1000 + drag_generation_ % 1000 : -1;
-  push_change(next, tr("Set %1 to %2").arg(label_of(path), QString::fromStdString(value)), merge);
+  if (find_policy(path))
+    push_change(next, (get_text(next, path) == "true" ? tr("Switch on %1") : tr("Switch off %1")).arg(label_of(path)), merge);
+  else
+    push_change(next, tr("Set %1 to %2").arg(label_of(path), QString::fromStdString(value)), merge);
   return {};
 }
 
@@ -426,7 +556,7 @@ void MainWindow::choose_policy(int index) {
   const auto& all = client_policies();
   if (index < 0 || index >= static_cast<int>(all.size())) return;
   Scenario next = scenario_;
-  next.client = all[static_cast<std::size_t>(index)].client;
+  apply_policy(all[static_cast<std::size_t>(index)], next.client);
   try {
     validate_scenario(next);
   } catch (const InputError& e) {
@@ -452,12 +582,18 @@ void MainWindow::apply_scenario(const Scenario& s) {
     jitter_->setCurrentIndex(static_cast<int>(s.client.backoff.jitter));
     drop_expired_->setChecked(s.server.drop_expired);
   }
+  Scenario readable = s;  // the policy table's accessors take a mutable scenario
+  for (const PolicyRow& row : policy_rows_) {
+    const bool on = *find_policy(row.path)->enabled(readable);
+    QSignalBlocker block(row.box);
+    row.box->setChecked(on);
+    row.fields->setEnabled(on);
+    if (on) row.fold->setChecked(true);  // a scenario's policies show their settings
+  }
   request_map_if_needed(false);
   hysteresis_view_->show_scenario(s);
   if (!pinned_.empty()) relabel_pins();
-  description_->setText(s.description.empty() ? QString()
-                                              : tr("<b>About this scenario</b> (as written in its file):<br>%1")
-                                                    .arg(QString::fromStdString(s.description).toHtmlEscaped()));
+  description_->show_description(QString::fromStdString(s.name), QString::fromStdString(s.description));
   refresh_title();
   runs_->request(s);
 }
@@ -547,7 +683,7 @@ void MainWindow::clear_pins() {
 QString MainWindow::open_file(const QString& path) {
   Scenario loaded;
   try {
-    loaded = load_scenario(path.toStdString());
+    loaded = is_bundled(path) ? load_bundled(path) : load_scenario(path.toStdString());
   } catch (const std::exception& e) {
     QString message = QString::fromStdString(e.what());
     show_banner(tr("Could not open the scenario; nothing changed. %1").arg(message));
@@ -581,14 +717,18 @@ QString MainWindow::save_file(const QString& path) {
 }
 
 void MainWindow::open_dialog() {
-  QString path = QFileDialog::getOpenFileName(this, tr("Open scenario"), QFileInfo(file_path_).absolutePath(),
+  const QString folder = is_bundled(file_path_) ? QString() : QFileInfo(file_path_).absolutePath();
+  QString path = QFileDialog::getOpenFileName(this, tr("Open scenario"), folder,
                                               tr("Scenarios (*.json);;All files (*)"));
   if (!path.isEmpty()) open_file(path);
 }
 
 bool MainWindow::save_dialog() {
-  QString path = QFileDialog::getSaveFileName(this, tr("Save scenario"),
-                                              file_path_.isEmpty() ? QStringLiteral("scenario.json") : file_path_,
+  // A bundled scenario is saved under its file name, in the current folder.
+  const QString suggested = file_path_.isEmpty()      ? QStringLiteral("scenario.json")
+                            : is_bundled(file_path_) ? QFileInfo(file_path_).fileName()
+                                                     : file_path_;
+  QString path = QFileDialog::getSaveFileName(this, tr("Save scenario"), suggested,
                                               tr("Scenarios (*.json)"));
   if (path.isEmpty()) return false;
   if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".json");

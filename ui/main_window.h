@@ -21,10 +21,13 @@ class QComboBox;
 class QLabel;
 class QListWidget;
 class QMenu;
+class QToolButton;
 class QUndoStack;
+class QVBoxLayout;
 
 namespace sg::ui {
 
+class DescriptionPanel;
 class ParameterControl;
 class StabilityMapView;
 class HysteresisView;
@@ -38,8 +41,9 @@ public:
   explicit MainWindow(bool restore_session = true, QWidget* parent = nullptr);
   ~MainWindow() override;
 
-  /// Opens a scenario file. On failure nothing changes, the banner says why,
-  /// and the message is returned (empty on success).
+  /// Opens a scenario file, or a bundled one (a ":/" resource path, as the
+  /// Learn menu does). On failure nothing changes, the banner says why, and
+  /// the message is returned (empty on success).
   QString open_file(const QString& path);
   /// Saves atomically; returns an error message, empty on success.
   QString save_file(const QString& path);
@@ -56,6 +60,12 @@ public:
   LoadCurvesView* curves() const { return curves_; }
   QUndoStack* undo_stack() const { return undo_; }
   ParameterControl* control(const std::string& path) const;
+  /// The check box that switches the policy at `path` ("client.retry_budget") on and off.
+  QCheckBox* policy_box(const std::string& path) const;
+  /// The Learn menu: one entry per bundled teaching scenario.
+  QMenu* teaching_menu() const { return teaching_menu_; }
+  /// The description shown above the curves, as plain text.
+  QString description_text() const;
   QComboBox* policy_chooser() const { return policy_; }
   QString banner_text() const;
   QString summary_text() const;
@@ -83,6 +93,9 @@ protected:
 
 private:
   void build_controls(QWidget* panel);
+  void build_policy_group(QWidget* panel, QVBoxLayout* box, const std::string& prefix);
+  /// Registers a control: its edits go through set_parameter (undo, recompute).
+  void bind_control(ParameterControl* control);
   void build_menus();
   void show_outcome(std::shared_ptr<const RunOutcome> outcome);
   void request_map_if_needed(bool force);
@@ -116,9 +129,18 @@ private:
   QComboBox* policy_ = nullptr;
   QComboBox* jitter_ = nullptr;
   QCheckBox* drop_expired_ = nullptr;
+  /// A policy's check box and its fields, folded away until wanted.
+  struct PolicyRow {
+    std::string path;
+    QCheckBox* box = nullptr;
+    QToolButton* fold = nullptr;
+    QWidget* fields = nullptr;
+  };
+  std::vector<PolicyRow> policy_rows_;
   QLabel* banner_ = nullptr;
   QLabel* summary_ = nullptr;
-  QLabel* description_ = nullptr;
+  DescriptionPanel* description_ = nullptr;
+  QMenu* teaching_menu_ = nullptr;
   QListWidget* pins_ = nullptr;
   QMenu* recent_menu_ = nullptr;
   QStringList recent_;

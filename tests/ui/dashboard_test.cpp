@@ -2,6 +2,8 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
+#include <QMenu>
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QProcess>
@@ -24,6 +26,8 @@
 #include "parameter_control.h"
 #include "qcustomplot.h"
 #include "scenario/client_policies.h"
+#include "scenario/parameters.h"
+#include "scenario/policy_fields.h"
 #include "scenario/scenario_file.h"
 #include "stability_map_view.h"
 #include "hysteresis_view.h"
@@ -83,7 +87,19 @@ TEST_F(DashboardTest, MovingTheCapacitySliderChangesTheCurves) {
 TEST_F(DashboardTest, PlottedCurvesEqualTheCommandLineRun) {
   window->set_parameter("server.queue_limit", "2500");
   window->set_parameter("client.backoff.jitter", "decorrelated");
+  // Policies that make every curve of the policies non-zero somewhere:
+  // admission sheds, the stop signal stops, the budget denies, autoscaling
+  // moves capacity, adaptive throttling refuses locally.
+  window->set_parameter("server.admission.start_s", "700");
+  window->set_parameter("server.stop_signal.start_s", "800");
+  window->set_parameter("server.autoscaling", "true");
+  window->set_parameter("client.retry_budget", "true");
+  window->set_parameter("client.adaptive_throttling", "true");
   ASSERT_TRUE(wait_for_run(*window));
+  for (const char* name : {"capacity", "throttled", "denied", "stopped", "shed"}) {
+    QVector<double> v = window->curves()->curve(name);
+    EXPECT_TRUE(std::any_of(v.begin(), v.end(), [](double x) { return x > 0; })) << name;
+  }
   const QString file = dir.filePath("shown.json");
   ASSERT_TRUE(window->save_file(file).isEmpty());
   QProcess cli;
@@ -324,6 +340,80 @@ TEST_F(DashboardTest, WheelZoomsTimeAndResetShowsTheWholeRun) {
   window->curves()->reset_zoom();
   EXPECT_DOUBLE_EQ(time->range().lower, 0);
   EXPECT_DOUBLE_EQ(time->range().upper, 3600);
+}
+
+TEST_F(DashboardTest, APolicyCheckBoxSwitchesItsFlagInOneUndoStepAndGreysItsFields) {
+  QCheckBox* box = window->policy_box("client.retry_budget");
+  ASSERT_NE(box, nullptr);
+  ParameterControl* ratio = window->control("client.retry_budget.ratio");
+  ASSERT_NE(ratio, nullptr);
+  EXPECT_FALSE(box->isChecked());
+  EXPECT_FALSE(ratio->isEnabled());  // off: its fields are greyed out
+  box->click();
+  EXPECT_TRUE(window->scenario().client.retry_budget.enabled);
+  EXPECT_EQ(get_text(window->scenario(), "client.retry_budget"), "true");
+  EXPECT_TRUE(ratio->isEnabled());
+  EXPECT_EQ(window->undo_stack()->count(), 1);
+  window->undo_stack()->undo();
+  EXPECT_FALSE(window->scenario().client.retry_budget.enabled);
+  EXPECT_FALSE(box->isChecked());
+  EXPECT_FALSE(ratio->isEnabled());
+  // Every policy of the table has its check box and a control per field.
+  for (const PolicyObject& p : policy_objects()) {
+    EXPECT_NE(window->policy_box(p.path), nullptr) << p.path;
+    for (const PolicyField& f : p.fields) EXPECT_NE(window->control(field_path(p, f)), nullptr) << p.path << f.key;
+  }
+  EXPECT_NE(window->control("client.instances"), nullptr);
+}
+
+TEST_F(DashboardTest, ChoosingAPolicyKeepsTheChooserAndPolicyBoxesInStep) {
+  // A preset may carry client policy objects: after choosing it, the chooser
+  // names it and the boxes show what it switched on.
+  for (std::size_t i = 0; i < client_policies().size(); ++i) {
+    window->choose_policy(static_cast<int>(i));
+    if (!window->banner_text().isEmpty()) continue;  // refused against this server
+    EXPECT_EQ(window->policy_chooser()->currentText().toStdString(), client_policies()[i].name);
+    Scenario s = window->scenario();
+    for (const PolicyObject& p : policy_objects())
+      EXPECT_EQ(window->policy_box(p.path)->isChecked(), *p.enabled(s)) << client_policies()[i].name << " " << p.path;
+  }
+}
+
+TEST_F(DashboardTest, TheLearnMenuOpensEachTeachingScenarioWithItsDescription) {
+  QMenu* menu = window->teaching_menu();
+  ASSERT_NE(menu, nullptr);
+  // The six scenarios of issue 5, item 11.
+  ASSERT_EQ(menu->actions().size(), 6);
+  QStringList names;
+  for (QAction* a : menu->actions()) names << a->text();
+  for (const char* name : {"Signal, January 2021", "Backoff alone does not save an open system",
+                           "Jitter against a thundering herd", "A queue limit below the timeout",
+                           "A retry budget caps amplification", "The server tells clients to stop"})
+    EXPECT_TRUE(names.contains(QString::fromUtf8(name))) << name;
+  for (QAction* a : menu->actions()) {
+    a->trigger();
+    EXPECT_TRUE(window->banner_text().isEmpty()) << window->banner_text().toStdString();
+    EXPECT_EQ(QString::fromStdString(window->scenario().name), a->text());
+    EXPECT_FALSE(window->description_text().isEmpty()) << a->text().toStdString();
+    EXPECT_TRUE(window->windowTitle().endsWith(".json — Stormglass")) << window->windowTitle().toStdString();
+    EXPECT_EQ(window->undo_stack()->count(), 0);  // a file opened starts its own history
+  }
+  ASSERT_TRUE(wait_for_run(*window));
+  // The default scenario's description shows too; an empty one hides the panel.
+  window->set_parameter("description", "");
+  EXPECT_TRUE(window->description_text().isEmpty());
+}
+
+TEST(DashboardTeaching, EveryBundledTeachingScenarioParses) {
+  const QStringList files = QDir(QStringLiteral(":/scenarios/teaching")).entryList({QStringLiteral("*.json")});
+  EXPECT_EQ(files.size(), 6);
+  for (const QString& name : files) {
+    QFile f(QStringLiteral(":/scenarios/teaching/") + name);
+    ASSERT_TRUE(f.open(QIODevice::ReadOnly)) << name.toStdString();
+    Scenario s;
+    EXPECT_NO_THROW(s = parse_scenario(f.readAll().toStdString(), name.toStdString())) << name.toStdString();
+    EXPECT_FALSE(s.description.empty()) << name.toStdString();
+  }
 }
 
 TEST(DashboardSession, LayoutAndLastScenarioAreRestoredOnStart) {
