@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "model/client_gates.h"
@@ -143,6 +144,8 @@ public:
     instant_reject_share_ = reject_steps_ == 0 ? 1.0 - reject_late_share_ : 0.0;
     failed_.assign(classes_, 0.0);
     failed_reject_.assign(classes_, 0.0);
+    split_failures_ = gates_on_ || s.server.stop_signal.enabled;
+    rejections_ = split_failures_ ? failed_reject_.data() : failed_.data();
     before_admission_.assign(classes_, 0.0);
     sent_.assign(classes_, 0.0);
     scheduled_.assign(classes_, 0.0);
@@ -171,10 +174,16 @@ public:
     long interval_steps = 0;
     for (long n = 0; n < steps_; ++n) {
       if (cancel_ && (n & 1023) == 0 && cancel_->load(std::memory_order_relaxed)) throw Cancelled();
-      Sums step;
-      advance(n, step);
-      interval.add(step);
-      if (audit_) check_books(n, step, result.audit);
+      // The audit needs the step's own sums; otherwise they go straight
+      // into the interval's.
+      if (audit_) {
+        Sums step;
+        advance(n, step);
+        interval.add(step);
+        check_books(n, step, result.audit);
+      } else {
+        advance(n, interval);
+      }
       ++interval_steps;
       if (interval_steps == steps_per_interval_ || n == steps_ - 1) {
         double length = static_cast<double>(interval_steps) * h_;
@@ -202,7 +211,7 @@ private:
     // later step's demand fits in its capacity: every later step serves all
     // its demand at once, and nothing ever queues again.
     if (head_ == n + 1 && n >= last_overload_step_ && n > busy_until_ && gates_.settled() &&
-        !(admission_on_ && n + 1 >= admission_start_step()))
+        !(admission_on_ && !admission_lifted_))
       return Rest::Healthy;
     // Policies that refuse jobs (or add capacity) break the argument below.
     if (gates_on_ || admission_on_ || autoscaling_on_) return Rest::Computed;
@@ -238,16 +247,18 @@ private:
   void advance(long n, Sums& out) {
     const std::size_t un = static_cast<std::size_t>(n);
     if (n >= filled_to_) fill_masses(n);
-    const double step_capacity = capacity_mass_[un] + added_capacity_ * step_length(n);
+    if (admission_on_ && !admission_lifted_ && static_cast<double>(n) * h_ >= admission_end_s()) lift_admission();
+    const double step_capacity = added_capacity_ > 0 ? capacity_mass_[un] + added_capacity_ * step_length(n)
+                                                     : capacity_mass_[un];
     double capacity_left = step_capacity;
     out.capacity += step_capacity;
-    step_ = GateStep{};
+    if (gates_on_) step_ = GateStep{};
 
     // A quiet step (docs/model.md, 5.1): nothing queued, nothing in backoff or
     // on its way back, and demand within capacity. All of it is served at
     // once; the general step below would compute exactly this, more slowly.
-    if (n > busy_until_ && head_ == n && demand_mass_[un] <= capacity_left && gates_.settled() &&
-        shed_share(n) == 0) {
+    if (n > busy_until_ && head_ == n && demand_mass_[un] <= capacity_left && (!gates_on_ || gates_.settled()) &&
+        (!admission_on_ || shed_share(n) == 0)) {
       const double fresh = demand_mass_[un];
       admitted_[un] = fresh;
       remaining_[un] = 0;
@@ -255,7 +266,7 @@ private:
       out.demand += fresh;
       out.offered += fresh;
       out.goodput += fresh;
-      end_step(n, step_capacity, fresh, GateStep{fresh, fresh, fresh, fresh, 0, 0});
+      if (gates_on_ || autoscaling_on_) end_step(n, step_capacity, fresh, GateStep{fresh, fresh, fresh, fresh, 0, 0});
       return;
     }
 
@@ -308,7 +319,7 @@ private:
     {
       double* p = &pending_[static_cast<std::size_t>(n % pending_slots_) * classes_];
       for (std::size_t c = 0; c < classes_; ++c) {
-        failed_reject_[c] += p[c];
+        rejections_[c] += p[c];
         p[c] = 0;
       }
     }
@@ -354,7 +365,8 @@ private:
       same_step_share_ = share;
       same_step_factor_ = share * (1.0 - stop_share(n)) * send_share_;
       offered = shed = 0;
-      for (std::size_t c = 0; c < classes_; ++c) (c < lane_classes_ ? offered : shed) += sent_[c];
+      for (std::size_t c = 0; c < lane_classes_; ++c) offered += sent_[c];
+      for (std::size_t c = lane_classes_; c < classes_; ++c) shed += sent_[c];
       admitted = std::min(offered, room);
       rejected_share = offered > room ? 1.0 - room / offered : 0.0;
       // Rejected attempts that fail at once and retry within this step take
@@ -368,7 +380,8 @@ private:
           sweep_same_step(0);
         }
         offered = shed = 0;
-        for (std::size_t c = 0; c < classes_; ++c) (c < lane_classes_ ? offered : shed) += sent_[c];
+        for (std::size_t c = 0; c < lane_classes_; ++c) offered += sent_[c];
+        for (std::size_t c = lane_classes_; c < classes_; ++c) shed += sent_[c];
         admitted = offered * (1.0 - rejected_share);
       }
     };
@@ -403,7 +416,8 @@ private:
 
     admitted_[un] = admitted;
     double* mix = &composition_[static_cast<std::size_t>(n % composition_slots_) * classes_];
-    for (std::size_t c = 0; c < classes_; ++c) mix[c] = c < lane_classes_ ? sent_[c] * (1.0 - rejected_share) : 0.0;
+    for (std::size_t c = 0; c < lane_classes_; ++c) mix[c] = sent_[c] * (1.0 - rejected_share);
+    for (std::size_t c = lane_classes_; c < classes_; ++c) mix[c] = 0;
     double served_now = std::min(capacity_left, admitted);
     out.goodput += served_now;
     if (served_now > 0) count_success(n, served_now);
@@ -423,14 +437,14 @@ private:
         const double now = instant_reject_share_;
         for (std::size_t c = 0; c < classes_; ++c) {
           double r = sent_[c] * share_of(c);
-          failed_reject_[c] += now * r;
+          rejections_[c] += now * r;
           hold_rejection(c, r * (1.0 - now - reject_late_share_), n + std::max(1L, reject_steps_));
           if (reject_late_share_ > 0) hold_rejection(c, r * reject_late_share_, n + reject_steps_ + 1);
         }
         if (now > 0) handle_failures(n, true, out);
       }
     }
-    end_step(n, step_capacity, step_capacity - capacity_left, step_);
+    if (gates_on_ || autoscaling_on_) end_step(n, step_capacity, step_capacity - capacity_left, step_);
   }
 
   /// The failures that reach clients within step n from its rejections and
@@ -449,12 +463,43 @@ private:
     return static_cast<long>(std::floor(s_.server.admission.start_s / h_));
   }
 
-  /// The share of the jobs arriving in step n that admission control refuses.
+  /// When admission control ends (infinite when it lasts to the end).
+  double admission_end_s() const {
+    const Admission& a = s_.server.admission;
+    return a.duration_s > 0 ? a.start_s + a.duration_s : std::numeric_limits<double>::infinity();
+  }
+
+  /// The share of the jobs arriving in step n that admission control refuses:
+  /// the part of the step inside [start, end), times the refused share.
   double shed_share(long n) const {
-    if (!admission_on_) return 0;
-    const double start = s_.server.admission.start_s, t0 = static_cast<double>(n) * h_;
-    const double after = std::clamp((t0 + h_ - start) / h_, 0.0, 1.0);  // of the step, from the start on
-    return after * (1.0 - s_.server.admission.share);
+    if (!admission_on_ || admission_lifted_) return 0;
+    const double t0 = static_cast<double>(n) * h_;
+    const double inside = std::min(t0 + h_, admission_end_s()) - std::max(t0, s_.server.admission.start_s);
+    return std::clamp(inside / h_, 0.0, 1.0) * (1.0 - s_.server.admission.share);
+  }
+
+  /// Admission control has ended: the refused jobs still retrying join the
+  /// admitted ones, class for class (every state of the lanes is linear in
+  /// its masses, so adding them is exact).
+  void lift_admission() {
+    admission_lifted_ = true;
+    const std::size_t ring = static_cast<std::size_t>(ring_size_);
+    for (std::size_t c = 0; c < lane_classes_; ++c) {
+      const std::size_t from = c + lane_classes_;
+      for (std::size_t i = 0; i < ring; ++i) {
+        ring_explicit_[c * ring + i] += ring_explicit_[from * ring + i];
+        ring_diff_[c * ring + i] += ring_diff_[from * ring + i];
+        ring_explicit_[from * ring + i] = ring_diff_[from * ring + i] = 0;
+      }
+      ring_rate_[c] += ring_rate_[from];
+      ring_rate_[from] = 0;
+      ring_run_until_[c] = std::max(ring_run_until_[c], ring_run_until_[from]);
+      for (long slot = 0; slot < pending_slots_; ++slot) {
+        double* p = &pending_[static_cast<std::size_t>(slot) * classes_];
+        p[c] += p[from];
+        p[from] = 0;
+      }
+    }
   }
 
   /// The share of rejections reaching clients in step n that make the job
@@ -647,6 +692,24 @@ private:
     const double stop = stop_share(n);
     double timed_out = 0, rejected = 0;
     bool any = false;
+    if (!split_failures_) {
+      // Without gates or the stop signal a failure is a failure: the loop
+      // of spec/system.md alone (rejections are in failed_ too).
+      for (std::size_t c = 0; c < classes_; ++c) {
+        const double f = failed_[c];
+        if (f <= 0) continue;
+        failed_[c] = 0;
+        const AttemptClass& cls = policy_.classes[c];
+        if (cls.last) {
+          out.gave_up += f;
+          continue;
+        }
+        for (const Transition& t : cls.on_failure) kernel_mass_[static_cast<std::size_t>(t.kernel)] += f * t.probability;
+        any = true;
+      }
+      if (any) deposit_kernel_masses(n, after_admission, out);
+      return;
+    }
     for (std::size_t c = 0; c < classes_; ++c) {
       double ft = failed_[c], fr = failed_reject_[c];
       if (ft <= 0 && fr <= 0) continue;
@@ -683,6 +746,11 @@ private:
       for (const Transition& t : policy_.classes[c].on_failure)
         kernel_mass_[static_cast<std::size_t>(t.kernel)] += f * t.probability;
     }
+    deposit_kernel_masses(n, after_admission, out);
+  }
+
+  /// Deposits the failures gathered per kernel (kernel_mass_) along their kernels.
+  void deposit_kernel_masses(long n, bool after_admission, Sums& out) {
     for (std::size_t k = 0; k < kernel_mass_.size(); ++k) {
       double mass = kernel_mass_[k];
       if (mass <= 0) continue;
@@ -699,10 +767,12 @@ private:
     const std::size_t base = static_cast<std::size_t>(k.target) * static_cast<std::size_t>(ring_size_);
     for (auto [offset, share] : k.explicit_mass) {
       if (skip_now && offset == 0) {
-        const double refused = mass * share * (1.0 - send_share_);
-        out.throttled += refused;
-        out.gave_up += refused;
-        step_.refused += refused;
+        if (send_share_ < 1) {
+          const double refused = mass * share * (1.0 - send_share_);
+          out.throttled += refused;
+          out.gave_up += refused;
+          step_.refused += refused;
+        }
         continue;
       }
       backlog_ += mass * share;
@@ -851,6 +921,7 @@ private:
   RetryPolicy policy_;
   ClientGates gates_;
   const bool gates_on_, admission_on_, autoscaling_on_;
+  bool admission_lifted_ = false;  // admission control has ended (lift_admission)
   std::size_t classes_ = 0;
   std::size_t lane_classes_ = 0;  // classes from this one on carry jobs refused by admission control
   GateStep step_;                 // what the current step did, for the gates
@@ -887,6 +958,10 @@ private:
   bool has_same_step_retries_ = false;
   // Scratch, per class and per kernel.
   std::vector<double> failed_, failed_reject_, sent_, scheduled_, before_admission_, kernel_mass_;
+  // Rejections reaching clients go to failed_reject_ when they must be told
+  // from timeouts (gates, stop signal), otherwise into failed_ with them.
+  bool split_failures_ = false;
+  double* rejections_ = nullptr;
   std::vector<long> kernel_reach_;  // the furthest step each kernel deposits to
   long busy_until_ = -1;            // retries or rejections may be due up to this step
   Sums totals_;

@@ -32,9 +32,10 @@ struct Outage {
 };
 
 /// Server and client policies beyond spec/system.md (docs/scenario-extensions.md).
-/// Each is off unless `enabled`; a file enables one by giving its object, and
-/// null (or leaving it out) keeps it off. The values stay when it is switched
-/// off, so that switching it back on in the dashboard restores them.
+/// Each is off unless `enabled`; a file enables one by giving its object
+/// (with "enabled": false it keeps the settings but stays off), and null (or
+/// leaving it out) keeps it off. The values stay when it is switched off, so
+/// that switching it back on restores them.
 
 /// A share of the attempts the server cannot take (rejections) carries a
 /// "stop retrying" signal (Signal's HTTP 508): clients that honour it give the
@@ -47,11 +48,13 @@ struct StopSignal {
 };
 
 /// The server admits only `share` of the jobs that arrive from start_s on
-/// and refuses every attempt of the others at no cost (load shedding by job).
+/// and refuses every attempt of the others at no cost (load shedding by job),
+/// for duration_s (0: to the end of the run); then every job is admitted.
 struct Admission {
   bool enabled = false;
   double share = 0.5;
   double start_s = 0;
+  double duration_s = 0;
 };
 
 /// Capacity added when utilisation (served over capacity) stays at or above

@@ -128,7 +128,7 @@ void read_policies(const json& object, const std::string& path, Scenario& s) {
       continue;
     }
     if (!v->is_object()) throw InputError("", full, show(*v), "expected null (off) or an object of settings");
-    std::vector<const char*> known;
+    std::vector<const char*> known = {"enabled"};
     for (const PolicyField& f : p.fields) known.push_back(f.key);
     for (auto it = v->begin(); it != v->end(); ++it) {
       bool found = false;
@@ -140,6 +140,7 @@ void read_policies(const json& object, const std::string& path, Scenario& s) {
       }
     }
     *p.enabled(s) = true;
+    read_bool(*v, "enabled", full, *p.enabled(s));
     for (const PolicyField& f : p.fields) read_number(*v, f.key, full, *f.value(s));
   }
 }
@@ -419,10 +420,10 @@ void validate_scenario(const Scenario& s) {
   require(std::isfinite(s.client.instances) && s.client.instances >= 1 && s.client.instances <= kMaxRate,
           "client.instances", s.client.instances, "must be a number of clients from 1 to 1e12");
   Scenario mutable_s = s;  // the accessors take a mutable scenario
-  for (const PolicyObject& p : policy_objects()) {
-    if (!*p.enabled(mutable_s)) continue;
+  // Settings kept with a policy switched off are validated too: they are
+  // one click from being used.
+  for (const PolicyObject& p : policy_objects())
     for (const PolicyField& f : p.fields) validate_policy_field(f, field_path(p, f), *f.value(mutable_s));
-  }
 
   const Client& c = s.client;
   require(std::isfinite(c.timeout_s) && c.timeout_s > 0 && c.timeout_s <= kMaxTime, "client.timeout_s",
@@ -507,11 +508,18 @@ std::string scenario_to_json(const Scenario& s) {
       std::string path = p.path;
       if (path.compare(0, prefix.size() + 1, prefix + ".") != 0) continue;
       std::string key = path.substr(prefix.size() + 1);
-      if (!*p.enabled(readable)) {
+      // Off with its default settings: null. Off with settings of its own:
+      // kept, marked "enabled": false, so that switching it on restores them.
+      const bool on = *p.enabled(readable);
+      Scenario defaults;
+      bool own_settings = false;
+      for (const PolicyField& f : p.fields) own_settings = own_settings || *f.value(readable) != *f.value(defaults);
+      if (!on && !own_settings) {
         object[key] = nullptr;
         continue;
       }
       ojson fields;
+      if (!on) fields["enabled"] = false;
       for (const PolicyField& f : p.fields) fields[f.key] = *f.value(readable);
       object[key] = fields;
     }

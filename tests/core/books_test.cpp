@@ -45,7 +45,7 @@ Scenario random_scenario_with_policies(std::mt19937& rng) {
   Client& c = s.client;
   if (coin(0.3)) v.capacity_schedule = std::vector<std::pair<double, double>>{{uniform(0, 100), uniform(0, 2000)}, {uniform(100, 200), uniform(0, 2000)}};
   v.stop_signal = StopSignal{coin(0.4), uniform(0, 1), uniform(0, 1), uniform(0, 100)};
-  v.admission = Admission{coin(0.4), uniform(0, 1), uniform(0, 100)};
+  v.admission = Admission{coin(0.4), uniform(0, 1), uniform(0, 100), coin(0.5) ? 0.0 : uniform(0, 200)};
   v.autoscaling = Autoscaling{coin(0.4), uniform(0.1, 1), uniform(1, 60), uniform(0, 60), uniform(10, 500), uniform(500, 3000)};
   c.instances = uniform(1, 5000);
   c.retry_throttling = RetryThrottling{coin(0.4), uniform(1, 20), uniform(0.01, 1)};

@@ -227,6 +227,29 @@ TEST(Policies, AdmissionFromAStartTimeLeavesEarlierJobsAlone) {
   EXPECT_NEAR(at(r, 400).shed, 1500 * 0.4, 1e-6);
 }
 
+TEST(Policies, WhenAdmissionControlEndsTheRefusedJobsStillRetryingAreAdmitted) {
+  // 800 jobs/s against 1000/s; half the jobs arriving in [100, 300) are
+  // refused, and retry without end, 1 s apart: at 200 s, 400 x 100 = 40000
+  // refused jobs each send an attempt a second. At 300 s the 80000 refused
+  // jobs join the admitted ones; the 200/s of spare capacity serves them
+  // by 300 + 80000 / 200 = 700 s, at full capacity until then.
+  Scenario s = steady(800, 1000, 1, 1000);
+  s.client.max_attempts = std::nullopt;
+  s.client.backoff = Backoff{1, 1, 1, Jitter::None};
+  s.server.queue_limit = 1000;
+  s.server.admission = Admission{true, 0.5, 100, 200};
+  SolverOptions o;
+  o.audit = true;
+  RunResult r = solve(s, o);
+  EXPECT_NEAR(at(r, 200).shed, 40000, 1e-6);
+  EXPECT_NEAR(at(r, 200).goodput, 400, 1e-6);
+  EXPECT_NEAR(at(r, 200).backlog, 40000, 1e-6);
+  EXPECT_NEAR(window_mean(r, &Interval::shed, 301, 1000), 0, 1e-12);
+  EXPECT_NEAR(window_mean(r, &Interval::goodput, 310, 690), 1000, 1e-6);
+  EXPECT_NEAR(window_mean(r, &Interval::goodput, 710, 1000), 800, 1e-6);
+  EXPECT_LT(r.audit.jobs, 1e-12);
+}
+
 TEST(Policies, CapacityScheduleSetsCapacityFromEachPoint) {
   Scenario s = steady(800, 1000, 1, 600);
   s.server.capacity_schedule = std::vector<std::pair<double, double>>{{200, 600}, {400, 1200}};

@@ -223,6 +223,20 @@ TEST(ScenarioExtensions, EveryPolicyRoundTripsThroughSaveAndOpen) {
   EXPECT_EQ(back.client.instances, 250);
 }
 
+TEST(ScenarioExtensions, APolicySwitchedOffKeepsItsOwnSettings) {
+  // A teaching scenario ships a measure tuned but off: the user switches it on.
+  Scenario s = parse_scenario(R"({"server": {"admission": {"enabled": false, "share": 0.3}}})", "off.json");
+  EXPECT_FALSE(s.server.admission.enabled);
+  EXPECT_EQ(s.server.admission.share, 0.3);
+  Scenario back = parse_scenario(scenario_to_json(s), "saved.json");
+  EXPECT_FALSE(back.server.admission.enabled);
+  EXPECT_EQ(back.server.admission.share, 0.3);
+  // Off with the default settings is written as null.
+  EXPECT_NE(scenario_to_json(Scenario{}).find("\"admission\": null"), std::string::npos);
+  EXPECT_EQ(error_of(R"({"server": {"admission": {"enabled": "no"}}})"),
+            "bad.json: field 'server.admission.enabled': value \"no\": expected true or false");
+}
+
 TEST(ScenarioExtensions, BadPolicyValuesNameFieldAndValue) {
   EXPECT_EQ(error_of(R"({"client": {"retry_budget": {"ratio": -0.1}}})"),
             "bad.json: field 'client.retry_budget.ratio': value -0.1: must be a number from 0 to 1000");
@@ -233,7 +247,7 @@ TEST(ScenarioExtensions, BadPolicyValuesNameFieldAndValue) {
   EXPECT_EQ(error_of(R"({"client": {"retry_throttling": {"max_tokens": "ten"}}})"),
             "bad.json: field 'client.retry_throttling.max_tokens': value \"ten\": expected a number");
   EXPECT_EQ(error_of(R"({"client": {"retry_quota": {"cost": 5}}})"),
-            "bad.json: field 'client.retry_quota.cost': unknown field (known here: capacity, retry_cost, timeout_cost, success_reward)");
+            "bad.json: field 'client.retry_quota.cost': unknown field (known here: enabled, capacity, retry_cost, timeout_cost, success_reward)");
   EXPECT_EQ(error_of(R"({"server": {"admission": 0.5}})"),
             "bad.json: field 'server.admission': value 0.5: expected null (off) or an object of settings");
   EXPECT_EQ(error_of(R"({"server": {"capacity_schedule": [[100, -5]]}})"),
