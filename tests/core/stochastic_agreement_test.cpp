@@ -68,6 +68,22 @@ std::vector<Case> cases() {
   ramp.client.backoff.jitter = Jitter::None;
   ramp.client.backoff.base_s = 1;
   v.push_back({"ramped surge, no jitter", ramp});
+  // Server policies of docs/scenario-extensions.md: per-job and per-attempt
+  // coins, exact in the fluid limit (docs/model.md, section 10).
+  Scenario stop = limited;
+  stop.client.max_attempts.reset();
+  stop.server.stop_signal = StopSignal{true, 0.7, 0.3, 120};
+  v.push_back({"stop signal, unlimited", stop});
+  Scenario admission = limited;
+  admission.client.max_attempts = 4;
+  admission.server.admission = Admission{true, 0.6, 110, 100};
+  admission.server.reject_latency_s = 0.3;
+  v.push_back({"admission control 60 % for 100 s", admission});
+  Scenario schedule = short_example();
+  schedule.demand.surge.reset();
+  schedule.server.queue_limit = 3000;
+  schedule.server.capacity_schedule = std::vector<std::pair<double, double>>{{100, 700}, {180, 1200}};
+  v.push_back({"capacity schedule", schedule});
   return v;
 }
 
@@ -85,7 +101,8 @@ TEST(StochasticAgreement, WindowAveragesAgreeWithinThreePercentOfCapacity) {
     for (double t = 0; t + kWindow <= s.duration_s; t += kWindow) {
       for (Field f : {Field{"goodput", &Interval::goodput}, Field{"offered", &Interval::offered},
                       Field{"wasted", &Interval::wasted}, Field{"rejected", &Interval::rejected},
-                      Field{"dropped", &Interval::dropped}, Field{"gave_up", &Interval::gave_up}}) {
+                      Field{"dropped", &Interval::dropped}, Field{"gave_up", &Interval::gave_up},
+                      Field{"stopped", &Interval::stopped}, Field{"shed", &Interval::shed}}) {
         double d = std::fabs(test::window_mean(fluid, f.member, t, t + kWindow) -
                              test::window_mean(sim, f.member, t, t + kWindow)) /
                    s.server.capacity;

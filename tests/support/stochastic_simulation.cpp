@@ -35,10 +35,23 @@ double demand_rate(const Scenario& s, double t) {
   return rate;
 }
 
+/// capacity(t): `capacity`, or the last scheduled point at or before t
+/// (docs/scenario-extensions.md), times the outage factor.
 double capacity_rate(const Scenario& s, double t) {
+  double base = s.server.capacity;
+  if (s.server.capacity_schedule)
+    for (auto [at, c] : *s.server.capacity_schedule)
+      if (at <= t) base = c;
   const Outage& o = s.server.outage;
   bool out = t >= o.start_s && t < o.start_s + o.duration_s;
-  return s.server.capacity * (out ? o.capacity_factor : 1.0);
+  return base * (out ? o.capacity_factor : 1.0);
+}
+
+double most_capacity(const Scenario& s) {
+  double c = s.server.capacity;
+  if (s.server.capacity_schedule)
+    for (auto [at, v] : *s.server.capacity_schedule) c = std::max(c, v);
+  return c * std::max(1.0, s.server.outage.capacity_factor);
 }
 
 enum class State { Queued, TimedOut, Done };
@@ -51,6 +64,7 @@ struct Attempt {
 struct Job {
   int failures = 0;
   double previous_delay = 0;
+  bool refused = false;  // by admission control: every attempt is rejected while it lasts
 };
 enum class Kind { Arrival, Service, Timeout, Failure, Send, Boundary };
 struct Event {
@@ -68,7 +82,7 @@ public:
     if (s.demand.profile)
       for (auto [t, r] : *s.demand.profile) lambda_max_ = std::max(lambda_max_, r);
     lambda_max_ = std::max(lambda_max_ * n_, 1e-9);
-    mu_max_ = std::max(1.0, s.server.outage.capacity_factor) * s.server.capacity * n_;
+    mu_max_ = most_capacity(s) * n_;
     limit_ = s.server.queue_limit ? static_cast<std::size_t>(std::llround(*s.server.queue_limit * n_)) : 0;
   }
 
@@ -93,7 +107,7 @@ public:
         case Kind::Service: service(); break;
         case Kind::Timeout: timeout(e.id); break;
         case Kind::Failure:
-          fail(attempts_[static_cast<std::size_t>(e.id)].job);
+          fail(attempts_[static_cast<std::size_t>(e.id)].job, true);
           release(e.id);
           break;
         case Kind::Send: --backlog_; send(e.id); break;
@@ -140,16 +154,27 @@ private:
     push(exp(lambda_max_), Kind::Arrival, 0);
     if (uniform(0, 1) * lambda_max_ >= demand_rate(s_, now_) * n_) return;  // thinning
     here().demand += 1;
-    send(new_job());
+    int job = new_job();
+    const Admission& a = s_.server.admission;
+    if (a.enabled && now_ >= a.start_s && now_ < admission_end() && uniform(0, 1) >= a.share)
+      jobs_[static_cast<std::size_t>(job)].refused = true;
+    send(job);
+  }
+
+  double admission_end() const {
+    const Admission& a = s_.server.admission;
+    return a.duration_s > 0 ? a.start_s + a.duration_s : 1e300;
   }
 
   void send(int job) {
     here().offered += 1;
     if (jobs_[static_cast<std::size_t>(job)].failures > 0) here().retries += 1;
-    if (limit_ > 0 && queue_.size() >= limit_) {
+    const bool refused = jobs_[static_cast<std::size_t>(job)].refused && now_ < admission_end();
+    if (refused || (limit_ > 0 && queue_.size() >= limit_)) {
       here().rejected += 1;
+      if (refused) here().shed += 1;
       if (s_.server.reject_latency_s == 0) {
-        fail(job);
+        fail(job, true);
       } else {
         int id = new_attempt(job);
         attempts_[static_cast<std::size_t>(id)].state = State::Done;
@@ -200,12 +225,21 @@ private:
     release(id);
   }
 
-  void fail(int job_id) {
+  void fail(int job_id, bool rejected = false) {
     Job& job = jobs_[static_cast<std::size_t>(job_id)];
     job.failures += 1;
     const Client& c = s_.client;
     if (c.max_attempts && job.failures >= *c.max_attempts) {
       here().gave_up += 1;
+      free_jobs_.push_back(job_id);
+      return;
+    }
+    // The stop-retrying signal rides on rejections reaching the client.
+    const StopSignal& stop = s_.server.stop_signal;
+    if (rejected && stop.enabled && now_ >= stop.start_s && uniform(0, 1) < stop.share &&
+        uniform(0, 1) >= stop.ignored_share) {
+      here().gave_up += 1;
+      here().stopped += 1;
       free_jobs_.push_back(job_id);
       return;
     }
@@ -239,7 +273,7 @@ private:
     double length = i.t_s - start;
     for (double Interval::*f : {&Interval::demand, &Interval::offered, &Interval::retries, &Interval::rejected,
                                 &Interval::served, &Interval::goodput, &Interval::wasted, &Interval::dropped,
-                                &Interval::timeouts, &Interval::gave_up})
+                                &Interval::timeouts, &Interval::gave_up, &Interval::stopped, &Interval::shed})
       i.*f /= n_ * length;
     i.queue = static_cast<double>(queue_.size()) / n_;
     i.backlog = static_cast<double>(backlog_) / n_;
