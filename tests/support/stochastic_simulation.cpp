@@ -65,6 +65,34 @@ struct Job {
   int failures = 0;
   double previous_delay = 0;
   bool refused = false;  // by admission control: every attempt is rejected while it lasts
+  int client = 0;
+  double last_cost = 0;  // AWS quota: what its latest retry cost
+};
+
+/// Times of events in a sliding window.
+class Recent {
+public:
+  void add(double t) { times_.push_back(t); }
+  double count(double now, double window) {
+    while (!times_.empty() && times_.front() <= now - window) times_.pop_front();
+    return static_cast<double>(times_.size());
+  }
+  void clear() { times_.clear(); }
+
+private:
+  std::deque<double> times_;
+};
+
+/// One client instance's own state for the client policies, each as its
+/// library describes it (docs/scenario-extensions.md): nothing is averaged.
+struct ClientState {
+  double tokens = 0, quota = 0;
+  Recent budget_jobs, budget_retries;
+  Recent requests, accepts;
+  enum class Breaker { Closed, Open, HalfOpen } breaker = Breaker::Closed;
+  Recent calls, failures;
+  double open_until = 0;
+  double probes_sent = 0, probe_outcomes = 0, probe_failures = 0;
 };
 enum class Kind { Arrival, Service, Timeout, Failure, Send, Boundary };
 struct Event {
@@ -83,6 +111,13 @@ public:
       for (auto [t, r] : *s.demand.profile) lambda_max_ = std::max(lambda_max_, r);
     lambda_max_ = std::max(lambda_max_ * n_, 1e-9);
     mu_max_ = most_capacity(s) * n_;
+    // The fluid's clients each see 1/instances of its flows: here as many
+    // clients each see the same share of the scaled flows.
+    clients_.resize(static_cast<std::size_t>(std::max(1.0, std::round(s.client.instances * n_))));
+    for (ClientState& c : clients_) {
+      c.tokens = s.client.retry_throttling.max_tokens;
+      c.quota = s.client.retry_quota.capacity;
+    }
     limit_ = s.server.queue_limit ? static_cast<std::size_t>(std::llround(*s.server.queue_limit * n_)) : 0;
   }
 
@@ -155,6 +190,9 @@ private:
     if (uniform(0, 1) * lambda_max_ >= demand_rate(s_, now_) * n_) return;  // thinning
     here().demand += 1;
     int job = new_job();
+    Job& j = jobs_[static_cast<std::size_t>(job)];
+    j.client = static_cast<int>(std::uniform_int_distribution<std::size_t>(0, clients_.size() - 1)(rng_));
+    if (s_.client.retry_budget.enabled) clients_[static_cast<std::size_t>(j.client)].budget_jobs.add(now_);
     const Admission& a = s_.server.admission;
     if (a.enabled && now_ >= a.start_s && now_ < admission_end() && uniform(0, 1) >= a.share)
       jobs_[static_cast<std::size_t>(job)].refused = true;
@@ -166,7 +204,100 @@ private:
     return a.duration_s > 0 ? a.start_s + a.duration_s : 1e300;
   }
 
+  /// Whether the job's client lets this attempt out (adaptive throttling,
+  /// then the breaker).
+  bool client_sends(int job) {
+    ClientState& c = clients_[static_cast<std::size_t>(jobs_[static_cast<std::size_t>(job)].client)];
+    const Client& k = s_.client;
+    if (k.adaptive_throttling.enabled) {
+      const double w = k.adaptive_throttling.window_s;
+      const double r = c.requests.count(now_, w), a = c.accepts.count(now_, w);
+      c.requests.add(now_);
+      if (uniform(0, 1) < std::max(0.0, (r - k.adaptive_throttling.k * a) / (r + 1))) return false;
+    }
+    if (k.circuit_breaker.enabled) {
+      if (c.breaker == ClientState::Breaker::Open && now_ >= c.open_until) {
+        c.breaker = ClientState::Breaker::HalfOpen;
+        c.probes_sent = c.probe_outcomes = c.probe_failures = 0;
+      }
+      if (c.breaker == ClientState::Breaker::Open) return false;
+      if (c.breaker == ClientState::Breaker::HalfOpen) {
+        if (c.probes_sent >= k.circuit_breaker.half_open_calls) return false;
+        c.probes_sent += 1;
+      }
+    }
+    return true;
+  }
+
+  /// An outcome reaches the job's client: its tokens, windows and breaker.
+  void outcome(const Job& job, bool success) {
+    ClientState& c = clients_[static_cast<std::size_t>(job.client)];
+    const Client& k = s_.client;
+    if (k.retry_throttling.enabled)
+      c.tokens = std::clamp(c.tokens + (success ? k.retry_throttling.token_ratio : -1.0), 0.0,
+                            k.retry_throttling.max_tokens);
+    if (k.retry_quota.enabled && success)
+      c.quota = std::min(k.retry_quota.capacity, c.quota + (job.failures == 0 ? k.retry_quota.success_reward : job.last_cost));
+    if (k.adaptive_throttling.enabled && success) c.accepts.add(now_);
+    if (k.circuit_breaker.enabled) {
+      const CircuitBreaker& b = k.circuit_breaker;
+      if (c.breaker == ClientState::Breaker::Closed) {
+        c.calls.add(now_);
+        if (!success) c.failures.add(now_);
+        const double calls = c.calls.count(now_, b.window_s), failed = c.failures.count(now_, b.window_s);
+        if (calls >= b.min_calls && failed >= b.failure_ratio * calls) {
+          c.breaker = ClientState::Breaker::Open;
+          c.open_until = now_ + b.open_s;
+        }
+      } else if (c.breaker == ClientState::Breaker::HalfOpen) {
+        c.probe_outcomes += 1;
+        if (!success) c.probe_failures += 1;
+        if (c.probe_outcomes >= b.half_open_calls) {
+          if (c.probe_failures >= b.failure_ratio * c.probe_outcomes) {
+            c.breaker = ClientState::Breaker::Open;
+            c.open_until = now_ + b.open_s;
+          } else {
+            c.breaker = ClientState::Breaker::Closed;
+            c.calls.clear();
+            c.failures.clear();
+          }
+        }
+      }
+    }
+  }
+
+  /// Whether the job's client may retry after this failure (token bucket,
+  /// quota, budget), taking the retry's cost.
+  bool client_retries(Job& job, bool after_timeout) {
+    ClientState& c = clients_[static_cast<std::size_t>(job.client)];
+    const Client& k = s_.client;
+    if (k.retry_throttling.enabled && c.tokens <= 0.5 * k.retry_throttling.max_tokens) return false;
+    double cost = 0;
+    if (k.retry_quota.enabled) {
+      cost = after_timeout ? k.retry_quota.timeout_cost : k.retry_quota.retry_cost;
+      if (c.quota < cost) return false;
+    }
+    if (k.retry_budget.enabled) {
+      const RetryBudget& b = k.retry_budget;
+      const double left = b.ratio * c.budget_jobs.count(now_, b.window_s) + b.min_per_s * b.window_s -
+                          c.budget_retries.count(now_, b.window_s);
+      if (left < 1) return false;
+      c.budget_retries.add(now_);
+    }
+    if (k.retry_quota.enabled) {
+      c.quota -= cost;
+      job.last_cost = cost;
+    }
+    return true;
+  }
+
   void send(int job) {
+    if (!client_sends(job)) {
+      here().throttled += 1;
+      here().gave_up += 1;
+      free_jobs_.push_back(job);
+      return;
+    }
     here().offered += 1;
     if (jobs_[static_cast<std::size_t>(job)].failures > 0) here().retries += 1;
     const bool refused = jobs_[static_cast<std::size_t>(job)].refused && now_ < admission_end();
@@ -207,6 +338,7 @@ private:
     here().served += 1;
     if (a.state == State::Queued) {
       here().goodput += 1;  // response time below the timeout: its timeout has not fired
+      outcome(jobs_[static_cast<std::size_t>(a.job)], true);
       free_jobs_.push_back(a.job);  // the job succeeded
     } else {
       here().wasted += 1;
@@ -220,13 +352,14 @@ private:
     if (a.state == State::Queued) {
       a.state = State::TimedOut;
       here().timeouts += 1;
-      fail(a.job);
+      fail(a.job, false, true);
     }
     release(id);
   }
 
-  void fail(int job_id, bool rejected = false) {
+  void fail(int job_id, bool rejected = false, bool timed_out = false) {
     Job& job = jobs_[static_cast<std::size_t>(job_id)];
+    outcome(job, false);
     job.failures += 1;
     const Client& c = s_.client;
     if (c.max_attempts && job.failures >= *c.max_attempts) {
@@ -240,6 +373,12 @@ private:
         uniform(0, 1) >= stop.ignored_share) {
       here().gave_up += 1;
       here().stopped += 1;
+      free_jobs_.push_back(job_id);
+      return;
+    }
+    if (!client_retries(job, timed_out)) {
+      here().gave_up += 1;
+      here().denied += 1;
       free_jobs_.push_back(job_id);
       return;
     }
@@ -273,7 +412,8 @@ private:
     double length = i.t_s - start;
     for (double Interval::*f : {&Interval::demand, &Interval::offered, &Interval::retries, &Interval::rejected,
                                 &Interval::served, &Interval::goodput, &Interval::wasted, &Interval::dropped,
-                                &Interval::timeouts, &Interval::gave_up, &Interval::stopped, &Interval::shed})
+                                &Interval::timeouts, &Interval::gave_up, &Interval::stopped, &Interval::shed,
+                                &Interval::throttled, &Interval::denied})
       i.*f /= n_ * length;
     i.queue = static_cast<double>(queue_.size()) / n_;
     i.backlog = static_cast<double>(backlog_) / n_;
@@ -292,6 +432,7 @@ private:
   std::vector<Job> jobs_;
   std::vector<int> free_attempts_, free_jobs_;
   std::deque<int> queue_;
+  std::vector<ClientState> clients_;
   RunResult result_;
 };
 
