@@ -106,7 +106,8 @@ PointVerdict classify_point(const Scenario& scenario, const SolverOptions& optio
   Scenario baseline = without_trigger(scenario);
   // Constant demand within constant capacity, from an empty system: every
   // step serves its demand at once, so the run is healthy throughout
-  // (docs/model.md, 5.6). No need to solve it.
+  // (docs/model.md, 5.6). No need to solve it. (Not so when capacity follows
+  // a schedule, or admission control refuses jobs: docs/model.md, 10.10.)
   // Only the health is needed, not the curves: stream the intervals.
   auto verdict_of = [&decided](const Scenario& s) {
     HealthTracker tracker(s);
@@ -117,7 +118,9 @@ PointVerdict classify_point(const Scenario& scenario, const SolverOptions& optio
   };
   RunHealth base;
   base.recovery_s = 0;
-  if (baseline.demand.base_rate > baseline.server.capacity) base = verdict_of(baseline);
+  const bool shortcut = baseline.demand.base_rate <= baseline.server.capacity &&
+                        !baseline.server.capacity_schedule && !baseline.server.admission.enabled;
+  if (!shortcut) base = verdict_of(baseline);
   RunHealth triggered = has_trigger(scenario) ? verdict_of(scenario) : base;
   return verdict(base, triggered);
 }

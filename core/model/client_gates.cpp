@@ -26,7 +26,9 @@ ClientGates::ClientGates(const Client& client, double step_s)
     : c_(client), h_(step_s), instances_(client.instances) {
   active_ = c_.retry_throttling.enabled || c_.retry_quota.enabled || c_.retry_budget.enabled ||
             c_.adaptive_throttling.enabled || c_.circuit_breaker.enabled;
+  // Windows are whole numbers of steps (at least one).
   auto steps = [&](double seconds) { return std::max(1L, std::lround(seconds / h_)); };
+  budget_window_s_ = static_cast<double>(steps(c_.retry_budget.window_s)) * h_;
   // Clients start full, as a client that has not failed yet is.
   tokens_ = c_.retry_throttling.max_tokens;
   quota_ = c_.retry_quota.capacity;
@@ -57,8 +59,7 @@ double ClientGates::send_share(double requested) {
     // client, in totals over all clients: (R - K A) / (R + instances).
     const double r = throttle_requests_.sum(), a = throttle_accepts_.sum();
     const double refuse = std::max(0.0, (r - c_.adaptive_throttling.k * a) / (r + instances_));
-    throttle_share_ = 1.0 - refuse;
-    share *= throttle_share_;
+    share *= 1.0 - refuse;
   }
   if (c_.circuit_breaker.enabled) {
     if (breaker_ == Breaker::Open) {
@@ -91,7 +92,7 @@ double ClientGates::throttling_share() const {
 
 double ClientGates::budget_left() const {
   const RetryBudget& b = c_.retry_budget;
-  return b.ratio * budget_jobs_.sum() + b.min_per_s * b.window_s * instances_ - budget_retries_.sum() -
+  return b.ratio * budget_jobs_.sum() + b.min_per_s * budget_window_s_ * instances_ - budget_retries_.sum() -
          budget_retries_now_;
 }
 

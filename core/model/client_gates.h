@@ -95,11 +95,11 @@ private:
   Window budget_jobs_, budget_retries_;  // retry budget
   double budget_retries_now_ = 0;
   Window throttle_requests_, throttle_accepts_;  // adaptive throttling
-  double throttle_share_ = 1;
   Window breaker_calls_, breaker_failures_;  // circuit breaker
   Breaker breaker_ = Breaker::Closed;
   double breaker_open_left_s_ = 0;
-  double probe_allowance_ = 0, probe_outcomes_ = 0, probe_failures_ = 0, probes_sent_ = 0;
+  double probe_outcomes_ = 0, probe_failures_ = 0, probes_sent_ = 0;
+  double budget_window_s_ = 0;  // the budget's window, rounded to whole steps
   long steps_since_failure_ = 0;
   long longest_window_ = 0;
 };

@@ -81,6 +81,15 @@ public:
     lane_classes_ = static_cast<std::size_t>(policy_.lane_classes);
     if (autoscaling_on_) {
       const Autoscaling& a = s.server.autoscaling;
+      // Added capacity suffers the outage like the rest; the maximum bounds
+      // the scheduled capacity (outage aside) plus what was added.
+      const Outage& o = s.server.outage;
+      outage_factor_.add(0, std::numeric_limits<double>::infinity(), 1, 1);
+      if (o.duration_s > 0 && o.capacity_factor != 1.0)
+        outage_factor_.add(o.start_s, o.start_s + o.duration_s, o.capacity_factor - 1, o.capacity_factor - 1);
+      Scenario without_outage = s;
+      without_outage.server.outage = Outage{0, 0, 1.0};
+      scheduled_capacity_ = capacity_schedule(without_outage);
       scale_window_steps_ = std::max(1L, std::lround(a.window_s / h));
       scale_delay_steps_ = std::max(0L, std::lround(a.delay_s / h));
       scale_served_.assign(static_cast<std::size_t>(scale_window_steps_), 0.0);
@@ -248,8 +257,10 @@ private:
     const std::size_t un = static_cast<std::size_t>(n);
     if (n >= filled_to_) fill_masses(n);
     if (admission_on_ && !admission_lifted_ && static_cast<double>(n) * h_ >= admission_end_s()) lift_admission();
-    const double step_capacity = added_capacity_ > 0 ? capacity_mass_[un] + added_capacity_ * step_length(n)
-                                                     : capacity_mass_[un];
+    const double t0 = static_cast<double>(n) * h_;
+    const double step_capacity =
+        added_capacity_ > 0 ? capacity_mass_[un] + added_capacity_ * outage_factor_.integral(t0, t0 + step_length(n))
+                            : capacity_mass_[un];
     double capacity_left = step_capacity;
     out.capacity += step_capacity;
     if (gates_on_) step_ = GateStep{};
@@ -506,8 +517,10 @@ private:
   /// give up: those with the stop signal, to clients that honour it.
   double stop_share(long n) const {
     const StopSignal& st = s_.server.stop_signal;
-    if (!st.enabled || static_cast<double>(n + 1) * h_ <= st.start_s) return 0;
-    return st.share * (1.0 - st.ignored_share);
+    if (!st.enabled) return 0;
+    // Of the step containing start_s, the part after it.
+    const double after = std::clamp((static_cast<double>(n + 1) * h_ - st.start_s) / h_, 0.0, 1.0);
+    return after * st.share * (1.0 - st.ignored_share);
   }
 
   /// Goodput of cohort j, for the client gates (successes, and how many were first tries).
@@ -536,10 +549,11 @@ private:
     scale_served_[slot] = served;
     scale_capacity_[slot] = capacity;
     scale_filled_ = std::min(scale_filled_ + 1, scale_window_steps_);
-    const double now_rate = capacity / step_length(n);
-    if (scale_lands_at_ < 0 && scale_filled_ == scale_window_steps_ &&
-        scale_served_sum_ >= a.threshold * scale_capacity_sum_ * (1 - 1e-12) && now_rate < a.max_capacity) {
-      scale_pending_ = std::min(a.step, a.max_capacity - now_rate);
+    // A window with no capacity (a total outage) says nothing of utilisation.
+    const double planned = scheduled_capacity_.before(static_cast<double>(n + 1) * h_) + added_capacity_;
+    if (scale_lands_at_ < 0 && scale_filled_ == scale_window_steps_ && scale_capacity_sum_ > 0 &&
+        scale_served_sum_ >= a.threshold * scale_capacity_sum_ * (1 - 1e-12) && planned < a.max_capacity) {
+      scale_pending_ = std::min(a.step, a.max_capacity - planned);
       scale_lands_at_ = n + 1 + scale_delay_steps_;
       if (scale_delay_steps_ == 0) land_capacity();
     }
@@ -733,8 +747,10 @@ private:
     if (!any) return;
     double g = 1;
     if (gates_on_) {
-      g = after_admission ? gates_.retry_share(timed_out, rejected, same_step_share_)
-                          : gates_.retry_share(timed_out, rejected);
+      // Rejections of this step whose retries fell in it were sent with
+      // same_step_share_; with no such retries the share is free to set now.
+      g = after_admission && has_same_step_retries_ ? gates_.retry_share(timed_out, rejected, same_step_share_)
+                                                    : gates_.retry_share(timed_out, rejected);
       const double denied = (timed_out + rejected) * (1 - g);
       out.denied += denied;
       out.gave_up += denied;
@@ -855,14 +871,19 @@ private:
   /// the scheduled capacity plus what autoscaling has added so far.
   double time_to_serve(double from, double amount) const {
     if (added_capacity_ <= 0) return capacity_.time_to_accumulate(from, amount);
-    // At least the added capacity serves: the answer is within amount / added.
+    auto served = [&](double t) {
+      return capacity_.integral(from, t) + added_capacity_ * outage_factor_.integral(from, t);
+    };
+    // Outside an outage at least the added capacity serves: widen until it is enough.
     double lo = from, hi = from + amount / added_capacity_;
+    while (served(hi) < amount) {
+      if (hi - from > 1e12) return std::numeric_limits<double>::infinity();
+      lo = hi;
+      hi = from + 2 * (hi - from);
+    }
     for (int i = 0; i < 200 && hi - lo > 1e-13 * std::max(1.0, hi); ++i) {
       const double mid = 0.5 * (lo + hi);
-      if (capacity_.integral(from, mid) + added_capacity_ * (mid - from) < amount)
-        lo = mid;
-      else
-        hi = mid;
+      (served(mid) < amount ? lo : hi) = mid;
     }
     return hi;
   }
@@ -918,6 +939,7 @@ private:
   double most_drain_per_step_ = 0, most_capacity_per_step_ = 0;
   RateSchedule capacity_;
   RateSchedule demand_;
+  RateSchedule outage_factor_, scheduled_capacity_;  // autoscaling only: factor(t), and capacity(t) outage aside
   RetryPolicy policy_;
   ClientGates gates_;
   const bool gates_on_, admission_on_, autoscaling_on_;

@@ -41,11 +41,13 @@ TEST(Policies, RetryBudgetOfTenPercentKeepsOfferedAtMostTenPercentAboveDemand) {
   // 10 s window: averaged over any window, offered <= 1.1 x 800 = 880.
   // (Retries falling in the step of their failure get the share the budget
   // can pay for, docs/model.md 10.3: the bound holds at any step.)
+  // With no jitter (a 1 s delay) no retry falls in its failure's step.
   Scenario s = full_outage(std::nullopt);
   s.client.retry_budget = RetryBudget{true, 0.1, 0, 10};
-  for (double step : {0.0, 0.05}) {
+  for (auto [step, jitter] : {std::pair{0.0, Jitter::Full}, std::pair{0.05, Jitter::Full}, std::pair{0.0, Jitter::None}}) {
     SolverOptions o;
     o.step_s = step;
+    s.client.backoff.jitter = jitter;
     RunResult r = solve(s, o);
     for (double t = 110; t <= 400; t += 1)
       EXPECT_LE(window_mean(r, &Interval::offered, t - 10, t), 880 * (1 + 1e-9)) << t;
@@ -109,9 +111,12 @@ TEST(Policies, AwsRetryQuotaAllowsCapacityOverCostRetriesPerClient) {
   Scenario s = full_outage(std::nullopt);
   s.client.instances = 10;
   s.client.retry_quota = RetryQuota{true, 500, 5, 10, 1};
+  for (Jitter jitter : {Jitter::Full, Jitter::None}) {  // with and without retries in their failure's step
+    s.client.backoff.jitter = jitter;
+    RunResult r = solve(s);
+    EXPECT_NEAR(window_mean(r, &Interval::retries, 100, 400) * 300, 1000, 1e-6) << to_string(jitter);
+  }
   RunResult r = solve(s);
-  double retries = window_mean(r, &Interval::retries, 100, 400) * 300;
-  EXPECT_NEAR(retries, 1000, 1e-6);
   EXPECT_NEAR(window_mean(r, &Interval::offered, 120, 400), 800, 1e-6);
 }
 
@@ -278,6 +283,33 @@ TEST(Policies, AutoscalingAddsAStepAfterEachFullWindowPlusTheDelay) {
   EXPECT_NEAR(at(r, 900).capacity, 2000, 1e-9);
   EXPECT_NEAR(at(r, 900).goodput, 1500, 1e-9);
   EXPECT_NEAR(at(r, 300).wait_s, 1000.0 / 1250, 1e-9);  // the queue of 1000 at the new capacity
+}
+
+TEST(Policies, AutoscalingCapacitySuffersTheOutageAndStopsAtItsMaximum) {
+  // A total outage over [100, 500): the added capacity serves nothing either,
+  // and a window with no capacity orders none. After it, the scheduled
+  // 1000/s plus what was added stays within the maximum of 1250/s.
+  Scenario s = steady(1200, 1000, 1, 900);
+  s.server.queue_limit = 1000;
+  s.server.outage = Outage{100, 400, 0};
+  s.server.autoscaling = Autoscaling{true, 0.9, 60, 30, 250, 1250};
+  RunResult r = solve(s);
+  EXPECT_NEAR(at(r, 91).capacity, 1250, 1e-9);  // ordered at 60 s, serving from 90 s
+  for (double t = 101; t <= 500; t += 1) EXPECT_EQ(at(r, t).capacity, 0) << t;
+  for (double t = 501; t <= 900; t += 1) EXPECT_NEAR(at(r, t).capacity, 1250, 1e-9) << t;
+}
+
+TEST(Policies, MapsEqualFullRunsWithAdmissionControlAndACapacitySchedule) {
+  // The shortcut "demand within capacity needs no run" does not hold when
+  // admission control refuses half the jobs (never healthy) or capacity
+  // drops below demand on a schedule: such points are overloaded.
+  for (int variant = 0; variant < 2; ++variant) {
+    Scenario s = test::example();
+    if (variant == 0) s.server.admission = Admission{true, 0.5, 0, 0};
+    if (variant == 1) s.server.capacity_schedule = std::vector<std::pair<double, double>>{{0, 500}};
+    EXPECT_EQ(classify_point(s).point_class, PointClass::Overloaded) << variant;
+    EXPECT_EQ(classify_point(s).point_class, classify_point_fully(s).point_class) << variant;
+  }
 }
 
 TEST(Policies, SrePresetRemovesTheMetastableBandOfTheExample) {
