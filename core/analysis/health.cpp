@@ -17,6 +17,11 @@ void HealthTracker::add(const Interval& x) {
   served_ += x.served * length;
   wasted_ += x.wasted * length;
   h_.gave_up_jobs += x.gave_up * length;
+  h_.throttled += x.throttled * length;
+  h_.denied += x.denied * length;
+  h_.stopped += x.stopped * length;
+  h_.shed += x.shed * length;
+  if (previous_end_ >= h_.trigger_end_s && x.offered > 1.5 * x.demand && x.demand > 0) h_.flood_end_s = x.t_s;
   if (previous_end_ >= h_.trigger_end_s) h_.gave_up_after_trigger += x.gave_up * length;
   // The first interval at the peak (later ones may differ by rounding only).
   if (x.offered > h_.peak_offered * (1 + 1e-9)) {
@@ -155,6 +160,11 @@ std::string describe_run(const Scenario& scenario, const RunHealth& h) {
         std::snprintf(line, sizeof line, "After the trigger ended, %.0f more jobs gave up.\n", h.gave_up_after_trigger);
         out += line;
       }
+      if (h.flood_end_s && *h.flood_end_s > h.trigger_end_s + 1e-9) {
+        std::snprintf(line, sizeof line,
+                      "But retries kept the offered load above 1.5 x demand until t = %.0f s.\n", *h.flood_end_s);
+        out += line;
+      }
     } else {
       std::snprintf(line, sizeof line,
                     "Not recovered: still unhealthy at the end (t = %g s); goodput is %.0f%% of demand.\n",
@@ -183,6 +193,18 @@ std::string describe_run(const Scenario& scenario, const RunHealth& h) {
   std::snprintf(line, sizeof line, "Server work wasted on timed-out attempts: %.0f%%; jobs that gave up: %.0f.\n",
                 100 * h.wasted_share, h.gave_up_jobs);
   out += line;
+  // What the policies did, when they did anything.
+  std::string policies;
+  auto part = [&](double amount, const char* what) {
+    if (amount < 0.5) return;
+    std::snprintf(line, sizeof line, "%s%.0f %s", policies.empty() ? "" : "; ", amount, what);
+    policies += line;
+  };
+  part(h.throttled, "attempts refused by the clients themselves");
+  part(h.denied, "retries denied by a token bucket, quota or budget");
+  part(h.stopped, "jobs stopped by the server's signal");
+  part(h.shed, "attempts of jobs refused by admission control");
+  if (!policies.empty()) out += "Policies: " + policies + ".\n";
   return out;
 }
 

@@ -35,6 +35,14 @@ struct RunHealth {
   /// How fast the queue changed over the last minute (or tenth) of the run, per second.
   double final_queue_trend = 0;
   double goodput_ratio_at_end = 1;///< goodput / demand in the last interval
+  /// After the trigger, the end of the last interval whose offered load was
+  /// above 1.5 x its demand: a retry flood can outlast a healthy goodput.
+  std::optional<double> flood_end_s;
+  // The policies of docs/scenario-extensions.md, totals over the run.
+  double throttled = 0;  ///< attempts the clients refused themselves
+  double denied = 0;     ///< retries not allowed by a token bucket, quota or budget
+  double stopped = 0;    ///< jobs given up on the stop signal
+  double shed = 0;       ///< attempts of jobs refused by admission control
 };
 
 RunHealth assess_run(const Scenario& scenario, const RunResult& run);

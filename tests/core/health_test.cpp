@@ -66,3 +66,34 @@ TEST(Health, TriggerEndIsTheLaterOfSurgeAndOutage) {
 
 }  // namespace
 }  // namespace sg
+
+namespace sg {
+namespace {
+
+TEST(Health, ARetryFloodAfterRecoveryIsReportedWithWhatThePoliciesDid) {
+  // Healthy again at once after the surge (goodput keeps up with demand),
+  // but offered stays at 3 x demand until 1500 s: the summary says so.
+  Scenario s;  // surge ends at 900 s
+  RunResult r;
+  for (int t = 100; t <= 3600; t += 100) {
+    Interval i;
+    i.t_s = t;
+    i.demand = 800;
+    i.goodput = i.served = t > 600 && t <= 900 ? 10 : 800;
+    i.offered = t > 600 && t <= 1500 ? 2400 : 800;
+    i.stopped = t > 600 && t <= 900 ? 2 : 0;  // 2 jobs/s over 300 s
+    r.intervals.push_back(i);
+  }
+  RunHealth h = assess_run(s, r);
+  ASSERT_TRUE(h.recovered);
+  ASSERT_TRUE(h.flood_end_s.has_value());
+  EXPECT_EQ(*h.flood_end_s, 1500);
+  EXPECT_NEAR(h.stopped, 600, 1e-9);
+  std::string text = describe_run(s, h);
+  EXPECT_NE(text.find("But retries kept the offered load above 1.5 x demand until t = 1500 s."), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Policies: 600 jobs stopped by the server's signal."), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace sg
