@@ -1,13 +1,17 @@
 #include "dashboard_text.h"
 
 #include <QCoreApplication>
+#include <QFontMetrics>
 #include <QLocale>
 #include <QStringList>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "scenario/client_policies.h"
 #include "scenario/parameters.h"
+#include "scenario/policy_fields.h"
 
 namespace sg::ui {
 namespace {
@@ -34,34 +38,183 @@ QString policy_name(const Scenario& s) {
   return match ? QString::fromStdString(client_policies()[*match].name) : tr("custom");
 }
 
-QString scenario_caption(const Scenario& s) {
-  QStringList parts;
-  if (s.demand.profile)
-    parts << tr("demand profile (%1 points)").arg(s.demand.profile->size());
-  else
-    parts << tr("demand %1 jobs/s").arg(num(s.demand.base_rate, 6));
-  parts << tr("capacity %1/s").arg(num(s.server.capacity, 6));
-  parts << (s.server.queue_limit ? tr("queue limit %1").arg(*s.server.queue_limit) : tr("no queue limit"));
-  if (s.server.drop_expired) parts << tr("drop expired");
-  if (s.server.reject_latency_s > 0) parts << tr("reject latency %1 s").arg(num(s.server.reject_latency_s));
-  QString first_line = parts.join(QStringLiteral(" · "));
-  parts.clear();
+namespace {
+
+/// One caption item: it does not break (non-breaking spaces, and a word
+/// joiner after "/" and "-", where line breaking would allow a break), so a
+/// label wraps between items.
+QString item(const QString& text) {
+  QString out;
+  for (QChar c : text) {
+    out += c == QLatin1Char(' ') ? QChar(0x00A0) : c;
+    if (c == QLatin1Char('/') || c == QLatin1Char('-')) out += QChar(0x2060);
+  }
+  return out;
+}
+
+QString percent(double share) { return QStringLiteral("%1 %").arg(num(100 * share)); }
+
+/// "3600-5400 s", "from 3600 s", or empty for the whole run.
+QString span(double start_s, double duration_s) {
+  if (duration_s > 0) return QStringLiteral("%1-%2 s").arg(num(start_s, 6), num(start_s + duration_s, 6));
+  if (start_s > 0) return QStringLiteral("from %1 s").arg(num(start_s, 6));
+  return {};
+}
+
+/// A policy that is on, with its key settings, compactly: "retry budget 10 % / 10 s".
+QString policy_item(const Scenario& s, const std::string& path) {
+  if (path == "server.stop_signal") {
+    const StopSignal& p = s.server.stop_signal;
+    QString text = item(tr("stop signal %1").arg(percent(p.share)));
+    if (p.start_s > 0) text += QChar(0x00A0) + item(span(p.start_s, 0));
+    if (p.ignored_share > 0) text += QStringLiteral(", ") + item(tr("%1 ignore it").arg(percent(p.ignored_share)));
+    return text;
+  }
+  if (path == "server.admission") {
+    const Admission& p = s.server.admission;
+    QString when = span(p.start_s, p.duration_s);
+    return item(tr("admission %1").arg(percent(p.share)) + (when.isEmpty() ? QString() : QStringLiteral(" ") + when));
+  }
+  if (path == "server.autoscaling") {
+    const Autoscaling& p = s.server.autoscaling;
+    return item(tr("autoscaling +%1 after %2 s up to %3").arg(num(p.step, 6), num(p.delay_s, 6), num(p.max_capacity, 6)));
+  }
   const Client& c = s.client;
-  parts << tr("timeout %1 s").arg(num(c.timeout_s));
-  parts << (c.max_attempts ? tr("%1 attempts").arg(*c.max_attempts) : tr("unlimited attempts"));
-  if (!c.max_attempts || *c.max_attempts > 1)
-    parts << tr("backoff %1 s x%2 up to %3 s, %4 jitter")
-                 .arg(num(c.backoff.base_s), num(c.backoff.multiplier), num(c.backoff.cap_s),
-                      QString::fromLatin1(to_string(c.backoff.jitter)));
+  if (path == "client.retry_throttling")
+    return item(tr("gRPC tokens %1, ratio %2").arg(num(c.retry_throttling.max_tokens), num(c.retry_throttling.token_ratio)));
+  if (path == "client.retry_quota") return item(tr("AWS quota %1").arg(num(c.retry_quota.capacity, 6)));
+  if (path == "client.retry_budget") {
+    const RetryBudget& p = c.retry_budget;
+    QString text = tr("retry budget %1 / %2 s").arg(percent(p.ratio), num(p.window_s, 6));
+    if (p.min_per_s > 0) text += tr(" + %1/s").arg(num(p.min_per_s));
+    return item(text);
+  }
+  if (path == "client.adaptive_throttling")
+    return item(tr("adaptive throttling K %1 / %2 s").arg(num(c.adaptive_throttling.k), num(c.adaptive_throttling.window_s, 6)));
+  if (path == "client.circuit_breaker") {
+    const CircuitBreaker& p = c.circuit_breaker;
+    return item(tr("breaker %1 of ≥%2 calls / %3 s open").arg(percent(p.failure_ratio), num(p.min_calls, 6), num(p.open_s, 6)));
+  }
+  return item(QString::fromStdString(path));
+}
+
+/// The policies of policy_objects() that are on, whose path starts with `prefix`.
+QStringList policy_items(const Scenario& s, const char* prefix) {
+  QStringList items;
+  Scenario readable = s;  // the table's accessors take a mutable scenario
+  for (const PolicyObject& p : policy_objects())
+    if (std::string(p.path).rfind(prefix, 0) == 0 && *p.enabled(readable)) items << policy_item(s, p.path);
+  return items;
+}
+
+/// The backoff between attempts, and its jitter where there is a delay to jitter.
+QString backoff_item(const Backoff& b) {
+  if (b.base_s <= 0 || b.cap_s <= 0) return item(tr("no backoff"));
+  QString text = b.multiplier == 1 || b.base_s >= b.cap_s
+                     ? tr("backoff %1 s").arg(num(std::min(b.base_s, b.cap_s)))
+                     : tr("backoff %1 s x%2 to %3 s").arg(num(b.base_s), num(b.multiplier), num(b.cap_s));
+  QString jitter = b.jitter == Jitter::None           ? tr("no jitter")
+                   : b.jitter == Jitter::Proportional ? tr("jitter ±%1").arg(percent(b.spread))
+                                                      : tr("%1 jitter").arg(QString::fromLatin1(to_string(b.jitter)));
+  return item(text) + QStringLiteral(", ") + item(jitter);
+}
+
+const QString kSeparator = QStringLiteral(" · ");
+
+}  // namespace
+
+QString scenario_caption(const Scenario& s) {
+  QStringList system;
+  if (s.demand.profile)
+    system << item(tr("demand profile (%1 points)").arg(s.demand.profile->size()));
+  else
+    system << item(tr("demand %1 jobs/s").arg(num(s.demand.base_rate, 6)));
+  system << item(tr("capacity %1/s").arg(num(s.server.capacity, 6)));
+  if (s.server.capacity_schedule)
+    system << item(tr("capacity schedule (%1 steps)").arg(s.server.capacity_schedule->size()));
+  system << item(s.server.queue_limit ? tr("queue limit %1").arg(*s.server.queue_limit) : tr("no queue limit"));
+  if (s.server.drop_expired) system << item(tr("drop expired"));
+  if (s.server.reject_latency_s > 0) system << item(tr("reject latency %1 s").arg(num(s.server.reject_latency_s)));
   if (!s.demand.profile && s.demand.surge && s.demand.surge->extra_rate > 0 && s.demand.surge->duration_s > 0) {
     const Surge& g = *s.demand.surge;
-    parts << tr("surge +%1/s from %2 s to %3 s").arg(num(g.extra_rate, 6), num(g.start_s, 6), num(g.start_s + g.duration_s, 6));
+    system << item(tr("surge +%1/s at %2").arg(num(g.extra_rate, 6), span(g.start_s, g.duration_s)));
   }
   const Outage& o = s.server.outage;
   if (o.duration_s > 0 && o.capacity_factor != 1.0)
-    parts << tr("outage x%1 from %2 s to %3 s").arg(num(o.capacity_factor), num(o.start_s, 6), num(o.start_s + o.duration_s, 6));
-  // Two lines: the system, then the client and the trigger.
-  return first_line + QStringLiteral(" · ") + policy_name(s) + QStringLiteral("\n") + parts.join(QStringLiteral(" · "));
+    system << item(tr("outage x%1 at %2").arg(num(o.capacity_factor), span(o.start_s, o.duration_s)));
+  system << policy_items(s, "server.");
+
+  // A named policy fixes every knob of the client: its name says them, and
+  // only the settings of its client policies follow.
+  QStringList client;
+  const Client& c = s.client;
+  if (matching_policy(c)) {
+    client << item(policy_name(s));
+  } else {
+    client << item(tr("timeout %1 s").arg(num(c.timeout_s)));
+    client << item(c.max_attempts ? tr("%1 attempts").arg(*c.max_attempts) : tr("unlimited attempts"));
+    if (!c.max_attempts || *c.max_attempts > 1) client << backoff_item(c.backoff);
+  }
+  client << policy_items(s, "client.");
+  return system.join(kSeparator) + QLatin1Char('\n') + client.join(kSeparator);
+}
+
+QString fitted_caption(const Scenario& s, const QFont& font, int width) {
+  const QString caption = scenario_caption(s);
+  const QFontMetrics metrics(font);
+  const QStringList lines = caption.split(QLatin1Char('\n'));
+  if (std::all_of(lines.begin(), lines.end(), [&](const QString& l) { return metrics.horizontalAdvance(l) <= width; }))
+    return caption;
+  // A line too long for the width would wrap into a line of its own: one run
+  // of items fills the lines evenly instead.
+  return lines.join(kSeparator);
+}
+
+QString parameter_label(const std::string& path) {
+  static const std::map<std::string, QString> names = {
+      {"demand.base_rate", "signup rate"}, {"server.capacity", "capacity"}, {"client.timeout_s", "timeout"},
+      {"client.max_attempts", "max attempts"}, {"client.backoff.base_s", "backoff base"},
+      {"client.backoff.multiplier", "backoff multiplier"}, {"client.backoff.cap_s", "backoff cap"},
+      {"client.backoff.spread", "jitter spread"}, {"client.backoff.jitter", "jitter"},
+      {"client.instances", "client instances"}, {"demand.surge.extra_rate", "surge extra rate"},
+      {"demand.surge.start_s", "surge start"}, {"demand.surge.duration_s", "surge duration"},
+      {"demand.surge.ramp_s", "surge ramp"}, {"server.outage.capacity_factor", "outage capacity factor"},
+      {"server.outage.start_s", "outage start"}, {"server.outage.duration_s", "outage duration"},
+      {"server.queue_limit", "queue limit"}, {"server.drop_expired", "drop expired"},
+      {"server.reject_latency_s", "reject latency"}, {"duration_s", "horizon"}, {"step_s", "time step"}};
+  auto it = names.find(path);
+  if (it != names.end()) return it->second;
+  // A policy by its title, a policy's field by the title and the field's label.
+  for (const PolicyObject& p : policy_objects()) {
+    if (path == p.path) return QString::fromLatin1(p.title).toLower();
+    for (const PolicyField& f : p.fields)
+      if (path == field_path(p, f))
+        return QStringLiteral("%1 %2").arg(QString::fromLatin1(p.title).toLower(), policy_field_label(path).toLower());
+  }
+  return QString::fromStdString(path);
+}
+
+QString policy_field_label(const std::string& path) {
+  // Where the key alone reads poorly or says too little.
+  static const std::map<std::string, QString> names = {
+      {"server.stop_signal.share", "Share signalled"},
+      {"server.stop_signal.ignored_share", "Share ignoring it"},
+      {"server.admission.share", "Share admitted"},
+      {"server.autoscaling.step", "Capacity per step"},
+      {"client.retry_budget.min_per_s", "Minimum retries/s"},
+      {"client.circuit_breaker.open_s", "Open for"},
+      {"client.circuit_breaker.half_open_calls", "Half-open probes"}};
+  auto it = names.find(path);
+  if (it != names.end()) return it->second;
+  // Otherwise from the key: the unit suffix goes (the spin box shows the
+  // unit), abbreviations are spelt out: "window_s" "Window", "max_tokens" "Maximum tokens".
+  QString key = QString::fromStdString(path).section(QLatin1Char('.'), -1);
+  if (key.endsWith(QLatin1String("_s"))) key.chop(2);
+  if (key.startsWith(QLatin1String("min_"))) key.replace(0, 4, QStringLiteral("minimum_"));
+  if (key.startsWith(QLatin1String("max_"))) key.replace(0, 4, QStringLiteral("maximum_"));
+  key.replace(QLatin1Char('_'), QLatin1Char(' '));
+  if (!key.isEmpty()) key[0] = key[0].toUpper();
+  return key;
 }
 
 QString pin_label(const Scenario& pinned, const Scenario& current) {

@@ -1,15 +1,34 @@
 /// Words for a run: captions, pin labels and the summary beside the curves.
 #pragma once
 
+#include <QFont>
 #include <QString>
+
+#include <string>
 
 #include "analysis/health.h"
 #include "scenario/scenario.h"
 
 namespace sg::ui {
 
-/// One line of the scenario's key parameters, for figure captions.
+/// The scenario's key parameters for figure captions, in two lines: the
+/// system (load, server, trigger, server policies), then the client (its
+/// named policy or its knobs, and the client policies that are on). Items
+/// are separated by " · " and hold non-breaking spaces, so that a narrow
+/// label wraps between items, never inside one.
 QString scenario_caption(const Scenario& scenario);
+
+/// The caption for a label `width` pixels wide in `font`: its two lines when
+/// each fits on one line, else one run of items that wraps into as few lines
+/// as the width allows.
+QString fitted_caption(const Scenario& scenario, const QFont& font, int width);
+
+/// A parameter's name in words ("signup rate", "retry budget window"), for
+/// undo entries and map axes.
+QString parameter_label(const std::string& path);
+
+/// A policy field's label in the controls: "Start", "Minimum retries/s", "Window".
+QString policy_field_label(const std::string& path);
 
 /// A short label that tells a pinned run from the current one: the pinned
 /// values of the parameters that differ ("capacity 1000, queue limit none"),

@@ -1,6 +1,7 @@
 #include "description_panel.h"
 
 #include <QHBoxLayout>
+#include <QLayout>
 #include <QLabel>
 #include <QRegularExpression>
 #include <QScrollArea>
@@ -60,32 +61,65 @@ DescriptionPanel::DescriptionPanel(QWidget* parent) : QFrame(parent) {
   connect(fold_, &QToolButton::toggled, this, [this](bool folded) {
     scroll_->setVisible(!folded);
     fold_->setText(folded ? tr("Show") : tr("Hide"));
+    // Folded, it is its title line and no more, however the splitter was set.
+    setMaximumHeight(folded ? sizeHint().height() : QWIDGETSIZE_MAX);
+    request_fit();
   });
   hide();
 }
 
 void DescriptionPanel::show_description(const QString& name, const QString& description) {
-  text_ = description.trimmed();
+  const QString text = description.trimmed();
+  const QString title = tr("<b>About this scenario:</b> %1").arg(name.toHtmlEscaped());
+  if (text == text_ && title == title_->text()) return;  // a parameter changed, not the description
+  text_ = text;
   setVisible(!text_.isEmpty());
   if (text_.isEmpty()) return;
-  title_->setText(tr("<b>About this scenario:</b> %1").arg(name.toHtmlEscaped()));
+  title_->setText(title);
   body_->setText(paragraphs_html(text_));
   scroll_->verticalScrollBar()->setValue(0);
-  fit_height();
+  request_fit();
 }
 
 void DescriptionPanel::resizeEvent(QResizeEvent* event) {
   QFrame::resizeEvent(event);
-  fit_height();
+  if (pending_fit_ && isVisible()) {
+    pending_fit_ = false;
+    emit preferred_height_changed();
+  }
 }
 
-void DescriptionPanel::fit_height() {
-  // A word-wrapped label's height depends on its width: the scroll area is
-  // sized to the text at the width it has now, up to kMaxLines lines.
+void DescriptionPanel::request_fit() {
+  updateGeometry();
+  if (isVisible() && width() > 200) {
+    pending_fit_ = false;
+    emit preferred_height_changed();
+  } else {
+    pending_fit_ = true;  // sized when it is laid out
+  }
+}
+
+int DescriptionPanel::body_height(int max_lines) const {
+  // A word-wrapped label's height depends on its width: the text at the
+  // width the panel has now, up to max_lines lines.
+  const QMargins m = layout()->contentsMargins();
   const int scrollbar = scroll_->verticalScrollBar()->sizeHint().width();
-  const int width = std::max(100, scroll_->width() - scrollbar);
-  const int needed = body_->heightForWidth(width);
-  scroll_->setFixedHeight(std::min(needed, kMaxLines * fontMetrics().lineSpacing()) + 2);
+  const int width = std::max(200, this->width() - m.left() - m.right() - scrollbar - 2 * frameWidth());
+  return std::min(body_->heightForWidth(width), max_lines * fontMetrics().lineSpacing()) + 2;
+}
+
+QSize DescriptionPanel::sizeHint() const {
+  const QMargins m = layout()->contentsMargins();
+  int h = m.top() + m.bottom() + 2 * frameWidth() + std::max(title_->sizeHint().height(), fold_->sizeHint().height());
+  if (!fold_->isChecked()) h += layout()->spacing() + body_height(kMaxLines);
+  return {QFrame::sizeHint().width(), h};
+}
+
+QSize DescriptionPanel::minimumSizeHint() const {
+  const QMargins m = layout()->contentsMargins();
+  int h = m.top() + m.bottom() + 2 * frameWidth() + std::max(title_->sizeHint().height(), fold_->sizeHint().height());
+  if (!fold_->isChecked()) h += layout()->spacing() + std::min(body_height(3), 3 * fontMetrics().lineSpacing() + 2);
+  return {QFrame::minimumSizeHint().width(), h};
 }
 
 }  // namespace sg::ui

@@ -11,9 +11,10 @@ class QToolButton;
 namespace sg::ui {
 
 /// Shows a scenario's name and description, word-wrapped, paragraphs kept.
-/// Hidden when the description is empty; a long description scrolls inside
-/// a few lines' height so the curves keep their room, and the user can fold
-/// it to its title line.
+/// Hidden when the description is empty. Its preferred height fits the text
+/// up to about nine lines; a longer one scrolls. It sits in a splitter above
+/// the curves, so the user can give it more or less room, or fold it to its
+/// title line.
 class DescriptionPanel : public QFrame {
   Q_OBJECT
 
@@ -24,12 +25,24 @@ public:
   /// The description as plain text (empty when none is shown).
   QString text() const { return text_; }
 
+  /// The title, and the text up to kMaxLines lines at the present width.
+  QSize sizeHint() const override;
+  QSize minimumSizeHint() const override;
+
+signals:
+  /// A new description, or folded or unfolded: the splitter should give
+  /// the panel its sizeHint() height again.
+  void preferred_height_changed();
+
 protected:
   void resizeEvent(QResizeEvent* event) override;
 
 private:
-  void fit_height();
+  /// Emits preferred_height_changed once the panel has its real width.
+  void request_fit();
+  int body_height(int max_lines) const;
 
+  bool pending_fit_ = false;
   QString text_;
   QLabel* title_ = nullptr;
   QLabel* body_ = nullptr;

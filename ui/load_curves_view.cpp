@@ -86,7 +86,7 @@ LoadCurvesView::LoadCurvesView(QWidget* parent) : QWidget(parent) {
   plot_->setMinimumSize(480, 360);
   layout->addWidget(plot_, 1);
   auto* bottom = new QHBoxLayout;
-  readout_ = new QLabel(tr("Move the mouse over the curves to read their values."), this);
+  readout_ = new QLabel(this);
   readout_->setWordWrap(true);
   readout_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   readout_->setMinimumHeight(readout_->fontMetrics().lineSpacing() * 2 + 4);
@@ -97,6 +97,7 @@ LoadCurvesView::LoadCurvesView(QWidget* parent) : QWidget(parent) {
   layout->addLayout(bottom);
   connect(reset_, &QPushButton::clicked, this, &LoadCurvesView::reset_zoom);
   build();
+  clear_readout();
 }
 
 void LoadCurvesView::build() {
@@ -263,7 +264,9 @@ void LoadCurvesView::show_run(const Scenario& scenario, const RunResult& run) {
   timeout_line_->point2->setCoords(1, timeout_s_);
   timeout_label_->position->setCoords(0.99, timeout_s_);
   timeout_label_->setText(tr("timeout %1 s").arg(timeout_s_));
-  caption_->setText(scenario_caption(scenario));
+  shown_scenario_ = scenario;
+  has_run_ = true;
+  fit_caption();
   caption_->setToolTip(QString::fromStdString(scenario.name));
   const bool first = horizon_ <= 1;
   const bool horizon_changed = horizon_ != scenario.duration_s;
@@ -285,7 +288,23 @@ void LoadCurvesView::show_run(const Scenario& scenario, const RunResult& run) {
     reset_zoom();
   else
     rescale_values();
+  // The readout follows the run: the new run's values at the cursor's time.
+  if (cursor_t_ && *cursor_t_ <= horizon_)
+    show_readout_at(*cursor_t_);
+  else
+    clear_readout();
   plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void LoadCurvesView::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  fit_caption();
+}
+
+void LoadCurvesView::fit_caption() {
+  if (!has_run_) return;
+  const int margins = caption_->contentsMargins().left() + caption_->contentsMargins().right() + 2 * caption_->margin();
+  caption_->setText(fitted_caption(shown_scenario_, caption_->font(), caption_->width() - margins));
 }
 
 void LoadCurvesView::refresh_rates_legend() {
@@ -474,6 +493,7 @@ void LoadCurvesView::reset_zoom() {
 void LoadCurvesView::show_readout_at(double t) {
   const auto& iv = shown_.intervals;
   if (iv.empty()) return;
+  cursor_t_ = t;
   auto it = std::lower_bound(iv.begin(), iv.end(), t, [](const Interval& i, double x) { return i.t_s < x; });
   if (it == iv.end()) it = std::prev(iv.end());
   const Interval& x = *it;
@@ -497,11 +517,18 @@ void LoadCurvesView::show_readout_at(double t) {
   plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
+void LoadCurvesView::clear_readout() {
+  cursor_t_.reset();
+  readout_->setText(tr("Move the mouse over the curves to read their values."));
+  for (QCPItemStraightLine* c : cursor_) c->setVisible(false);
+  plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
 QString LoadCurvesView::readout_text() const {
   return QTextDocumentFragment::fromHtml(readout_->text()).toPlainText().replace(QChar(0x00A0), QLatin1Char(' '));
 }
 
-QString LoadCurvesView::caption() const { return caption_->text(); }
+QString LoadCurvesView::caption() const { return has_run_ ? scenario_caption(shown_scenario_) : QString(); }
 
 QVector<double> LoadCurvesView::curve(const QString& name) const {
   int index = curve_names().indexOf(name);

@@ -5,6 +5,7 @@
 #include <QVector>
 #include <QWidget>
 
+#include <optional>
 #include <vector>
 
 #include "analysis/health.h"
@@ -49,11 +50,16 @@ public:
   /// Back to the whole horizon, every curve in view.
   void reset_zoom();
 
-  /// The readout for time t (as the mouse does).
+  /// The readout for time t (as the mouse does). The cursor stays at t: each
+  /// run shown next is read out there too (or the readout clears when t is
+  /// past its horizon), so the line never shows another run's values.
   void show_readout_at(double t_s);
+  /// Back to the hint, no cursor line.
+  void clear_readout();
 
   QCustomPlot* plot() const { return plot_; }
-  /// The key parameters of the run shown, one or two lines.
+  /// The key parameters of the run shown, in two lines (for exports; the
+  /// label on screen joins them when they do not fit its width).
   QString caption() const;
   QString readout_text() const;
   /// The plotted values of a curve ("goodput", "queue", ...), for tests.
@@ -65,6 +71,7 @@ public:
 
 protected:
   void changeEvent(QEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
 
 private:
   void build();
@@ -74,6 +81,7 @@ private:
   /// Puts the optional curves that the run shown has into the legend, and no others.
   void refresh_rates_legend();
   void clear_pins();
+  void fit_caption();
 
   QCustomPlot* plot_ = nullptr;
   QLabel* caption_ = nullptr;
@@ -91,6 +99,9 @@ private:
   QLabel* readout_ = nullptr;
   QPushButton* reset_ = nullptr;
   RunResult shown_;
+  Scenario shown_scenario_;
+  bool has_run_ = false;
+  std::optional<double> cursor_t_;  // where the readout reads, once the mouse has been over the curves
   double horizon_ = 1;
 };
 

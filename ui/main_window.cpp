@@ -28,6 +28,7 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
+#include <QTimer>
 #include <QStatusBar>
 #include <QToolButton>
 #include <QUndoCommand>
@@ -108,31 +109,6 @@ Scenario default_scenario() {
 /// Where the teaching scenarios are bundled; the Learn menu lists them in file name order.
 const QString kTeachingDir = QStringLiteral(":/scenarios/teaching");
 
-/// The name a control shows for a parameter, for undo entries.
-QString label_of(const std::string& path) {
-  static const std::map<std::string, QString> names = {
-      {"demand.base_rate", "signup rate"}, {"server.capacity", "capacity"}, {"client.timeout_s", "timeout"},
-      {"client.max_attempts", "max attempts"}, {"client.backoff.base_s", "backoff base"},
-      {"client.backoff.multiplier", "backoff multiplier"}, {"client.backoff.cap_s", "backoff cap"},
-      {"client.backoff.jitter", "jitter"}, {"demand.surge.extra_rate", "surge extra rate"},
-      {"demand.surge.start_s", "surge start"}, {"demand.surge.duration_s", "surge duration"},
-      {"demand.surge.ramp_s", "surge ramp"}, {"server.outage.capacity_factor", "outage capacity factor"},
-      {"server.outage.start_s", "outage start"}, {"server.outage.duration_s", "outage duration"},
-      {"server.queue_limit", "queue limit"}, {"server.drop_expired", "drop expired"},
-      {"server.reject_latency_s", "reject latency"}, {"duration_s", "horizon"}};
-  auto it = names.find(path);
-  if (it != names.end()) return it->second;
-  // A policy by its title, a policy's field by the title and the field's key.
-  for (const PolicyObject& p : policy_objects()) {
-    if (path == p.path) return QString::fromLatin1(p.title).toLower();
-    for (const PolicyField& f : p.fields)
-      if (path == field_path(p, f))
-        return QStringLiteral("%1 %2").arg(QString::fromLatin1(p.title).toLower(),
-                                           QString::fromLatin1(f.key).replace('_', ' '));
-  }
-  return QString::fromStdString(path);
-}
-
 /// The slider of a policy field. The table's bounds are what the model
 /// accepts (often up to 1e9); the slider spans what is worth trying: shares
 /// linearly, start times over a run's length, other times and counts on a
@@ -177,6 +153,7 @@ MainWindow::MainWindow(bool restore_session, QWidget* parent)
   splitter->setObjectName(QStringLiteral("main_splitter"));
 
   auto* scroll = new QScrollArea(splitter);
+  controls_scroll_ = scroll;
   scroll->setWidgetResizable(true);
   scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   auto* panel = new QWidget(scroll);
@@ -193,10 +170,24 @@ MainWindow::MainWindow(bool restore_session, QWidget* parent)
   banner_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   banner_->hide();
   center_layout->addWidget(banner_);
-  description_ = new DescriptionPanel(center);
-  center_layout->addWidget(description_);
-  curves_ = new LoadCurvesView(center);
-  center_layout->addWidget(curves_, 1);
+  // The description above the curves, split so that the user can give it
+  // more room or less; a new description takes its preferred height again.
+  auto* center_split = new QSplitter(Qt::Vertical, center);
+  center_split->setObjectName(QStringLiteral("center_splitter"));
+  center_split->setChildrenCollapsible(false);
+  description_ = new DescriptionPanel(center_split);
+  curves_ = new LoadCurvesView(center_split);
+  center_split->addWidget(description_);
+  center_split->addWidget(curves_);
+  center_split->setStretchFactor(0, 0);
+  center_split->setStretchFactor(1, 1);
+  center_layout->addWidget(center_split, 1);
+  connect(description_, &DescriptionPanel::preferred_height_changed, this, [center_split, this] {
+    const QList<int> sizes = center_split->sizes();
+    const int total = sizes.value(0) + sizes.value(1);
+    const int wanted = std::min(description_->sizeHint().height(), total - curves_->minimumSizeHint().height());
+    if (total > 0) center_split->setSizes({std::max(wanted, description_->minimumSizeHint().height()), total - wanted});
+  });
 
   // The right column: the map above, the words and the pins below, split.
   auto* side = new QSplitter(Qt::Vertical, splitter);
@@ -424,9 +415,8 @@ void MainWindow::build_policy_group(QWidget* panel, QVBoxLayout* box, const std:
     fields->setContentsMargins(18, 0, 0, 4);  // indented under the check box
     fields->setSpacing(2);
     for (const PolicyField& f : p.fields) {
-      QString label = QString::fromLatin1(f.key).replace('_', ' ');
-      label[0] = label[0].toUpper();
-      auto* c = new ParameterControl(field_path(p, f), label, policy_field_range(f, *f.value(defaults)), row.fields);
+      auto* c = new ParameterControl(field_path(p, f), policy_field_label(field_path(p, f)),
+                                     policy_field_range(f, *f.value(defaults)), row.fields);
       fields->addWidget(c);
       bind_control(c);
     }
@@ -441,7 +431,8 @@ void MainWindow::build_policy_group(QWidget* panel, QVBoxLayout* box, const std:
     });
     const std::string path = p.path;
     connect(row.box, &QCheckBox::clicked, this, [this, path, fold](bool on) {
-      if (on) fold->setChecked(true);  // switched on: its settings are what one wants next
+      // Switched on: its settings are what one wants next; off: out of the way again.
+      fold->setChecked(on);
       set_parameter(path, on ? "true" : "false");
     });
     policy_rows_.push_back(row);
@@ -546,9 +537,9 @@ QString MainWindow::set_parameter(const std::string& path, const std::string& va
   // The moves of one slider drag merge into one undo step; anything else is a step of its own.
   const int merge = dragging ? merge_id_for(path) * 1000 + drag_generation_ % 1000 : -1;
   if (find_policy(path))
-    push_change(next, (get_text(next, path) == "true" ? tr("Switch on %1") : tr("Switch off %1")).arg(label_of(path)), merge);
+    push_change(next, (get_text(next, path) == "true" ? tr("Switch on %1") : tr("Switch off %1")).arg(parameter_label(path)), merge);
   else
-    push_change(next, tr("Set %1 to %2").arg(label_of(path), QString::fromStdString(value)), merge);
+    push_change(next, tr("Set %1 to %2").arg(parameter_label(path), QString::fromStdString(value)), merge);
   return {};
 }
 
@@ -565,6 +556,24 @@ void MainWindow::choose_policy(int index) {
     return;
   }
   push_change(next, tr("Choose policy %1").arg(QString::fromStdString(all[static_cast<std::size_t>(index)].name)), -1);
+  show_first_policy_on();
+}
+
+void MainWindow::show_first_policy_on() {
+  // A preset may tick client policies far below the chooser: the first one scrolls
+  // into view, its settings too where they fit, once the unfolded fields are laid out.
+  Scenario readable = scenario_;
+  for (const PolicyRow& row : policy_rows_) {
+    if (row.path.rfind("client.", 0) != 0 || !*find_policy(row.path)->enabled(readable)) continue;
+    QWidget* box = row.box;
+    QWidget* fields = row.fields;
+    QTimer::singleShot(0, this, [this, box, fields] {
+      if (QWidget* panel = controls_scroll_->widget()) panel->layout()->activate();
+      controls_scroll_->ensureWidgetVisible(fields, 0, 8);
+      controls_scroll_->ensureWidgetVisible(box, 0, 8);
+    });
+    return;
+  }
 }
 
 void MainWindow::push_change(const Scenario& next, const QString& text, int merge_id) {
@@ -642,7 +651,7 @@ QString MainWindow::move_operating_point(double x, double y) {
     return message;
   }
   push_change(next, tr("Move to %1 = %2, %3 = %4")
-                        .arg(label_of(ax.path)).arg(x, 0, 'g', 4).arg(label_of(ay.path)).arg(y, 0, 'g', 4),
+                        .arg(parameter_label(ax.path)).arg(x, 0, 'g', 4).arg(parameter_label(ay.path)).arg(y, 0, 'g', 4),
               -1);
   return {};
 }
@@ -696,6 +705,9 @@ QString MainWindow::open_file(const QString& path) {
   banner_->hide();
   undo_->clear();
   unsaved_from_last_session_ = false;
+  // Pins compare variations of one scenario: another file's runs would be
+  // named by every difference. (Parameter changes keep them.)
+  clear_pins();
   apply_scenario(loaded);
   undo_->setClean();
   return {};

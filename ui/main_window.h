@@ -21,6 +21,7 @@ class QComboBox;
 class QLabel;
 class QListWidget;
 class QMenu;
+class QScrollArea;
 class QToolButton;
 class QUndoStack;
 class QVBoxLayout;
@@ -94,6 +95,8 @@ protected:
 private:
   void build_controls(QWidget* panel);
   void build_policy_group(QWidget* panel, QVBoxLayout* box, const std::string& prefix);
+  /// Scrolls the controls to the first policy that is on (after a preset ticked it).
+  void show_first_policy_on();
   /// Registers a control: its edits go through set_parameter (undo, recompute).
   void bind_control(ParameterControl* control);
   void build_menus();
@@ -125,6 +128,7 @@ private:
   std::string map_key_;  // what the map on screen was computed for
   LoadCurvesView* curves_ = nullptr;
   QUndoStack* undo_ = nullptr;
+  QScrollArea* controls_scroll_ = nullptr;
   std::vector<ParameterControl*> controls_;
   QComboBox* policy_ = nullptr;
   QComboBox* jitter_ = nullptr;

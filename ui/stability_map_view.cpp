@@ -5,13 +5,19 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QAbstractItemView>
+#include <QScrollBar>
+#include <QStyleOptionComboBox>
+#include <QStylePainter>
 #include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
 
 #include "qcustomplot.h"
+#include "dashboard_text.h"
 #include "scenario/parameters.h"
+#include "scenario/policy_fields.h"
 
 namespace sg::ui {
 namespace {
@@ -33,14 +39,48 @@ QCPColorGradient class_colours() {
   return g;
 }
 
+/// An axis label: the parameter in words and its unit. Demand keeps the name
+/// the boundary lines use ("demand = capacity").
 QString short_name(const std::string& path) {
-  if (path == "demand.base_rate") return QStringLiteral("demand (jobs/s)");
-  if (path == "server.capacity") return QStringLiteral("capacity (attempts/s)");
+  QString name = path == "demand.base_rate" ? QStringLiteral("demand") : parameter_label(path);
   const ParameterInfo* info = find_parameter(path);
-  QString name = QString::fromStdString(path);
   if (info && !info->unit.empty()) name += QStringLiteral(" (%1)").arg(QString::fromStdString(info->unit));
   return name;
 }
+
+/// A parameter path chooser narrower than its longest path: the path shown is
+/// elided in the middle ("client.adapt…window_s", keeping the field), the
+/// tooltip and the list give it whole.
+class PathComboBox : public QComboBox {
+public:
+  explicit PathComboBox(const QString& role, QWidget* parent) : QComboBox(parent), role_(role) {
+    setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    setMinimumContentsLength(12);
+    connect(this, &QComboBox::currentIndexChanged, this, [this] {
+      setToolTip(tr("%1: %2 (%3)").arg(role_, currentText(), short_name(currentText().toStdString())));
+    });
+  }
+
+  void showPopup() override {
+    // The list as wide as its longest path, even when the box is narrower.
+    view()->setMinimumWidth(view()->sizeHintForColumn(0) + view()->verticalScrollBar()->sizeHint().width() + 8);
+    QComboBox::showPopup();
+  }
+
+protected:
+  void paintEvent(QPaintEvent*) override {
+    QStylePainter painter(this);
+    QStyleOptionComboBox option;
+    initStyleOption(&option);
+    painter.drawComplexControl(QStyle::CC_ComboBox, option);
+    const QRect text = style()->subControlRect(QStyle::CC_ComboBox, &option, QStyle::SC_ComboBoxEditField, this);
+    option.currentText = fontMetrics().elidedText(option.currentText, Qt::ElideMiddle, text.width());
+    painter.drawControl(QStyle::CE_ComboBoxLabel, option);
+  }
+
+private:
+  QString role_;
+};
 
 QDoubleSpinBox* range_box(QWidget* parent, double value) {
   auto* box = new QDoubleSpinBox(parent);
@@ -48,7 +88,7 @@ QDoubleSpinBox* range_box(QWidget* parent, double value) {
   box->setDecimals(2);
   box->setValue(value);
   box->setKeyboardTracking(false);
-  box->setMaximumWidth(90);
+  box->setMaximumWidth(80);  // room for the path beside it
   return box;
 }
 
@@ -60,19 +100,20 @@ StabilityMapView::StabilityMapView(QWidget* parent) : QWidget(parent) {
   layout->setSpacing(2);
   auto* controls = new QGridLayout;
   controls->setHorizontalSpacing(4);
-  x_path_ = new QComboBox(this);
-  y_path_ = new QComboBox(this);
+  x_path_ = new PathComboBox(tr("The parameter along the horizontal axis"), this);
+  y_path_ = new PathComboBox(tr("The parameter along the vertical axis"), this);
   for (const ParameterInfo& p : parameters()) {
     if (p.kind != ParameterKind::Number && p.kind != ParameterKind::WholeOrNone &&
         p.kind != ParameterKind::WholeOrUnlimited)
       continue;
-    x_path_->addItem(QString::fromStdString(p.path));
-    y_path_->addItem(QString::fromStdString(p.path));
+    for (QComboBox* c : {x_path_, y_path_}) {
+      c->addItem(QString::fromStdString(p.path));
+      c->setItemData(c->count() - 1, QStringLiteral("%1: %2").arg(short_name(p.path), QString::fromStdString(p.help)),
+                     Qt::ToolTipRole);
+    }
   }
   x_path_->setCurrentText(QStringLiteral("demand.base_rate"));
   y_path_->setCurrentText(QStringLiteral("server.capacity"));
-  x_path_->setToolTip(tr("The parameter along the horizontal axis"));
-  y_path_->setToolTip(tr("The parameter along the vertical axis"));
   x_from_ = range_box(this, 100);
   x_to_ = range_box(this, 1500);
   y_from_ = range_box(this, 500);
@@ -212,7 +253,16 @@ void StabilityMapView::draw_boundaries(const Scenario& s) {
     QString label;
   };
   std::vector<Line> lines = {{1.0, tr("demand = capacity")}};
-  if (!s.server.queue_limit && !s.server.drop_expired && s.client.max_attempts && *s.client.max_attempts > 1)
+  // capacity / M is the naive client's boundary (every job sends all M
+  // attempts once the queue is long). A client policy caps or refuses
+  // retries, a server policy sheds, stops or adds capacity, a schedule moves
+  // capacity: the band then ends elsewhere, and the line would mislead.
+  Scenario readable = s;  // the policy table's accessors take a mutable scenario
+  const bool policy_on = s.server.capacity_schedule.has_value() ||
+                         std::any_of(policy_objects().begin(), policy_objects().end(),
+                                     [&](const PolicyObject& p) { return *p.enabled(readable); });
+  if (!policy_on && !s.server.queue_limit && !s.server.drop_expired && s.client.max_attempts &&
+      *s.client.max_attempts > 1)
     lines.push_back({static_cast<double>(*s.client.max_attempts),
                      tr("demand = capacity / %1").arg(*s.client.max_attempts)});
   const QCPRange xr = plot_->xAxis->range(), yr = plot_->yAxis->range();
@@ -266,8 +316,8 @@ QString StabilityMapView::describe_at(double x, double y) const {
                      ? tr("metastable: the trigger tips it into a storm that lasts")
                      : tr("overloaded: unhealthy even without a trigger");
   return tr("%1 = %2, %3 = %4: <b>%5</b>; goodput at the end %6% of demand%7")
-      .arg(QString::fromStdString(ax.path)).arg(p.x, 0, 'g', 4)
-      .arg(QString::fromStdString(ay.path)).arg(p.y, 0, 'g', 4)
+      .arg(parameter_label(ax.path)).arg(p.x, 0, 'g', 4)
+      .arg(parameter_label(ay.path)).arg(p.y, 0, 'g', 4)
       .arg(what)
       .arg(std::round(100 * p.verdict.goodput_ratio))
       .arg(p.solved ? QString() : tr(" (coarse, refining)"));

@@ -20,6 +20,7 @@
 
 #include <gtest/gtest.h>
 
+#include "dashboard_text.h"
 #include "figure_export.h"
 #include "main_window.h"
 #include "model/fluid_solver.h"
@@ -297,6 +298,86 @@ TEST_F(DashboardTest, ReadoutGivesEveryCurveUnderTheCursor) {
     EXPECT_TRUE(text.contains(QString::fromLatin1(name))) << name << " in " << text.toStdString();
 }
 
+TEST_F(DashboardTest, TheReadoutFollowsTheRunShownAtTheSameTime) {
+  // A review found the readout still giving the previous scenario's values
+  // after another one was opened.
+  window->curves()->show_readout_at(1998);
+  const QString before = window->curves()->readout_text();
+  ASSERT_TRUE(window->open_file(QStringLiteral(":/scenarios/teaching/04-retry-budget.json")).isEmpty());
+  ASSERT_TRUE(wait_for_run(*window));
+  const QString after = window->curves()->readout_text();
+  EXPECT_NE(after, before);
+  EXPECT_TRUE(after.startsWith("t = 1,998 s")) << after.toStdString();
+  window->curves()->show_readout_at(1998);  // what the mouse would read there now
+  EXPECT_EQ(window->curves()->readout_text(), after);
+  // A parameter change too: capacity 1300 reads 1,300 on the capacity curve.
+  window->set_parameter("server.capacity", "1300");
+  ASSERT_TRUE(wait_for_run(*window));
+  EXPECT_TRUE(window->curves()->readout_text().contains("capacity 1,300")) << window->curves()->readout_text().toStdString();
+  // A horizon that ends before the cursor: the readout clears.
+  window->set_parameter("duration_s", "1000");
+  ASSERT_TRUE(wait_for_run(*window));
+  EXPECT_TRUE(window->curves()->readout_text().startsWith("Move the mouse")) << window->curves()->readout_text().toStdString();
+}
+
+/// The caption with ordinary spaces (its items hold non-breaking ones and word joiners).
+QString plain_caption(const MainWindow& w) {
+  return w.curves()->caption().replace(QChar(0x00A0), QLatin1Char(' ')).remove(QChar(0x2060));
+}
+
+TEST_F(DashboardTest, TheCaptionNamesThePoliciesThatAreOn) {
+  window->set_parameter("client.backoff.jitter", "none");
+  window->set_parameter("client.timeout_s", "7");  // no preset has it: custom
+  ASSERT_TRUE(wait_for_run(*window));
+  // Custom: the knobs, with "no jitter" (not "none jitter").
+  EXPECT_TRUE(plain_caption(*window).contains("timeout 7 s · 3 attempts · backoff 0.1 s x2 to 20 s, no jitter"))
+      << plain_caption(*window).toStdString();
+  EXPECT_FALSE(plain_caption(*window).contains("retry budget"));
+  window->set_parameter("client.retry_budget", "true");  // the defaults: 10 % of jobs started over 10 s
+  window->set_parameter("server.admission", "true");
+  window->set_parameter("server.admission.start_s", "3600");
+  window->set_parameter("server.admission.duration_s", "1800");
+  ASSERT_TRUE(wait_for_run(*window));
+  const QString caption = plain_caption(*window);
+  EXPECT_TRUE(caption.contains("retry budget 10 % / 10 s")) << caption.toStdString();
+  EXPECT_TRUE(caption.contains("admission 50 % 3600-5400 s")) << caption.toStdString();
+  // Two lines: the system with its server policies, then the client with its own.
+  EXPECT_EQ(caption.count('\n'), 1);
+  EXPECT_TRUE(caption.section('\n', 1).contains("retry budget")) << caption.toStdString();
+  // A named policy: its name, and the settings of the policies it switches on.
+  for (std::size_t i = 0; i < client_policies().size(); ++i)
+    if (client_policies()[i].name == "resilience4j defaults") window->choose_policy(static_cast<int>(i));
+  ASSERT_TRUE(wait_for_run(*window));
+  EXPECT_TRUE(plain_caption(*window).section('\n', 1).startsWith("resilience4j defaults · breaker 50 % of ≥100 calls / 60 s open"))
+      << plain_caption(*window).toStdString();
+}
+
+TEST_F(DashboardTest, OpeningAnotherScenarioClearsThePins) {
+  window->pin_current_run();
+  window->set_parameter("server.capacity", "1100");  // a parameter change keeps them
+  EXPECT_EQ(window->pinned_count(), 1u);
+  ASSERT_TRUE(window->open_file(QStringLiteral(":/scenarios/teaching/04-retry-budget.json")).isEmpty());
+  EXPECT_EQ(window->pinned_count(), 0u);
+  ASSERT_TRUE(wait_for_run(*window));
+  for (int i = 0; i < window->curves()->plot()->graphCount(); ++i)
+    EXPECT_FALSE(window->curves()->plot()->graph(i)->name().startsWith("pinned")) << i;
+}
+
+TEST_F(DashboardTest, UntickingAPolicyFoldsItsFieldsAndTheyReadAsWords) {
+  QCheckBox* box = window->policy_box("client.retry_budget");
+  ParameterControl* ratio = window->control("client.retry_budget.ratio");
+  box->click();
+  EXPECT_TRUE(ratio->isVisibleTo(window.get()));
+  box->click();
+  EXPECT_FALSE(window->scenario().client.retry_budget.enabled);
+  EXPECT_FALSE(ratio->isVisibleTo(window.get()));
+  EXPECT_FALSE(ratio->isEnabled());
+  EXPECT_EQ(policy_field_label("client.retry_budget.min_per_s"), "Minimum retries/s");
+  EXPECT_EQ(policy_field_label("server.stop_signal.start_s"), "Start");
+  EXPECT_EQ(policy_field_label("client.adaptive_throttling.window_s"), "Window");
+  EXPECT_EQ(policy_field_label("client.retry_throttling.max_tokens"), "Maximum tokens");
+}
+
 TEST_F(DashboardTest, ANewerRequestSupersedesOlderOnes) {
   QSignalSpy shown(window.get(), &MainWindow::run_shown);
   // Twenty changes in a row, as a fast drag would make, before any result returns.
@@ -519,6 +600,25 @@ TEST(DashboardMap, ChangingTheClientPolicyRecomputesTheMapAndMovingOnItDoesNot) 
   ASSERT_TRUE(wait_for_final_map(window));
   for (const MapPoint& p : window.map_view()->map().points)
     EXPECT_NE(p.verdict.point_class, PointClass::Metastable) << p.x << " " << p.y;
+}
+
+/// The dashed boundary lines drawn on the map.
+int boundary_lines(const StabilityMapView& view) {
+  int lines = 0;
+  for (int i = 0; i < view.plot()->graphCount(); ++i)
+    if (view.plot()->graph(i)->pen().style() == Qt::DashLine) ++lines;
+  return lines;
+}
+
+TEST(DashboardMap, TheNaiveBoundaryGoesWhenAPolicyIsOn) {
+  SmallMapWindow window;
+  ASSERT_TRUE(wait_for_final_map(window));
+  EXPECT_EQ(boundary_lines(*window.map_view()), 2);  // demand = capacity and demand = capacity / 3
+  EXPECT_EQ(window.map_view()->plot()->xAxis->label(), "demand (jobs/s)");
+  EXPECT_EQ(window.map_view()->plot()->yAxis->label(), "capacity (attempts/s)");
+  window.set_parameter("client.retry_budget", "true");
+  ASSERT_TRUE(wait_for_final_map(window));
+  EXPECT_EQ(boundary_lines(*window.map_view()), 1);  // demand = capacity only
 }
 
 TEST(DashboardMap, MapExportsAreValidFiles) {
