@@ -32,8 +32,7 @@ std::string show(const json& value) { return value.dump(); }
 std::string show(double value) { return format_number(value); }
 
 /// Refuses keys of `object` (found at `path`) that are not in `known`.
-void require_known_keys(const json& object, const std::string& path,
-                        std::initializer_list<const char*> known) {
+void require_known_keys(const json& object, const std::string& path, const std::vector<const char*>& known) {
   for (auto it = object.begin(); it != object.end(); ++it) {
     bool found = false;
     for (const char* k : known) found = found || it.key() == k;
@@ -130,15 +129,7 @@ void read_policies(const json& object, const std::string& path, Scenario& s) {
     if (!v->is_object()) throw InputError("", full, show(*v), "expected null (off) or an object of settings");
     std::vector<const char*> known = {"enabled"};
     for (const PolicyField& f : p.fields) known.push_back(f.key);
-    for (auto it = v->begin(); it != v->end(); ++it) {
-      bool found = false;
-      for (const char* k : known) found = found || it.key() == k;
-      if (!found) {
-        std::string list;
-        for (const char* k : known) list += std::string(list.empty() ? "" : ", ") + k;
-        throw InputError("", join(full, it.key()), "", "unknown field (known here: " + list + ")");
-      }
-    }
+    require_known_keys(*v, full, known);
     *p.enabled(s) = true;
     read_bool(*v, "enabled", full, *p.enabled(s));
     for (const PolicyField& f : p.fields) read_number(*v, f.key, full, *f.value(s));
@@ -244,6 +235,24 @@ std::pair<std::size_t, std::size_t> line_and_column(const std::string& text, std
     }
   }
   return {line, column};
+}
+
+/// A list of [t_s, value] points (demand.profile, server.capacity_schedule):
+/// at least one, times from 0 to 1e9 s and not decreasing, values 0 to 1e12.
+void validate_points(const std::vector<std::pair<double, double>>& points, const std::string& path,
+                     const std::string& list, const std::string& value) {
+  if (points.empty())
+    throw InputError("", path, "[]", list + " needs at least one [t_s, " + value + "] point");
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    std::string field = path + "[" + std::to_string(i) + "]";
+    auto [t, v] = points[i];
+    if (!std::isfinite(t) || t < 0 || t > 1e9)
+      throw InputError("", field, show(t), "the time must be a number from 0 to 1e9 s");
+    if (!std::isfinite(v) || v < 0 || v > 1e12)
+      throw InputError("", field, show(v), "a " + value + " must be a number from 0 to 1e12");
+    if (i > 0 && t < points[i - 1].first)
+      throw InputError("", field, show(t), "times must not decrease from point to point");
+  }
 }
 
 void require(bool ok, const char* field, double value, const char* rule) {
@@ -374,21 +383,7 @@ void validate_scenario(const Scenario& s) {
     rate("demand.surge.extra_rate", g.extra_rate);
     time("demand.surge.ramp_s", g.ramp_s, "must be a duration from 0 to 1e9 s");
   }
-  if (s.demand.profile) {
-    const auto& points = *s.demand.profile;
-    if (points.empty())
-      throw InputError("", "demand.profile", "[]", "a profile needs at least one [t_s, rate] point");
-    for (std::size_t i = 0; i < points.size(); ++i) {
-      std::string field = "demand.profile[" + std::to_string(i) + "]";
-      auto [t, r] = points[i];
-      if (!std::isfinite(t) || t < 0 || t > kMaxTime)
-        throw InputError("", field, show(t), "the time must be a number from 0 to 1e9 s");
-      if (!std::isfinite(r) || r < 0 || r > kMaxRate)
-        throw InputError("", field, show(r), "a rate must be a number from 0 to 1e12");
-      if (i > 0 && t < points[i - 1].first)
-        throw InputError("", field, show(t), "times must not decrease from point to point");
-    }
-  }
+  if (s.demand.profile) validate_points(*s.demand.profile, "demand.profile", "a profile", "rate");
 
   require(std::isfinite(s.server.capacity) && s.server.capacity > 0 && s.server.capacity <= kMaxRate,
           "server.capacity", s.server.capacity, "capacity must be a number of attempts per second, > 0 and at most 1e12");
@@ -402,21 +397,8 @@ void validate_scenario(const Scenario& s) {
   require(std::isfinite(o.capacity_factor) && o.capacity_factor >= 0 && o.capacity_factor <= 1e6,
           "server.outage.capacity_factor", o.capacity_factor, "must be a number from 0 to 1e6");
 
-  if (s.server.capacity_schedule) {
-    const auto& points = *s.server.capacity_schedule;
-    if (points.empty())
-      throw InputError("", "server.capacity_schedule", "[]", "a schedule needs at least one [t_s, capacity] point");
-    for (std::size_t i = 0; i < points.size(); ++i) {
-      std::string field = "server.capacity_schedule[" + std::to_string(i) + "]";
-      auto [t, c] = points[i];
-      if (!std::isfinite(t) || t < 0 || t > kMaxTime)
-        throw InputError("", field, show(t), "the time must be a number from 0 to 1e9 s");
-      if (!std::isfinite(c) || c < 0 || c > kMaxRate)
-        throw InputError("", field, show(c), "a capacity must be a number from 0 to 1e12");
-      if (i > 0 && t < points[i - 1].first)
-        throw InputError("", field, show(t), "times must not decrease from point to point");
-    }
-  }
+  if (s.server.capacity_schedule)
+    validate_points(*s.server.capacity_schedule, "server.capacity_schedule", "a schedule", "capacity");
   require(std::isfinite(s.client.instances) && s.client.instances >= 1 && s.client.instances <= kMaxRate,
           "client.instances", s.client.instances, "must be a number of clients from 1 to 1e12");
   Scenario mutable_s = s;  // the accessors take a mutable scenario
