@@ -7,7 +7,6 @@
 #include <vector>
 #include <cstdio>
 #include <fstream>
-#include <initializer_list>
 #include <sstream>
 #include <stdexcept>
 
