@@ -226,6 +226,11 @@ QString pin_label(const Scenario& pinned, const Scenario& current) {
       differences << QStringLiteral("%1 %2").arg(QString::fromStdString(p.path).section('.', -1).replace('_', ' '),
                                                   QString::fromStdString(was));
   }
+  // Not a parameter path (a list): named by its steps.
+  if (pinned.server.capacity_schedule != current.server.capacity_schedule)
+    differences << (pinned.server.capacity_schedule
+                        ? tr("capacity schedule (%1 steps)").arg(pinned.server.capacity_schedule->size())
+                        : tr("no capacity schedule"));
   if (!differences.isEmpty()) return differences.join(QStringLiteral(", "));
   const Scenario& s = pinned;
   QStringList parts;
@@ -252,9 +257,29 @@ QString verdict(const RunHealth& h) {
 QString summary_html(const Scenario& s, const RunHealth& h) {
   QString color = !h.storm_start_s ? QStringLiteral("#1e8e3e") : h.recovered ? QStringLiteral("#b06000")
                                                                            : QStringLiteral("#d93025");
-  QString html = QStringLiteral("<p style='font-size:large; font-weight:bold; color:%1'>%2</p>").arg(color, verdict(h));
+  // Admission control refuses jobs by design: goodput below demand from its
+  // start is its doing, not a storm; to the end too when it lasts that long
+  // and the admitted jobs are served.
+  const Admission& a = s.server.admission;
+  const bool refusals = h.storm_start_s && a.enabled && a.start_s <= *h.storm_start_s + 1e-9;
+  QString headline = verdict(h);
+  if (refusals && !h.recovered && (a.duration_s <= 0 || a.start_s + a.duration_s >= s.duration_s) &&
+      h.goodput_ratio_at_end >= 0.95 * a.share) {
+    headline = tr("Admission control refuses jobs to the end");
+    color = QStringLiteral("#b06000");
+  }
+  QString html = QStringLiteral("<p style='font-size:large; font-weight:bold; color:%1'>%2</p>").arg(color, headline);
   QStringList rows;
-  if (h.storm_start_s)
+  // Goodput is back, but the clients' retries are not: said at once, under
+  // the verdict, so that "Recovered" is not read as "over" (as describe_run).
+  if (h.storm_start_s && h.recovered && h.flood_end_s && *h.flood_end_s > h.trigger_end_s + 1e-9)
+    rows << tr("But retries kept the offered load above 1.5&times; demand until <b>t = %1 s</b>.")
+                .arg(num(*h.flood_end_s, 6));
+  if (refusals)
+    rows << tr("Goodput is below 95% of demand from t = %1 s: admission control refuses <b>%2%</b> of new jobs%3.")
+                .arg(num(*h.storm_start_s, 6), num(100 * (1 - a.share), 3),
+                     a.duration_s > 0 ? tr(" until t = %1 s").arg(num(a.start_s + a.duration_s, 6)) : QString());
+  else if (h.storm_start_s)
     rows << tr("Goodput fell below 95% of demand at t = %1 s; the trigger ended at t = %2 s.")
                 .arg(num(*h.storm_start_s, 6), num(h.trigger_end_s, 6));
   if (h.storm_start_s && !h.recovered) {
@@ -274,6 +299,16 @@ QString summary_html(const Scenario& s, const RunHealth& h) {
                    h.gave_up_after_trigger >= 1 ? tr(" (%1 after the trigger ended)").arg(count(h.gave_up_after_trigger))
                                                 : QString());
   rows << tr("Goodput at the end: %1% of demand.").arg(num(100 * h.goodput_ratio_at_end, 3));
+  // What the policies did, when they did anything (the totals of describe_run).
+  QStringList policies;
+  auto part = [&policies](double amount, const QString& what) {
+    if (amount >= 1) policies << what.arg(count(amount));
+  };
+  part(h.throttled, tr("<b>%1</b> attempts refused by the clients themselves"));
+  part(h.denied, tr("<b>%1</b> retries denied by a token bucket, quota or budget"));
+  part(h.stopped, tr("<b>%1</b> jobs stopped by the server's signal"));
+  part(h.shed, tr("<b>%1</b> attempts of jobs refused by admission control"));
+  if (!policies.isEmpty()) rows << tr("Policies: %1.").arg(policies.join(QStringLiteral("; ")));
   for (const QString& r : rows) html += QStringLiteral("<p>") + r + QStringLiteral("</p>");
   return html;
 }

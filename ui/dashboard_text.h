@@ -41,8 +41,11 @@ QString policy_name(const Scenario& scenario);
 /// The verdict in a few words: "Healthy", "In a storm since t = 600 s", ...
 QString verdict(const RunHealth& health);
 
-/// The summary as rich text: the verdict, then peak offered load as a
-/// multiple of demand, the share of server work wasted and the jobs that gave up.
+/// The summary as rich text: the verdict (and, right under it, a retry flood
+/// that outlasts recovery), when goodput fell below demand (worded as
+/// admission control's refusals where it was on by then), peak offered load
+/// as a multiple of demand, the share of server work wasted, the jobs that
+/// gave up, and what the policies did.
 QString summary_html(const Scenario& scenario, const RunHealth& health);
 
 }  // namespace sg::ui

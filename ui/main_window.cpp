@@ -38,6 +38,7 @@
 #include <cmath>
 #include <map>
 
+#include "capacity_schedule_editor.h"
 #include "dashboard_text.h"
 #include "description_panel.h"
 #include "figure_export.h"
@@ -340,8 +341,22 @@ void MainWindow::build_controls(QWidget* panel) {
   policy_->addItem(tr("Custom"));
   policy_->setToolTip(tr("A named client policy; changing any knob below makes it custom."));
   client->addWidget(policy_);
+  policy_->setItemData(policy_->count() - 1, tr("Shown when the knobs match no named policy; change a knob below to get there."),
+                       Qt::ToolTipRole);
   connect(policy_, qOverload<int>(&QComboBox::activated), this, [this](int index) {
-    if (index < static_cast<int>(client_policies().size())) choose_policy(index);
+    if (index < static_cast<int>(client_policies().size())) {
+      choose_policy(index);
+      return;
+    }
+    // "Custom" is what the knobs are, not a policy to apply: the chooser goes
+    // back to the name the client still matches, and says why.
+    auto match = matching_policy(scenario_.client);
+    if (!match) return;
+    QSignalBlocker block(policy_);
+    policy_->setCurrentIndex(static_cast<int>(*match));
+    statusBar()->showMessage(tr("The client is still %1; change any knob below to make it custom.")
+                                 .arg(QString::fromStdString(client_policies()[*match].name)),
+                             6000);
   });
   add(client, "client.timeout_s", tr("Timeout"), ControlRange::logarithmic(0.01, 300, 2));
   add(client, "client.max_attempts", tr("Max attempts"), ControlRange::linear(1, 20, 0).whole_numbers(tr("unlimited"), 3));
@@ -381,7 +396,9 @@ void MainWindow::build_controls(QWidget* panel) {
           [this](bool on) { set_parameter("server.drop_expired", on ? "true" : "false"); });
   add(server, "server.reject_latency_s", tr("Reject latency"), ControlRange::logarithmic(0, 10, 3, 0.001));
 
-  build_policy_group(panel, group(tr("Server policies")), "server.");
+  QVBoxLayout* server_policies = group(tr("Server policies"));
+  build_policy_group(panel, server_policies, "server.");
+  build_capacity_schedule(panel, server_policies);
 
   QVBoxLayout* run = group(tr("Run"));
   add(run, "duration_s", tr("Horizon"), ControlRange::logarithmic(60, 36000, 0));
@@ -437,6 +454,72 @@ void MainWindow::build_policy_group(QWidget* panel, QVBoxLayout* box, const std:
     });
     policy_rows_.push_back(row);
   }
+}
+
+void MainWindow::build_capacity_schedule(QWidget* panel, QVBoxLayout* box) {
+  // A list, not a parameter path: its own check box and a table of steps,
+  // shown while it is on. Its edits are undo steps like any other change.
+  schedule_box_ = new QCheckBox(tr("Capacity schedule"), panel);
+  schedule_box_->setToolTip(
+      tr("Change the server's capacity at set times: from each step's time on, the capacity is the step's "
+         "(before the first step, Capacity above); an outage multiplies it, autoscaling adds to it. "
+         "Unticked, the steps are kept for ticking again.\n(server.capacity_schedule)"));
+  box->addWidget(schedule_box_);
+  schedule_editor_ = new CapacityScheduleEditor(panel);
+  schedule_editor_->setVisible(false);
+  box->addWidget(schedule_editor_);
+  connect(schedule_box_, &QCheckBox::clicked, this, [this](bool on) {
+    if (!on) {
+      set_capacity_schedule(std::nullopt);
+      return;
+    }
+    // The steps of the session, or one to start from: half-way through the
+    // run, half as much capacity again.
+    if (kept_schedule_.empty())
+      kept_schedule_ = {{std::round(scenario_.duration_s / 2), std::round(1.5 * scenario_.server.capacity)}};
+    set_capacity_schedule(kept_schedule_);
+  });
+  connect(schedule_editor_, &CapacityScheduleEditor::edited, this, &MainWindow::capacity_schedule_edited);
+}
+
+void MainWindow::capacity_schedule_edited() {
+  CapacityScheduleEditor::Steps steps;
+  try {
+    steps = schedule_editor_->entered_steps();
+  } catch (const InputError& e) {
+    show_banner(tr("Not applied: %1").arg(QString::fromStdString(e.what())));
+    apply_scenario(scenario_);  // the table shows the schedule in force again
+    return;
+  }
+  if (scenario_.server.capacity_schedule == steps) {  // an edit that changed nothing ("1500.0" for 1500)
+    schedule_editor_->show_steps(steps, scenario_.duration_s);
+    return;
+  }
+  set_capacity_schedule(steps);
+}
+
+QString MainWindow::set_capacity_schedule(const std::optional<std::vector<std::pair<double, double>>>& steps) {
+  Scenario next = scenario_;
+  next.server.capacity_schedule = steps;
+  try {
+    validate_scenario(next);
+  } catch (const InputError& e) {
+    QString message = QString::fromStdString(e.what());
+    show_banner(tr("Not applied: %1").arg(message));
+    apply_scenario(scenario_);
+    return message;
+  }
+  QString text;
+  if (!steps) {
+    text = tr("Switch off capacity schedule");
+  } else {
+    QStringList parts;
+    for (auto [t, c] : *steps) parts << QStringLiteral("%1: %2").arg(t, 0, 'g', 10).arg(c, 0, 'g', 10);
+    text = (scenario_.server.capacity_schedule ? tr("Set capacity schedule to %1") : tr("Switch on capacity schedule %1"))
+               .arg(parts.join(QStringLiteral(", ")));
+  }
+  push_change(next, text, -1);
+  return {};
 }
 
 void MainWindow::bind_control(ParameterControl* c) {
@@ -599,6 +682,14 @@ void MainWindow::apply_scenario(const Scenario& s) {
     row.fields->setEnabled(on);
     if (on) row.fold->setChecked(true);  // a scenario's policies show their settings
   }
+  {
+    const bool on = s.server.capacity_schedule.has_value();
+    if (on) kept_schedule_ = *s.server.capacity_schedule;
+    QSignalBlocker block(schedule_box_);
+    schedule_box_->setChecked(on);
+    schedule_editor_->setVisible(on);
+    schedule_editor_->show_steps(kept_schedule_, s.duration_s);
+  }
   request_map_if_needed(false);
   hysteresis_view_->show_scenario(s);
   if (!pinned_.empty()) relabel_pins();
@@ -706,8 +797,10 @@ QString MainWindow::open_file(const QString& path) {
   undo_->clear();
   unsaved_from_last_session_ = false;
   // Pins compare variations of one scenario: another file's runs would be
-  // named by every difference. (Parameter changes keep them.)
+  // named by every difference. (Parameter changes keep them.) Steps kept
+  // from an unticked schedule belong to the scenario left behind too.
   clear_pins();
+  kept_schedule_.clear();
   apply_scenario(loaded);
   undo_->setClean();
   return {};

@@ -6,7 +6,9 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analysis/health.h"
@@ -28,6 +30,7 @@ class QVBoxLayout;
 
 namespace sg::ui {
 
+class CapacityScheduleEditor;
 class DescriptionPanel;
 class ParameterControl;
 class StabilityMapView;
@@ -51,6 +54,9 @@ public:
   /// Sets a parameter as the controls do (one undoable step). Returns the
   /// refusal message, empty when applied.
   QString set_parameter(const std::string& path, const std::string& value, bool dragging = false);
+  /// Sets server.capacity_schedule (nullopt: off) as the controls do: one
+  /// undoable step, validated first. Returns the refusal message, empty when applied.
+  QString set_capacity_schedule(const std::optional<std::vector<std::pair<double, double>>>& steps);
   /// Applies a named policy by index in client_policies().
   void choose_policy(int index);
   void pin_current_run();
@@ -63,6 +69,9 @@ public:
   ParameterControl* control(const std::string& path) const;
   /// The check box that switches the policy at `path` ("client.retry_budget") on and off.
   QCheckBox* policy_box(const std::string& path) const;
+  /// The capacity schedule's check box and its table of steps.
+  QCheckBox* capacity_schedule_box() const { return schedule_box_; }
+  CapacityScheduleEditor* capacity_schedule_editor() const { return schedule_editor_; }
   /// The Learn menu: one entry per bundled teaching scenario.
   QMenu* teaching_menu() const { return teaching_menu_; }
   /// The description shown above the curves, as plain text.
@@ -95,6 +104,9 @@ protected:
 private:
   void build_controls(QWidget* panel);
   void build_policy_group(QWidget* panel, QVBoxLayout* box, const std::string& prefix);
+  void build_capacity_schedule(QWidget* panel, QVBoxLayout* box);
+  /// The table's steps were edited: applied, or refused with the schedule in force shown again.
+  void capacity_schedule_edited();
   /// Scrolls the controls to the first policy that is on (after a preset ticked it).
   void show_first_policy_on();
   /// Registers a control: its edits go through set_parameter (undo, recompute).
@@ -141,6 +153,10 @@ private:
     QWidget* fields = nullptr;
   };
   std::vector<PolicyRow> policy_rows_;
+  QCheckBox* schedule_box_ = nullptr;
+  CapacityScheduleEditor* schedule_editor_ = nullptr;
+  /// The last schedule in force: unticking keeps its steps for ticking again.
+  std::vector<std::pair<double, double>> kept_schedule_;
   QLabel* banner_ = nullptr;
   QLabel* summary_ = nullptr;
   DescriptionPanel* description_ = nullptr;

@@ -7,6 +7,8 @@
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QProcess>
+#include <QPushButton>
+#include <QTableWidget>
 #include <QSettings>
 #include <QWheelEvent>
 #include <QSignalSpy>
@@ -20,6 +22,7 @@
 
 #include <gtest/gtest.h>
 
+#include "capacity_schedule_editor.h"
 #include "dashboard_text.h"
 #include "figure_export.h"
 #include "main_window.h"
@@ -458,6 +461,216 @@ TEST_F(DashboardTest, ChoosingAPolicyKeepsTheChooserAndPolicyBoxesInStep) {
     for (const PolicyObject& p : policy_objects())
       EXPECT_EQ(window->policy_box(p.path)->isChecked(), *p.enabled(s)) << client_policies()[i].name << " " << p.path;
   }
+}
+
+using Steps = std::vector<std::pair<double, double>>;
+
+/// The capacity curve's value over the interval that ends at t (step 1 s).
+double capacity_at(const MainWindow& w, int t) { return w.curves()->curve("capacity")[t - 1]; }
+
+/// Types `text` into a cell of the schedule's table, as a committed edit.
+void type_cell(MainWindow& w, int row, int column, const QString& text) {
+  w.capacity_schedule_editor()->table()->item(row, column)->setText(text);
+}
+
+TEST_F(DashboardTest, EditingTheCapacityScheduleChangesTheScenarioTheCurveAndTheMap) {
+  QCheckBox* box = window->capacity_schedule_box();
+  CapacityScheduleEditor* editor = window->capacity_schedule_editor();
+  ASSERT_NE(box, nullptr);
+  EXPECT_FALSE(box->isChecked());
+  EXPECT_TRUE(editor->isHidden());
+  // Ticked on an empty schedule: one step at half the 3600 s run, 1.5 x the capacity of 1000/s.
+  box->click();
+  EXPECT_EQ(window->scenario().server.capacity_schedule, (Steps{{1800, 1500}}));
+  EXPECT_FALSE(editor->isHidden());
+  EXPECT_EQ(editor->table()->rowCount(), 1);
+  EXPECT_EQ(window->undo_stack()->count(), 1);
+  const quint64 map_before = window->maps()->latest();
+  type_cell(*window, 0, 1, "2000");
+  EXPECT_EQ(window->scenario().server.capacity_schedule, (Steps{{1800, 2000}}));
+  EXPECT_EQ(window->undo_stack()->count(), 2);  // one committed edit, one step
+  EXPECT_GT(window->maps()->latest(), map_before);  // the map follows
+  ASSERT_TRUE(wait_for_run(*window));
+  EXPECT_EQ(capacity_at(*window, 1000), 1000);  // before the step: server.capacity
+  EXPECT_EQ(capacity_at(*window, 2000), 2000);  // after it: the step's capacity
+  // Add step: halfway from the last step to the end of the run, same capacity.
+  editor->add_button()->click();
+  EXPECT_EQ(window->scenario().server.capacity_schedule, (Steps{{1800, 2000}, {2700, 2000}}));
+  type_cell(*window, 1, 1, "500");
+  ASSERT_TRUE(wait_for_run(*window));
+  EXPECT_EQ(capacity_at(*window, 3000), 500);
+  EXPECT_EQ(window->undo_stack()->count(), 4);
+  // Undo: the previous schedule, in the scenario and the table.
+  window->undo_stack()->undo();
+  EXPECT_EQ(window->scenario().server.capacity_schedule, (Steps{{1800, 2000}, {2700, 2000}}));
+  EXPECT_EQ(editor->table()->item(1, 1)->text(), "2000");
+  window->undo_stack()->undo();
+  EXPECT_EQ(window->scenario().server.capacity_schedule, (Steps{{1800, 2000}}));
+  EXPECT_EQ(editor->table()->rowCount(), 1);
+  ASSERT_TRUE(wait_for_run(*window));
+  EXPECT_EQ(capacity_at(*window, 3000), 2000);
+}
+
+TEST_F(DashboardTest, ABadCapacityStepIsRefusedAndTheScheduleInForceStays) {
+  window->capacity_schedule_box()->click();
+  window->capacity_schedule_editor()->add_button()->click();  // {1800, 1500}, {2700, 1500}
+  const Steps good{{1800, 1500}, {2700, 1500}};
+  ASSERT_EQ(window->scenario().server.capacity_schedule, good);
+  const int steps = window->undo_stack()->count();
+  struct Bad {
+    int row, column;
+    const char* text;
+    const char* field;
+  };
+  for (Bad bad : {Bad{0, 1, "lots", "server.capacity_schedule[0]"}, Bad{1, 1, "-5", "server.capacity_schedule[1]"},
+                  Bad{1, 0, "100", "server.capacity_schedule[1]"}}) {  // before the step at 1800 s
+    type_cell(*window, bad.row, bad.column, bad.text);
+    EXPECT_TRUE(window->banner_text().contains(bad.field)) << window->banner_text().toStdString();
+    EXPECT_TRUE(window->banner_text().contains(QStringLiteral("value %1").arg(bad.text)))
+        << window->banner_text().toStdString();
+    EXPECT_EQ(window->scenario().server.capacity_schedule, good) << bad.text;
+    EXPECT_EQ(window->undo_stack()->count(), steps);
+    // The table shows the schedule in force again.
+    EXPECT_EQ(window->capacity_schedule_editor()->table()->item(bad.row, bad.column)->text(),
+              bad.column == 0 ? "2700" : "1500");
+  }
+  // The next good edit applies and clears the banner.
+  type_cell(*window, 1, 0, "3000");
+  EXPECT_EQ(window->scenario().server.capacity_schedule, (Steps{{1800, 1500}, {3000, 1500}}));
+  EXPECT_TRUE(window->banner_text().isEmpty());
+}
+
+TEST_F(DashboardTest, UntickingTheCapacityScheduleKeepsItsStepsForTickingAgain) {
+  QCheckBox* box = window->capacity_schedule_box();
+  box->click();
+  type_cell(*window, 0, 0, "1200");
+  window->capacity_schedule_editor()->add_button()->click();
+  const Steps mine{{1200, 1500}, {2400, 1500}};
+  ASSERT_EQ(window->scenario().server.capacity_schedule, mine);
+  box->click();
+  EXPECT_FALSE(window->scenario().server.capacity_schedule.has_value());
+  EXPECT_TRUE(window->capacity_schedule_editor()->isHidden());
+  ASSERT_TRUE(wait_for_run(*window));
+  EXPECT_EQ(capacity_at(*window, 3000), 1000);
+  box->click();
+  EXPECT_EQ(window->scenario().server.capacity_schedule, mine);
+  EXPECT_EQ(window->capacity_schedule_editor()->table()->rowCount(), 2);
+  Scenario without = window->scenario();
+  without.server.capacity_schedule.reset();
+  EXPECT_EQ(pin_label(window->scenario(), without), "capacity schedule (2 steps)");
+  EXPECT_EQ(pin_label(without, window->scenario()), "no capacity schedule");
+  // Undo of the tick and of the untick: off, then on with the same steps.
+  window->undo_stack()->undo();
+  EXPECT_FALSE(box->isChecked());
+  EXPECT_FALSE(window->scenario().server.capacity_schedule.has_value());
+  window->undo_stack()->undo();
+  EXPECT_TRUE(box->isChecked());
+  EXPECT_EQ(window->scenario().server.capacity_schedule, mine);
+}
+
+TEST_F(DashboardTest, OpeningAScenarioWithACapacityScheduleShowsItsSteps) {
+  Scenario s = window->scenario();
+  s.server.capacity_schedule = Steps{{600, 800}, {1500, 2500}};
+  const QString file = dir.filePath("schedule.json");
+  save_scenario(s, file.toStdString());
+  ASSERT_TRUE(window->open_file(file).isEmpty());
+  EXPECT_TRUE(window->capacity_schedule_box()->isChecked());
+  QTableWidget* table = window->capacity_schedule_editor()->table();
+  ASSERT_EQ(table->rowCount(), 2);
+  EXPECT_EQ(table->item(1, 0)->text(), "1500");
+  EXPECT_EQ(table->item(1, 1)->text(), "2500");
+  ASSERT_TRUE(wait_for_run(*window));
+  EXPECT_EQ(capacity_at(*window, 1000), 800);
+  EXPECT_EQ(capacity_at(*window, 2000), 2500);
+  // Another scenario without one: unticked, and ticking starts afresh there.
+  ASSERT_TRUE(window->open_file(QStringLiteral(":/scenarios/default.json")).isEmpty());
+  EXPECT_FALSE(window->capacity_schedule_box()->isChecked());
+  window->capacity_schedule_box()->click();
+  EXPECT_EQ(window->scenario().server.capacity_schedule, (Steps{{1800, 1500}}));
+}
+
+TEST_F(DashboardTest, ChoosingCustomShowsTheMatchingPresetAgain) {
+  QComboBox* chooser = window->policy_chooser();
+  const QString preset = chooser->currentText();
+  ASSERT_NE(preset, "Custom");
+  const std::string before = scenario_to_json(window->scenario());
+  chooser->setCurrentIndex(chooser->count() - 1);  // the user picks "Custom"
+  emit chooser->activated(chooser->count() - 1);
+  EXPECT_EQ(chooser->currentText(), preset);  // the client is still the preset
+  EXPECT_EQ(scenario_to_json(window->scenario()), before);
+  EXPECT_EQ(window->undo_stack()->count(), 0);
+  // A client that matches no preset stays Custom.
+  window->set_parameter("client.timeout_s", "7");
+  ASSERT_EQ(chooser->currentText(), "Custom");
+  emit chooser->activated(chooser->count() - 1);
+  EXPECT_EQ(chooser->currentText(), "Custom");
+}
+
+TEST(DashboardSummary, ARetryFloodAfterRecoveryIsSaidUnderTheVerdict) {
+  Scenario s;
+  RunHealth h;
+  h.storm_start_s = 600;
+  h.storm_first_interval_end_s = 601;
+  h.trigger_end_s = 900;
+  h.recovered = true;
+  h.recovery_s = 0;
+  h.base_demand = 800;
+  h.flood_end_s = 2355;
+  QString html = summary_html(s, h);
+  const int verdict_at = html.indexOf("Recovered as soon as the trigger ended");
+  const int flood_at = html.indexOf("But retries kept the offered load above 1.5&times; demand until <b>t = 2355 s</b>.");
+  ASSERT_GE(verdict_at, 0) << html.toStdString();
+  ASSERT_GT(flood_at, verdict_at) << html.toStdString();
+  EXPECT_LT(flood_at, html.indexOf("Goodput fell below 95%")) << "right under the verdict";
+  // A flood that ends with the trigger is no news; nor is one in a run that did not recover.
+  h.flood_end_s = 900;
+  EXPECT_FALSE(summary_html(s, h).contains("But retries")) << summary_html(s, h).toStdString();
+  h.flood_end_s = 2355;
+  h.recovered = false;
+  EXPECT_FALSE(summary_html(s, h).contains("But retries"));
+}
+
+TEST(DashboardSummary, WhatThePoliciesDidIsOneLineWhenTheyDidAnything) {
+  Scenario s;
+  RunHealth h;
+  EXPECT_FALSE(summary_html(s, h).contains("Policies:"));
+  h.stopped = 600;
+  h.shed = 0.4;  // less than one attempt: not worth a word
+  h.denied = 1234567;
+  QString html = summary_html(s, h);
+  EXPECT_TRUE(html.contains("Policies: <b>1,234,567</b> retries denied by a token bucket, quota or budget; "
+                            "<b>600</b> jobs stopped by the server's signal."))
+      << html.toStdString();
+}
+
+TEST_F(DashboardTest, AdmissionControlFromTheStartIsNotCalledAStorm) {
+  // Admitting half the new jobs from t = 0: goodput is half of demand from
+  // the first interval, by design.
+  window->set_parameter("server.admission", "true");
+  ASSERT_TRUE(wait_for_run(*window));
+  const QString text = window->summary_text();
+  EXPECT_TRUE(text.contains("Goodput is below 95% of demand from t = 0 s: admission control refuses <b>50%</b> of new jobs."))
+      << text.toStdString();
+  EXPECT_FALSE(text.contains("Goodput fell below")) << text.toStdString();
+  // Admitted jobs are served (goodput 400/s, 50% of demand) to the end: the headline is no storm either.
+  EXPECT_TRUE(text.contains("Admission control refuses jobs to the end")) << text.toStdString();
+  EXPECT_FALSE(text.contains("storm")) << text.toStdString();
+  EXPECT_TRUE(text.contains("attempts of jobs refused by admission control")) << text.toStdString();
+  // Admission from after the storm began: the storm is worded as before.
+  window->set_parameter("server.admission.start_s", "700");
+  ASSERT_TRUE(wait_for_run(*window));
+  EXPECT_TRUE(window->summary_text().contains("Goodput fell below 95% of demand at t = 600 s"))
+      << window->summary_text().toStdString();
+}
+
+TEST_F(DashboardTest, TheSignalScenarioWithAutoscalingSaysTheFloodOutlastsRecovery) {
+  ASSERT_TRUE(window->open_file(QStringLiteral(":/scenarios/teaching/06-signal-2021.json")).isEmpty());
+  window->set_parameter("server.autoscaling", "true");
+  ASSERT_TRUE(wait_for_run(*window));
+  // As stormglass-cli summary says: the flood goes on until t = 3896 s, long
+  // after goodput is back at the trigger's end (3000 s).
+  EXPECT_TRUE(window->summary_text().contains("Recovered")) << window->summary_text().toStdString();
+  EXPECT_TRUE(window->summary_text().contains("demand until <b>t = 3896 s</b>")) << window->summary_text().toStdString();
 }
 
 TEST_F(DashboardTest, TheLearnMenuOpensEachTeachingScenarioWithItsDescription) {
