@@ -49,8 +49,13 @@ struct Sums {
 
 /// One run of the fluid model on a grid of step h (docs/model.md, section 5).
 /// Step n covers [n h, (n+1) h). Attempts sent in step n form cohort n; the
-/// queue is the list of cohorts still holding mass, oldest first.
+/// queue is the list of cohorts still holding mass, oldest first. Without
+/// `Policies` the policies of docs/model.md section 10 are compiled out:
+/// spec/system.md's model runs as fast as it did before they existed.
+template <bool Policies>
 class FluidRun {
+  static constexpr bool P = Policies;
+
 public:
   FluidRun(const Scenario& s, double h, const SolverOptions& options)
       : s_(s),
@@ -174,6 +179,12 @@ public:
     for (const DelayKernel& k : policy_.kernels) kernel_reach_.push_back(k.max_offset());
   }
 
+  // Which policies are on; always false when they are compiled out.
+  bool gates_on() const { return P && gates_on_; }
+  bool admission_on() const { return P && admission_on_; }
+  bool autoscaling_on() const { return P && autoscaling_on_; }
+  bool split_failures() const { return P && split_failures_; }
+
   RunResult run() {
     RunResult result;
     result.solver_step_s = h_;
@@ -220,10 +231,10 @@ private:
     // later step's demand fits in its capacity: every later step serves all
     // its demand at once, and nothing ever queues again.
     if (head_ == n + 1 && n >= last_overload_step_ && n > busy_until_ && gates_.settled() &&
-        !(admission_on_ && !admission_lifted_))
+        !(admission_on() && !admission_lifted_))
       return Rest::Healthy;
     // Policies that refuse jobs (or add capacity) break the argument below.
-    if (gates_on_ || admission_on_ || autoscaling_on_) return Rest::Computed;
+    if (gates_on() || admission_on() || autoscaling_on()) return Rest::Computed;
     // A collapse too deep to drain: without a limit or drops, each step
     // admits at least its demand and serves at most its capacity, so the
     // queue falls by at most (capacity - demand) a step. If it still holds
@@ -256,20 +267,20 @@ private:
   void advance(long n, Sums& out) {
     const std::size_t un = static_cast<std::size_t>(n);
     if (n >= filled_to_) fill_masses(n);
-    if (admission_on_ && !admission_lifted_ && static_cast<double>(n) * h_ >= admission_end_s()) lift_admission();
+    if (admission_on() && !admission_lifted_ && static_cast<double>(n) * h_ >= admission_end_s()) lift_admission();
     const double t0 = static_cast<double>(n) * h_;
     const double step_capacity =
         added_capacity_ > 0 ? capacity_mass_[un] + added_capacity_ * outage_factor_.integral(t0, t0 + step_length(n))
                             : capacity_mass_[un];
     double capacity_left = step_capacity;
     out.capacity += step_capacity;
-    if (gates_on_) step_ = GateStep{};
+    if (gates_on()) step_ = GateStep{};
 
     // A quiet step (docs/model.md, 5.1): nothing queued, nothing in backoff or
     // on its way back, and demand within capacity. All of it is served at
     // once; the general step below would compute exactly this, more slowly.
-    if (n > busy_until_ && head_ == n && demand_mass_[un] <= capacity_left && (!gates_on_ || gates_.settled()) &&
-        (!admission_on_ || shed_share(n) == 0)) {
+    if (n > busy_until_ && head_ == n && demand_mass_[un] <= capacity_left && (!gates_on() || gates_.settled()) &&
+        (!admission_on() || shed_share(n) == 0)) {
       const double fresh = demand_mass_[un];
       admitted_[un] = fresh;
       remaining_[un] = 0;
@@ -277,7 +288,7 @@ private:
       out.demand += fresh;
       out.offered += fresh;
       out.goodput += fresh;
-      if (gates_on_ || autoscaling_on_) end_step(n, step_capacity, fresh, GateStep{fresh, fresh, fresh, fresh, 0, 0});
+      if (gates_on() || autoscaling_on()) end_step(n, step_capacity, fresh, GateStep{fresh, fresh, fresh, fresh, 0, 0});
       return;
     }
 
@@ -352,7 +363,7 @@ private:
     if (refused_jobs > 0) sent_[static_cast<std::size_t>(policy_.shed_first_class)] += refused_jobs;
     // The clients' own gates: attempts refused here are never sent, and their jobs fail.
     send_share_ = 1;
-    if (gates_on_) {
+    if (gates_on()) {
       step_.requested += fresh + retries;
       step_.first_requested += fresh;
       send_share_ = gates_.send_share(fresh + retries);
@@ -396,8 +407,8 @@ private:
         admitted = offered * (1.0 - rejected_share);
       }
     };
-    const double most = gates_.retry_share_ceiling();
-    if (!gates_.limits_by_count() || burn || !has_same_step_retries_) {
+    const double most = P ? gates_.retry_share_ceiling() : 1.0;
+    if (!P || !gates_.limits_by_count() || burn || !has_same_step_retries_) {
       admit(most);
     } else {
       // A budget or quota grants a share that depends on how many fail now,
@@ -423,7 +434,7 @@ private:
     out.offered += offered + shed;
     out.retries += offered + shed - fresh_sent;
     out.shed += shed;
-    if (gates_on_) step_.requested += (offered + shed - fresh_sent - retries * send_share_) / std::max(send_share_, 1e-300);
+    if (gates_on()) step_.requested += (offered + shed - fresh_sent - retries * send_share_) / std::max(send_share_, 1e-300);
 
     admitted_[un] = admitted;
     double* mix = &composition_[static_cast<std::size_t>(n % composition_slots_) * classes_];
@@ -455,7 +466,7 @@ private:
         if (now > 0) handle_failures(n, true, out);
       }
     }
-    if (gates_on_ || autoscaling_on_) end_step(n, step_capacity, step_capacity - capacity_left, step_);
+    if (gates_on() || autoscaling_on()) end_step(n, step_capacity, step_capacity - capacity_left, step_);
   }
 
   /// The failures that reach clients within step n from its rejections and
@@ -483,7 +494,7 @@ private:
   /// The share of the jobs arriving in step n that admission control refuses:
   /// the part of the step inside [start, end), times the refused share.
   double shed_share(long n) const {
-    if (!admission_on_ || admission_lifted_) return 0;
+    if (!admission_on() || admission_lifted_) return 0;
     const double t0 = static_cast<double>(n) * h_;
     const double inside = std::min(t0 + h_, admission_end_s()) - std::max(t0, s_.server.admission.start_s);
     return std::clamp(inside / h_, 0.0, 1.0) * (1.0 - s_.server.admission.share);
@@ -517,7 +528,7 @@ private:
   /// give up: those with the stop signal, to clients that honour it.
   double stop_share(long n) const {
     const StopSignal& st = s_.server.stop_signal;
-    if (!st.enabled) return 0;
+    if (!P || !st.enabled) return 0;
     // Of the step containing start_s, the part after it.
     const double after = std::clamp((static_cast<double>(n + 1) * h_ - st.start_s) / h_, 0.0, 1.0);
     return after * st.share * (1.0 - st.ignored_share);
@@ -525,7 +536,7 @@ private:
 
   /// Goodput of cohort j, for the client gates (successes, and how many were first tries).
   void count_success(long j, double mass) {
-    if (!gates_on_) return;
+    if (!gates_on()) return;
     step_.successes += mass;
     if (s_.client.retry_quota.enabled && admitted_[static_cast<std::size_t>(j)] > 0) {
       const double* mix = &composition_[static_cast<std::size_t>(j % composition_slots_) * classes_];
@@ -536,8 +547,8 @@ private:
 
   /// Closes step n for the client gates and the autoscaler.
   void end_step(long n, double capacity, double served, const GateStep& gate_step) {
-    if (gates_on_) gates_.end_step(gate_step);
-    if (!autoscaling_on_) return;
+    if (gates_on()) gates_.end_step(gate_step);
+    if (!autoscaling_on()) return;
     const Autoscaling& a = s_.server.autoscaling;
     if (scale_lands_at_ >= 0 && n + 1 >= scale_lands_at_) {
       land_capacity();
@@ -676,11 +687,11 @@ private:
         out.stopped += stopped;
         out.gave_up += stopped;
         jobs -= stopped;
-        double g = gates_on_ ? gates_.retry_share(0, jobs) : 1.0;
+        double g = gates_on() ? gates_.retry_share(0, jobs) : 1.0;
         out.denied += jobs * (1 - g);
         out.gave_up += jobs * (1 - g);
         jobs *= g;
-        if (gates_on_) step_.requested += jobs;
+        if (gates_on()) step_.requested += jobs;
         const double refused = jobs * (1 - send_share_);
         out.throttled += refused;
         out.gave_up += refused;
@@ -706,7 +717,7 @@ private:
     const double stop = stop_share(n);
     double timed_out = 0, rejected = 0;
     bool any = false;
-    if (!split_failures_) {
+    if (!split_failures()) {
       // Without gates or the stop signal a failure is a failure: the loop
       // of spec/system.md alone (rejections are in failed_ too).
       for (std::size_t c = 0; c < classes_; ++c) {
@@ -746,7 +757,7 @@ private:
     }
     if (!any) return;
     double g = 1;
-    if (gates_on_) {
+    if (gates_on()) {
       // Rejections of this step whose retries fell in it were sent with
       // same_step_share_; with no such retries the share is free to set now.
       g = after_admission && has_same_step_retries_ ? gates_.retry_share(timed_out, rejected, same_step_share_)
@@ -1026,7 +1037,9 @@ RunResult solve(const Scenario& s, const SolverOptions& options) {
                      problem + " (the default step is a 25th of the timeout): shorten duration_s, "
                                "lengthen the timeout or pass a larger --solver-step");
   }
-  return FluidRun(s, h, options).run();
+  const bool policies = ClientGates(s.client, h).active() || s.server.stop_signal.enabled ||
+                        s.server.admission.enabled || s.server.autoscaling.enabled;
+  return policies ? FluidRun<true>(s, h, options).run() : FluidRun<false>(s, h, options).run();
 }
 
 }  // namespace sg
