@@ -110,8 +110,7 @@ double ClientGates::preview_share(double after_timeout, double after_reject) con
 
 double ClientGates::retry_share(double after_timeout, double after_reject, double fixed_share) {
   const double wanting = after_timeout + after_reject;
-  if (!active_) return 1;
-  if (wanting <= 0) return 1;
+  if (!active_ || wanting <= 0) return 1;
   const double cost = c_.retry_quota.enabled
                           ? c_.retry_quota.timeout_cost * after_timeout + c_.retry_quota.retry_cost * after_reject
                           : 0.0;

@@ -90,7 +90,7 @@ private:
 
   double tokens_ = 0;            // gRPC retry throttling, per client
   double quota_ = 0;             // AWS retry quota, per client
-  double paid_per_retry_ = 0;    // mean cost of the retries paid so far in this step, and before
+  double paid_per_retry_ = 0;    // mean cost of the retries paid in the latest step that paid any
   double paid_ = 0, paid_retries_ = 0;
   Window budget_jobs_, budget_retries_;  // retry budget
   double budget_retries_now_ = 0;
