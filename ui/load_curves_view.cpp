@@ -43,12 +43,14 @@ const std::vector<CurveStyle>& styles() {
       {"gave_up", "gave up", &Interval::gave_up, false, false, QColor(141, 110, 99), Qt::DotLine},
       // Thin, so that capacity steps and autoscaling read as a reference, not a flow.
       {"capacity", "capacity", &Interval::capacity, false, false, QColor(66, 133, 244), Qt::DashLine, 1.2},
-      {"throttled", "throttled", &Interval::throttled, false, false, QColor(0, 150, 136), Qt::DashDotLine, 2,
+      // What the policies did: thin and translucent, so that a budget's or a
+      // breaker's rapid swings do not hide the flows they act on.
+      {"throttled", "throttled", &Interval::throttled, false, false, QColor(0, 150, 136, 170), Qt::SolidLine, 1.2,
        true},
-      {"denied", "denied", &Interval::denied, false, false, QColor(191, 144, 0), Qt::DashDotLine, 2, true},
-      {"stopped", "stopped", &Interval::stopped, false, false, QColor(216, 27, 96), Qt::SolidLine, 2,
+      {"denied", "denied", &Interval::denied, false, false, QColor(191, 144, 0, 170), Qt::SolidLine, 1.2, true},
+      {"stopped", "stopped", &Interval::stopped, false, false, QColor(216, 27, 96, 170), Qt::SolidLine, 1.2,
        true},
-      {"shed", "shed", &Interval::shed, false, false, QColor(63, 81, 181), Qt::DotLine, 2, true},
+      {"shed", "shed", &Interval::shed, false, false, QColor(63, 81, 181, 170), Qt::SolidLine, 1.2, true},
       {"queue", "queue (attempts)", &Interval::queue, true, false, QColor(25, 103, 210), Qt::SolidLine},
       {"backlog", "backlog (jobs in backoff)", &Interval::backlog, true, false, QColor(18, 150, 150), Qt::SolidLine},
       {"wait_s", "wait (s, right axis)", &Interval::wait_s, true, true, QColor(200, 120, 170), Qt::DashLine},

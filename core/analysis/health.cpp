@@ -21,7 +21,16 @@ void HealthTracker::add(const Interval& x) {
   h_.denied += x.denied * length;
   h_.stopped += x.stopped * length;
   h_.shed += x.shed * length;
-  if (previous_end_ >= h_.trigger_end_s && x.offered > 1.5 * x.demand && x.demand > 0) h_.flood_end_s = x.t_s;
+  minute_.emplace_back(x.t_s, x.offered * length, x.demand * length);
+  minute_offered_ += x.offered * length;
+  minute_demand_ += x.demand * length;
+  while (x.t_s - std::get<0>(minute_.front()) >= 60) {
+    minute_offered_ -= std::get<1>(minute_.front());
+    minute_demand_ -= std::get<2>(minute_.front());
+    minute_.pop_front();
+  }
+  if (previous_end_ >= h_.trigger_end_s && x.offered > 1.5 * x.demand && minute_offered_ > 1.5 * minute_demand_)
+    h_.flood_end_s = x.t_s;
   if (previous_end_ >= h_.trigger_end_s) h_.gave_up_after_trigger += x.gave_up * length;
   // The first interval at the peak (later ones may differ by rounding only).
   if (x.offered > h_.peak_offered * (1 + 1e-9)) {

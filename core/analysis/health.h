@@ -1,7 +1,9 @@
 /// Health of a run and of a point in parameter space (spec/system.md, "Health of a run").
 #pragma once
 
+#include <deque>
 #include <optional>
+#include <tuple>
 #include <string>
 
 #include "model/fluid_solver.h"
@@ -36,7 +38,9 @@ struct RunHealth {
   double final_queue_trend = 0;
   double goodput_ratio_at_end = 1;///< goodput / demand in the last interval
   /// After the trigger, the end of the last interval whose offered load was
-  /// above 1.5 x its demand: a retry flood can outlast a healthy goodput.
+  /// above 1.5 x its demand, and so was the last minute's: a retry flood can
+  /// outlast a healthy goodput. (The minute keeps a budget's brief bursts
+  /// from passing for a flood.)
   std::optional<double> flood_end_s;
   // The policies of docs/scenario-extensions.md, totals over the run.
   double throttled = 0;  ///< attempts the clients refused themselves
@@ -59,6 +63,9 @@ public:
 private:
   RunHealth h_;
   double served_ = 0, wasted_ = 0, previous_end_ = 0;
+  // The last minute of intervals: (end, offered and demand over the interval).
+  std::deque<std::tuple<double, double, double>> minute_;
+  double minute_offered_ = 0, minute_demand_ = 0;
   double healthy_from_ = 0;  // end of the last unhealthy interval
   bool any_ = false;
 };

@@ -97,3 +97,24 @@ TEST(Health, ARetryFloodAfterRecoveryIsReportedWithWhatThePoliciesDid) {
 
 }  // namespace
 }  // namespace sg
+
+namespace sg {
+namespace {
+
+TEST(Health, BriefBurstsOfABudgetAreNotAFlood) {
+  // After the surge, one interval in ten sends 1600/s and the others 800/s:
+  // a minute averages 1.1 x demand, below the 1.5 x of a flood.
+  Scenario s;  // surge ends at 900 s
+  RunResult r;
+  for (int t = 1; t <= 3600; ++t) {
+    Interval i;
+    i.t_s = t;
+    i.demand = i.goodput = i.served = 800;
+    i.offered = t > 900 && t % 10 == 0 ? 1600 : 800;
+    r.intervals.push_back(i);
+  }
+  EXPECT_FALSE(assess_run(s, r).flood_end_s.has_value());
+}
+
+}  // namespace
+}  // namespace sg
