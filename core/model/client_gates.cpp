@@ -24,8 +24,7 @@ void ClientGates::Window::clear() { reset(static_cast<long>(values_.size())); }
 
 ClientGates::ClientGates(const Client& client, double step_s)
     : c_(client), h_(step_s), instances_(client.instances) {
-  active_ = c_.retry_throttling.enabled || c_.retry_quota.enabled || c_.retry_budget.enabled ||
-            c_.adaptive_throttling.enabled || c_.circuit_breaker.enabled;
+  active_ = any_enabled(client);
   // Windows are whole numbers of steps (at least one).
   auto steps = [&](double seconds) { return std::max(1L, std::lround(seconds / h_)); };
   budget_window_s_ = static_cast<double>(steps(c_.retry_budget.window_s)) * h_;
@@ -49,6 +48,11 @@ ClientGates::ClientGates(const Client& client, double step_s)
     longest_window_ = std::max(longest_window_, steps(c_.circuit_breaker.window_s));
   }
   steps_since_failure_ = longest_window_ + 1;
+}
+
+bool ClientGates::any_enabled(const Client& c) {
+  return c.retry_throttling.enabled || c.retry_quota.enabled || c.retry_budget.enabled ||
+         c.adaptive_throttling.enabled || c.circuit_breaker.enabled;
 }
 
 double ClientGates::send_share(double requested) {

@@ -27,6 +27,7 @@ public:
 
   /// Whether any client policy is on (otherwise every share is 1).
   bool active() const { return active_; }
+  static bool any_enabled(const Client& client);
 
   /// Share of the attempts about to be sent in this step that the clients
   /// let out (adaptive throttling, then the breaker); the rest are refused

@@ -1037,7 +1037,7 @@ RunResult solve(const Scenario& s, const SolverOptions& options) {
                      problem + " (the default step is a 25th of the timeout): shorten duration_s, "
                                "lengthen the timeout or pass a larger --solver-step");
   }
-  const bool policies = ClientGates(s.client, h).active() || s.server.stop_signal.enabled ||
+  const bool policies = ClientGates::any_enabled(s.client) || s.server.stop_signal.enabled ||
                         s.server.admission.enabled || s.server.autoscaling.enabled;
   return policies ? FluidRun<true>(s, h, options).run() : FluidRun<false>(s, h, options).run();
 }

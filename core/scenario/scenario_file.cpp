@@ -111,14 +111,24 @@ std::vector<std::pair<double, double>> read_profile(const json& v, const std::st
   return points;
 }
 
+/// The policy objects that live in the object at `path` ("server" or
+/// "client"), each with its key there.
+std::vector<std::pair<const PolicyObject*, std::string>> policies_in(const std::string& path) {
+  std::vector<std::pair<const PolicyObject*, std::string>> found;
+  for (const PolicyObject& p : policy_objects()) {
+    const std::string full = p.path;
+    if (full.compare(0, path.size() + 1, path + ".") == 0) found.emplace_back(&p, full.substr(path.size() + 1));
+  }
+  return found;
+}
+
 /// The policy objects of docs/scenario-extensions.md found in `object` (the
 /// "server" or "client" object): null switches one off, an object switches it
 /// on with its fields (the others keep their defaults).
 void read_policies(const json& object, const std::string& path, Scenario& s) {
-  for (const PolicyObject& p : policy_objects()) {
-    std::string full = p.path;
-    if (full.compare(0, path.size() + 1, path + ".") != 0) continue;
-    std::string key = full.substr(path.size() + 1);
+  for (const auto& [policy, key] : policies_in(path)) {
+    const PolicyObject& p = *policy;
+    const std::string full = p.path;
     const json* v = member(object, key.c_str());
     if (!v) continue;
     if (v->is_null()) {
@@ -442,8 +452,21 @@ void validate_scenario(const Scenario& s) {
                      "attempts, or add a backoff or a reject latency");
 }
 
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+/// A list of [t_s, value] points as written to a file; null when absent.
+ojson points_json(const std::optional<std::vector<std::pair<double, double>>>& points) {
+  if (!points) return nullptr;
+  ojson list = ojson::array();
+  for (auto [t, v] : *points) list.push_back({t, v});
+  return list;
+}
+
+}  // namespace
+
 std::string scenario_to_json(const Scenario& s) {
-  using ojson = nlohmann::ordered_json;
   ojson root;
   root["name"] = s.name;
   root["description"] = s.description;
@@ -460,13 +483,7 @@ std::string scenario_to_json(const Scenario& s) {
   } else {
     demand["surge"] = nullptr;
   }
-  if (s.demand.profile) {
-    ojson points = ojson::array();
-    for (auto [t, rate] : *s.demand.profile) points.push_back({t, rate});
-    demand["profile"] = points;
-  } else {
-    demand["profile"] = nullptr;
-  }
+  demand["profile"] = points_json(s.demand.profile);
   root["demand"] = demand;
   ojson server;
   server["capacity"] = s.server.capacity;
@@ -476,23 +493,15 @@ std::string scenario_to_json(const Scenario& s) {
   server["outage"] = ojson{{"start_s", s.server.outage.start_s},
                       {"duration_s", s.server.outage.duration_s},
                       {"capacity_factor", s.server.outage.capacity_factor}};
-  if (s.server.capacity_schedule) {
-    ojson points = ojson::array();
-    for (auto [t, c] : *s.server.capacity_schedule) points.push_back({t, c});
-    server["capacity_schedule"] = points;
-  } else {
-    server["capacity_schedule"] = nullptr;
-  }
+  server["capacity_schedule"] = points_json(s.server.capacity_schedule);
   Scenario readable = s;  // the accessors take a mutable scenario
+  Scenario defaults;  // mutable only because the accessors take a mutable scenario
   auto write_policies = [&](ojson& object, const std::string& prefix) {
-    for (const PolicyObject& p : policy_objects()) {
-      std::string path = p.path;
-      if (path.compare(0, prefix.size() + 1, prefix + ".") != 0) continue;
-      std::string key = path.substr(prefix.size() + 1);
+    for (const auto& [policy, key] : policies_in(prefix)) {
+      const PolicyObject& p = *policy;
       // Off with its default settings: null. Off with settings of its own:
       // kept, marked "enabled": false, so that switching it on restores them.
       const bool on = *p.enabled(readable);
-      Scenario defaults;
       bool own_settings = false;
       for (const PolicyField& f : p.fields) own_settings = own_settings || *f.value(readable) != *f.value(defaults);
       if (!on && !own_settings) {
