@@ -7,7 +7,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO   ?= resources/scenarios/default.json
 
 # Debian packages the build and the tests need.
-PACKAGES = cmake g++ make pkg-config nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev \
+PACKAGES = cmake g++ make pkg-config nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libboost-graph-dev libgraphviz-dev graphviz \
            qt6-base-dev qt6-svg-dev libqcustomplot-dev libgl-dev fonts-dejavu-core
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
