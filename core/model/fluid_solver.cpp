@@ -23,6 +23,14 @@ constexpr double kStepsPerTimeout = 25;
 /// The most steps one run may take.
 constexpr double kMaxSteps = 1e7;
 
+/// How many steps after its sending a rejection fails its job: the reject
+/// latency, or the (discretised) timeout when that comes first
+/// (spec/system.md, "The client"; docs/model.md, 5.1).
+double reject_delay_steps(const Scenario& s, double h) {
+  const double timeout_steps = static_cast<double>(std::max(1L, std::lround(s.client.timeout_s / h)));
+  return std::min(s.server.reject_latency_s / h, timeout_steps);
+}
+
 /// Rates summed over the steps of the current output interval.
 struct Sums {
   double demand = 0, offered = 0, retries = 0, rejected = 0, goodput = 0, wasted = 0, dropped = 0,
@@ -65,9 +73,10 @@ public:
         steps_per_interval_(std::max(1L, std::lround(s.step_s / h))),
         timeout_steps_(std::max(1L, std::lround(s.client.timeout_s / h))),
         // A rejection reaches its client L/h steps later: floor(L/h) steps for a
-        // share 1 - frac, one more for the rest (a point delay, docs/model.md 5.3).
-        reject_steps_(static_cast<long>(std::floor(s.server.reject_latency_s / h))),
-        reject_late_share_(s.server.reject_latency_s / h - std::floor(s.server.reject_latency_s / h)),
+        // share 1 - frac, one more for the rest (a point delay, docs/model.md 5.3);
+        // its job fails at the timeout if that comes first (spec/system.md).
+        reject_steps_(static_cast<long>(std::floor(reject_delay_steps(s, h)))),
+        reject_late_share_(reject_delay_steps(s, h) - std::floor(reject_delay_steps(s, h))),
         limited_(s.server.queue_limit.has_value()),
         limit_(limited_ ? static_cast<double>(*s.server.queue_limit) : 0),
         drop_(s.server.drop_expired),

@@ -23,6 +23,9 @@ struct Interval {
   double stopped = 0;    ///< jobs given up on the server's stop-retrying signal
   double shed = 0;       ///< attempts of jobs refused by admission control (counted in rejected too)
   double capacity = 0;   ///< the server's capacity (schedule, outage and autoscaling), mean over the interval
+  // spec/graph.md, "What is measured, per service" (0 at a service without calls):
+  double failed = 0;   ///< rate of attempts that answered their sender with an error before its timeout
+  double waiting = 0;  ///< level: attempts served, within their sender's timeout, awaiting the jobs they started
 };
 
 struct SolverOptions {

@@ -76,6 +76,9 @@ const std::vector<Entry>& entries() {
                  a});
     t.push_back(number("server.reject_latency_s", "s", "Time a rejection takes to reach the client.",
                        [](Scenario& s) { return &s.server.reject_latency_s; }));
+    t.push_back(number("server.drop_margin_s", "s",
+                       "With drop_expired, also discard attempts whose sender times out less than this later.",
+                       [](Scenario& s) { return &s.server.drop_margin_s; }));
     t.push_back(number("server.outage.start_s", "s", "When the capacity outage begins.",
                        [](Scenario& s) { return &s.server.outage.start_s; }));
     t.push_back(number("server.outage.duration_s", "s", "How long the capacity outage lasts.",
@@ -143,9 +146,7 @@ long long whole(double value, const std::string& path, const std::string& shown)
   return static_cast<long long>(value);
 }
 
-}  // namespace
-
-const std::vector<ParameterInfo>& parameters() {
+const std::vector<ParameterInfo>& parameters_of_entry() {
   static const std::vector<ParameterInfo> infos = [] {
     std::vector<ParameterInfo> v;
     for (const Entry& e : entries()) v.push_back(e.info);
@@ -154,13 +155,7 @@ const std::vector<ParameterInfo>& parameters() {
   return infos;
 }
 
-const ParameterInfo* find_parameter(const std::string& path) {
-  for (const Entry& e : entries())
-    if (e.info.path == path) return &e.info;
-  return nullptr;
-}
-
-std::optional<double> get_number(const Scenario& scenario, const std::string& path) {
+std::optional<double> entry_get_number(const Scenario& scenario, const std::string& path) {
   const Entry& e = entry(path);
   // The accessors take a mutable scenario (surge fields create a surge);
   // read from a copy so that reading never changes the caller's scenario.
@@ -176,7 +171,7 @@ std::optional<double> get_number(const Scenario& scenario, const std::string& pa
   throw InputError("", path, "", "this parameter is text, not a number");
 }
 
-void set_number(Scenario& scenario, const std::string& path, double value) {
+void entry_set_number(Scenario& scenario, const std::string& path, double value) {
   const Entry& e = entry(path);
   const Access& a = e.access;
   std::string shown = format_number(value);
@@ -198,7 +193,7 @@ void set_number(Scenario& scenario, const std::string& path, double value) {
   }
 }
 
-std::string get_text(const Scenario& scenario, const std::string& path) {
+std::string entry_get_text(const Scenario& scenario, const std::string& path) {
   const Entry& e = entry(path);
   Scenario s = scenario;
   const Access& a = e.access;
@@ -213,7 +208,7 @@ std::string get_text(const Scenario& scenario, const std::string& path) {
   return format_number(*a.number(s));
 }
 
-void set_text(Scenario& scenario, const std::string& path, const std::string& text) {
+void entry_set_text(Scenario& scenario, const std::string& path, const std::string& text) {
   const Entry& e = entry(path);
   const Access& a = e.access;
   const std::string shown = "'" + text + "'";
@@ -251,6 +246,171 @@ void set_text(Scenario& scenario, const std::string& path, const std::string& te
     *a.number(scenario) = *v;
     if (e.switch_on) *e.switch_on(scenario) = true;
   }
+}
+
+/// spec/graph.md, "Parameter paths": a path into a service
+/// ("services.db.capacity") or a call ("server.calls.auth.timeout_s") names
+/// the same field as the entry's path ("server.capacity", "client.timeout_s")
+/// on that object. Focus finds the object; while it lives, the object is
+/// swapped into the scenario's entry server or users' client, where the
+/// entry's table reaches it.
+class Focus {
+public:
+  Focus(Scenario& s, const std::string& path) : path_(path), entry_path_(path) {
+    std::vector<std::string> parts;
+    for (std::size_t at = 0;;) {
+      const std::size_t dot = path.find('.', at);
+      parts.push_back(path.substr(at, dot == std::string::npos ? std::string::npos : dot - at));
+      if (dot == std::string::npos) break;
+      at = dot + 1;
+    }
+    std::size_t i = 0;
+    if (parts.size() >= 3 && parts[0] == "services") {
+      auto it = s.services.find(parts[1]);
+      if (it == s.services.end()) throw InputError("", path, "", "no service '" + parts[1] + "' in this scenario" + known(s));
+      server_ = &it->second;
+      i = 2;
+    } else if (parts.size() >= 4 && parts[0] == "server" && parts[1] == "calls") {
+      server_ = &s.server;
+      i = 1;
+    } else {
+      return;  // a path of the entry
+    }
+    std::string rest = join(parts, i);
+    if (parts.size() >= i + 3 && parts[i] == "calls") {
+      auto it = server_->calls.find(parts[i + 1]);
+      if (it == server_->calls.end())
+        throw InputError("", path, "", "no call to '" + parts[i + 1] + "' there in this scenario");
+      call_ = &it->second;
+      server_ = nullptr;
+      rest = join(parts, i + 2);
+      entry_path_ = rest == "fan_out" ? rest : "client." + rest;
+      if (rest != "fan_out") std::swap(s.client, call_->client);
+    } else if (server_ != &s.server) {
+      entry_path_ = "server." + rest;
+      std::swap(s.server, *server_);
+    } else {
+      server_ = nullptr;
+    }
+    scenario_ = &s;
+  }
+  ~Focus() {
+    if (!scenario_) return;
+    if (server_) std::swap(scenario_->server, *server_);
+    if (call_ && entry_path_ != "fan_out") std::swap(scenario_->client, call_->client);
+  }
+  Focus(const Focus&) = delete;
+  Focus& operator=(const Focus&) = delete;
+
+  /// The path on the entry that names the same field ("fan_out" for a call's fan-out).
+  const std::string& entry_path() const { return entry_path_; }
+  Call* call() const { return call_; }
+
+  /// Runs `f` on the entry's path, an error naming the graph path.
+  template <class F>
+  auto run(F f) const {
+    try {
+      return f(entry_path_);
+    } catch (const InputError& e) {
+      if (e.field() != entry_path_ || entry_path_ == path_) throw;
+      throw InputError(e.source(), path_, e.value(), e.problem());
+    }
+  }
+
+private:
+  static std::string join(const std::vector<std::string>& parts, std::size_t from) {
+    std::string out;
+    for (std::size_t i = from; i < parts.size(); ++i) out += (out.empty() ? "" : ".") + parts[i];
+    return out;
+  }
+  static std::string known(const Scenario& s) {
+    if (s.services.empty()) return " (it has none)";
+    std::string names;
+    for (const auto& entry : s.services) names += (names.empty() ? "" : ", ") + entry.first;
+    return " (services: " + names + ")";
+  }
+
+  std::string path_, entry_path_;
+  Scenario* scenario_ = nullptr;
+  Server* server_ = nullptr;  // swapped with the entry server
+  Call* call_ = nullptr;
+};
+
+}  // namespace
+
+const std::vector<ParameterInfo>& parameters() { return parameters_of_entry(); }
+
+std::vector<ParameterInfo> parameters(const Scenario& s) {
+  std::vector<ParameterInfo> all = parameters_of_entry();
+  auto rebased = [](const ParameterInfo& info, const std::string& from, const std::string& to) {
+    ParameterInfo p = info;
+    p.path = to + info.path.substr(from.size());
+    return p;
+  };
+  auto add_calls = [&](const Server& server, const std::string& prefix) {
+    for (const auto& [callee, call] : server.calls) {
+      const std::string at = prefix + ".calls." + callee;
+      all.push_back({at + ".fan_out", ParameterKind::Whole, "jobs",
+                     "Jobs each completion starts at " + callee + " (fan-out).", {}});
+      for (const ParameterInfo& p : parameters_of_entry())
+        if (p.path.rfind("client.", 0) == 0) all.push_back(rebased(p, "client", at));
+    }
+  };
+  add_calls(s.server, "server");
+  for (const auto& [name, service] : s.services) {
+    const std::string at = "services." + name;
+    for (const ParameterInfo& p : parameters_of_entry())
+      if (p.path.rfind("server.", 0) == 0) all.push_back(rebased(p, "server", at));
+    add_calls(service, at);
+  }
+  return all;
+}
+
+const ParameterInfo* find_parameter(const std::string& path) {
+  for (const Entry& e : entries())
+    if (e.info.path == path) return &e.info;
+  return nullptr;
+}
+
+std::optional<ParameterInfo> describe_parameter(const Scenario& scenario, const std::string& path) {
+  if (const ParameterInfo* p = find_parameter(path)) return *p;
+  for (const ParameterInfo& p : parameters(scenario))
+    if (p.path == path) return p;
+  return std::nullopt;
+}
+
+std::optional<double> get_number(const Scenario& scenario, const std::string& path) {
+  Scenario s = scenario;
+  const Focus focus(s, path);
+  if (focus.entry_path() == "fan_out") return static_cast<double>(focus.call()->fan_out);
+  return focus.run([&](const std::string& p) { return entry_get_number(s, p); });
+}
+
+void set_number(Scenario& scenario, const std::string& path, double value) {
+  const Focus focus(scenario, path);
+  if (focus.entry_path() == "fan_out") {
+    focus.call()->fan_out = whole(value, path, format_number(value));
+    return;
+  }
+  focus.run([&](const std::string& p) { entry_set_number(scenario, p, value); });
+}
+
+std::string get_text(const Scenario& scenario, const std::string& path) {
+  Scenario s = scenario;
+  const Focus focus(s, path);
+  if (focus.entry_path() == "fan_out") return std::to_string(focus.call()->fan_out);
+  return focus.run([&](const std::string& p) { return entry_get_text(s, p); });
+}
+
+void set_text(Scenario& scenario, const std::string& path, const std::string& text) {
+  const Focus focus(scenario, path);
+  if (focus.entry_path() == "fan_out") {
+    const auto v = parse_decimal(text);
+    if (!v) throw InputError("", path, "'" + text + "'", "expected a whole number of jobs");
+    focus.call()->fan_out = whole(*v, path, "'" + text + "'");
+    return;
+  }
+  focus.run([&](const std::string& p) { entry_set_text(scenario, p, text); });
 }
 
 void apply_assignment(Scenario& scenario, const std::string& assignment) {

@@ -16,6 +16,7 @@ enum class ParameterKind {
   Flag,             ///< true or false
   Choice,           ///< one of `choices`
   Text,             ///< free text
+  Whole,            ///< a whole number (a call's fan_out)
 };
 
 /// What a user interface or a script needs to know of one parameter.
@@ -27,11 +28,24 @@ struct ParameterInfo {
   std::vector<std::string> choices;
 };
 
-/// Every settable parameter, in the order of the scenario file.
+/// Every settable parameter of the entry and the users' client, in the order
+/// of the scenario file.
 const std::vector<ParameterInfo>& parameters();
 
-/// The parameter named by `path`, or nullptr.
+/// Every settable parameter of `scenario`: those above, then every service's
+/// and every call's (spec/graph.md, "Parameter paths"): "services.db.capacity",
+/// "server.calls.auth.timeout_s", "services.auth.calls.db.fan_out", ...
+std::vector<ParameterInfo> parameters(const Scenario& scenario);
+
+/// The parameter of the entry or the users' client named by `path`, or nullptr.
 const ParameterInfo* find_parameter(const std::string& path);
+
+/// The parameter named by `path` in `scenario`, graph paths included; empty
+/// when there is none.
+std::optional<ParameterInfo> describe_parameter(const Scenario& scenario, const std::string& path);
+
+/// Graph paths (spec/graph.md) reach services and calls: the functions below
+/// take them too, and their errors name them.
 
 /// The value at `path` as a number: flags read 0 or 1, choices their index;
 /// empty for "none" and "unlimited". Throws InputError for an unknown path

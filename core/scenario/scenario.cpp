@@ -30,22 +30,44 @@ bool has_surge(const Scenario& s) {
          s.demand.surge->duration_s > 0;
 }
 
-bool has_outage(const Scenario& s) {
-  return s.server.outage.duration_s > 0 && s.server.outage.capacity_factor != 1.0;
+bool has_outage(const Server& server) {
+  return server.outage.duration_s > 0 && server.outage.capacity_factor != 1.0;
 }
+
+double outage_end_s(const Server& server) { return server.outage.start_s + server.outage.duration_s; }
 
 }  // namespace
 
+std::vector<CallSite> call_sites(const Scenario& s) {
+  std::vector<CallSite> sites;
+  for (const auto& [callee, call] : s.server.calls) sites.push_back({"server", callee, "server.calls." + callee, &call});
+  for (const auto& [name, service] : s.services)
+    for (const auto& [callee, call] : service.calls)
+      sites.push_back({name, callee, "services." + name + ".calls." + callee, &call});
+  return sites;
+}
+
+bool has_calls(const Scenario& s) {
+  if (!s.server.calls.empty()) return true;
+  for (const auto& entry : s.services)
+    if (!entry.second.calls.empty()) return true;
+  return false;
+}
+
 bool has_trigger(const Scenario& s) {
-  return s.demand.profile || has_surge(s) || has_outage(s);
+  if (s.demand.profile || has_surge(s) || has_outage(s.server)) return true;
+  for (const auto& entry : s.services)
+    if (has_outage(entry.second)) return true;
+  return false;
 }
 
 double trigger_end_s(const Scenario& s) {
   double end = 0;
   if (s.demand.profile) end = s.demand.profile->back().first;
   if (has_surge(s)) end = s.demand.surge->start_s + s.demand.surge->duration_s;
-  if (has_outage(s))
-    end = std::max(end, s.server.outage.start_s + s.server.outage.duration_s);
+  if (has_outage(s.server)) end = std::max(end, outage_end_s(s.server));
+  for (const auto& entry : s.services)
+    if (has_outage(entry.second)) end = std::max(end, outage_end_s(entry.second));
   return end;
 }
 
@@ -55,6 +77,7 @@ Scenario without_trigger(const Scenario& s) {
   base.demand.profile.reset();
   base.demand.surge.reset();
   base.server.outage = Outage{0, 0, 1.0};
+  for (auto& entry : base.services) entry.second.outage = Outage{0, 0, 1.0};
   return base;
 }
 

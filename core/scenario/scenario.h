@@ -1,6 +1,7 @@
 /// A scenario: every input of one run, with the defaults of spec/interfaces.md.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -69,20 +70,6 @@ struct Autoscaling {
   double max_capacity = 4000;
 };
 
-struct Server {
-  double capacity = 1000;
-  /// Attempts the queue may hold; absent means unbounded.
-  std::optional<long long> queue_limit;
-  bool drop_expired = false;
-  double reject_latency_s = 0;
-  Outage outage;
-  /// [t_s, capacity] steps: from each t_s on, capacity is the point's value
-  /// (before the first point, `capacity`). Absent means constant capacity.
-  std::optional<std::vector<std::pair<double, double>>> capacity_schedule;
-  StopSignal stop_signal;
-  Admission admission;
-  Autoscaling autoscaling;
-};
 
 /// gRPC retry throttling (gRFC A6): per client, a failure takes a token and a
 /// success gives token_ratio; retries only while tokens exceed max_tokens / 2.
@@ -162,14 +149,45 @@ struct Client {
   CircuitBreaker circuit_breaker;
 };
 
+/// A call from one service to another (spec/graph.md, "Calls"): at each
+/// completion of an attempt the caller starts `fan_out` jobs at the callee,
+/// each under `client`, the call's own client policy (not the users').
+struct Call {
+  long long fan_out = 1;
+  Client client;
+};
+
+struct Server {
+  double capacity = 1000;
+  /// Attempts the queue may hold; absent means unbounded.
+  std::optional<long long> queue_limit;
+  bool drop_expired = false;
+  double reject_latency_s = 0;
+  Outage outage;
+  /// [t_s, capacity] steps: from each t_s on, capacity is the point's value
+  /// (before the first point, `capacity`). Absent means constant capacity.
+  std::optional<std::vector<std::pair<double, double>>> capacity_schedule;
+  StopSignal stop_signal;
+  Admission admission;
+  Autoscaling autoscaling;
+  /// spec/graph.md, "Drop expired": with drop_expired, attempts whose sender
+  /// times out less than this many seconds later are discarded too.
+  double drop_margin_s = 0;
+  /// spec/graph.md, "Calls": the services this one calls at each completion,
+  /// by name ("server" is the entry; others are in Scenario::services).
+  std::map<std::string, Call> calls;
+};
+
 struct Scenario {
   std::string name = "Surge against a naive client";
   std::string description;
   double duration_s = 3600;
   double step_s = 1.0;
   Demand demand;
-  Server server;
-  Client client;
+  Server server;  ///< the entry service, "server" in the graph
+  Client client;  ///< the users' client
+  /// spec/graph.md: the services beyond the entry, by name; none by default.
+  std::map<std::string, Server> services;
 };
 
 const char* to_string(Jitter jitter);
@@ -178,16 +196,32 @@ std::optional<Jitter> jitter_from_string(const std::string& name);
 /// The jitter names, for messages: "none, full, equal, decorrelated or proportional".
 std::string jitter_names();
 
-/// The trigger's end (spec/system.md, "Health of a run"): the later of the
-/// surge's (or profile's) end and the outage's end; 0 when there is no trigger.
+/// One call of a scenario, with where it is in the file.
+struct CallSite {
+  std::string caller;  ///< "server" for the entry
+  std::string callee;
+  std::string path;    ///< "server.calls.auth", "services.auth.calls.db"
+  const Call* call;
+};
+
+/// Every call of the scenario: the entry's first, then each service's by
+/// name, each caller's calls by the callee's name.
+std::vector<CallSite> call_sites(const Scenario& scenario);
+
+/// True when the scenario is a graph: some service calls another.
+bool has_calls(const Scenario& scenario);
+
+/// The trigger's end (spec/system.md and spec/graph.md, "Health of a run"):
+/// the latest of the surge's (or profile's) end and every service's outage's
+/// end; 0 when there is no trigger.
 double trigger_end_s(const Scenario& scenario);
 
-/// True when the scenario has a surge, a profile or an outage.
+/// True when the scenario has a surge, a profile or an outage at any service.
 bool has_trigger(const Scenario& scenario);
 
 /// The same scenario at constant demand (its base rate, or a profile's last
-/// rate) with no surge and no outage: the "run from an empty system" of the
-/// health classification.
+/// rate) with no surge and no outage at any service: the "run from an empty
+/// system" of the health classification.
 Scenario without_trigger(const Scenario& scenario);
 
 }  // namespace sg

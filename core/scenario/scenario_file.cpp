@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <vector>
 #include <cstdio>
@@ -12,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "graph/service_graph.h"
 #include "io/atomic_file.h"
 #include "scenario/input_error.h"
 #include "scenario/number_text.h"
@@ -111,37 +113,39 @@ std::vector<std::pair<double, double>> read_profile(const json& v, const std::st
   return points;
 }
 
-/// The policy objects that live in the object at `path` ("server" or
+/// The policy objects that live in the object at `table` ("server" or
 /// "client"), each with its key there.
-std::vector<std::pair<const PolicyObject*, std::string>> policies_in(const std::string& path) {
+std::vector<std::pair<const PolicyObject*, std::string>> policies_in(const std::string& table) {
   std::vector<std::pair<const PolicyObject*, std::string>> found;
   for (const PolicyObject& p : policy_objects()) {
     const std::string full = p.path;
-    if (full.compare(0, path.size() + 1, path + ".") == 0) found.emplace_back(&p, full.substr(path.size() + 1));
+    if (full.compare(0, table.size() + 1, table + ".") == 0) found.emplace_back(&p, full.substr(table.size() + 1));
   }
   return found;
 }
 
-/// The policy objects of docs/scenario-extensions.md found in `object` (the
-/// "server" or "client" object): null switches one off, an object switches it
-/// on with its fields (the others keep their defaults).
-void read_policies(const json& object, const std::string& path, Scenario& s) {
-  for (const auto& [policy, key] : policies_in(path)) {
+/// The policy objects of docs/scenario-extensions.md found in `object`, a
+/// server object (table "server") or a client object (table "client") at
+/// `path` in the file; they are read into `holder`'s entry server or users'
+/// client, which the policy table addresses. Null switches one off, an
+/// object switches it on with its fields (the others keep their defaults).
+void read_policies(const json& object, const std::string& table, const std::string& path, Scenario& holder) {
+  for (const auto& [policy, key] : policies_in(table)) {
     const PolicyObject& p = *policy;
-    const std::string full = p.path;
+    const std::string full = join(path, key);
     const json* v = member(object, key.c_str());
     if (!v) continue;
     if (v->is_null()) {
-      *p.enabled(s) = false;
+      *p.enabled(holder) = false;
       continue;
     }
     if (!v->is_object()) throw InputError("", full, show(*v), "expected null (off) or an object of settings");
     std::vector<const char*> known = {"enabled"};
     for (const PolicyField& f : p.fields) known.push_back(f.key);
     require_known_keys(*v, full, known);
-    *p.enabled(s) = true;
-    read_bool(*v, "enabled", full, *p.enabled(s));
-    for (const PolicyField& f : p.fields) read_number(*v, f.key, full, *f.value(s));
+    *p.enabled(holder) = true;
+    read_bool(*v, "enabled", full, *p.enabled(holder));
+    for (const PolicyField& f : p.fields) read_number(*v, f.key, full, *f.value(holder));
   }
 }
 
@@ -164,25 +168,29 @@ void read_demand(const json& v, Demand& d) {
   }
 }
 
-void read_server(const json& v, Scenario& scenario) {
-  Server& s = scenario.server;
-  const std::string path = "server";
+std::map<std::string, Call> read_calls(const json& v, const std::string& path);
+
+/// A server object (the entry's at "server", or a service's at
+/// "services.NAME"): every field of spec/interfaces.md's server, the
+/// policies, and spec/graph.md's drop_margin_s and calls.
+Server read_server(const json& v, const std::string& path) {
+  Scenario holder;  // the policy table addresses the entry server
+  Server& s = holder.server;
   require_object(v, path);
   require_known_keys(v, path,
                      {"capacity", "queue_limit", "drop_expired", "reject_latency_s", "outage",
-                      "capacity_schedule", "stop_signal", "admission", "autoscaling"});
+                      "capacity_schedule", "stop_signal", "admission", "autoscaling", "drop_margin_s", "calls"});
   read_number(v, "capacity", path, s.capacity);
   if (const json* q = member(v, "queue_limit")) {
     if (q->is_null())
       s.queue_limit.reset();
     else
-      s.queue_limit =
-          whole_number(*q, "server.queue_limit", "expected a whole number of attempts or null");
+      s.queue_limit = whole_number(*q, join(path, "queue_limit"), "expected a whole number of attempts or null");
   }
   read_bool(v, "drop_expired", path, s.drop_expired);
   read_number(v, "reject_latency_s", path, s.reject_latency_s);
   if (const json* o = member(v, "outage")) {
-    const std::string opath = "server.outage";
+    const std::string opath = join(path, "outage");
     require_object(*o, opath);
     require_known_keys(*o, opath, {"start_s", "duration_s", "capacity_factor"});
     read_number(*o, "start_s", opath, s.outage.start_s);
@@ -193,30 +201,36 @@ void read_server(const json& v, Scenario& scenario) {
     if (c->is_null())
       s.capacity_schedule.reset();
     else
-      s.capacity_schedule = read_profile(*c, "server.capacity_schedule", "[t_s, capacity]");
+      s.capacity_schedule = read_profile(*c, join(path, "capacity_schedule"), "[t_s, capacity]");
   }
-  read_policies(v, path, scenario);
+  read_policies(v, "server", path, holder);
+  read_number(v, "drop_margin_s", path, s.drop_margin_s);
+  if (const json* c = member(v, "calls")) s.calls = read_calls(*c, join(path, "calls"));
+  return std::move(s);
 }
 
-void read_client(const json& v, Scenario& scenario) {
-  Client& c = scenario.client;
-  const std::string path = "client";
+/// A client object: the users' at "client", or a call's (at
+/// "server.calls.NAME", beside its fan_out).
+Client read_client(const json& v, const std::string& path, const std::vector<const char*>& more_keys = {}) {
+  Scenario holder;  // the policy table addresses the users' client
+  Client& c = holder.client;
   require_object(v, path);
-  require_known_keys(v, path,
-                     {"timeout_s", "max_attempts", "backoff", "instances", "retry_throttling", "retry_quota",
-                      "retry_budget", "adaptive_throttling", "circuit_breaker"});
+  std::vector<const char*> known = {"timeout_s",    "max_attempts", "backoff",
+                                    "instances",    "retry_throttling", "retry_quota",
+                                    "retry_budget", "adaptive_throttling", "circuit_breaker"};
+  known.insert(known.end(), more_keys.begin(), more_keys.end());
+  require_known_keys(v, path, known);
   read_number(v, "instances", path, c.instances);
-  read_policies(v, path, scenario);
+  read_policies(v, "client", path, holder);
   read_number(v, "timeout_s", path, c.timeout_s);
   if (const json* m = member(v, "max_attempts")) {
     if (m->is_string() && m->get<std::string>() == "unlimited")
       c.max_attempts.reset();
     else
-      c.max_attempts = whole_number(*m, "client.max_attempts",
-                                    "expected a whole number >= 1 or \"unlimited\"");
+      c.max_attempts = whole_number(*m, join(path, "max_attempts"), "expected a whole number >= 1 or \"unlimited\"");
   }
   if (const json* b = member(v, "backoff")) {
-    const std::string bpath = "client.backoff";
+    const std::string bpath = join(path, "backoff");
     require_object(*b, bpath);
     require_known_keys(*b, bpath, {"base_s", "multiplier", "cap_s", "jitter", "spread"});
     read_number(*b, "base_s", bpath, c.backoff.base_s);
@@ -224,12 +238,37 @@ void read_client(const json& v, Scenario& scenario) {
     read_number(*b, "cap_s", bpath, c.backoff.cap_s);
     if (const json* j = member(*b, "jitter")) {
       auto kind = j->is_string() ? jitter_from_string(j->get<std::string>()) : std::nullopt;
-      if (!kind)
-        throw InputError("", "client.backoff.jitter", show(*j), "unknown jitter (expected " + jitter_names() + ")");
+      if (!kind) throw InputError("", join(bpath, "jitter"), show(*j), "unknown jitter (expected " + jitter_names() + ")");
       c.backoff.jitter = *kind;
     }
     read_number(*b, "spread", bpath, c.backoff.spread);
   }
+  return std::move(c);
+}
+
+/// spec/graph.md, "The scenario file": an object from the callee's name to a
+/// call, which holds fan_out and every field of a client (with the defaults
+/// of spec/interfaces.md, not those of the users' client).
+std::map<std::string, Call> read_calls(const json& v, const std::string& path) {
+  if (!v.is_object()) throw InputError("", path, show(v), "expected an object from a service's name to a call");
+  std::map<std::string, Call> calls;
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    const std::string cpath = join(path, it.key());
+    Call call;
+    call.client = read_client(*it, cpath, {"fan_out"});
+    if (const json* f = member(*it, "fan_out"))
+      call.fan_out = whole_number(*f, join(cpath, "fan_out"), "expected a whole number of jobs from 1 to 1000");
+    calls.emplace(it.key(), std::move(call));
+  }
+  return calls;
+}
+
+/// spec/graph.md: the services beyond the entry, by name.
+std::map<std::string, Server> read_services(const json& v) {
+  if (!v.is_object()) throw InputError("", "services", show(v), "expected an object from a service's name to a server");
+  std::map<std::string, Server> services;
+  for (auto it = v.begin(); it != v.end(); ++it) services.emplace(it.key(), read_server(*it, join("services", it.key())));
+  return services;
 }
 
 /// Line and column (both from 1) of a byte offset in `text`.
@@ -262,10 +301,6 @@ void validate_points(const std::vector<std::pair<double, double>>& points, const
     if (i > 0 && t < points[i - 1].first)
       throw InputError("", field, show(t), "times must not decrease from point to point");
   }
-}
-
-void require(bool ok, const char* field, double value, const char* rule) {
-  if (!ok) throw InputError("", field, show(value), rule);
 }
 
 struct DuplicateKey {
@@ -338,15 +373,16 @@ Scenario parse_scenario(const std::string& json_text, const std::string& source)
   try {
     require_object(root, "");
     require_known_keys(root, "",
-                       {"name", "description", "duration_s", "step_s", "demand", "server", "client"});
+                       {"name", "description", "duration_s", "step_s", "demand", "server", "client", "services"});
     Scenario s;
     read_string(root, "name", "", s.name);
     read_string(root, "description", "", s.description);
     read_number(root, "duration_s", "", s.duration_s);
     read_number(root, "step_s", "", s.step_s);
     if (const json* d = member(root, "demand")) read_demand(*d, s.demand);
-    if (const json* v = member(root, "server")) read_server(*v, s);
-    if (const json* c = member(root, "client")) read_client(*c, s);
+    if (const json* v = member(root, "server")) s.server = read_server(*v, "server");
+    if (const json* c = member(root, "client")) s.client = read_client(*c, "client");
+    if (const json* v = member(root, "services")) s.services = read_services(*v);
     validate_scenario(s);
     return s;
   } catch (const InputError& e) {
@@ -366,16 +402,131 @@ Scenario load_scenario(const std::string& path) {
   return parse_scenario(text.str(), path);
 }
 
-void validate_scenario(const Scenario& s) {
-  // Upper bounds keep every total finite: 1e12/s over 1e9 s is 1e21.
-  constexpr double kMaxTime = 1e9, kMaxRate = 1e12;
-  auto time = [&](const char* field, double v, const char* what) {
-    require(std::isfinite(v) && v >= 0 && v <= kMaxTime, field, v, what);
-  };
-  auto rate = [&](const char* field, double v) {
-    require(std::isfinite(v) && v >= 0 && v <= kMaxRate, field, v, "a rate must be a number from 0 to 1e12");
-  };
+namespace {
 
+// Upper bounds keep every total finite: 1e12/s over 1e9 s is 1e21.
+constexpr double kMaxTime = 1e9, kMaxRate = 1e12;
+
+void require(bool ok, const std::string& field, double value, const char* rule) {
+  if (!ok) throw InputError("", field, show(value), rule);
+}
+
+void require_time(const std::string& field, double v, const char* what) {
+  require(std::isfinite(v) && v >= 0 && v <= kMaxTime, field, v, what);
+}
+
+/// `path` with its leading `from` (a table's "server" or "client") replaced by `to`.
+std::string rebased(const std::string& path, const std::string& from, const std::string& to) {
+  return to + path.substr(from.size());
+}
+
+/// The policy fields of table "server" or "client" in `holder`, named under `path`.
+/// Settings kept with a policy switched off are validated too: they are one
+/// click from being used.
+void validate_policies(Scenario& holder, const std::string& table, const std::string& path) {
+  for (const auto& [policy, key] : policies_in(table))
+    for (const PolicyField& f : policy->fields)
+      validate_policy_field(f, rebased(field_path(*policy, f), table, path), *f.value(holder));
+}
+
+/// Every rule of a server object, the entry's or a service's, at `path`.
+void validate_server(const Server& server, const std::string& path) {
+  auto field = [&](const char* key) { return join(path, key); };
+  require(std::isfinite(server.capacity) && server.capacity > 0 && server.capacity <= kMaxRate, field("capacity"),
+          server.capacity, "capacity must be a number of attempts per second, > 0 and at most 1e12");
+  if (server.queue_limit && (*server.queue_limit < 1 || *server.queue_limit > 1'000'000'000'000'000LL))
+    throw InputError("", field("queue_limit"), std::to_string(*server.queue_limit),
+                     "a queue limit must be a whole number from 1 to 1e15, or null for none");
+  require_time(field("reject_latency_s"), server.reject_latency_s, "must be a duration from 0 to 1e9 s");
+  const Outage& o = server.outage;
+  require_time(field("outage.start_s"), o.start_s, "must be a time from 0 to 1e9 s");
+  require_time(field("outage.duration_s"), o.duration_s, "must be a duration from 0 to 1e9 s");
+  require(std::isfinite(o.capacity_factor) && o.capacity_factor >= 0 && o.capacity_factor <= 1e6,
+          field("outage.capacity_factor"), o.capacity_factor, "must be a number from 0 to 1e6");
+  if (server.capacity_schedule)
+    validate_points(*server.capacity_schedule, field("capacity_schedule"), "a schedule", "capacity");
+  Scenario holder;  // the policy table addresses the entry server
+  holder.server = server;
+  validate_policies(holder, "server", path);
+  require_time(field("drop_margin_s"), server.drop_margin_s, "must be a duration from 0 to 1e9 s");
+  // spec/graph.md, "Drop expired": with a margin of 0 whether a served
+  // attempt's calls answer in time is a race with no fluid limit.
+  if (server.drop_expired && !server.calls.empty() && server.drop_margin_s == 0)
+    throw InputError("", field("drop_margin_s"), "0",
+                     "drop_expired at a service with calls needs a positive drop_margin_s (spec/graph.md, "
+                     "\"Drop expired\"): the time its calls may take before the sender's timeout");
+}
+
+/// Every rule of a client object, the users' or a call's, at `path`.
+void validate_client(const Client& c, const std::string& path) {
+  auto field = [&](const char* key) { return join(path, key); };
+  require(std::isfinite(c.instances) && c.instances >= 1 && c.instances <= kMaxRate, field("instances"), c.instances,
+          "must be a number of clients from 1 to 1e12");
+  Scenario holder;  // the policy table addresses the users' client
+  holder.client = c;
+  validate_policies(holder, "client", path);
+  require(std::isfinite(c.timeout_s) && c.timeout_s > 0 && c.timeout_s <= kMaxTime, field("timeout_s"), c.timeout_s,
+          "the timeout must be a positive number of seconds, at most 1e9");
+  if (c.max_attempts && *c.max_attempts < 1)
+    throw InputError("", field("max_attempts"), std::to_string(*c.max_attempts),
+                     "must be a whole number >= 1, or \"unlimited\"");
+  if (c.max_attempts && *c.max_attempts > 1000)
+    throw InputError("", field("max_attempts"), std::to_string(*c.max_attempts),
+                     "more than 1000 attempts: use \"unlimited\"");
+  const Backoff& b = c.backoff;
+  require_time(field("backoff.base_s"), b.base_s, "must be a delay from 0 to 1e9 s");
+  require(std::isfinite(b.multiplier) && b.multiplier >= 1 && b.multiplier <= 1e6, field("backoff.multiplier"),
+          b.multiplier, "the multiplier must be from 1 to 1e6");
+  require(std::isfinite(b.cap_s) && b.cap_s >= 0 && b.cap_s <= 1e6, field("backoff.cap_s"), b.cap_s,
+          "must be a delay from 0 to 1e6 s");
+  require(std::isfinite(b.spread) && b.spread >= 0 && b.spread <= 1, field("backoff.spread"), b.spread,
+          "the spread of proportional jitter must be from 0 to 1");
+}
+
+/// spec/system.md, "The client", and spec/graph.md, "Bad input": jobs that
+/// could retry infinitely often in no time. `client` (at `path`) sends its
+/// jobs to `target`; `fails_at_once` says whether an attempt there can fail
+/// in no time through the target's calls.
+void validate_retry_loop(const Client& c, const std::string& path, const Server& target, bool fails_at_once) {
+  if (c.max_attempts) return;
+  const Backoff& b = c.backoff;
+  const double fastest_loop = target.reject_latency_s + std::min(b.base_s, b.cap_s);
+  // Loops faster than a millisecond are refused too: they retry millions of
+  // times a second per job, beyond any meaning (and any floating point).
+  if (target.queue_limit && fastest_loop < 1e-3)
+    throw InputError("", join(path, "max_attempts"), "\"unlimited\"",
+                     "unlimited attempts against a queue limit, with reject_latency_s + backoff under "
+                     "1 ms, would retry (almost) infinitely often in no time; limit the attempts, "
+                     "add a backoff or a reject latency, or remove the queue limit");
+  // The jobs admission control refuses are rejected at every attempt.
+  if (target.admission.enabled && target.admission.share < 1 && fastest_loop < 1e-3)
+    throw InputError("", join(path, "max_attempts"), "\"unlimited\"",
+                     "unlimited attempts against admission control, with reject_latency_s + backoff under "
+                     "1 ms, would retry the refused jobs (almost) infinitely often in no time; limit the "
+                     "attempts, or add a backoff or a reject latency");
+  if (fails_at_once && std::min(b.base_s, b.cap_s) == 0)
+    throw InputError("", join(path, "max_attempts"), "\"unlimited\"",
+                     "unlimited attempts with a zero delay against a service whose calls can fail in no time "
+                     "would retry infinitely often in no time (spec/graph.md, \"Bad input\"); limit the "
+                     "attempts or add a backoff");
+}
+
+/// spec/graph.md, "Bad input": a service name is a letter followed by
+/// letters, digits, '_' or '-', and is not "server".
+void validate_service_name(const std::string& name, const std::string& field) {
+  auto letter = [](char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'); };
+  bool ok = !name.empty() && letter(name[0]);
+  for (char ch : name) ok = ok && (letter(ch) || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-');
+  if (!ok)
+    throw InputError("", field, "\"" + name + "\"",
+                     "a service name is a letter followed by letters, digits, '_' or '-'");
+  if (name == "server")
+    throw InputError("", field, "\"server\"", "\"server\" is the entry service's name; choose another");
+}
+
+}  // namespace
+
+void validate_scenario(const Scenario& s) {
   require(std::isfinite(s.duration_s) && s.duration_s > 0 && s.duration_s <= kMaxTime, "duration_s",
           s.duration_s, "the horizon must be a positive number of seconds, at most 1e9");
   require(std::isfinite(s.step_s) && s.step_s > 0, "step_s", s.step_s,
@@ -384,72 +535,50 @@ void validate_scenario(const Scenario& s) {
   require(s.duration_s / s.step_s <= 1e7, "duration_s", s.duration_s,
           "more than 10 million output intervals of step_s: shorten the run or lengthen step_s");
 
+  auto rate = [&](const char* field, double v) {
+    require(std::isfinite(v) && v >= 0 && v <= kMaxRate, field, v, "a rate must be a number from 0 to 1e12");
+  };
   rate("demand.base_rate", s.demand.base_rate);
   if (s.demand.surge) {
     const Surge& g = *s.demand.surge;
-    time("demand.surge.start_s", g.start_s, "must be a time from 0 to 1e9 s");
-    time("demand.surge.duration_s", g.duration_s, "must be a duration from 0 to 1e9 s");
+    require_time("demand.surge.start_s", g.start_s, "must be a time from 0 to 1e9 s");
+    require_time("demand.surge.duration_s", g.duration_s, "must be a duration from 0 to 1e9 s");
     rate("demand.surge.extra_rate", g.extra_rate);
-    time("demand.surge.ramp_s", g.ramp_s, "must be a duration from 0 to 1e9 s");
+    require_time("demand.surge.ramp_s", g.ramp_s, "must be a duration from 0 to 1e9 s");
   }
   if (s.demand.profile) validate_points(*s.demand.profile, "demand.profile", "a profile", "rate");
 
-  require(std::isfinite(s.server.capacity) && s.server.capacity > 0 && s.server.capacity <= kMaxRate,
-          "server.capacity", s.server.capacity, "capacity must be a number of attempts per second, > 0 and at most 1e12");
-  if (s.server.queue_limit && (*s.server.queue_limit < 1 || *s.server.queue_limit > 1'000'000'000'000'000LL))
-    throw InputError("", "server.queue_limit", std::to_string(*s.server.queue_limit),
-                     "a queue limit must be a whole number from 1 to 1e15, or null for none");
-  time("server.reject_latency_s", s.server.reject_latency_s, "must be a duration from 0 to 1e9 s");
-  const Outage& o = s.server.outage;
-  time("server.outage.start_s", o.start_s, "must be a time from 0 to 1e9 s");
-  time("server.outage.duration_s", o.duration_s, "must be a duration from 0 to 1e9 s");
-  require(std::isfinite(o.capacity_factor) && o.capacity_factor >= 0 && o.capacity_factor <= 1e6,
-          "server.outage.capacity_factor", o.capacity_factor, "must be a number from 0 to 1e6");
-
-  if (s.server.capacity_schedule)
-    validate_points(*s.server.capacity_schedule, "server.capacity_schedule", "a schedule", "capacity");
-  require(std::isfinite(s.client.instances) && s.client.instances >= 1 && s.client.instances <= kMaxRate,
-          "client.instances", s.client.instances, "must be a number of clients from 1 to 1e12");
-  Scenario mutable_s = s;  // the accessors take a mutable scenario
-  // Settings kept with a policy switched off are validated too: they are
-  // one click from being used.
-  for (const PolicyObject& p : policy_objects())
-    for (const PolicyField& f : p.fields) validate_policy_field(f, field_path(p, f), *f.value(mutable_s));
-
-  const Client& c = s.client;
-  require(std::isfinite(c.timeout_s) && c.timeout_s > 0 && c.timeout_s <= kMaxTime, "client.timeout_s",
-          c.timeout_s, "the timeout must be a positive number of seconds, at most 1e9");
-  if (c.max_attempts && *c.max_attempts < 1)
-    throw InputError("", "client.max_attempts", std::to_string(*c.max_attempts),
-                     "must be a whole number >= 1, or \"unlimited\"");
-  if (c.max_attempts && *c.max_attempts > 1000)
-    throw InputError("", "client.max_attempts", std::to_string(*c.max_attempts),
-                     "more than 1000 attempts: use \"unlimited\"");
-  const Backoff& b = c.backoff;
-  time("client.backoff.base_s", b.base_s, "must be a delay from 0 to 1e9 s");
-  require(std::isfinite(b.multiplier) && b.multiplier >= 1 && b.multiplier <= 1e6, "client.backoff.multiplier",
-          b.multiplier, "the multiplier must be from 1 to 1e6");
-  require(std::isfinite(b.cap_s) && b.cap_s >= 0 && b.cap_s <= 1e6, "client.backoff.cap_s", b.cap_s,
-          "must be a delay from 0 to 1e6 s");
-  require(std::isfinite(b.spread) && b.spread >= 0 && b.spread <= 1, "client.backoff.spread", b.spread,
-          "the spread of proportional jitter must be from 0 to 1");
-
-  // spec/system.md, "The client": unlimited instant retries against a queue
-  // limit with instant rejections would retry infinitely often in no time.
-  // Loops faster than a millisecond are refused too: they retry millions of
-  // times a second per job, beyond any meaning (and any floating point).
-  double fastest_loop = s.server.reject_latency_s + std::min(b.base_s, b.cap_s);
-  if (!c.max_attempts && s.server.queue_limit && fastest_loop < 1e-3)
-    throw InputError("", "client.max_attempts", "\"unlimited\"",
-                     "unlimited attempts against a queue limit, with reject_latency_s + backoff under "
-                     "1 ms, would retry (almost) infinitely often in no time; limit the attempts, "
-                     "add a backoff or a reject latency, or remove the queue limit");
-  // The jobs admission control refuses are rejected at every attempt.
-  if (!c.max_attempts && s.server.admission.enabled && s.server.admission.share < 1 && fastest_loop < 1e-3)
-    throw InputError("", "client.max_attempts", "\"unlimited\"",
-                     "unlimited attempts against admission control, with reject_latency_s + backoff under "
-                     "1 ms, would retry the refused jobs (almost) infinitely often in no time; limit the "
-                     "attempts, or add a backoff or a reject latency");
+  validate_server(s.server, "server");
+  validate_client(s.client, "client");
+  for (const auto& [name, service] : s.services) {
+    validate_service_name(name, join("services", name));
+    validate_server(service, join("services", name));
+  }
+  for (const CallSite& site : call_sites(s)) {
+    if (site.call->fan_out < 1 || site.call->fan_out > 1000)
+      throw InputError("", join(site.path, "fan_out"), std::to_string(site.call->fan_out),
+                       "a fan-out is a whole number of jobs from 1 to 1000");
+    validate_client(site.call->client, site.path);
+  }
+  // The shape: every callee defined, no cycle, every service reached.
+  const ServiceGraph graph(s);
+  // Whether an attempt at each service can fail in no time (spec/graph.md,
+  // "Bad input"), callees before callers.
+  std::map<std::string, bool> fails_at_once;
+  const auto& order = graph.order();
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    const Server& v = graph.server(*it);
+    bool fast = v.queue_limit && v.reject_latency_s == 0;
+    for (const auto& [callee, call] : v.calls) {
+      const Client& c = call.client;
+      const bool gives_up_at_once = c.max_attempts && (*c.max_attempts == 1 || std::min(c.backoff.base_s, c.backoff.cap_s) == 0);
+      fast = fast || (gives_up_at_once && fails_at_once[callee]);
+    }
+    fails_at_once[graph.name(*it)] = fast;
+  }
+  validate_retry_loop(s.client, "client", s.server, fails_at_once["server"]);
+  for (const CallSite& site : call_sites(s))
+    validate_retry_loop(site.call->client, site.path, *graph.find_server(site.callee), fails_at_once[site.callee]);
 }
 
 namespace {
@@ -462,6 +591,66 @@ ojson points_json(const std::optional<std::vector<std::pair<double, double>>>& p
   ojson list = ojson::array();
   for (auto [t, v] : *points) list.push_back({t, v});
   return list;
+}
+
+/// The policy objects of table "server" or "client", read from `holder`,
+/// into `object`. Off with its default settings: null. Off with settings of
+/// its own: kept, marked "enabled": false, so that switching it on restores them.
+void write_policies(ojson& object, const std::string& table, Scenario& holder) {
+  static Scenario defaults;  // mutable only because the accessors take a mutable scenario
+  for (const auto& [policy, key] : policies_in(table)) {
+    const PolicyObject& p = *policy;
+    const bool on = *p.enabled(holder);
+    bool own_settings = false;
+    for (const PolicyField& f : p.fields) own_settings = own_settings || *f.value(holder) != *f.value(defaults);
+    if (!on && !own_settings) {
+      object[key] = nullptr;
+      continue;
+    }
+    ojson fields;
+    if (!on) fields["enabled"] = false;
+    for (const PolicyField& f : p.fields) fields[f.key] = *f.value(holder);
+    object[key] = fields;
+  }
+}
+
+ojson client_json(const Client& c, ojson object = ojson::object()) {
+  object["timeout_s"] = c.timeout_s;
+  object["max_attempts"] = c.max_attempts ? ojson(*c.max_attempts) : ojson("unlimited");
+  object["backoff"] = ojson{{"base_s", c.backoff.base_s},
+                            {"multiplier", c.backoff.multiplier},
+                            {"cap_s", c.backoff.cap_s},
+                            {"jitter", to_string(c.backoff.jitter)},
+                            {"spread", c.backoff.spread}};
+  object["instances"] = c.instances;
+  Scenario holder;  // the policy table addresses the users' client
+  holder.client = c;
+  write_policies(object, "client", holder);
+  return object;
+}
+
+/// A server object; its calls only when it has some (a file without calls
+/// reads as it did before spec/graph.md).
+ojson server_json(const Server& s) {
+  ojson server;
+  server["capacity"] = s.capacity;
+  server["queue_limit"] = s.queue_limit ? ojson(*s.queue_limit) : ojson(nullptr);
+  server["drop_expired"] = s.drop_expired;
+  server["reject_latency_s"] = s.reject_latency_s;
+  server["outage"] = ojson{{"start_s", s.outage.start_s},
+                           {"duration_s", s.outage.duration_s},
+                           {"capacity_factor", s.outage.capacity_factor}};
+  server["capacity_schedule"] = points_json(s.capacity_schedule);
+  Scenario holder;  // the policy table addresses the entry server
+  holder.server = s;
+  write_policies(server, "server", holder);
+  server["drop_margin_s"] = s.drop_margin_s;
+  if (!s.calls.empty()) {
+    ojson calls = ojson::object();
+    for (const auto& [callee, call] : s.calls) calls[callee] = client_json(call.client, ojson{{"fan_out", call.fan_out}});
+    server["calls"] = calls;
+  }
+  return server;
 }
 
 }  // namespace
@@ -485,49 +674,13 @@ std::string scenario_to_json(const Scenario& s) {
   }
   demand["profile"] = points_json(s.demand.profile);
   root["demand"] = demand;
-  ojson server;
-  server["capacity"] = s.server.capacity;
-  server["queue_limit"] = s.server.queue_limit ? ojson(*s.server.queue_limit) : ojson(nullptr);
-  server["drop_expired"] = s.server.drop_expired;
-  server["reject_latency_s"] = s.server.reject_latency_s;
-  server["outage"] = ojson{{"start_s", s.server.outage.start_s},
-                      {"duration_s", s.server.outage.duration_s},
-                      {"capacity_factor", s.server.outage.capacity_factor}};
-  server["capacity_schedule"] = points_json(s.server.capacity_schedule);
-  Scenario readable = s;  // the accessors take a mutable scenario
-  Scenario defaults;  // mutable only because the accessors take a mutable scenario
-  auto write_policies = [&](ojson& object, const std::string& prefix) {
-    for (const auto& [policy, key] : policies_in(prefix)) {
-      const PolicyObject& p = *policy;
-      // Off with its default settings: null. Off with settings of its own:
-      // kept, marked "enabled": false, so that switching it on restores them.
-      const bool on = *p.enabled(readable);
-      bool own_settings = false;
-      for (const PolicyField& f : p.fields) own_settings = own_settings || *f.value(readable) != *f.value(defaults);
-      if (!on && !own_settings) {
-        object[key] = nullptr;
-        continue;
-      }
-      ojson fields;
-      if (!on) fields["enabled"] = false;
-      for (const PolicyField& f : p.fields) fields[f.key] = *f.value(readable);
-      object[key] = fields;
-    }
-  };
-  write_policies(server, "server");
-  root["server"] = server;
-  ojson client;
-  client["timeout_s"] = s.client.timeout_s;
-  client["max_attempts"] =
-      s.client.max_attempts ? ojson(*s.client.max_attempts) : ojson("unlimited");
-  client["backoff"] = ojson{{"base_s", s.client.backoff.base_s},
-                       {"multiplier", s.client.backoff.multiplier},
-                       {"cap_s", s.client.backoff.cap_s},
-                       {"jitter", to_string(s.client.backoff.jitter)},
-                       {"spread", s.client.backoff.spread}};
-  client["instances"] = s.client.instances;
-  write_policies(client, "client");
-  root["client"] = client;
+  root["server"] = server_json(s.server);
+  root["client"] = client_json(s.client);
+  if (!s.services.empty()) {
+    ojson services = ojson::object();
+    for (const auto& [name, service] : s.services) services[name] = server_json(service);
+    root["services"] = services;
+  }
   return root.dump(2) + "\n";
 }
 
