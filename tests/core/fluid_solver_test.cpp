@@ -172,6 +172,36 @@ TEST(FluidSolver, RejectLatencyDelaysTheRetry) {
   EXPECT_NEAR(window_mean(r, &Interval::rejected, 60, 600), 2000 * (1 + std::sqrt(0.5)) - 1000, 1);
 }
 
+TEST(FluidSolver, ARejectionSlowerThanTheTimeoutFailsItsJobAtTheTimeout) {
+  // spec/system.md: a rejected attempt fails reject_latency_s after sending,
+  // or at its timeout if that comes first, and counts as rejected either way.
+  // M = 2, base 0, T = 1 s, latency 3 s: the job learns of the rejection at
+  // 1 s, so the same balance as with a 1 s latency holds (r = sqrt(0.5),
+  // offered 3414.2/s) and nothing counts as a timeout.
+  Scenario s = steady(2000, 1000, 2);
+  s.server.queue_limit = 100;
+  s.server.reject_latency_s = 3;
+  s.client.timeout_s = 1;
+  s.client.backoff.base_s = 0;
+  RunResult r = solve(s);
+  EXPECT_NEAR(window_mean(r, &Interval::offered, 60, 600), 2000 * (1 + std::sqrt(0.5)), 1);
+  EXPECT_NEAR(window_mean(r, &Interval::rejected, 60, 600), 2000 * (1 + std::sqrt(0.5)) - 1000, 1);
+  // The queue of 100 is served in 0.1 s < T: nothing times out.
+  EXPECT_NEAR(window_mean(r, &Interval::timeouts, 60, 600), 0, 1e-9);
+  // The first retries leave at 1 s, not 3 s: from an empty start the queue is
+  // full at 0.1 s and rejects 1000/s, whose retries join the 2000/s of first
+  // attempts one timeout later. The whole run is that of a 1 s latency.
+  EXPECT_GT(window_mean(r, &Interval::offered, 1.2, 2), 2500);
+  Scenario one_second = s;
+  one_second.server.reject_latency_s = 1;
+  const RunResult same = solve(one_second);
+  ASSERT_EQ(r.intervals.size(), same.intervals.size());
+  for (std::size_t i = 0; i < r.intervals.size(); ++i) {
+    EXPECT_NEAR(r.intervals[i].offered, same.intervals[i].offered, 1e-6 * same.intervals[i].offered) << i;
+    EXPECT_NEAR(r.intervals[i].gave_up, same.intervals[i].gave_up, 1e-6 * same.intervals[i].offered) << i;
+  }
+}
+
 TEST(FluidSolver, DropExpiredHoldsWaitsAtTheTimeout) {
   // M = 1, 2000/s against 1000/s with drop_expired: no attempt is served
   // before it reaches the head, at age T, so the queue holds everything sent
