@@ -37,7 +37,7 @@ const char* const kUsage = R"(Usage:
   stormglass-cli summary SCENARIO.json [--set PATH=VALUE]... [--solver-step SECONDS]
   stormglass-cli plot SCENARIO.json --out FILE.png|.pdf|.svg [--set PATH=VALUE]...
                       [--size WIDTHxHEIGHT] [--scale S] [--curves-only] [--solver-step SECONDS]
-  stormglass-cli params
+  stormglass-cli params [SCENARIO.json]
   stormglass-cli --help
 
 Commands:
@@ -57,7 +57,9 @@ Commands:
   plot      Draw the dashboard figure (title, key parameters, load curves, summary)
             to a PNG, PDF or SVG file, with the same code as the desktop
             dashboard's export; --curves-only draws the load curves alone.
-  params    List every parameter path with its unit and meaning.
+  params    List every parameter path with its unit and meaning; with a scenario,
+            the paths of its services and calls too (services.db.capacity,
+            server.calls.db.timeout_s, ...).
 
 Options:
   --set PATH=VALUE       Override one field of the scenario by its parameter path,
@@ -174,8 +176,6 @@ Options parse_command_line(int argc, char** argv) {
     if (!used && !o.command.empty())
       throw UsageError(o.command + " does not take " + option + " (see --help)");
   }
-  if (o.command == "params" && !o.scenario_path.empty())
-    throw UsageError("params takes no scenario (see --help)");
   return o;
 }
 
@@ -240,11 +240,11 @@ int summary(const Options& o) {
 
 int map(const Options& o) {
   if (!o.x || !o.y) throw UsageError("map needs both --x PATH=FROM:TO:COUNT and --y PATH=FROM:TO:COUNT");
-  sg::MapAxis x = sg::parse_axis(*o.x, "--x");
-  sg::MapAxis y = sg::parse_axis(*o.y, "--y");
+  sg::Scenario s = load_with_overrides(o);
+  sg::MapAxis x = sg::parse_axis(*o.x, "--x", s);
+  sg::MapAxis y = sg::parse_axis(*o.y, "--y", s);
   if (x.path == y.path)
     throw sg::InputError("--y", y.path, "", "is already the --x axis; choose two different parameters");
-  sg::Scenario s = load_with_overrides(o);
   QString out;
   if (o.out) {
     out = QString::fromStdString(*o.out);
@@ -289,8 +289,10 @@ int plot(const Options& o, int argc, char** argv) {
   return kOk;
 }
 
-int params() {
-  for (const sg::ParameterInfo& p : sg::parameters()) {
+/// Every parameter path; with a scenario, its services' and calls' too.
+int params(const Options& o) {
+  const auto all = o.scenario_path.empty() ? sg::parameters() : sg::parameters(load_with_overrides(o));
+  for (const sg::ParameterInfo& p : all) {
     std::cout << p.path;
     if (!p.unit.empty()) std::cout << " [" << p.unit << "]";
     std::cout << ": " << p.help << "\n";
@@ -308,7 +310,7 @@ int main(int argc, char** argv) {
       std::cout << kUsage;
       return o.help ? kOk : kBadInput;
     }
-    if (o.command == "params") return params();
+    if (o.command == "params") return params(o);
     if (o.command != "run" && o.command != "map" && o.command != "summary" && o.command != "plot")
       throw UsageError("unknown command '" + o.command + "' (expected run, map, summary, plot or params; see --help)");
     if (o.scenario_path.empty()) throw UsageError(o.command + " needs a scenario file (see --help)");

@@ -20,18 +20,27 @@ bool parse_double(const std::string& text, double& out) {
   return v.has_value();
 }
 
+bool whole_number_kind(ParameterKind kind) {
+  return kind == ParameterKind::WholeOrNone || kind == ParameterKind::WholeOrUnlimited || kind == ParameterKind::Whole;
+}
+
+/// The point's value before whole-number parameters are rounded.
+double exact_value(const MapAxis& a, int i) {
+  return a.count <= 1 ? a.from : a.from + (a.to - a.from) * static_cast<double>(i) / static_cast<double>(a.count - 1);
+}
+
 }  // namespace
 
 double MapAxis::value(int i) const {
-  double v = count <= 1 ? from : from + (to - from) * static_cast<double>(i) / static_cast<double>(count - 1);
-  // Whole-number parameters (queue limit, attempts) take the nearest whole value.
-  const ParameterInfo* info = find_parameter(path);
-  if (info && (info->kind == ParameterKind::WholeOrNone || info->kind == ParameterKind::WholeOrUnlimited))
-    v = std::round(v);
+  double v = exact_value(*this, i);
+  // Whole-number parameters (queue limit, attempts, fan-out) take the nearest
+  // whole value: an axis built in the dashboard may fall between them.
+  const auto info = describe_parameter(path);
+  if (info && whole_number_kind(info->kind)) v = std::round(v);
   return v;
 }
 
-MapAxis parse_axis(const std::string& text, const std::string& option) {
+MapAxis parse_axis(const std::string& text, const std::string& option, const Scenario& base) {
   const std::string shown = "'" + text + "'";
   const char* form = "expected PATH=FROM:TO:COUNT, e.g. server.capacity=500:2000:64";
   auto eq = text.find('=');
@@ -51,13 +60,22 @@ MapAxis parse_axis(const std::string& text, const std::string& option) {
     throw InputError(option, axis.path, shown, "COUNT must be a whole number from 1 to 4096");
   axis.count = static_cast<int>(count);
   try {
-    get_number(Scenario{}, axis.path);  // refuses unknown paths and text fields
+    get_number(base, axis.path);  // refuses unknown paths and text fields
   } catch (const InputError& e) {
     throw e.with_source(option);
   }
-  if (find_parameter(axis.path)->kind == ParameterKind::Choice)
+  const ParameterKind kind = describe_parameter(axis.path)->kind;
+  if (kind == ParameterKind::Choice)
     throw InputError(option, axis.path, shown,
                      "a choice is not a numeric axis; compare its values with --set in separate maps");
+  if (whole_number_kind(kind))
+    for (int i = 0; i < axis.count; ++i) {
+      const double v = exact_value(axis, i);
+      if (std::fabs(v - std::round(v)) > 1e-9 * std::max(1.0, std::fabs(v)))
+        throw InputError(option, axis.path, shown,
+                         "point " + std::to_string(i + 1) + " is " + format_number(v) +
+                             ", not a whole number: choose FROM, TO and COUNT so that every point is whole");
+    }
   return axis;
 }
 

@@ -22,8 +22,11 @@ struct MapAxis {
   double value(int i) const;
 };
 
-/// Parses "PATH=FROM:TO:COUNT" (the argument of --x and --y). Throws InputError.
-MapAxis parse_axis(const std::string& text, const std::string& option);
+/// Parses "PATH=FROM:TO:COUNT" (the argument of --x and --y); PATH may be any
+/// numeric parameter of `base`, its services' and calls' included. An axis
+/// over a whole-number field whose points are not whole is refused
+/// (spec/graph.md, "Command line"). Throws InputError.
+MapAxis parse_axis(const std::string& text, const std::string& option, const Scenario& base = Scenario{});
 
 struct MapPoint {
   double x = 0, y = 0;

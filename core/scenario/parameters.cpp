@@ -342,26 +342,22 @@ const std::vector<ParameterInfo>& parameters() { return parameters_of_entry(); }
 
 std::vector<ParameterInfo> parameters(const Scenario& s) {
   std::vector<ParameterInfo> all = parameters_of_entry();
-  auto rebased = [](const ParameterInfo& info, const std::string& from, const std::string& to) {
-    ParameterInfo p = info;
-    p.path = to + info.path.substr(from.size());
-    return p;
+  // Every entry path of `table` ("server" or "client") again under `at`.
+  auto add_all = [&](const std::string& table, const std::string& at) {
+    for (const ParameterInfo& p : parameters_of_entry())
+      if (p.path.rfind(table + ".", 0) == 0) all.push_back(*describe_parameter(at + p.path.substr(table.size())));
   };
   auto add_calls = [&](const Server& server, const std::string& prefix) {
-    for (const auto& [callee, call] : server.calls) {
-      const std::string at = prefix + ".calls." + callee;
-      all.push_back({at + ".fan_out", ParameterKind::Whole, "jobs",
-                     "Jobs each completion starts at " + callee + " (fan-out).", {}});
-      for (const ParameterInfo& p : parameters_of_entry())
-        if (p.path.rfind("client.", 0) == 0) all.push_back(rebased(p, "client", at));
+    for (const auto& entry : server.calls) {
+      const std::string at = prefix + ".calls." + entry.first;
+      all.push_back(*describe_parameter(at + ".fan_out"));
+      add_all("client", at);
     }
   };
   add_calls(s.server, "server");
   for (const auto& [name, service] : s.services) {
-    const std::string at = "services." + name;
-    for (const ParameterInfo& p : parameters_of_entry())
-      if (p.path.rfind("server.", 0) == 0) all.push_back(rebased(p, "server", at));
-    add_calls(service, at);
+    add_all("server", "services." + name);
+    add_calls(service, "services." + name);
   }
   return all;
 }
@@ -372,11 +368,44 @@ const ParameterInfo* find_parameter(const std::string& path) {
   return nullptr;
 }
 
-std::optional<ParameterInfo> describe_parameter(const Scenario& scenario, const std::string& path) {
+std::optional<ParameterInfo> describe_parameter(const std::string& path) {
   if (const ParameterInfo* p = find_parameter(path)) return *p;
-  for (const ParameterInfo& p : parameters(scenario))
-    if (p.path == path) return p;
-  return std::nullopt;
+  // A graph path by its shape: services.NAME.REST is server.REST there, and
+  // CALLER.calls.NAME.REST is client.REST (or the call's fan_out).
+  std::string at, rest;
+  auto after = [&](const std::string& prefix) {
+    if (path.rfind(prefix, 0) != 0) return false;
+    const std::size_t dot = path.find('.', prefix.size());
+    if (dot == std::string::npos) return false;
+    at = path.substr(0, dot);
+    rest = path.substr(dot + 1);
+    return true;
+  };
+  std::string service_rest;
+  if (after("services.")) {
+    service_rest = rest;
+    if (rest.rfind("calls.", 0) != 0) {
+      const ParameterInfo* p = find_parameter("server." + rest);
+      if (!p) return std::nullopt;
+      ParameterInfo info = *p;
+      info.path = path;
+      return info;
+    }
+    rest = rest.substr(6);
+  } else if (path.rfind("server.calls.", 0) == 0) {
+    rest = path.substr(13);
+  } else {
+    return std::nullopt;
+  }
+  const std::size_t dot = rest.find('.');
+  if (dot == std::string::npos) return std::nullopt;
+  const std::string callee = rest.substr(0, dot), field = rest.substr(dot + 1);
+  if (field == "fan_out") return ParameterInfo{path, ParameterKind::Whole, "jobs", "Jobs each completion starts at " + callee + " (fan-out).", {}};
+  const ParameterInfo* p = find_parameter("client." + field);
+  if (!p) return std::nullopt;
+  ParameterInfo info = *p;
+  info.path = path;
+  return info;
 }
 
 std::optional<double> get_number(const Scenario& scenario, const std::string& path) {

@@ -40,9 +40,9 @@ std::vector<ParameterInfo> parameters(const Scenario& scenario);
 /// The parameter of the entry or the users' client named by `path`, or nullptr.
 const ParameterInfo* find_parameter(const std::string& path);
 
-/// The parameter named by `path` in `scenario`, graph paths included; empty
-/// when there is none.
-std::optional<ParameterInfo> describe_parameter(const Scenario& scenario, const std::string& path);
+/// The parameter named by `path`, graph paths included (by their shape: the
+/// service or call need not exist); empty when no scenario could have it.
+std::optional<ParameterInfo> describe_parameter(const std::string& path);
 
 /// Graph paths (spec/graph.md) reach services and calls: the functions below
 /// take them too, and their errors name them.

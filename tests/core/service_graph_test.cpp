@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "analysis/parameter_map.h"
 #include "graph/service_graph.h"
 #include "scenario/input_error.h"
 #include "scenario/parameters.h"
@@ -310,9 +311,37 @@ TEST(ServiceGraph, ParamsListEveryServiceAndCallPath) {
   EXPECT_FALSE(has("services.db.calls.auth.timeout_s"));  // db calls nothing
   // Every listed path reads back through get_text.
   for (const ParameterInfo& p : all) EXPECT_NO_THROW(get_text(s, p.path)) << p.path;
-  EXPECT_EQ(describe_parameter(s, "server.calls.db.fan_out")->kind, ParameterKind::Whole);
-  EXPECT_EQ(describe_parameter(s, "services.db.capacity")->unit, "attempts/s");
-  EXPECT_FALSE(describe_parameter(s, "services.db.nope").has_value());
+  EXPECT_EQ(describe_parameter("server.calls.db.fan_out")->kind, ParameterKind::Whole);
+  EXPECT_EQ(describe_parameter("services.db.capacity")->unit, "attempts/s");
+  EXPECT_EQ(describe_parameter("services.a.calls.b.max_attempts")->kind, ParameterKind::WholeOrUnlimited);
+  EXPECT_FALSE(describe_parameter("services.db.nope").has_value());
+  // Every listed path is described by its shape alike.
+  for (const ParameterInfo& p : all) EXPECT_EQ(describe_parameter(p.path)->path, p.path);
+}
+
+TEST(ServiceGraph, MapAxesTakeGraphPathsAndRefuseFractionalWholeNumbers) {
+  const Scenario s = parse_scenario(kExample, "example.json");
+  const MapAxis a = parse_axis("services.db.capacity=1000:4000:64", "--y", s);
+  EXPECT_EQ(a.path, "services.db.capacity");
+  EXPECT_EQ(a.value(63), 4000);
+  // 1, 2, 3, 4 are whole; 1, 2.5, 4 are not (spec/graph.md, "Command line").
+  EXPECT_EQ(parse_axis("server.calls.db.fan_out=1:4:4", "--x", s).value(3), 4);
+  auto error = [&](const std::string& text) -> std::string {
+    try {
+      parse_axis(text, "--x", s);
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_EQ(error("server.calls.db.fan_out=1:4:3"),
+            "--x: field 'server.calls.db.fan_out': value 'server.calls.db.fan_out=1:4:3': point 2 is 2.5, not a whole "
+            "number: choose FROM, TO and COUNT so that every point is whole");
+  EXPECT_NE(error("services.auth.calls.db.max_attempts=1:2:3").find("point 2 is 1.5"), std::string::npos);
+  EXPECT_NE(error("services.auth.queue_limit=100:201:3").find("point 2 is 150.5"), std::string::npos);
+  EXPECT_EQ(error("services.auth.queue_limit=100:300:3"), "");
+  // A path the scenario does not have.
+  EXPECT_NE(error("services.cache.capacity=1:2:2").find("no service 'cache'"), std::string::npos);
 }
 
 }  // namespace
