@@ -15,6 +15,7 @@
 #include "io/atomic_file.h"
 #include "io/csv.h"
 #include "model/fluid_solver.h"
+#include "model/graph_solver.h"
 #include "scenario/input_error.h"
 #include "scenario/number_text.h"
 #include "scenario/parameters.h"
@@ -30,7 +31,7 @@ constexpr int kFailure = 1;
 constexpr int kBadInput = 2;
 
 const char* const kUsage = R"(Usage:
-  stormglass-cli run SCENARIO.json [--set PATH=VALUE]... [--csv OUT.csv] [--solver-step SECONDS]
+  stormglass-cli run SCENARIO.json [--service NAME] [--set PATH=VALUE]... [--csv OUT.csv] [--solver-step SECONDS]
   stormglass-cli map SCENARIO.json --x PATH=FROM:TO:COUNT --y PATH=FROM:TO:COUNT
                      [--set PATH=VALUE]... [--csv OUT.csv] [--out FILE.png|.pdf|.svg]
                      [--size WIDTHxHEIGHT] [--scale S] [--solver-step SECONDS] [--threads N]
@@ -46,6 +47,9 @@ Commands:
             timeouts,gave_up,queue,wait_s,backlog,throttled,denied,stopped,shed,capacity
             (rates per second averaged over the interval, levels at its end;
             the last five are the policies of docs/scenario-extensions.md).
+            For a service graph (spec/graph.md), the rows of one service
+            (--service NAME, default server, the entry), with two more
+            columns: failed,waiting.
   map       Classify every point of a grid over two parameters as stable,
             metastable or overloaded; one CSV row per point, x varying slowest:
             x,y,class,recovery_s,goodput_ratio
@@ -66,6 +70,7 @@ Options:
                          e.g. --set server.queue_limit=2000, --set
                          client.max_attempts=unlimited, --set server.queue_limit=none,
                          --set server.drop_expired=true. Repeatable; applied in order.
+  --service NAME         run: the service whose rows to write (default server).
   --csv OUT.csv          Write the CSV to this file (atomically) instead of standard output.
   --x PATH=FROM:TO:COUNT The map's first axis: COUNT values from FROM to TO, both included.
   --y PATH=FROM:TO:COUNT The map's second axis.
@@ -95,6 +100,7 @@ struct Options {
   std::vector<std::string> sets;
   std::optional<std::string> csv_path;
   std::optional<std::string> x, y;
+  std::optional<std::string> service;
   double solver_step = 0;
   unsigned threads = 0;
   bool help = false;
@@ -127,6 +133,8 @@ Options parse_command_line(int argc, char** argv) {
       o.sets.push_back(value("--set"));
     } else if (a == "--csv") {
       o.csv_path = value("--csv");
+    } else if (a == "--service") {
+      o.service = value("--service");
     } else if (a == "--x") {
       o.x = value("--x");
     } else if (a == "--y") {
@@ -172,6 +180,7 @@ Options parse_command_line(int argc, char** argv) {
                 : (option == "--csv")                             ? o.command == "run" || o.command == "map"
                 : figure                                          ? o.command == "plot" || o.command == "map"
                 : (option == "--curves-only")                     ? o.command == "plot"
+                : (option == "--service")                         ? o.command == "run"
                                                                   : o.command == "map";  // --x, --y, --threads
     if (!used && !o.command.empty())
       throw UsageError(o.command + " does not take " + option + " (see --help)");
@@ -226,8 +235,15 @@ auto attributed_to_file(const Options& o, Work work) {
 
 int run(const Options& o) {
   sg::Scenario s = load_with_overrides(o);
-  sg::RunResult r = attributed_to_file(o, [&] { return sg::solve(s, solver_options(o)); });
-  write_output(o, sg::run_csv(r));
+  const std::string name = o.service.value_or("server");
+  if (name != "server" && !s.services.count(name)) {
+    std::string known = "server";
+    for (const auto& entry : s.services) known += ", " + entry.first;
+    throw sg::InputError("--service", "", "'" + name + "'", "no such service in " + o.scenario_path + " (services: " + known + ")");
+  }
+  auto services = attributed_to_file(o, [&] { return sg::solve_services(s, solver_options(o)); });
+  for (sg::ServiceRun& service : services)
+    if (service.name == name) write_output(o, sg::run_csv(service.run, sg::has_calls(s)));
   return kOk;
 }
 

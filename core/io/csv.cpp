@@ -22,8 +22,9 @@ void append(std::string& out, double v, char after) {
 
 }  // namespace
 
-std::string run_csv(const RunResult& run) {
+std::string run_csv(const RunResult& run, bool graph_columns) {
   std::string out = kRunCsvHeader;
+  if (graph_columns) out += ",failed,waiting";
   out.push_back('\n');
   out.reserve(out.size() + run.intervals.size() * 160);
   for (const Interval& i : run.intervals) {
@@ -31,7 +32,13 @@ std::string run_csv(const RunResult& run) {
                      i.dropped, i.timeouts, i.gave_up, i.queue, i.wait_s, i.backlog, i.throttled, i.denied,
                      i.stopped, i.shed})
       append(out, v, ',');
-    append(out, i.capacity, '\n');
+    if (!graph_columns) {
+      append(out, i.capacity, '\n');
+      continue;
+    }
+    append(out, i.capacity, ',');
+    append(out, i.failed, ',');
+    append(out, i.waiting, '\n');
   }
   return out;
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "model/client_gates.h"
+#include "model/graph_solver.h"
 #include "model/rate_schedule.h"
 #include "model/retry_policy.h"
 #include "scenario/input_error.h"
@@ -1024,6 +1025,8 @@ double default_solver_step(const Scenario& s) {
 }
 
 RunResult solve(const Scenario& s, const SolverOptions& options) {
+  // spec/graph.md: a graph's run is its entry's.
+  if (has_calls(s)) return std::move(solve_services(s, options).front().run);
   double h = default_solver_step(s);
   if (options.step_s != 0) {
     if (!(options.step_s > 0) || !std::isfinite(options.step_s))

@@ -1,0 +1,799 @@
+#include "model/graph_solver.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <list>
+#include <memory>
+#include <stdexcept>
+
+#include "graph/service_graph.h"
+#include "model/rate_schedule.h"
+#include "model/retry_policy.h"
+#include "scenario/input_error.h"
+#include "scenario/number_text.h"
+#include "scenario/policy_fields.h"
+
+namespace sg {
+namespace {
+
+constexpr double kMaxSteps = 1e7;
+
+/// What a station reports of one population's cohort at one step: a share of
+/// the attempts the population sent in cohort j (docs/model.md, 11.3). Every
+/// attempt of a cohort shares its fate whatever its class, so a share is
+/// all a population (or a tag of it) needs to split an outcome over its
+/// classes.
+struct Outcome {
+  long cohort;
+  double share;
+};
+
+/// The fixed rules of one caller population: the users, or the jobs of one
+/// call (attempt classes and their delay kernels, the timeout).
+struct PopulationRules {
+  RetryPolicy policy;
+  long timeout_steps = 1;
+  std::vector<int> kernel_reach;
+  long long fan_out = 1;
+  int caller = -1;  ///< the calling station, -1 for the users
+  int target = 0;   ///< the station its attempts go to
+  int local = 0;    ///< its index among the target's populations
+  bool burn = false;  ///< every delay is zero and rejections reach it at once (docs/model.md, 4.4)
+  long reject_steps = 0;
+  double reject_late_share = 0;
+};
+
+/// A caller population's state (docs/model.md, 11.2): what it sent in each
+/// recent cohort, class by class, and its jobs waiting out a backoff. The
+/// population of a call and a *tag* of it (the jobs that the in-time
+/// completions of one step started, followed per unit to learn their
+/// response law, 11.4) are the same physics, so they are the same type: a
+/// tag only has a nearer horizon.
+class Population {
+public:
+  Population(const PopulationRules& rules, long first, long horizon, long record_slots)
+      : rules_(&rules), first_(first), horizon_(horizon), record_slots_(std::max(2L, record_slots)) {
+    classes_ = rules.policy.classes.size();
+    const long reach = std::min<long>(rules.policy.max_offset, std::max(1L, horizon - first));
+    ring_size_ = 2;
+    while (ring_size_ < reach + 3) ring_size_ *= 2;
+    ring_mask_ = ring_size_ - 1;
+    ring_explicit_.assign(static_cast<std::size_t>(ring_size_) * classes_, 0.0);
+    ring_diff_.assign(static_cast<std::size_t>(ring_size_) * classes_, 0.0);
+    ring_rate_.assign(classes_, 0.0);
+    ring_run_until_.assign(classes_, 0);
+    record_.assign(static_cast<std::size_t>(record_slots_) * classes_, 0.0);
+    failed_.assign(classes_, 0.0);
+    kernel_mass_.assign(rules.policy.kernels.size(), 0.0);
+  }
+
+  const PopulationRules& rules() const { return *rules_; }
+  long first() const { return first_; }
+
+  /// The attempts of cohort j, class c (0 before the population's first).
+  double record(long j, std::size_t c) const {
+    if (j < first_ || j > last_) return 0;
+    return record_[slot(j) + c];
+  }
+
+  /// A share of cohort j fails now: the failures wait for handle_failures.
+  void fail(long j, double share) {
+    if (j < first_ || j > last_ || share <= 0) return;
+    const double* r = &record_[slot(j)];
+    for (std::size_t c = 0; c < classes_; ++c) failed_[c] += r[c] * share;
+  }
+
+  /// A share of cohort j succeeds: returns the jobs that did.
+  double succeed(long j, double share) {
+    if (j < first_ || j > last_ || share <= 0) return 0;
+    const double* r = &record_[slot(j)];
+    double jobs = 0;
+    for (std::size_t c = 0; c < classes_; ++c) jobs += r[c];
+    jobs *= share;
+    succeeded_ += jobs;
+    return jobs;
+  }
+
+  /// The failures gathered in step n give up (last attempt) or wait out
+  /// their delay along the class's kernels; `defer_now`: what a kernel puts
+  /// in step n itself leaves in step n + 1 instead (the sends of step n are
+  /// made, docs/model.md 11.5). Returns the jobs that gave up.
+  double handle_failures(long n, bool defer_now) {
+    double gave_up = 0;
+    bool any = false;
+    for (std::size_t c = 0; c < classes_; ++c) {
+      const double f = failed_[c];
+      if (f <= 0) continue;
+      failed_[c] = 0;
+      const AttemptClass& cls = rules_->policy.classes[c];
+      if (cls.last) {
+        gave_up += f;
+        continue;
+      }
+      for (const Transition& t : cls.on_failure) kernel_mass_[static_cast<std::size_t>(t.kernel)] += f * t.probability;
+      any = true;
+    }
+    if (any)
+      for (std::size_t k = 0; k < kernel_mass_.size(); ++k) {
+        const double mass = kernel_mass_[k];
+        if (mass <= 0) continue;
+        kernel_mass_[k] = 0;
+        deposit(k, mass, n, defer_now);
+      }
+    gave_up_ += gave_up;
+    return gave_up;
+  }
+
+  /// Sends cohort n: the retries due now and `fresh` first attempts.
+  /// Returns the retries; the cohort's record holds all of it.
+  double send(long n, double fresh) {
+    last_ = n;
+    double* r = &record_[slot(n)];
+    double retries = 0;
+    for (std::size_t c = 0; c < classes_; ++c) {
+      r[c] = take_due(c, n);
+      retries += r[c];
+    }
+    r[static_cast<std::size_t>(rules_->policy.first_class)] += fresh;
+    backlog_ -= retries;
+    return retries;
+  }
+
+  /// docs/model.md, 4.4: jobs rejected at once whose every delay is zero
+  /// retry into the same full queue at the same instant, so every attempt
+  /// they have left is rejected and they give up. `share` of cohort n is
+  /// rejected; returns the further attempts (all rejected) and adds the jobs
+  /// to `gave_up`.
+  double burn(long n, double share, double& gave_up) {
+    double extra = 0;
+    const double* r = &record_[slot(n)];
+    for (std::size_t c = 0; c < classes_; ++c) {
+      const double jobs = r[c] * share;
+      if (jobs <= 0) continue;
+      const AttemptClass& cls = rules_->policy.classes[c];
+      // Attempts left after this one: an instant policy has one class per
+      // attempt, the last one's number M (unlimited ones are refused).
+      const long left = static_cast<long>(rules_->policy.classes.size()) - cls.attempt;
+      extra += jobs * static_cast<double>(std::max(0L, left));
+      gave_up += jobs;
+      gave_up_ += jobs;
+    }
+    return extra;
+  }
+
+  double backlog() const { return backlog_; }
+  double succeeded() const { return succeeded_; }
+  double given_up() const { return gave_up_; }
+
+private:
+  std::size_t slot(long j) const { return static_cast<std::size_t>(j % record_slots_) * classes_; }
+
+  /// docs/model.md, 5.3: spreads `mass` failures of step n along kernel k.
+  /// Retries due at or after the horizon wait in the backlog, unslotted.
+  void deposit(std::size_t kernel, double mass, long n, bool defer_now) {
+    const DelayKernel& k = rules_->policy.kernels[kernel];
+    const std::size_t base = static_cast<std::size_t>(k.target) * static_cast<std::size_t>(ring_size_);
+    for (auto [offset, share] : k.explicit_mass) {
+      const long due = n + std::max<long>(offset, defer_now ? 1 : 0);
+      backlog_ += mass * share;
+      if (due >= horizon_) continue;
+      ring_explicit_[base + static_cast<std::size_t>(due & ring_mask_)] += mass * share;
+    }
+    if (k.run_end > k.run_begin) {
+      const double rate = mass * k.run_mass;
+      backlog_ += rate * (k.run_end - k.run_begin);
+      long begin = n + k.run_begin, end = n + k.run_end;
+      if (defer_now && k.run_begin == 0) {
+        // The run's first step moves to the next one.
+        ring_explicit_[base + static_cast<std::size_t>((n + 1) & ring_mask_)] += n + 1 < horizon_ ? rate : 0;
+        ++begin;
+      }
+      if (begin >= horizon_ || begin >= end) return;
+      ring_diff_[base + static_cast<std::size_t>(begin & ring_mask_)] += rate;
+      if (end < horizon_) ring_diff_[base + static_cast<std::size_t>(end & ring_mask_)] -= rate;
+      long& until = ring_run_until_[static_cast<std::size_t>(k.target)];
+      until = std::max(until, end);
+    }
+  }
+
+  double take_due(std::size_t c, long n) {
+    const std::size_t i = c * static_cast<std::size_t>(ring_size_) + static_cast<std::size_t>(n & ring_mask_);
+    double& rate = ring_rate_[c];
+    rate += ring_diff_[i];
+    ring_diff_[i] = 0;
+    if (n >= ring_run_until_[c]) rate = 0;
+    const double due = ring_explicit_[i] + rate;
+    ring_explicit_[i] = 0;
+    return due;
+  }
+
+  const PopulationRules* rules_;
+  long first_, horizon_, record_slots_;
+  long last_ = -1;
+  std::size_t classes_ = 0;
+  std::vector<double> ring_explicit_, ring_diff_, ring_rate_;
+  std::vector<long> ring_run_until_;
+  long ring_size_ = 2, ring_mask_ = 1;
+  std::vector<double> record_, failed_, kernel_mass_;
+  double backlog_ = 0, succeeded_ = 0, gave_up_ = 0;
+};
+
+/// Rates summed over the steps of the current output interval, per station.
+struct Sums {
+  double demand = 0, offered = 0, retries = 0, rejected = 0, served = 0, goodput = 0, wasted = 0, dropped = 0,
+         timeouts = 0, gave_up = 0, failed = 0, capacity = 0;
+};
+
+/// An in-time completion of a population's cohort whose response is awaited
+/// (a station with calls): it has `mass` attempts, the sender's deadline
+/// step, and what of it has answered in time so far.
+struct Awaiting {
+  int local;
+  long cohort;
+  double mass;
+  long deadline;
+  bool served_at_deadline;  // served in its deadline step: that step's answers all count
+  double good = 0, bad = 0;
+};
+
+/// The completions of one step at a station with calls, awaiting the jobs
+/// they started: one tag per call follows those jobs (docs/model.md, 11.4).
+struct Batch {
+  long step = 0;
+  std::vector<Awaiting> awaiting;
+  std::vector<std::unique_ptr<Population>> tags;  // one per call of the station, in its order
+  double success = 0, error = 0;                  // the response law so far: P(success), P(error) by now
+};
+
+/// One service (docs/model.md, 11.2): a FIFO queue of cohorts, each cohort
+/// holding what every population feeding it sent in that step; service at
+/// capacity(t); rejections at the queue limit; drops; timeouts per sender.
+struct Station {
+  std::string name;
+  const Server* server = nullptr;
+  RateSchedule capacity;
+  std::vector<double> capacity_mass;
+  bool limited = false, drop = false;
+  double limit = 0;
+  std::vector<int> populations;       // global indices of the populations feeding it
+  std::vector<long> drop_age;         // per local population: the age from which its share is dropped
+  std::vector<int> calls;             // the populations it starts (its calls), in order
+  // Per cohort and local population: sent, queued, dropped within the margin.
+  std::vector<double> sent, remaining, dropped_early;
+  std::vector<double> rejected_share;  // per cohort
+  long head = 0;
+  double queue = 0;
+  double completed = 0;  // served in the current step (all of it starts calls)
+  std::vector<double> boundary;  // per local population: served at exactly its timeout this step
+  std::list<Batch> batches;
+  Batch* current = nullptr;  // the batch of the current step, while it fills
+  // What the station tells each local population this step: failures
+  // before its sends, successes, failures after its sends.
+  std::vector<std::vector<Outcome>> early, success, deferred;
+  Sums sums;
+  RunResult result;
+
+  std::size_t q_count() const { return populations.size(); }
+  std::size_t at(long j, std::size_t q) const { return static_cast<std::size_t>(j) * q_count() + q; }
+};
+
+class GraphRun {
+public:
+  GraphRun(const Scenario& s, double h, const SolverOptions& options)
+      : s_(s), graph_(s), h_(h), options_(options),
+        steps_(std::max(1L, static_cast<long>(std::ceil(s.duration_s / h - 1e-9)))),
+        steps_per_interval_(std::max(1L, std::lround(s.step_s / h))),
+        demand_(demand_schedule(s)) {
+    last_step_s_ = s.duration_s - static_cast<double>(steps_ - 1) * h;
+    const std::size_t n_stations = graph_.size();
+    stations_.resize(n_stations);
+    station_of_.assign(n_stations, 0);
+    for (std::size_t i = 0; i < graph_.order().size(); ++i) station_of_[graph_.order()[i]] = static_cast<int>(i);
+    for (std::size_t i = 0; i < n_stations; ++i) {
+      Station& st = stations_[i];
+      const ServiceId v = graph_.order()[i];
+      st.name = graph_.name(v);
+      st.server = &graph_.server(v);
+      Scenario alone;  // capacity(t) of this service alone (its schedule and outage)
+      alone.server = *st.server;
+      alone.server.calls.clear();
+      st.capacity = capacity_schedule(alone);
+      st.capacity_mass.resize(static_cast<std::size_t>(steps_));
+      st.capacity.add_slot_integrals(h, 0, steps_, st.capacity_mass.data());
+      st.capacity_mass[static_cast<std::size_t>(steps_ - 1)] = st.capacity.integral(s.duration_s - last_step_s_, s.duration_s);
+      st.limited = st.server->queue_limit.has_value();
+      st.limit = st.limited ? static_cast<double>(*st.server->queue_limit) : 0;
+      st.drop = st.server->drop_expired;
+    }
+    // The users, then every call, each a population of its target.
+    add_population(s.client, -1, 0, 1);
+    for (std::size_t i = 0; i < n_stations; ++i) {
+      const ServiceId v = graph_.order()[i];
+      for (auto [e, end] = boost::out_edges(v, graph_.graph()); e != end; ++e) {
+        const CallEdge& edge = graph_.graph()[*e];
+        const int callee = station_of_[boost::target(*e, graph_.graph())];
+        stations_[i].calls.push_back(add_population(edge.call->client, static_cast<int>(i), callee, edge.call->fan_out));
+      }
+    }
+    for (Station& st : stations_) {
+      const std::size_t q = st.q_count();
+      st.sent.assign(static_cast<std::size_t>(steps_) * q, 0.0);
+      st.remaining.assign(static_cast<std::size_t>(steps_) * q, 0.0);
+      st.dropped_early.assign(static_cast<std::size_t>(steps_) * q, 0.0);
+      st.rejected_share.assign(static_cast<std::size_t>(steps_), 0.0);
+      st.boundary.assign(q, 0.0);
+      st.early.resize(q);
+      st.success.resize(q);
+      st.deferred.resize(q);
+    }
+    tags_.resize(rules_.size());
+  }
+
+  std::vector<ServiceRun> run() {
+    long interval_steps = 0;
+    for (long n = 0; n < steps_; ++n) {
+      if (options_.cancel && (n & 1023) == 0 && options_.cancel->load(std::memory_order_relaxed)) throw Cancelled();
+      for (std::size_t i = 0; i < stations_.size(); ++i) forward(static_cast<int>(i), n);
+      for (std::size_t i = stations_.size(); i-- > 0;) backward(static_cast<int>(i), n);
+      ++interval_steps;
+      if (interval_steps == steps_per_interval_ || n == steps_ - 1) {
+        double length = static_cast<double>(interval_steps) * h_;
+        if (n == steps_ - 1) length += last_step_s_ - h_;
+        for (std::size_t i = 0; i < stations_.size(); ++i) close_interval(static_cast<int>(i), n, length);
+        interval_steps = 0;
+      }
+    }
+    std::vector<ServiceRun> out;
+    for (Station& st : stations_) {
+      st.result.solver_step_s = h_;
+      out.push_back({st.name, std::move(st.result)});
+    }
+    return out;
+  }
+
+private:
+  int add_population(const Client& client, int caller, int target, long long fan_out) {
+    auto rules = std::make_unique<PopulationRules>();
+    rules->policy = build_retry_policy(client, h_);
+    rules->timeout_steps = std::max(1L, std::lround(client.timeout_s / h_));
+    for (const DelayKernel& k : rules->policy.kernels) rules->kernel_reach.push_back(k.max_offset());
+    rules->fan_out = fan_out;
+    rules->caller = caller;
+    rules->target = target;
+    Station& st = stations_[static_cast<std::size_t>(target)];
+    rules->local = static_cast<int>(st.populations.size());
+    // A rejection fails its job reject_latency_s later, or at the timeout if
+    // that comes first (spec/graph.md, "The sender's view"): a point delay
+    // split over two steps as in docs/model.md 5.1.
+    const double delay = std::min(st.server->reject_latency_s / h_, static_cast<double>(rules->timeout_steps));
+    rules->reject_steps = static_cast<long>(std::floor(delay));
+    rules->reject_late_share = delay - std::floor(delay);
+    rules->burn = rules->policy.instant && st.server->reject_latency_s == 0;
+    // docs/model.md, 11.6: with drop_expired an attempt is discarded once
+    // its sender times out within the margin.
+    const long margin = std::lround(st.server->drop_margin_s / h_);
+    st.drop_age.push_back(std::max(0L, rules->timeout_steps - margin));
+    st.populations.push_back(static_cast<int>(rules_.size()));
+    const long slots = rules->timeout_steps + rules->reject_steps + 3;
+    populations_.push_back(std::make_unique<Population>(*rules, 0, steps_, slots));
+    rules_.push_back(std::move(rules));
+    return static_cast<int>(rules_.size()) - 1;
+  }
+
+  double step_length(long n) const { return n == steps_ - 1 ? last_step_s_ : h_; }
+
+  /// The share of q's cohort j served in time now: a success when the
+  /// station has no calls, otherwise an attempt awaiting its calls.
+  void served_in_time(Station& st, std::size_t q, long j, double mass, long n, bool at_deadline) {
+    if (mass <= 0) return;
+    if (st.calls.empty()) {
+      st.sums.goodput += mass;
+      st.success[q].push_back({j, mass / st.sent[st.at(j, q)]});
+      return;
+    }
+    if (!st.current) {
+      st.batches.emplace_back();
+      st.current = &st.batches.back();
+      st.current->step = n;
+    }
+    const long deadline = j + rules_[static_cast<std::size_t>(st.populations[q])]->timeout_steps;
+    st.current->awaiting.push_back({static_cast<int>(q), j, mass, deadline, at_deadline});
+  }
+
+  /// Discards at no cost, at the head, the shares of cohorts at least
+  /// drop_age (+ `extra`) steps old (spec/graph.md, "Drop expired").
+  void drop_head(Station& st, long n, long extra) {
+    while (st.head < n) {
+      const long j = st.head, age = n - j;
+      double left = 0;
+      for (std::size_t q = 0; q < st.q_count(); ++q) {
+        double& r = st.remaining[st.at(j, q)];
+        if (r > 0 && age >= st.drop_age[q] + extra) {
+          st.sums.dropped += r;
+          st.queue -= r;
+          // Its sender has not timed out yet: it will, learning nothing.
+          const long timeout = rules_[static_cast<std::size_t>(st.populations[q])]->timeout_steps;
+          if (extra == 1 ? age <= timeout : age < timeout) st.dropped_early[st.at(j, q)] += r;
+          r = 0;
+        }
+        left += r;
+      }
+      if (left > 0) break;
+      ++st.head;
+    }
+    if (st.head == n) st.queue = 0;
+  }
+
+  /// The jobs of population p (its main state and every live tag).
+  template <class F>
+  void each_state(int p, F f) {
+    f(*populations_[static_cast<std::size_t>(p)], true);
+    for (Population* t : tags_[static_cast<std::size_t>(p)]) f(*t, false);
+  }
+
+  /// docs/model.md, 11.5: one step of station i in the forward pass.
+  void forward(int i, long n) {
+    Station& st = stations_[static_cast<std::size_t>(i)];
+    const std::size_t un = static_cast<std::size_t>(n);
+    st.current = nullptr;
+    st.completed = 0;
+    double left = st.capacity_mass[un];
+    st.sums.capacity += left;
+    const std::size_t Q = st.q_count();
+
+    // 1. Older cohorts first (FIFO), oldest first; expired ones go first at no cost.
+    if (st.drop && left > 0) drop_head(st, n, 1);
+    while (left > 0 && st.head < n) {
+      const long j = st.head, age = n - j;
+      double total = 0;
+      for (std::size_t q = 0; q < Q; ++q) total += st.remaining[st.at(j, q)];
+      if (total <= 0) {
+        ++st.head;
+        continue;
+      }
+      const double take = std::min(total, left), part = take / total;
+      left -= take;
+      st.queue -= take;
+      st.completed += take;
+      for (std::size_t q = 0; q < Q; ++q) {
+        double& r = st.remaining[st.at(j, q)];
+        const double t = take == total ? r : r * part;
+        r -= t;
+        if (t <= 0) continue;
+        const long timeout = rules_[static_cast<std::size_t>(st.populations[q])]->timeout_steps;
+        if (st.drop || age < timeout) {
+          served_in_time(st, q, j, t, n, age == timeout);
+        } else if (age > timeout) {
+          st.sums.wasted += t;  // its sender had timed out: wasted at completion
+        } else {
+          // Served in the step its sender times out: half in time (docs/model.md, 5.2).
+          served_in_time(st, q, j, 0.5 * t, n, true);
+          st.sums.wasted += 0.5 * t;
+          st.boundary[q] += t;
+        }
+      }
+      if (take < total) break;
+      ++st.head;
+    }
+    if (st.head == n) st.queue = 0;
+
+    // 2. Timeouts: what is left of the cohort one timeout old, and what was
+    // dropped of it within the margin; then drops of what has expired.
+    for (std::size_t q = 0; q < Q; ++q) {
+      const long e = n - rules_[static_cast<std::size_t>(st.populations[q])]->timeout_steps;
+      if (e < 0) continue;
+      const double late = st.remaining[st.at(e, q)] + 0.5 * st.boundary[q] + st.dropped_early[st.at(e, q)];
+      st.boundary[q] = 0;
+      if (late <= 0) continue;
+      st.sums.timeouts += late;
+      st.early[q].push_back({e, late / st.sent[st.at(e, q)]});
+    }
+    if (st.drop && st.capacity_mass[un] > 0) drop_head(st, n, 0);
+
+    // 3. Rejections reaching their clients now.
+    for (std::size_t q = 0; q < Q; ++q) {
+      const PopulationRules& r = *rules_[static_cast<std::size_t>(st.populations[q])];
+      auto arrive = [&](long j, double share) {
+        if (j < 0 || share <= 0) return;
+        const double rejected = st.rejected_share[static_cast<std::size_t>(j)];
+        if (rejected > 0) st.early[q].push_back({j, rejected * share});
+      };
+      if (r.reject_steps >= 1) arrive(n - r.reject_steps, 1 - r.reject_late_share);
+      arrive(n - r.reject_steps - 1, r.reject_late_share);
+    }
+
+    // 4. Failures: give up or wait out a delay (a delay within this step
+    // retries in it). 5. Sends: first attempts and the retries due.
+    double sent_total = 0;
+    for (std::size_t q = 0; q < Q; ++q) {
+      const int p = st.populations[q];
+      const PopulationRules& r = *rules_[static_cast<std::size_t>(p)];
+      const double fresh = r.caller < 0 ? demand_.integral(static_cast<double>(n) * h_, static_cast<double>(n) * h_ + step_length(n))
+                                        : static_cast<double>(r.fan_out) * stations_[static_cast<std::size_t>(r.caller)].completed;
+      each_state(p, [&](Population& pop, bool main) {
+        for (const Outcome& o : st.early[q]) pop.fail(o.cohort, o.share);
+        const double gave = pop.handle_failures(n, false);
+        if (main) {
+          st.sums.gave_up += gave;
+          const double retries = pop.send(n, fresh);
+          st.sums.demand += fresh;
+          st.sums.offered += fresh + retries;
+          st.sums.retries += retries;
+          st.sent[st.at(n, q)] = fresh + retries;
+          sent_total += fresh + retries;
+        } else {
+          pop.send(n, pop.first() == n ? 1.0 : 0.0);
+        }
+      });
+      st.early[q].clear();
+    }
+
+    // 6. Admission against the queue limit: the room is K - Q plus what
+    // capacity this step has left; the rest is rejected, class- and
+    // sender-blind (docs/model.md, 4.2 and 11.5).
+    const double room = st.limited ? std::max(0.0, st.limit - st.queue + left) : std::numeric_limits<double>::infinity();
+    const double rejected = sent_total > room ? 1.0 - room / sent_total : 0.0;
+    st.rejected_share[un] = rejected;
+    st.sums.rejected += sent_total * rejected;
+    if (rejected > 0)
+      for (std::size_t q = 0; q < Q; ++q) {
+        const int p = st.populations[q];
+        const PopulationRules& r = *rules_[static_cast<std::size_t>(p)];
+        if (r.reject_steps > 0) continue;
+        const double now = rejected * (1 - r.reject_late_share);
+        each_state(p, [&](Population& pop, bool main) {
+          double gave = 0;
+          if (r.burn) {
+            const double extra = pop.burn(n, now, gave);
+            if (main) {
+              st.sums.offered += extra;
+              st.sums.retries += extra;
+              st.sums.rejected += extra;
+            }
+          } else {
+            pop.fail(n, now);
+            gave = pop.handle_failures(n, true);
+          }
+          if (main) st.sums.gave_up += gave;
+        });
+      }
+
+    // 7. The new cohort is served at once from what capacity is left.
+    const double admitted = sent_total * (1 - rejected);
+    const double served_now = std::min(left, admitted);
+    const double part = admitted > 0 ? served_now / admitted : 0;
+    st.completed += served_now;
+    double queued = 0;
+    for (std::size_t q = 0; q < Q; ++q) {
+      const double a = st.sent[st.at(n, q)] * (1 - rejected);
+      const double t = served_now == admitted ? a : a * part;
+      served_in_time(st, q, n, t, n, false);
+      st.remaining[st.at(n, q)] = a - t;
+      queued += a - t;
+    }
+    st.queue += queued;
+    if (st.head == n && queued <= 0) st.head = n + 1;
+    st.sums.served += st.completed;
+
+    // The in-time completions of this step start jobs whose answers they
+    // await: one tag per call follows those jobs (docs/model.md, 11.4).
+    if (st.current) {
+      long until = n;
+      for (const Awaiting& a : st.current->awaiting) until = std::max(until, a.deadline);
+      for (int c : st.calls) {
+        const PopulationRules& r = *rules_[static_cast<std::size_t>(c)];
+        st.current->tags.push_back(std::make_unique<Population>(r, n, until + 2, until - n + 3));
+        tags_[static_cast<std::size_t>(c)].push_back(st.current->tags.back().get());
+      }
+    }
+  }
+
+  /// docs/model.md, 11.5: the backward pass of station i, after its callees:
+  /// the answers of this step to the attempts it served, then what its
+  /// callers' tags learn of their success.
+  void backward(int i, long n) {
+    Station& st = stations_[static_cast<std::size_t>(i)];
+    if (!st.calls.empty()) answer(st, n);
+    for (std::size_t q = 0; q < st.q_count(); ++q) {
+      const int p = st.populations[q];
+      for (Population* t : tags_[static_cast<std::size_t>(p)])
+        for (const Outcome& o : st.success[q]) t->succeed(o.cohort, o.share);
+      st.success[q].clear();
+      // Errors, and timeouts of awaited attempts, fail their senders' jobs
+      // now; the sends of this step are made, so what would retry within it
+      // retries in the next (docs/model.md, 11.5).
+      if (st.deferred[q].empty()) continue;
+      each_state(p, [&](Population& pop, bool main) {
+        for (const Outcome& o : st.deferred[q]) pop.fail(o.cohort, o.share);
+        const double gave = pop.handle_failures(n, true);
+        if (main) st.sums.gave_up += gave;
+      });
+      st.deferred[q].clear();
+    }
+  }
+
+  /// The response law of each batch (docs/model.md, 11.3): success by now
+  /// when every started job has succeeded, an error when one has given up.
+  void answer(Station& st, long n) {
+    for (auto b = st.batches.begin(); b != st.batches.end();) {
+      double all_succeeded = 1, none_gave_up = 1;
+      for (std::size_t c = 0; c < st.calls.size(); ++c) {
+        const Population& tag = *b->tags[c];
+        const double f = static_cast<double>(tag.rules().fan_out);
+        all_succeeded *= std::pow(std::min(1.0, tag.succeeded()), f);
+        none_gave_up *= std::pow(std::max(0.0, 1.0 - tag.given_up()), f);
+      }
+      const double success = all_succeeded, error = 1 - none_gave_up;
+      const double new_success = std::max(0.0, success - b->success), new_error = std::max(0.0, error - b->error);
+      b->success = success;
+      b->error = error;
+      bool open = false;
+      for (Awaiting& a : b->awaiting) {
+        if (a.mass <= 0) continue;
+        const double in_time = n < a.deadline || a.served_at_deadline ? 1.0 : 0.5;
+        const double good = std::min(a.mass - a.good - a.bad, a.mass * new_success * in_time);
+        const double bad = std::min(a.mass - a.good - a.bad - good, a.mass * new_error * in_time);
+        const double sent = st.sent[st.at(a.cohort, static_cast<std::size_t>(a.local))];
+        if (good > 0) {
+          st.sums.goodput += good;
+          st.success[static_cast<std::size_t>(a.local)].push_back({a.cohort, good / sent});
+          a.good += good;
+        }
+        if (bad > 0) {
+          st.sums.failed += bad;
+          st.deferred[static_cast<std::size_t>(a.local)].push_back({a.cohort, bad / sent});
+          a.bad += bad;
+        }
+        const bool answered = success + error >= 1 - 1e-12;
+        if (n >= a.deadline || answered) {
+          const double late = a.mass - a.good - a.bad;
+          if (late > 1e-15 * a.mass) {
+            // No answer by the sender's timeout: wasted work, a timeout.
+            st.sums.wasted += late;
+            st.sums.timeouts += late;
+            st.deferred[static_cast<std::size_t>(a.local)].push_back({a.cohort, late / sent});
+          }
+          a.mass = 0;
+        } else {
+          open = true;
+        }
+      }
+      if (open) {
+        ++b;
+        continue;
+      }
+      for (std::size_t c = 0; c < st.calls.size(); ++c) {
+        auto& live = tags_[static_cast<std::size_t>(st.calls[c])];
+        live.erase(std::find(live.begin(), live.end(), b->tags[c].get()));
+      }
+      b = st.batches.erase(b);
+    }
+  }
+
+  void close_interval(int i, long n, double length) {
+    Station& st = stations_[static_cast<std::size_t>(i)];
+    const Sums& sum = st.sums;
+    Interval out;
+    out.t_s = std::min(s_.duration_s, static_cast<double>(n + 1) * h_);
+    out.demand = sum.demand / length;
+    out.offered = sum.offered / length;
+    out.retries = sum.retries / length;
+    out.rejected = sum.rejected / length;
+    out.served = sum.served / length;
+    out.goodput = sum.goodput / length;
+    out.wasted = sum.wasted / length;
+    out.dropped = sum.dropped / length;
+    out.timeouts = sum.timeouts / length;
+    out.gave_up = sum.gave_up / length;
+    out.failed = sum.failed / length;
+    out.capacity = sum.capacity / length;
+    out.queue = std::max(0.0, st.queue);
+    double backlog = 0;
+    for (int p : st.populations) backlog += populations_[static_cast<std::size_t>(p)]->backlog();
+    out.backlog = std::max(0.0, backlog);
+    double waiting = 0;
+    for (const Batch& b : st.batches)
+      for (const Awaiting& a : b.awaiting) waiting += a.mass > 0 ? a.mass - a.good - a.bad : 0;
+    out.waiting = waiting;
+    out.wait_s = wait_at_end_of(st, n);
+    if (i == 0 && options_.on_interval)
+      options_.on_interval(out);
+    else
+      st.result.intervals.push_back(out);
+    st.sums = Sums{};
+  }
+
+  /// spec/system.md, "wait_s": the local response time of an attempt sent at
+  /// the end of step n; with drop_expired the shares that will have expired
+  /// when they reach the head are skipped (for the users' timeout).
+  double wait_at_end_of(const Station& st, long n) const {
+    const double now = static_cast<double>(n + 1) * h_;
+    if (!st.drop) return st.capacity.time_to_accumulate(now, std::max(0.0, st.queue)) - now;
+    double t = now;
+    for (long j = st.head; j <= n; ++j)
+      for (std::size_t q = 0; q < st.q_count(); ++q) {
+        const double r = st.remaining[st.at(j, q)];
+        if (r <= 0) continue;
+        const long reached = static_cast<long>(std::floor(t / h_ + 1e-9));
+        if (reached - j > st.drop_age[q]) continue;
+        t = st.capacity.time_to_accumulate(t, r);
+      }
+    return t - now;
+  }
+
+  const Scenario& s_;
+  ServiceGraph graph_;
+  const double h_;
+  const SolverOptions& options_;
+  const long steps_, steps_per_interval_;
+  double last_step_s_ = 0;
+  RateSchedule demand_;
+  std::vector<Station> stations_;  // in topological order
+  std::vector<int> station_of_;    // graph vertex -> station
+  std::vector<std::unique_ptr<PopulationRules>> rules_;
+  std::vector<std::unique_ptr<Population>> populations_;
+  std::vector<std::vector<Population*>> tags_;  // per population, its live tags
+};
+
+/// The policies the graph model does not carry yet, by path: refused.
+void refuse_policies(const Scenario& s) {
+  Scenario holder;
+  auto check = [&](const std::string& table, const std::string& at) {
+    for (const PolicyObject& p : policy_objects()) {
+      const std::string path = p.path;
+      if (path.rfind(table + ".", 0) != 0 || !*p.enabled(holder)) continue;
+      throw std::runtime_error("field '" + at + path.substr(table.size()) +
+                               "': the service-graph model does not carry this policy yet; switch it off "
+                               "(\"enabled\": false) to solve the graph");
+    }
+  };
+  holder.server = s.server;
+  holder.client = s.client;
+  check("server", "server");
+  check("client", "client");
+  for (const auto& [name, service] : s.services) {
+    holder.server = service;
+    check("server", "services." + name);
+  }
+  for (const CallSite& site : call_sites(s)) {
+    holder.client = site.call->client;
+    check("client", site.path);
+  }
+}
+
+}  // namespace
+
+double default_graph_step(const Scenario& s) {
+  Scenario shortest = s;
+  for (const CallSite& site : call_sites(s))
+    shortest.client.timeout_s = std::min(shortest.client.timeout_s, site.call->client.timeout_s);
+  return default_solver_step(shortest);
+}
+
+std::vector<ServiceRun> solve_services(const Scenario& s, const SolverOptions& options) {
+  if (!has_calls(s)) return {{"server", solve(s, options)}};
+  refuse_policies(s);
+  double shortest = s.client.timeout_s;
+  for (const CallSite& site : call_sites(s)) shortest = std::min(shortest, site.call->client.timeout_s);
+  double h = default_graph_step(s);
+  if (options.step_s != 0) {
+    if (!(options.step_s > 0) || !std::isfinite(options.step_s))
+      throw InputError("--solver-step", "", format_number(options.step_s), "must be a positive number of seconds");
+    if (options.step_s > shortest)
+      throw InputError("--solver-step", "", format_number(options.step_s),
+                       "must not exceed the shortest timeout of the users and the calls (" + format_number(shortest) +
+                           " s)");
+    h = s.step_s / std::ceil(s.step_s / options.step_s - 1e-9);
+  }
+  const double steps = s.duration_s / h;
+  if (steps > kMaxSteps / static_cast<double>(1 + s.services.size()))
+    throw InputError(options.step_s != 0 ? "--solver-step" : "", options.step_s != 0 ? "" : "duration_s",
+                     format_number(options.step_s != 0 ? options.step_s : s.duration_s),
+                     "the graph would take " + format_number(std::ceil(steps)) + " solver steps of " + format_number(h) +
+                         " s at each of its " + std::to_string(1 + s.services.size()) +
+                         " services: shorten duration_s, lengthen the shortest timeout or pass a larger --solver-step");
+  return GraphRun(s, h, options).run();
+}
+
+}  // namespace sg

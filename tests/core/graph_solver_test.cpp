@@ -1,0 +1,306 @@
+// The fluid model of a service graph (spec/graph.md; docs/model.md, section 11):
+// its books at every service and between services, and cases computed by hand.
+#include <cmath>
+#include <map>
+#include <random>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "model/graph_solver.h"
+#include "scenario/input_error.h"
+#include "scenario/scenario_file.h"
+#include "support/run_helpers.h"
+
+namespace sg {
+namespace {
+
+using test::window_mean;
+
+std::map<std::string, RunResult> solve_all(const Scenario& s, const SolverOptions& o = {}) {
+  std::map<std::string, RunResult> out;
+  for (ServiceRun& r : solve_services(s, o)) out[r.name] = std::move(r.run);
+  return out;
+}
+
+/// A call with a plain client: `attempts` attempts, timeout `timeout_s`, a
+/// fixed delay `delay_s` between them.
+Call call(double timeout_s, long long attempts, double delay_s, long long fan_out = 1) {
+  Call c;
+  c.fan_out = fan_out;
+  c.client.timeout_s = timeout_s;
+  c.client.max_attempts = attempts;
+  c.client.backoff = Backoff{delay_s, 1, delay_s, Jitter::None};
+  return c;
+}
+
+/// Constant demand, no trigger.
+Scenario steady(double demand, double duration_s = 300) {
+  Scenario s;
+  s.duration_s = duration_s;
+  s.demand.base_rate = demand;
+  s.demand.surge.reset();
+  return s;
+}
+
+/// A whole run's total of a rate (rate x interval length, summed).
+double total(const RunResult& r, double Interval::*field) {
+  double sum = 0, start = 0;
+  for (const Interval& i : r.intervals) {
+    sum += i.*field * (i.t_s - start);
+    start = i.t_s;
+  }
+  return sum;
+}
+
+TEST(GraphSolver, HealthyChainServesEveryLayerAndMultipliesDemandByTheFanOuts) {
+  // server -> a (fan-out 2) -> b (fan-out 3), capacities far above the load:
+  // every attempt is served in the step it is sent and answers at once, so
+  // demand is 800, 1600 and 4800/s, goodput equals it, and nothing queues,
+  // waits or retries.
+  Scenario s = steady(800);
+  s.server.capacity = 10000;
+  s.server.calls["a"] = call(2, 3, 0.1, 2);
+  s.services["a"].capacity = 10000;
+  s.services["a"].calls["b"] = call(1, 3, 0.1, 3);
+  s.services["b"].capacity = 10000;
+  validate_scenario(s);
+  auto runs = solve_all(s);
+  const std::map<std::string, double> demand = {{"server", 800}, {"a", 1600}, {"b", 4800}};
+  for (const auto& [name, d] : demand) {
+    const RunResult& r = runs.at(name);
+    EXPECT_NEAR(window_mean(r, &Interval::demand, 0, 300), d, 1e-9 * d) << name;
+    EXPECT_NEAR(window_mean(r, &Interval::goodput, 0, 300), d, 1e-9 * d) << name;
+    EXPECT_EQ(total(r, &Interval::retries), 0) << name;
+    for (const Interval& i : r.intervals) {
+      EXPECT_EQ(i.queue, 0) << name;
+      EXPECT_EQ(i.waiting, 0) << name;
+      EXPECT_EQ(i.failed, 0) << name;
+    }
+  }
+}
+
+TEST(GraphSolver, ThreeLayersOfFourAttemptsMake4And16And64AttemptsPerUserJob) {
+  // The SRE book's example: users, the front end and the middle layer each
+  // make 4 attempts, and the bottom refuses everything (queue limit 1, no
+  // capacity at all). Every attempt at the middle fails (its bottom jobs give
+  // up), so its callers retry: 4 attempts per user job at server, 4 x 4 = 16
+  // at mid, 4 x 16 = 64 at bottom; 2 x 64 = 128 with a fan-out of 2 below.
+  for (long long fan : {1LL, 2LL}) {
+    Scenario s = steady(100, 120);
+    s.client.max_attempts = 4;
+    s.client.backoff = Backoff{0.2, 1, 0.2, Jitter::None};
+    s.server.capacity = 1e6;
+    s.server.calls["mid"] = call(2, 4, 0.2);
+    s.services["mid"].capacity = 1e6;
+    s.services["mid"].calls["bottom"] = call(1, 4, 0.2, fan);
+    Server& bottom = s.services["bottom"];
+    bottom.queue_limit = 1;
+    bottom.outage = Outage{0, 120, 0};
+    validate_scenario(s);
+    auto runs = solve_all(s);
+    // After the first few seconds every layer is in its steady state.
+    const double users = window_mean(runs.at("server"), &Interval::demand, 20, 120);
+    EXPECT_NEAR(window_mean(runs.at("server"), &Interval::offered, 20, 120) / users, 4, 1e-9);
+    EXPECT_NEAR(window_mean(runs.at("mid"), &Interval::offered, 20, 120) / users, 16, 1e-9);
+    EXPECT_NEAR(window_mean(runs.at("bottom"), &Interval::offered, 20, 120) / users, 64.0 * static_cast<double>(fan), 1e-9);
+    // The bottom rejects all of it, and every user job gives up.
+    EXPECT_NEAR(window_mean(runs.at("bottom"), &Interval::rejected, 20, 120) / users, 64.0 * static_cast<double>(fan), 1e-9);
+    EXPECT_NEAR(window_mean(runs.at("server"), &Interval::gave_up, 20, 120), users, 1e-9 * users);
+    EXPECT_NEAR(window_mean(runs.at("server"), &Interval::goodput, 20, 120), 0, 1e-9);
+  }
+}
+
+TEST(GraphSolver, ACalleeThatNeverAnswersMakesEveryAttemptFailAtTheCallTimeout) {
+  // server calls db (one attempt, 1 s timeout); db has no capacity at all and
+  // no queue limit: every db job times out at 1 s and gives up, so every
+  // attempt at server gets an error response 1 s after it was served (at
+  // once). The users (3 attempts, 0.1 s apart, 5 s timeout) see 3 errors per
+  // job: offered 3 x 800 = 2400/s, failed 2400/s, gave up 800/s, no goodput;
+  // waiting holds 1 s of attempts: 2400; db's queue grows by 2400/s and its
+  // attempts time out at 2400/s.
+  Scenario s = steady(800);
+  s.client.backoff = Backoff{0.1, 1, 0.1, Jitter::None};
+  s.server.capacity = 1e5;
+  s.server.calls["db"] = call(1, 1, 0.1);
+  s.services["db"].outage = Outage{0, 300, 0};
+  validate_scenario(s);
+  auto runs = solve_all(s);
+  const RunResult& server = runs.at("server");
+  EXPECT_NEAR(window_mean(server, &Interval::offered, 30, 300), 2400, 1e-6);
+  EXPECT_NEAR(window_mean(server, &Interval::failed, 30, 300), 2400, 1e-6);
+  EXPECT_NEAR(window_mean(server, &Interval::gave_up, 30, 300), 800, 1e-6);
+  EXPECT_NEAR(window_mean(server, &Interval::goodput, 30, 300), 0, 1e-9);
+  EXPECT_NEAR(window_mean(server, &Interval::timeouts, 30, 300), 0, 1e-9);
+  EXPECT_NEAR(test::at(server, 300).waiting, 2400, 1e-6);
+  const RunResult& db = runs.at("db");
+  EXPECT_NEAR(window_mean(db, &Interval::demand, 30, 300), 2400, 1e-6);
+  EXPECT_NEAR(window_mean(db, &Interval::timeouts, 30, 300), 2400, 1e-6);
+  EXPECT_NEAR(window_mean(db, &Interval::gave_up, 30, 300), 2400, 1e-6);
+  EXPECT_NEAR(test::at(db, 300).queue - test::at(db, 299).queue, 2400, 1e-6);
+}
+
+TEST(GraphSolver, AShortCallTimeoutUnderALongUserTimeoutLeavesOrphanedWorkAtTheBottom) {
+  // Users (10 s timeout, one attempt) call server, which calls db twice per
+  // completion (one attempt each, 0.5 s timeout). db holds a full queue of
+  // 1000 at capacity 1000/s: a 1 s wait, twice the call's timeout. Every
+  // attempt db serves is for a caller that gave up 0.5 s earlier: orphaned
+  // work, all of db's capacity, 1000/s wasted; db rejects the other
+  // 1600 - 1000 = 600/s. Every attempt at server errors, at the latest 0.5 s
+  // after it was served, long before the users' 10 s.
+  Scenario s = steady(800);
+  s.client.timeout_s = 10;
+  s.client.max_attempts = 1;
+  s.server.capacity = 1e5;
+  s.server.calls["db"] = call(0.5, 1, 0.1, 2);
+  s.services["db"].capacity = 1000;
+  s.services["db"].queue_limit = 1000;
+  validate_scenario(s);
+  auto runs = solve_all(s);
+  const RunResult& db = runs.at("db");
+  EXPECT_NEAR(window_mean(db, &Interval::served, 30, 300), 1000, 1e-6);
+  EXPECT_NEAR(window_mean(db, &Interval::wasted, 30, 300), 1000, 1e-6);
+  EXPECT_NEAR(window_mean(db, &Interval::rejected, 30, 300), 600, 1e-6);
+  EXPECT_NEAR(window_mean(db, &Interval::goodput, 30, 300), 0, 1e-9);
+  const RunResult& server = runs.at("server");
+  EXPECT_NEAR(window_mean(server, &Interval::failed, 30, 300), 800, 1e-6);
+  EXPECT_NEAR(window_mean(server, &Interval::wasted, 30, 300), 0, 1e-9);
+  EXPECT_NEAR(window_mean(server, &Interval::gave_up, 30, 300), 800, 1e-6);
+}
+
+TEST(GraphSolver, AResponseWaitsForTheSlowestOfItsCalls) {
+  // The response law of docs/model.md 11.3 on a two-service chain: server
+  // calls db with a fan-out of 2; db answers in time only what it serves
+  // within the call's 2 s timeout. db is fed 1600/s against 1000/s: its queue
+  // grows by 600/s from an empty start, so a job started at t waits
+  // 0.6 t s. Both jobs of an attempt see the same wait, so the attempt
+  // answers with success exactly when they do: until 2 s of wait (t = 3.33 s)
+  // everything succeeds; after it, nothing does. The users' 5 s timeout is
+  // never reached by a success, so the users' goodput is 800/s, then 0.
+  Scenario s = steady(800, 20);
+  s.client.max_attempts = 1;
+  s.server.capacity = 1e5;
+  s.server.calls["db"] = call(2, 1, 0.1, 2);
+  s.services["db"].capacity = 1000;
+  validate_scenario(s);
+  SolverOptions o;
+  o.step_s = 0.01;
+  auto runs = solve_all(s, o);
+  const RunResult& server = runs.at("server");
+  // Success responses arrive 0.6 t after sending t, for t <= 3.33: in [0, 5.33].
+  // Over [0, 3] every attempt sent there succeeds; sent in (3.4, 20] none.
+  double good = 0;
+  for (const Interval& i : server.intervals) good += i.goodput;  // 1 s intervals
+  EXPECT_NEAR(good, 800 * 10.0 / 3.0, 800 * 0.02);
+  EXPECT_NEAR(window_mean(server, &Interval::goodput, 6, 20), 0, 1e-9);
+  EXPECT_NEAR(window_mean(server, &Interval::failed, 6, 20), 800, 1e-6);
+}
+
+/// A random valid graph: up to 6 services, random shapes, fan-outs 1-4,
+/// random clients on every call and random servers (spec/graph.md).
+Scenario random_graph(std::mt19937& rng) {
+  auto uniform = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); };
+  auto coin = [&](double p) { return std::bernoulli_distribution(p)(rng); };
+  auto random_client = [&](Client& c) {
+    c.timeout_s = uniform(0.3, 6);
+    c.max_attempts = coin(0.15) ? std::optional<long long>() : std::optional<long long>(1 + rng() % 5);
+    c.backoff.base_s = coin(0.2) ? 0.0 : uniform(0.01, 1);
+    c.backoff.multiplier = uniform(1, 3);
+    c.backoff.cap_s = uniform(0, 10);
+    c.backoff.jitter = static_cast<Jitter>(rng() % 5);
+    c.backoff.spread = uniform(0, 1);
+  };
+  auto random_server = [&](Server& v, double load) {
+    v.capacity = load * uniform(0.5, 3);
+    if (coin(0.5)) v.queue_limit = static_cast<long long>(uniform(1, 3 * v.capacity));
+    v.reject_latency_s = coin(0.5) ? 0.0 : uniform(0, 1);
+    if (coin(0.5)) v.outage = Outage{uniform(0, 60), uniform(0, 30), uniform(0, 1)};
+    if (coin(0.3)) {
+      v.drop_expired = true;
+      v.drop_margin_s = uniform(0.05, 0.5);
+    }
+    if (coin(0.2)) v.capacity_schedule = std::vector<std::pair<double, double>>{{uniform(0, 60), uniform(0.5, 2) * v.capacity}};
+  };
+  Scenario s;
+  s.duration_s = uniform(40, 150);
+  s.step_s = coin(0.5) ? 1.0 : 0.5;
+  s.demand.base_rate = uniform(0, 500);
+  s.demand.surge = Surge{uniform(0, 40), uniform(0, 40), uniform(0, 1000), uniform(0, 10)};
+  random_client(s.client);
+  random_server(s.server, 800);
+  const int n = 1 + static_cast<int>(rng() % 5);
+  std::vector<std::string> names = {"server"};
+  for (int i = 1; i <= n; ++i) {
+    const std::string name = "s" + std::to_string(i);
+    // Every service has a caller among the earlier ones (so it is reached),
+    // and maybe more: a DAG of any shape.
+    std::vector<std::string> callers = {names[rng() % names.size()]};
+    for (const std::string& other : names)
+      if (other != callers[0] && coin(0.25)) callers.push_back(other);
+    for (const std::string& caller : callers) {
+      Call c;
+      c.fan_out = 1 + static_cast<long long>(rng() % 4);
+      random_client(c.client);
+      Server& from = caller == "server" ? s.server : s.services[caller];
+      from.calls[name] = c;
+    }
+    names.push_back(name);
+    random_server(s.services[name], 800 * (1 + rng() % 4));
+  }
+  return s;
+}
+
+TEST(GraphSolver, BooksBalanceAtEveryServiceAndBetweenServicesOverRandomGraphs) {
+  // spec/graph.md, the books: at every service, every attempt sent is
+  // rejected, dropped, served or queued; every attempt served brought a
+  // success, was wasted, answered an error or is waiting; and the demand of a
+  // service is the sum over its callers of fan-out x what they served, in
+  // every interval.
+  std::mt19937 rng(20261201);
+  int solved = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    Scenario s = random_graph(rng);
+    try {
+      validate_scenario(s);
+    } catch (const InputError&) {
+      continue;  // a zero-time retry loop, say: refused as bad input
+    }
+    auto runs = solve_all(s);
+    ++solved;
+    for (const auto& [name, r] : runs) {
+      const Interval& end = r.intervals.back();
+      const double offered = total(r, &Interval::offered);
+      const double scale = std::max(1.0, offered);
+      EXPECT_NEAR(offered, total(r, &Interval::rejected) + total(r, &Interval::dropped) + total(r, &Interval::served) + end.queue,
+                  1e-9 * scale)
+          << "trial " << trial << " " << name;
+      EXPECT_NEAR(total(r, &Interval::served),
+                  total(r, &Interval::goodput) + total(r, &Interval::wasted) + total(r, &Interval::failed) + end.waiting,
+                  1e-9 * scale)
+          << "trial " << trial << " " << name;
+      for (const Interval& i : r.intervals) {
+        for (double v : {i.demand, i.offered, i.retries, i.rejected, i.served, i.goodput, i.wasted, i.dropped,
+                         i.timeouts, i.gave_up, i.queue, i.backlog, i.failed, i.waiting})
+          ASSERT_TRUE(std::isfinite(v) && v >= -1e-9 * scale) << "trial " << trial << " " << name;
+      }
+    }
+    // Between services: interval by interval.
+    std::map<std::string, std::vector<double>> expected;
+    for (const CallSite& site : call_sites(s)) {
+      const RunResult& caller = runs.at(site.caller);
+      auto& e = expected[site.callee];
+      e.resize(caller.intervals.size(), 0.0);
+      for (std::size_t k = 0; k < caller.intervals.size(); ++k)
+        e[k] += static_cast<double>(site.call->fan_out) * caller.intervals[k].served;
+    }
+    for (const auto& [callee, e] : expected) {
+      const RunResult& r = runs.at(callee);
+      for (std::size_t k = 0; k < e.size(); ++k)
+        EXPECT_NEAR(r.intervals[k].demand, e[k], 1e-9 * std::max(1.0, e[k])) << "trial " << trial << " " << callee;
+    }
+  }
+  EXPECT_GT(solved, 200);
+}
+
+}  // namespace
+}  // namespace sg
