@@ -55,17 +55,18 @@ public:
   Population(const PopulationRules& rules, long first, long horizon, long record_slots)
       : rules_(&rules), first_(first), horizon_(horizon), record_slots_(std::max(2L, record_slots)) {
     classes_ = rules.policy.classes.size();
-    const long reach = std::min<long>(rules.policy.max_offset, std::max(1L, horizon - first));
-    ring_size_ = 2;
-    while (ring_size_ < reach + 3) ring_size_ *= 2;
-    ring_mask_ = ring_size_ - 1;
-    ring_explicit_.assign(static_cast<std::size_t>(ring_size_) * classes_, 0.0);
-    ring_diff_.assign(static_cast<std::size_t>(ring_size_) * classes_, 0.0);
-    ring_rate_.assign(classes_, 0.0);
-    ring_run_until_.assign(classes_, 0);
-    record_.assign(static_cast<std::size_t>(record_slots_) * classes_, 0.0);
     failed_.assign(classes_, 0.0);
     kernel_mass_.assign(rules.policy.kernels.size(), 0.0);
+  }
+
+  /// A tag: one job started in step `first`, followed to `horizon`. Until it
+  /// first fails it holds nothing but that first attempt, so its buffers are
+  /// made only then: most tags answer at once and never need them.
+  static std::unique_ptr<Population> tag(const PopulationRules& rules, long first, long horizon) {
+    auto t = std::make_unique<Population>(rules, first, horizon, horizon - first + 1);
+    t->single_ = true;
+    t->last_ = first;
+    return t;
   }
 
   const PopulationRules& rules() const { return *rules_; }
@@ -74,12 +75,17 @@ public:
   /// The attempts of cohort j, class c (0 before the population's first).
   double record(long j, std::size_t c) const {
     if (j < first_ || j > last_) return 0;
+    if (single_) return j == first_ && c == static_cast<std::size_t>(rules_->policy.first_class) ? 1.0 : 0.0;
     return record_[slot(j) + c];
   }
 
   /// A share of cohort j fails now: the failures wait for handle_failures.
   void fail(long j, double share) {
     if (j < first_ || j > last_ || share <= 0) return;
+    if (single_) {
+      if (j == first_) failed_[static_cast<std::size_t>(rules_->policy.first_class)] += share;
+      return;
+    }
     const double* r = &record_[slot(j)];
     for (std::size_t c = 0; c < classes_; ++c) failed_[c] += r[c] * share;
   }
@@ -87,9 +93,13 @@ public:
   /// A share of cohort j succeeds: returns the jobs that did.
   double succeed(long j, double share) {
     if (j < first_ || j > last_ || share <= 0) return 0;
-    const double* r = &record_[slot(j)];
     double jobs = 0;
-    for (std::size_t c = 0; c < classes_; ++c) jobs += r[c];
+    if (single_) {
+      jobs = j == first_ ? 1.0 : 0.0;
+    } else {
+      const double* r = &record_[slot(j)];
+      for (std::size_t c = 0; c < classes_; ++c) jobs += r[c];
+    }
     jobs *= share;
     succeeded_ += jobs;
     return jobs;
@@ -128,6 +138,11 @@ public:
   /// Sends cohort n: the retries due now and `fresh` first attempts.
   /// Returns the retries; the cohort's record holds all of it.
   double send(long n, double fresh) {
+    if (single_) {
+      last_ = n;
+      return 0;  // nothing waits out a delay: the first attempt was its only one
+    }
+    if (record_.empty()) allocate();
     last_ = n;
     double* r = &record_[slot(n)];
     double retries = 0;
@@ -147,9 +162,8 @@ public:
   /// to `gave_up`.
   double burn(long n, double share, double& gave_up) {
     double extra = 0;
-    const double* r = &record_[slot(n)];
     for (std::size_t c = 0; c < classes_; ++c) {
-      const double jobs = r[c] * share;
+      const double jobs = record(n, c) * share;
       if (jobs <= 0) continue;
       const AttemptClass& cls = rules_->policy.classes[c];
       // Attempts left after this one: an instant policy has one class per
@@ -169,9 +183,31 @@ public:
 private:
   std::size_t slot(long j) const { return static_cast<std::size_t>(j % record_slots_) * classes_; }
 
+  /// The buffers: retries in backoff by due step, and the record of cohorts.
+  void allocate() {
+    const long reach = std::min<long>(rules_->policy.max_offset, std::max(1L, horizon_ - first_));
+    ring_size_ = 2;
+    while (ring_size_ < reach + 3) ring_size_ *= 2;
+    ring_mask_ = ring_size_ - 1;
+    ring_explicit_.assign(static_cast<std::size_t>(ring_size_) * classes_, 0.0);
+    ring_diff_.assign(static_cast<std::size_t>(ring_size_) * classes_, 0.0);
+    ring_rate_.assign(classes_, 0.0);
+    ring_run_until_.assign(classes_, 0);
+    record_.assign(static_cast<std::size_t>(record_slots_) * classes_, 0.0);
+  }
+
+  /// A tag leaves its single-attempt form when it must keep retries.
+  void expand() {
+    single_ = false;
+    allocate();
+    record_[slot(first_) + static_cast<std::size_t>(rules_->policy.first_class)] = 1;
+  }
+
   /// docs/model.md, 5.3: spreads `mass` failures of step n along kernel k.
   /// Retries due at or after the horizon wait in the backlog, unslotted.
   void deposit(std::size_t kernel, double mass, long n, bool defer_now) {
+    if (single_) expand();
+    if (ring_explicit_.empty()) allocate();
     const DelayKernel& k = rules_->policy.kernels[kernel];
     const std::size_t base = static_cast<std::size_t>(k.target) * static_cast<std::size_t>(ring_size_);
     for (auto [offset, share] : k.explicit_mass) {
@@ -198,6 +234,7 @@ private:
   }
 
   double take_due(std::size_t c, long n) {
+    if (ring_explicit_.empty()) return 0;
     const std::size_t i = c * static_cast<std::size_t>(ring_size_) + static_cast<std::size_t>(n & ring_mask_);
     double& rate = ring_rate_[c];
     rate += ring_diff_[i];
@@ -217,7 +254,16 @@ private:
   long ring_size_ = 2, ring_mask_ = 1;
   std::vector<double> record_, failed_, kernel_mass_;
   double backlog_ = 0, succeeded_ = 0, gave_up_ = 0;
+  bool single_ = false;  // a tag that has not failed yet (see tag())
 };
+
+/// x^f for a whole f >= 1, by squaring (exact for x = 0 and x = 1).
+double power(double x, long long f) {
+  double result = 1;
+  for (; f > 0; f >>= 1, x *= x)
+    if (f & 1) result *= x;
+  return result;
+}
 
 /// Rates summed over the steps of the current output interval, per station.
 struct Sums {
@@ -583,7 +629,7 @@ private:
       for (const Awaiting& a : st.current->awaiting) until = std::max(until, a.deadline);
       for (int c : st.calls) {
         const PopulationRules& r = *rules_[static_cast<std::size_t>(c)];
-        st.current->tags.push_back(std::make_unique<Population>(r, n, until + 2, until - n + 3));
+        st.current->tags.push_back(Population::tag(r, n, until + 2));
         tags_[static_cast<std::size_t>(c)].push_back(st.current->tags.back().get());
       }
     }
@@ -620,9 +666,8 @@ private:
       double all_succeeded = 1, none_gave_up = 1;
       for (std::size_t c = 0; c < st.calls.size(); ++c) {
         const Population& tag = *b->tags[c];
-        const double f = static_cast<double>(tag.rules().fan_out);
-        all_succeeded *= std::pow(std::min(1.0, tag.succeeded()), f);
-        none_gave_up *= std::pow(std::max(0.0, 1.0 - tag.given_up()), f);
+        all_succeeded *= power(std::min(1.0, tag.succeeded()), tag.rules().fan_out);
+        none_gave_up *= power(std::max(0.0, 1.0 - tag.given_up()), tag.rules().fan_out);
       }
       const double success = all_succeeded, error = 1 - none_gave_up;
       const double new_success = std::max(0.0, success - b->success), new_error = std::max(0.0, error - b->error);

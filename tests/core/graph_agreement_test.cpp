@@ -1,0 +1,165 @@
+// The fluid model of a service graph is the large-scale limit of spec/graph.md:
+// the independent event-by-event simulation of that page at scale N must agree
+// with it (docs/model.md, 11.8).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "model/graph_solver.h"
+#include "scenario/scenario_file.h"
+#include "support/run_helpers.h"
+#include "support/stochastic_simulation.h"
+
+namespace sg {
+namespace {
+
+constexpr double kScale = 10;
+constexpr double kWindow = 20;
+
+Call call(double timeout_s, long long attempts, Backoff backoff, long long fan_out = 1) {
+  Call c;
+  c.fan_out = fan_out;
+  c.client.timeout_s = timeout_s;
+  c.client.max_attempts = attempts;
+  c.client.backoff = backoff;
+  return c;
+}
+
+Scenario base(double demand) {
+  Scenario s;
+  s.duration_s = 240;
+  s.demand.base_rate = demand;
+  s.demand.surge.reset();
+  return s;
+}
+
+struct Case {
+  std::string name;
+  Scenario scenario;
+};
+
+std::vector<Case> cases() {
+  std::vector<Case> v;
+  {
+    // A three-service chain whose bottom loses 70 % of its capacity for 30 s.
+    Scenario s = base(600);
+    s.server.capacity = 1200;
+    s.server.calls["mid"] = call(2, 3, Backoff{0.1, 2, 1, Jitter::Full});
+    s.services["mid"].capacity = 1500;
+    s.services["mid"].queue_limit = 1500;
+    s.services["mid"].calls["db"] = call(1, 2, Backoff{0.1, 2, 1, Jitter::Full});
+    s.services["db"].capacity = 1000;
+    s.services["db"].outage = Outage{60, 30, 0.3};
+    v.push_back({"chain, bottom outage", s});
+  }
+  {
+    // spec/graph.md's example, its outage earlier and no surge.
+    Scenario s = parse_scenario(R"({
+      "duration_s": 240, "demand": {"base_rate": 700, "surge": null},
+      "server": {"capacity": 1000, "calls": {
+        "auth": {"fan_out": 1, "timeout_s": 2, "max_attempts": 3,
+                 "backoff": {"base_s": 0.05, "multiplier": 2, "cap_s": 1, "jitter": "full"}},
+        "db": {"fan_out": 2, "timeout_s": 1, "max_attempts": 2}}},
+      "services": {
+        "auth": {"capacity": 1500, "queue_limit": 3000, "calls": {"db": {"timeout_s": 0.5, "max_attempts": 2}}},
+        "db": {"capacity": 4000, "outage": {"start_s": 60, "duration_s": 20, "capacity_factor": 0.3}}}})",
+                                "diamond");
+    v.push_back({"diamond (graph.md's example)", s});
+  }
+  {
+    // A fan-out of 3 into a limited bottom, equal jitter.
+    Scenario s = base(500);
+    s.server.capacity = 1000;
+    s.server.calls["db"] = call(1, 3, Backoff{0.2, 2, 2, Jitter::Equal}, 3);
+    s.services["db"].capacity = 2000;
+    s.services["db"].queue_limit = 1000;
+    s.services["db"].reject_latency_s = 0.05;
+    s.services["db"].outage = Outage{60, 40, 0.5};
+    v.push_back({"fan-out 3, equal jitter", s});
+  }
+  {
+    // drop_expired at the middle service, with a margin for its calls.
+    Scenario s = base(600);
+    s.server.capacity = 3000;
+    s.server.calls["mid"] = call(2, 3, Backoff{0.2, 2, 2, Jitter::Full});
+    Server& mid = s.services["mid"];
+    mid.capacity = 900;
+    mid.drop_expired = true;
+    mid.drop_margin_s = 0.3;
+    mid.calls["db"] = call(0.5, 2, Backoff{0.05, 2, 1, Jitter::Full});
+    s.services["db"].capacity = 2000;
+    s.services["db"].outage = Outage{60, 30, 0.4};
+    v.push_back({"drop expired at the middle", s});
+  }
+  {
+    // Short call timeouts under a long user timeout: orphaned work below.
+    Scenario s = base(500);
+    s.client.timeout_s = 10;
+    s.client.max_attempts = 2;
+    s.server.capacity = 2000;
+    s.server.calls["db"] = call(0.5, 3, Backoff{0.1, 2, 1, Jitter::Full});
+    s.services["db"].capacity = 800;
+    s.services["db"].queue_limit = 800;
+    s.services["db"].outage = Outage{60, 30, 0.5};
+    v.push_back({"short call timeouts", s});
+  }
+  return v;
+}
+
+TEST(GraphAgreement, EveryServicesWindowsAgreeWithTheSimulation) {
+  struct Field {
+    const char* name;
+    double Interval::*member;
+  };
+  for (const Case& c : cases()) {
+    const Scenario& s = c.scenario;
+    validate_scenario(s);
+    double largest = s.server.capacity;
+    for (const auto& entry : s.services) largest = std::max(largest, entry.second.capacity);
+    std::map<std::string, RunResult> fluid;
+    for (ServiceRun& r : solve_services(s)) fluid[r.name] = std::move(r.run);
+    const test::GraphRun sim = test::simulate_graph(s, kScale, 7);
+    double worst = 0;
+    std::string where;
+    if (const char* dump = std::getenv("SG_AGREEMENT_DUMP"))
+      if (c.name.find(dump) != std::string::npos)
+        for (const auto& [name, intervals] : sim.services)
+          for (std::size_t k = 19; k < intervals.size(); k += 20) {
+            const Interval& a = fluid.at(name).intervals[k];
+            const Interval& b = intervals[k];
+            std::printf("%s t=%g demand %g/%g offered %g/%g rejected %g/%g served %g/%g goodput %g/%g wasted %g/%g timeouts %g/%g gave_up %g/%g failed %g/%g queue %g/%g\n",
+                        name.c_str(), a.t_s, a.demand, b.demand, a.offered, b.offered, a.rejected, b.rejected, a.served, b.served,
+                        a.goodput, b.goodput, a.wasted, b.wasted, a.timeouts, b.timeouts, a.gave_up, b.gave_up, a.failed, b.failed, a.queue, b.queue);
+          }
+    for (const auto& [name, intervals] : sim.services) {
+      RunResult simulated;
+      simulated.intervals = intervals;
+      for (double t = 0; t + kWindow <= s.duration_s; t += kWindow)
+        for (Field f : {Field{"goodput", &Interval::goodput}, Field{"offered", &Interval::offered},
+                        Field{"served", &Interval::served}, Field{"wasted", &Interval::wasted},
+                        Field{"rejected", &Interval::rejected}, Field{"dropped", &Interval::dropped},
+                        Field{"gave_up", &Interval::gave_up}, Field{"failed", &Interval::failed},
+                        Field{"timeouts", &Interval::timeouts}, Field{"demand", &Interval::demand}}) {
+          const double expected = test::window_mean(fluid.at(name), f.member, t, t + kWindow);
+          const double d = std::fabs(expected - test::window_mean(simulated, f.member, t, t + kWindow)) /
+                           std::max(largest, std::fabs(expected));
+          if (d > worst) {
+            worst = d;
+            where = name + " " + f.name + " at t = " + std::to_string(static_cast<int>(t)) + " s: fluid " +
+                    std::to_string(expected) + ", simulation " + std::to_string(test::window_mean(simulated, f.member, t, t + kWindow));
+          }
+        }
+    }
+    std::printf("%-32s worst %g s window differs by %.2f %% of the largest capacity or flow (%s)\n", c.name.c_str(),
+                kWindow, 100 * worst, where.c_str());
+    EXPECT_LT(worst, 0.02) << c.name << ": " << where;
+  }
+}
+
+}  // namespace
+}  // namespace sg
