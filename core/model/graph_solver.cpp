@@ -24,9 +24,13 @@ constexpr double kMaxSteps = 1e7;
 /// attempt of a cohort shares its fate whatever its class, so a share is
 /// all a population (or a tag of it) needs to split an outcome over its
 /// classes.
+/// Which part of a cohort an outcome is a share of.
+enum class Part { Admitted, Rejected };
+
 struct Outcome {
   long cohort;
-  double share;
+  double share;  ///< of the cohort's admitted attempts, or of its rejected ones
+  Part part = Part::Admitted;
 };
 
 /// The fixed rules of one caller population: the users, or the jobs of one
@@ -59,18 +63,42 @@ public:
     kernel_mass_.assign(rules.policy.kernels.size(), 0.0);
   }
 
-  /// A tag: one job started in step `first`, followed to `horizon`. Until it
-  /// first fails it holds nothing but that first attempt, so its buffers are
-  /// made only then: most tags answer at once and never need them.
-  static std::unique_ptr<Population> tag(const PopulationRules& rules, long first, long horizon) {
+  /// A tag: one job started in step `first`, followed to `horizon`, whose
+  /// first attempt was admitted (`first_admitted` 1) or rejected (0): the
+  /// jobs of one batch share that draw (docs/model.md, 11.4). Until it first
+  /// fails it holds nothing but that first attempt, so its buffers are made
+  /// only then: most tags answer at once and never need them.
+  static std::unique_ptr<Population> tag(const PopulationRules& rules, const Population& main, long first, long horizon,
+                                         double first_admitted) {
     auto t = std::make_unique<Population>(rules, first, horizon, horizon - first + 1);
     t->single_ = true;
     t->last_ = first;
+    t->single_admit_ = main.single_admit_;
+    t->fresh_admit_ = main.fresh_admit_;
+    t->first_admitted_ = first_admitted;
     return t;
+  }
+
+  /// Where the station keeps, per cohort, the admitted share of single
+  /// attempts and of this population's first attempts (docs/model.md, 11.5).
+  void admission_from(const double* single_admit, const double* fresh_admit) {
+    single_admit_ = single_admit;
+    fresh_admit_ = fresh_admit;
+  }
+
+  /// Of cohort j, class c: the part the station admitted, or rejected.
+  double part(long j, std::size_t c, Part which) const {
+    const double sent = record(j, c);
+    if (sent <= 0) return 0;
+    const double fresh = c == static_cast<std::size_t>(rules_->policy.first_class) ? fresh_of(j) : 0;
+    const double fresh_share = j == first_ && first_admitted_ >= 0 ? first_admitted_ : fresh_admit_[j];
+    const double admitted = (sent - fresh) * single_admit_[j] + fresh * fresh_share;
+    return which == Part::Admitted ? admitted : sent - admitted;
   }
 
   const PopulationRules& rules() const { return *rules_; }
   long first() const { return first_; }
+  long horizon() const { return horizon_; }
 
   /// The attempts of cohort j, class c (0 before the population's first).
   double record(long j, std::size_t c) const {
@@ -79,27 +107,18 @@ public:
     return record_[slot(j) + c];
   }
 
-  /// A share of cohort j fails now: the failures wait for handle_failures.
-  void fail(long j, double share) {
+  /// A share of cohort j's admitted (or rejected) attempts fails now: the
+  /// failures wait for handle_failures.
+  void fail(long j, double share, Part which) {
     if (j < first_ || j > last_ || share <= 0) return;
-    if (single_) {
-      if (j == first_) failed_[static_cast<std::size_t>(rules_->policy.first_class)] += share;
-      return;
-    }
-    const double* r = &record_[slot(j)];
-    for (std::size_t c = 0; c < classes_; ++c) failed_[c] += r[c] * share;
+    for (std::size_t c = 0; c < classes_; ++c) failed_[c] += part(j, c, which) * share;
   }
 
-  /// A share of cohort j succeeds: returns the jobs that did.
+  /// A share of cohort j's admitted attempts succeeds: returns the jobs that did.
   double succeed(long j, double share) {
     if (j < first_ || j > last_ || share <= 0) return 0;
     double jobs = 0;
-    if (single_) {
-      jobs = j == first_ ? 1.0 : 0.0;
-    } else {
-      const double* r = &record_[slot(j)];
-      for (std::size_t c = 0; c < classes_; ++c) jobs += r[c];
-    }
+    for (std::size_t c = 0; c < classes_; ++c) jobs += part(j, c, Part::Admitted);
     jobs *= share;
     succeeded_ += jobs;
     return jobs;
@@ -151,6 +170,7 @@ public:
       retries += r[c];
     }
     r[static_cast<std::size_t>(rules_->policy.first_class)] += fresh;
+    fresh_[static_cast<std::size_t>(n % record_slots_)] = fresh;
     backlog_ -= retries;
     return retries;
   }
@@ -163,7 +183,7 @@ public:
   double burn(long n, double share, double& gave_up) {
     double extra = 0;
     for (std::size_t c = 0; c < classes_; ++c) {
-      const double jobs = record(n, c) * share;
+      const double jobs = part(n, c, Part::Rejected) * share;
       if (jobs <= 0) continue;
       const AttemptClass& cls = rules_->policy.classes[c];
       // Attempts left after this one: an instant policy has one class per
@@ -183,6 +203,12 @@ public:
 private:
   std::size_t slot(long j) const { return static_cast<std::size_t>(j % record_slots_) * classes_; }
 
+  /// The first attempts sent in cohort j.
+  double fresh_of(long j) const {
+    if (single_) return j == first_ ? 1.0 : 0.0;
+    return fresh_[static_cast<std::size_t>(j % record_slots_)];
+  }
+
   /// The buffers: retries in backoff by due step, and the record of cohorts.
   void allocate() {
     const long reach = std::min<long>(rules_->policy.max_offset, std::max(1L, horizon_ - first_));
@@ -194,6 +220,7 @@ private:
     ring_rate_.assign(classes_, 0.0);
     ring_run_until_.assign(classes_, 0);
     record_.assign(static_cast<std::size_t>(record_slots_) * classes_, 0.0);
+    fresh_.assign(static_cast<std::size_t>(record_slots_), 0.0);
   }
 
   /// A tag leaves its single-attempt form when it must keep retries.
@@ -201,6 +228,7 @@ private:
     single_ = false;
     allocate();
     record_[slot(first_) + static_cast<std::size_t>(rules_->policy.first_class)] = 1;
+    fresh_[static_cast<std::size_t>(first_ % record_slots_)] = 1;
   }
 
   /// docs/model.md, 5.3: spreads `mass` failures of step n along kernel k.
@@ -252,7 +280,10 @@ private:
   std::vector<double> ring_explicit_, ring_diff_, ring_rate_;
   std::vector<long> ring_run_until_;
   long ring_size_ = 2, ring_mask_ = 1;
-  std::vector<double> record_, failed_, kernel_mass_;
+  std::vector<double> record_, fresh_, failed_, kernel_mass_;
+  const double* single_admit_ = nullptr;  // the station's, per cohort
+  const double* fresh_admit_ = nullptr;   // the station's for this population, per cohort
+  double first_admitted_ = -1;            // a tag's draw for its first attempt (-1: none)
   double backlog_ = 0, succeeded_ = 0, gave_up_ = 0;
   bool single_ = false;  // a tag that has not failed yet (see tag())
 };
@@ -263,6 +294,35 @@ double power(double x, long long f) {
   for (; f > 0; f >>= 1, x *= x)
     if (f & 1) result *= x;
   return result;
+}
+
+/// 1 + z + ... + z^(f-1).
+double geometric_sum(double z, long long f) {
+  if (z < 1 - 1e-9) return (1 - power(z, f)) / (1 - z);
+  double sum = 0, term = 1;
+  for (long long i = 0; i < f; ++i, term *= z) sum += term;
+  return sum;
+}
+
+/// The admitted share of the f first attempts of a batch arriving together
+/// at a full queue where a single arrival finds a free place with
+/// probability z: E[min(F, f)] / f with F geometric (docs/model.md, 11.5).
+double batch_member_share(double z, long long f) { return z * geometric_sum(z, f) / static_cast<double>(f); }
+
+/// docs/model.md, 11.5: the z in (0, 1) at which a full queue admits `room`:
+/// z singles + sum over batches of count z (1 + z + ... + z^(f-1)) = room.
+double free_place_probability(double room, double singles, const std::vector<std::pair<long long, double>>& batches) {
+  auto admitted = [&](double z) {
+    double a = z * singles;
+    for (auto [f, count] : batches) a += count * z * geometric_sum(z, f);
+    return a;
+  };
+  double lo = 0, hi = 1;
+  for (int i = 0; i < 200 && hi - lo > 1e-15; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (admitted(mid) < room ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
 }
 
 /// Rates summed over the steps of the current output interval, per station.
@@ -288,7 +348,9 @@ struct Awaiting {
 struct Batch {
   long step = 0;
   std::vector<Awaiting> awaiting;
-  std::vector<std::unique_ptr<Population>> tags;  // one per call of the station, in its order
+  // Two per call of the station, in its order: the jobs whose first attempt
+  // was admitted, and (when the callee's queue was full) rejected.
+  std::vector<std::unique_ptr<Population>> tags;
   double success = 0, error = 0;                  // the response law so far: P(success), P(error) by now
 };
 
@@ -307,7 +369,10 @@ struct Station {
   std::vector<int> calls;             // the populations it starts (its calls), in order
   // Per cohort and local population: sent, queued, dropped within the margin.
   std::vector<double> sent, remaining, dropped_early;
-  std::vector<double> rejected_share;  // per cohort
+  std::vector<double> admitted;        // per cohort and local population
+  std::vector<double> single_admit;    // per cohort: the admitted share of single attempts
+  std::vector<std::vector<double>> fresh_admit;  // per local population, per cohort: of its first attempts
+  std::vector<bool> rejected_any;      // per cohort
   long head = 0;
   double queue = 0;
   double completed = 0;  // served in the current step (all of it starts calls)
@@ -367,13 +432,20 @@ public:
       st.sent.assign(static_cast<std::size_t>(steps_) * q, 0.0);
       st.remaining.assign(static_cast<std::size_t>(steps_) * q, 0.0);
       st.dropped_early.assign(static_cast<std::size_t>(steps_) * q, 0.0);
-      st.rejected_share.assign(static_cast<std::size_t>(steps_), 0.0);
+      st.admitted.assign(static_cast<std::size_t>(steps_) * q, 0.0);
+      st.single_admit.assign(static_cast<std::size_t>(steps_), 1.0);
+      st.fresh_admit.assign(q, std::vector<double>(static_cast<std::size_t>(steps_), 1.0));
+      st.rejected_any.assign(static_cast<std::size_t>(steps_), false);
+      for (std::size_t k = 0; k < q; ++k)
+        populations_[static_cast<std::size_t>(st.populations[k])]->admission_from(st.single_admit.data(),
+                                                                                  st.fresh_admit[k].data());
       st.boundary.assign(q, 0.0);
       st.early.resize(q);
       st.success.resize(q);
       st.deferred.resize(q);
     }
     tags_.resize(rules_.size());
+    new_tags_.resize(rules_.size());
   }
 
   std::vector<ServiceRun> run() {
@@ -435,7 +507,7 @@ private:
     if (mass <= 0) return;
     if (st.calls.empty()) {
       st.sums.goodput += mass;
-      st.success[q].push_back({j, mass / st.sent[st.at(j, q)]});
+      st.success[q].push_back({j, mass / st.admitted[st.at(j, q)]});
       return;
     }
     if (!st.current) {
@@ -533,7 +605,7 @@ private:
       st.boundary[q] = 0;
       if (late <= 0) continue;
       st.sums.timeouts += late;
-      st.early[q].push_back({e, late / st.sent[st.at(e, q)]});
+      st.early[q].push_back({e, late / st.admitted[st.at(e, q)]});
     }
     if (st.drop && st.capacity_mass[un] > 0) drop_head(st, n, 0);
 
@@ -541,9 +613,8 @@ private:
     for (std::size_t q = 0; q < Q; ++q) {
       const PopulationRules& r = *rules_[static_cast<std::size_t>(st.populations[q])];
       auto arrive = [&](long j, double share) {
-        if (j < 0 || share <= 0) return;
-        const double rejected = st.rejected_share[static_cast<std::size_t>(j)];
-        if (rejected > 0) st.early[q].push_back({j, rejected * share});
+        if (j >= 0 && share > 0 && st.rejected_any[static_cast<std::size_t>(j)])
+          st.early[q].push_back({j, share, Part::Rejected});
       };
       if (r.reject_steps >= 1) arrive(n - r.reject_steps, 1 - r.reject_late_share);
       arrive(n - r.reject_steps - 1, r.reject_late_share);
@@ -552,13 +623,15 @@ private:
     // 4. Failures: give up or wait out a delay (a delay within this step
     // retries in it). 5. Sends: first attempts and the retries due.
     double sent_total = 0;
+    std::vector<double>& fresh_now = scratch_;
+    fresh_now.assign(Q, 0.0);
     for (std::size_t q = 0; q < Q; ++q) {
       const int p = st.populations[q];
       const PopulationRules& r = *rules_[static_cast<std::size_t>(p)];
       const double fresh = r.caller < 0 ? demand_.integral(static_cast<double>(n) * h_, static_cast<double>(n) * h_ + step_length(n))
                                         : static_cast<double>(r.fan_out) * stations_[static_cast<std::size_t>(r.caller)].completed;
       each_state(p, [&](Population& pop, bool main) {
-        for (const Outcome& o : st.early[q]) pop.fail(o.cohort, o.share);
+        for (const Outcome& o : st.early[q]) pop.fail(o.cohort, o.share, o.part);
         const double gave = pop.handle_failures(n, false);
         if (main) {
           st.sums.gave_up += gave;
@@ -567,6 +640,7 @@ private:
           st.sums.offered += fresh + retries;
           st.sums.retries += retries;
           st.sent[st.at(n, q)] = fresh + retries;
+          fresh_now[q] = fresh;
           sent_total += fresh + retries;
         } else {
           pop.send(n, pop.first() == n ? 1.0 : 0.0);
@@ -576,18 +650,49 @@ private:
     }
 
     // 6. Admission against the queue limit: the room is K - Q plus what
-    // capacity this step has left; the rest is rejected, class- and
-    // sender-blind (docs/model.md, 4.2 and 11.5).
+    // capacity this step has left. Beyond it the queue is full, and which
+    // arrivals it takes depends on how they come (docs/model.md, 11.5): a
+    // single attempt finds a free place with probability z, the f first
+    // attempts of a batch (a call's fan-out) share the places free at their
+    // instant.
     const double room = st.limited ? std::max(0.0, st.limit - st.queue + left) : std::numeric_limits<double>::infinity();
-    const double rejected = sent_total > room ? 1.0 - room / sent_total : 0.0;
-    st.rejected_share[un] = rejected;
-    st.sums.rejected += sent_total * rejected;
-    if (rejected > 0)
+    double admitted = sent_total;
+    if (sent_total > room) {
+      double singles = 0;
+      batches_.clear();
+      for (std::size_t q = 0; q < Q; ++q) {
+        const long long f = rules_[static_cast<std::size_t>(st.populations[q])]->fan_out;
+        const double fresh = fresh_now[q];
+        singles += st.sent[st.at(n, q)] - (f > 1 ? fresh : 0);
+        if (f > 1 && fresh > 0) batches_.push_back({f, fresh / static_cast<double>(f)});
+      }
+      const double z = batches_.empty() ? room / sent_total : free_place_probability(room, singles, batches_);
+      st.single_admit[un] = z;
+      admitted = 0;
+      for (std::size_t q = 0; q < Q; ++q) {
+        const long long f = rules_[static_cast<std::size_t>(st.populations[q])]->fan_out;
+        const double share = f > 1 ? batch_member_share(z, f) : z;
+        st.fresh_admit[q][un] = share;
+        const double a = (st.sent[st.at(n, q)] - fresh_now[q]) * z + fresh_now[q] * share;
+        st.admitted[st.at(n, q)] = a;
+        admitted += a;
+      }
+      st.rejected_any[un] = true;
+      st.sums.rejected += sent_total - admitted;
+      // Tags of first attempts sent now: the jobs of one batch whose first
+      // attempt was rejected are followed apart (docs/model.md, 11.4).
+      for (std::size_t q = 0; q < Q; ++q) {
+        const int p = st.populations[q];
+        for (auto& [slot, main] : new_tags_[static_cast<std::size_t>(p)]) {
+          *slot = Population::tag(*rules_[static_cast<std::size_t>(p)], *main, n, main->horizon(), 0.0);
+          tags_[static_cast<std::size_t>(p)].push_back(slot->get());
+        }
+      }
       for (std::size_t q = 0; q < Q; ++q) {
         const int p = st.populations[q];
         const PopulationRules& r = *rules_[static_cast<std::size_t>(p)];
         if (r.reject_steps > 0) continue;
-        const double now = rejected * (1 - r.reject_late_share);
+        const double now = 1 - r.reject_late_share;  // of the rejected attempts, those that fail at once
         each_state(p, [&](Population& pop, bool main) {
           double gave = 0;
           if (r.burn) {
@@ -598,21 +703,24 @@ private:
               st.sums.rejected += extra;
             }
           } else {
-            pop.fail(n, now);
+            pop.fail(n, now, Part::Rejected);
             gave = pop.handle_failures(n, true);
           }
           if (main) st.sums.gave_up += gave;
         });
       }
+    } else {
+      for (std::size_t q = 0; q < Q; ++q) st.admitted[st.at(n, q)] = st.sent[st.at(n, q)];
+    }
+    for (std::size_t q = 0; q < Q; ++q) new_tags_[static_cast<std::size_t>(st.populations[q])].clear();
 
     // 7. The new cohort is served at once from what capacity is left.
-    const double admitted = sent_total * (1 - rejected);
     const double served_now = std::min(left, admitted);
     const double part = admitted > 0 ? served_now / admitted : 0;
     st.completed += served_now;
     double queued = 0;
     for (std::size_t q = 0; q < Q; ++q) {
-      const double a = st.sent[st.at(n, q)] * (1 - rejected);
+      const double a = st.admitted[st.at(n, q)];
       const double t = served_now == admitted ? a : a * part;
       served_in_time(st, q, n, t, n, false);
       st.remaining[st.at(n, q)] = a - t;
@@ -627,10 +735,14 @@ private:
     if (st.current) {
       long until = n;
       for (const Awaiting& a : st.current->awaiting) until = std::max(until, a.deadline);
-      for (int c : st.calls) {
-        const PopulationRules& r = *rules_[static_cast<std::size_t>(c)];
-        st.current->tags.push_back(Population::tag(r, n, until + 2));
-        tags_[static_cast<std::size_t>(c)].push_back(st.current->tags.back().get());
+      st.current->tags.resize(2 * st.calls.size());
+      for (std::size_t k = 0; k < st.calls.size(); ++k) {
+        const int c = st.calls[k];
+        const Population& main = *populations_[static_cast<std::size_t>(c)];
+        st.current->tags[2 * k] = Population::tag(*rules_[static_cast<std::size_t>(c)], main, n, until + 2, 1.0);
+        tags_[static_cast<std::size_t>(c)].push_back(st.current->tags[2 * k].get());
+        // Its twin with a rejected first attempt is made if the callee's queue is full now.
+        new_tags_[static_cast<std::size_t>(c)].push_back({&st.current->tags[2 * k + 1], st.current->tags[2 * k].get()});
       }
     }
   }
@@ -651,7 +763,7 @@ private:
       // retries in the next (docs/model.md, 11.5).
       if (st.deferred[q].empty()) continue;
       each_state(p, [&](Population& pop, bool main) {
-        for (const Outcome& o : st.deferred[q]) pop.fail(o.cohort, o.share);
+        for (const Outcome& o : st.deferred[q]) pop.fail(o.cohort, o.share, o.part);
         const double gave = pop.handle_failures(n, true);
         if (main) st.sums.gave_up += gave;
       });
@@ -665,9 +777,28 @@ private:
     for (auto b = st.batches.begin(); b != st.batches.end();) {
       double all_succeeded = 1, none_gave_up = 1;
       for (std::size_t c = 0; c < st.calls.size(); ++c) {
-        const Population& tag = *b->tags[c];
-        all_succeeded *= power(std::min(1.0, tag.succeeded()), tag.rules().fan_out);
-        none_gave_up *= power(std::max(0.0, 1.0 - tag.given_up()), tag.rules().fan_out);
+        const Population& admitted = *b->tags[2 * c];
+        const Population* rejected = b->tags[2 * c + 1].get();
+        const PopulationRules& r = admitted.rules();
+        const double z = stations_[static_cast<std::size_t>(r.target)].single_admit[static_cast<std::size_t>(b->step)];
+        const double s_in = std::min(1.0, admitted.succeeded()), g_in = std::max(0.0, 1.0 - admitted.given_up());
+        if (!rejected || z >= 1) {
+          all_succeeded *= power(s_in, r.fan_out);
+          none_gave_up *= power(g_in, r.fan_out);
+          continue;
+        }
+        // docs/model.md, 11.4: a of the f first attempts admitted, with
+        // P(a) = (1 - z) z^a for a < f and z^f for a = f; given a, the jobs
+        // go on independently.
+        const double s_out = std::min(1.0, rejected->succeeded()), g_out = std::max(0.0, 1.0 - rejected->given_up());
+        double all = 0, none = 0, p_a = 1 - z;
+        for (long long a = 0; a <= r.fan_out; ++a, p_a *= z) {
+          const double weight = a < r.fan_out ? p_a : power(z, r.fan_out);
+          all += weight * power(s_in, a) * power(s_out, r.fan_out - a);
+          none += weight * power(g_in, a) * power(g_out, r.fan_out - a);
+        }
+        all_succeeded *= all;
+        none_gave_up *= none;
       }
       const double success = all_succeeded, error = 1 - none_gave_up;
       const double new_success = std::max(0.0, success - b->success), new_error = std::max(0.0, error - b->error);
@@ -679,7 +810,7 @@ private:
         const double in_time = n < a.deadline || a.served_at_deadline ? 1.0 : 0.5;
         const double good = std::min(a.mass - a.good - a.bad, a.mass * new_success * in_time);
         const double bad = std::min(a.mass - a.good - a.bad - good, a.mass * new_error * in_time);
-        const double sent = st.sent[st.at(a.cohort, static_cast<std::size_t>(a.local))];
+        const double sent = st.admitted[st.at(a.cohort, static_cast<std::size_t>(a.local))];
         if (good > 0) {
           st.sums.goodput += good;
           st.success[static_cast<std::size_t>(a.local)].push_back({a.cohort, good / sent});
@@ -708,9 +839,10 @@ private:
         ++b;
         continue;
       }
-      for (std::size_t c = 0; c < st.calls.size(); ++c) {
-        auto& live = tags_[static_cast<std::size_t>(st.calls[c])];
-        live.erase(std::find(live.begin(), live.end(), b->tags[c].get()));
+      for (std::size_t k = 0; k < b->tags.size(); ++k) {
+        if (!b->tags[k]) continue;
+        auto& live = tags_[static_cast<std::size_t>(st.calls[k / 2])];
+        live.erase(std::find(live.begin(), live.end(), b->tags[k].get()));
       }
       b = st.batches.erase(b);
     }
@@ -779,6 +911,11 @@ private:
   std::vector<std::unique_ptr<PopulationRules>> rules_;
   std::vector<std::unique_ptr<Population>> populations_;
   std::vector<std::vector<Population*>> tags_;  // per population, its live tags
+  // Per population: the twins to make if its callee's queue is full in this
+  // step (where to put one, and its admitted twin).
+  std::vector<std::vector<std::pair<std::unique_ptr<Population>*, const Population*>>> new_tags_;
+  std::vector<double> scratch_;
+  std::vector<std::pair<long long, double>> batches_;
 };
 
 /// The policies the graph model does not carry yet, by path: refused.

@@ -18,7 +18,7 @@
 namespace sg {
 namespace {
 
-constexpr double kScale = 10;
+constexpr double kScale = 20;
 constexpr double kWindow = 20;
 
 Call call(double timeout_s, long long attempts, Backoff backoff, long long fan_out = 1) {
@@ -77,7 +77,9 @@ std::vector<Case> cases() {
     s.server.capacity = 1000;
     s.server.calls["db"] = call(1, 3, Backoff{0.2, 2, 2, Jitter::Equal}, 3);
     s.services["db"].capacity = 2000;
-    s.services["db"].queue_limit = 1000;
+    // 1200 queued: a 0.6 s wait, 1.2 s in the outage (never the timeout
+    // itself, where the outcome would turn on the noise).
+    s.services["db"].queue_limit = 1200;
     s.services["db"].reject_latency_s = 0.05;
     s.services["db"].outage = Outage{60, 40, 0.5};
     v.push_back({"fan-out 3, equal jitter", s});
