@@ -1,0 +1,137 @@
+#include "support/random_graph.h"
+
+#include <cmath>
+#include <map>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "model/graph_solver.h"
+#include "scenario/input_error.h"
+#include "scenario/scenario_file.h"
+
+namespace sg::test {
+namespace {
+
+/// A whole run's total of a rate (rate x interval length, summed).
+double total(const RunResult& r, double Interval::*field) {
+  double sum = 0, start = 0;
+  for (const Interval& i : r.intervals) {
+    sum += i.*field * (i.t_s - start);
+    start = i.t_s;
+  }
+  return sum;
+}
+
+}  // namespace
+
+/// A random valid graph: up to 6 services, random shapes, fan-outs 1-4,
+/// random clients on every call and random servers (spec/graph.md).
+Scenario random_graph(std::mt19937& rng) {
+  auto uniform = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); };
+  auto coin = [&](double p) { return std::bernoulli_distribution(p)(rng); };
+  auto random_client = [&](Client& c) {
+    c.timeout_s = uniform(0.3, 6);
+    c.max_attempts = coin(0.15) ? std::optional<long long>() : std::optional<long long>(1 + rng() % 5);
+    c.backoff.base_s = coin(0.2) ? 0.0 : uniform(0.01, 1);
+    c.backoff.multiplier = uniform(1, 3);
+    c.backoff.cap_s = uniform(0, 10);
+    c.backoff.jitter = static_cast<Jitter>(rng() % 5);
+    c.backoff.spread = uniform(0, 1);
+  };
+  auto random_server = [&](Server& v, double load) {
+    v.capacity = load * uniform(0.5, 3);
+    if (coin(0.5)) v.queue_limit = static_cast<long long>(uniform(1, 3 * v.capacity));
+    v.reject_latency_s = coin(0.5) ? 0.0 : uniform(0, 1);
+    if (coin(0.5)) v.outage = Outage{uniform(0, 60), uniform(0, 30), uniform(0, 1)};
+    if (coin(0.3)) {
+      v.drop_expired = true;
+      v.drop_margin_s = uniform(0.05, 0.5);
+    }
+    if (coin(0.2)) v.capacity_schedule = std::vector<std::pair<double, double>>{{uniform(0, 60), uniform(0.5, 2) * v.capacity}};
+  };
+  Scenario s;
+  s.duration_s = uniform(30, 80);
+  s.step_s = coin(0.5) ? 1.0 : 0.5;
+  s.demand.base_rate = uniform(0, 500);
+  s.demand.surge = Surge{uniform(0, 40), uniform(0, 40), uniform(0, 1000), uniform(0, 10)};
+  random_client(s.client);
+  random_server(s.server, 800);
+  const int n = 1 + static_cast<int>(rng() % 5);
+  std::vector<std::string> names = {"server"};
+  for (int i = 1; i <= n; ++i) {
+    const std::string name = "s" + std::to_string(i);
+    // Every service has a caller among the earlier ones (so it is reached),
+    // and maybe more: a DAG of any shape.
+    std::vector<std::string> callers = {names[rng() % names.size()]};
+    for (const std::string& other : names)
+      if (other != callers[0] && coin(0.25)) callers.push_back(other);
+    for (const std::string& caller : callers) {
+      Call c;
+      c.fan_out = 1 + static_cast<long long>(rng() % 4);
+      random_client(c.client);
+      Server& from = caller == "server" ? s.server : s.services[caller];
+      from.calls[name] = c;
+    }
+    names.push_back(name);
+    random_server(s.services[name], 800 * (1 + rng() % 4));
+  }
+  return s;
+}
+
+
+void check_graph_books(int trials, unsigned seed) {
+  // spec/graph.md, the books: at every service, every attempt sent is
+  // rejected, dropped, served or queued; every attempt served brought a
+  // success, was wasted, answered an error or is waiting; and the demand of a
+  // service is the sum over its callers of fan-out x what they served, in
+  // every interval.
+  std::mt19937 rng(seed);
+  int solved = 0;
+  for (int trial = 0; trial < trials; ++trial) {
+    Scenario s = random_graph(rng);
+    try {
+      validate_scenario(s);
+    } catch (const InputError&) {
+      continue;  // a zero-time retry loop, say: refused as bad input
+    }
+    std::map<std::string, RunResult> runs;
+    for (ServiceRun& r : solve_services(s)) runs[r.name] = std::move(r.run);
+    ++solved;
+    for (const auto& [name, r] : runs) {
+      const Interval& end = r.intervals.back();
+      const double offered = total(r, &Interval::offered);
+      const double scale = std::max(1.0, offered);
+      EXPECT_NEAR(offered, total(r, &Interval::rejected) + total(r, &Interval::dropped) + total(r, &Interval::served) + end.queue,
+                  1e-9 * scale)
+          << "trial " << trial << " " << name;
+      EXPECT_NEAR(total(r, &Interval::served),
+                  total(r, &Interval::goodput) + total(r, &Interval::wasted) + total(r, &Interval::failed) + end.waiting,
+                  1e-9 * scale)
+          << "trial " << trial << " " << name;
+      for (const Interval& i : r.intervals) {
+        for (double v : {i.demand, i.offered, i.retries, i.rejected, i.served, i.goodput, i.wasted, i.dropped,
+                         i.timeouts, i.gave_up, i.queue, i.backlog, i.failed, i.waiting})
+          ASSERT_TRUE(std::isfinite(v) && v >= -1e-9 * scale) << "trial " << trial << " " << name;
+      }
+    }
+    // Between services: interval by interval.
+    std::map<std::string, std::vector<double>> expected;
+    for (const CallSite& site : call_sites(s)) {
+      const RunResult& caller = runs.at(site.caller);
+      auto& e = expected[site.callee];
+      e.resize(caller.intervals.size(), 0.0);
+      for (std::size_t k = 0; k < caller.intervals.size(); ++k)
+        e[k] += static_cast<double>(site.call->fan_out) * caller.intervals[k].served;
+    }
+    for (const auto& [callee, e] : expected) {
+      const RunResult& r = runs.at(callee);
+      for (std::size_t k = 0; k < e.size(); ++k)
+        EXPECT_NEAR(r.intervals[k].demand, e[k], 1e-9 * std::max(1.0, e[k])) << "trial " << trial << " " << callee;
+    }
+  }
+  EXPECT_GT(solved, trials * 7 / 10);
+}
+
+
+}  // namespace sg::test

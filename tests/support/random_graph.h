@@ -1,0 +1,19 @@
+/// Random valid service graphs for property tests (spec/graph.md).
+#pragma once
+
+#include <random>
+
+#include "scenario/scenario.h"
+
+namespace sg::test {
+
+/// A random valid graph: up to 6 services, random shapes, fan-outs 1-4,
+/// random clients on every call and random servers. It may still break a
+/// rule of spec/graph.md's "Bad input" (a zero-time retry loop): validate it.
+Scenario random_graph(std::mt19937& rng);
+
+/// Solves `trials` random graphs from `seed` and checks the books of
+/// spec/graph.md at every service and between services (graph_solver_test.cpp).
+void check_graph_books(int trials, unsigned seed);
+
+}  // namespace sg::test
