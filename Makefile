@@ -50,6 +50,7 @@ test: build asan
 
 bench: build
 	$(BUILD)/bench/stormglass-bench
+	$(BUILD)/bench/stormglass-graph-bench
 	$(BUILD)/bench/stormglass-dashboard-bench
 
 clean:

@@ -368,11 +368,13 @@ struct Station {
   std::vector<long> drop_age;         // per local population: the age from which its share is dropped
   std::vector<int> calls;             // the populations it starts (its calls), in order
   // Per cohort and local population: sent, queued, dropped within the margin.
-  std::vector<double> sent, remaining, dropped_early;
-  std::vector<double> admitted;        // per cohort and local population
-  std::vector<double> single_admit;    // per cohort: the admitted share of single attempts
-  std::vector<std::vector<double>> fresh_admit;  // per local population, per cohort: of its first attempts
-  std::vector<bool> rejected_any;      // per cohort
+  // Arrays over the run, written at each step before anything reads them
+  // (no need to clear them: a run that stops early never touches the rest).
+  std::unique_ptr<double[]> sent, remaining, dropped_early;
+  std::unique_ptr<double[]> admitted;      // per cohort and local population
+  std::unique_ptr<double[]> single_admit;  // per cohort: the admitted share of single attempts
+  std::vector<std::unique_ptr<double[]>> fresh_admit;  // per local population, per cohort: of its first attempts
+  std::unique_ptr<bool[]> rejected_any;    // per cohort
   long head = 0;
   double queue = 0;
   double completed = 0;  // served in the current step (all of it starts calls)
@@ -429,16 +431,18 @@ public:
     }
     for (Station& st : stations_) {
       const std::size_t q = st.q_count();
-      st.sent.assign(static_cast<std::size_t>(steps_) * q, 0.0);
-      st.remaining.assign(static_cast<std::size_t>(steps_) * q, 0.0);
-      st.dropped_early.assign(static_cast<std::size_t>(steps_) * q, 0.0);
-      st.admitted.assign(static_cast<std::size_t>(steps_) * q, 0.0);
-      st.single_admit.assign(static_cast<std::size_t>(steps_), 1.0);
-      st.fresh_admit.assign(q, std::vector<double>(static_cast<std::size_t>(steps_), 1.0));
-      st.rejected_any.assign(static_cast<std::size_t>(steps_), false);
-      for (std::size_t k = 0; k < q; ++k)
-        populations_[static_cast<std::size_t>(st.populations[k])]->admission_from(st.single_admit.data(),
-                                                                                  st.fresh_admit[k].data());
+      const std::size_t cells = static_cast<std::size_t>(steps_) * q;
+      st.sent.reset(new double[cells]);
+      st.remaining.reset(new double[cells]);
+      st.dropped_early.reset(new double[cells]);
+      st.admitted.reset(new double[cells]);
+      st.single_admit.reset(new double[static_cast<std::size_t>(steps_)]);
+      st.rejected_any.reset(new bool[static_cast<std::size_t>(steps_)]);
+      for (std::size_t k = 0; k < q; ++k) {
+        st.fresh_admit.emplace_back(new double[static_cast<std::size_t>(steps_)]);
+        populations_[static_cast<std::size_t>(st.populations[k])]->admission_from(st.single_admit.get(),
+                                                                                  st.fresh_admit[k].get());
+      }
       st.boundary.assign(q, 0.0);
       st.early.resize(q);
       st.success.resize(q);
@@ -640,6 +644,7 @@ private:
           st.sums.offered += fresh + retries;
           st.sums.retries += retries;
           st.sent[st.at(n, q)] = fresh + retries;
+          st.dropped_early[st.at(n, q)] = 0;
           fresh_now[q] = fresh;
           sent_total += fresh + retries;
         } else {
@@ -710,7 +715,12 @@ private:
         });
       }
     } else {
-      for (std::size_t q = 0; q < Q; ++q) st.admitted[st.at(n, q)] = st.sent[st.at(n, q)];
+      st.single_admit[un] = 1;
+      st.rejected_any[un] = false;
+      for (std::size_t q = 0; q < Q; ++q) {
+        st.admitted[st.at(n, q)] = st.sent[st.at(n, q)];
+        st.fresh_admit[q][un] = 1;
+      }
     }
     for (std::size_t q = 0; q < Q; ++q) new_tags_[static_cast<std::size_t>(st.populations[q])].clear();
 

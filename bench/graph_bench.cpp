@@ -1,0 +1,54 @@
+// Speed of the service-graph model (docs/model.md, section 11): one run of the
+// bundled three-service chain and of spec/graph.md's example, and a map of
+// the chain over user demand x the database's capacity.
+#include <benchmark/benchmark.h>
+
+#include <string>
+
+#include "analysis/parameter_map.h"
+#include "model/fluid_solver.h"
+#include "model/graph_solver.h"
+#include "scenario/scenario_file.h"
+
+namespace {
+
+sg::Scenario bundled(const char* name) {
+  sg::Scenario s = sg::load_scenario(std::string(STORMGLASS_SCENARIOS) + "/graphs/" + name);
+  s.duration_s = 3600;
+  return s;
+}
+
+void ChainRun3600s(benchmark::State& state) {
+  const sg::Scenario s = bundled("chain-db-outage.json");
+  for (auto _ : state) benchmark::DoNotOptimize(sg::solve_services(s));
+}
+BENCHMARK(ChainRun3600s)->Unit(benchmark::kMillisecond);
+
+/// The same chain without its outage: healthy throughout, every answer at once.
+void HealthyChainRun3600s(benchmark::State& state) {
+  sg::Scenario s = bundled("chain-db-outage.json");
+  s.services.at("db").outage = {};
+  for (auto _ : state) benchmark::DoNotOptimize(sg::solve_services(s));
+}
+BENCHMARK(HealthyChainRun3600s)->Unit(benchmark::kMillisecond);
+
+void DiamondRun3600s(benchmark::State& state) {
+  const sg::Scenario s = bundled("graph-md-example.json");
+  for (auto _ : state) benchmark::DoNotOptimize(sg::solve_services(s));
+}
+BENCHMARK(DiamondRun3600s)->Unit(benchmark::kMillisecond);
+
+/// The chain's map over user demand 100-1500/s x db capacity 500-3000/s, on
+/// both cores, 300 s runs (the outage at 300 s shortened to the run's middle).
+void ChainMap(benchmark::State& state) {
+  const int size = static_cast<int>(state.range(0));
+  sg::Scenario s = bundled("chain-db-outage.json");
+  s.duration_s = 600;
+  sg::MapAxis x{"demand.base_rate", 100, 1500, size}, y{"services.db.capacity", 500, 3000, size};
+  for (auto _ : state) benchmark::DoNotOptimize(sg::compute_map(s, x, y, {}, 2));
+}
+BENCHMARK(ChainMap)->Arg(16)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+}  // namespace
+
+BENCHMARK_MAIN();
