@@ -407,13 +407,25 @@ namespace {
 // Upper bounds keep every total finite: 1e12/s over 1e9 s is 1e21.
 constexpr double kMaxTime = 1e9, kMaxRate = 1e12;
 
-void require(bool ok, const std::string& field, double value, const char* rule) {
-  if (!ok) throw InputError("", field, show(value), rule);
+/// A field named by the object's path and its key, joined only when it is
+/// reported: validation runs for every point of a map.
+struct FieldName {
+  const std::string* path = nullptr;
+  const char* key = "";
+  std::string text() const { return path ? join(*path, key) : std::string(key); }
+};
+
+void require(bool ok, FieldName field, double value, const char* rule) {
+  if (!ok) throw InputError("", field.text(), show(value), rule);
 }
 
-void require_time(const std::string& field, double v, const char* what) {
+void require(bool ok, const char* field, double value, const char* rule) { require(ok, FieldName{nullptr, field}, value, rule); }
+
+void require_time(FieldName field, double v, const char* what) {
   require(std::isfinite(v) && v >= 0 && v <= kMaxTime, field, v, what);
 }
+
+void require_time(const char* field, double v, const char* what) { require_time(FieldName{nullptr, field}, v, what); }
 
 /// `path` with its leading `from` (a table's "server" or "client") replaced by `to`.
 std::string rebased(const std::string& path, const std::string& from, const std::string& to) {
@@ -425,17 +437,22 @@ std::string rebased(const std::string& path, const std::string& from, const std:
 /// click from being used.
 void validate_policies(Scenario& holder, const std::string& table, const std::string& path) {
   for (const auto& [policy, key] : policies_in(table))
-    for (const PolicyField& f : policy->fields)
-      validate_policy_field(f, rebased(field_path(*policy, f), table, path), *f.value(holder));
+    for (const PolicyField& f : policy->fields) {
+      try {
+        validate_policy_field(f, "", *f.value(holder));
+      } catch (const InputError& e) {
+        throw InputError("", rebased(field_path(*policy, f), table, path), e.value(), e.problem());
+      }
+    }
 }
 
 /// Every rule of a server object, the entry's or a service's, at `path`.
 void validate_server(const Server& server, const std::string& path) {
-  auto field = [&](const char* key) { return join(path, key); };
+  auto field = [&](const char* key) { return FieldName{&path, key}; };
   require(std::isfinite(server.capacity) && server.capacity > 0 && server.capacity <= kMaxRate, field("capacity"),
           server.capacity, "capacity must be a number of attempts per second, > 0 and at most 1e12");
   if (server.queue_limit && (*server.queue_limit < 1 || *server.queue_limit > 1'000'000'000'000'000LL))
-    throw InputError("", field("queue_limit"), std::to_string(*server.queue_limit),
+    throw InputError("", field("queue_limit").text(), std::to_string(*server.queue_limit),
                      "a queue limit must be a whole number from 1 to 1e15, or null for none");
   require_time(field("reject_latency_s"), server.reject_latency_s, "must be a duration from 0 to 1e9 s");
   const Outage& o = server.outage;
@@ -444,7 +461,7 @@ void validate_server(const Server& server, const std::string& path) {
   require(std::isfinite(o.capacity_factor) && o.capacity_factor >= 0 && o.capacity_factor <= 1e6,
           field("outage.capacity_factor"), o.capacity_factor, "must be a number from 0 to 1e6");
   if (server.capacity_schedule)
-    validate_points(*server.capacity_schedule, field("capacity_schedule"), "a schedule", "capacity");
+    validate_points(*server.capacity_schedule, field("capacity_schedule").text(), "a schedule", "capacity");
   Scenario holder;  // the policy table addresses the entry server
   holder.server = server;
   validate_policies(holder, "server", path);
@@ -452,14 +469,14 @@ void validate_server(const Server& server, const std::string& path) {
   // spec/graph.md, "Drop expired": with a margin of 0 whether a served
   // attempt's calls answer in time is a race with no fluid limit.
   if (server.drop_expired && !server.calls.empty() && server.drop_margin_s == 0)
-    throw InputError("", field("drop_margin_s"), "0",
+    throw InputError("", field("drop_margin_s").text(), "0",
                      "drop_expired at a service with calls needs a positive drop_margin_s (spec/graph.md, "
                      "\"Drop expired\"): the time its calls may take before the sender's timeout");
 }
 
 /// Every rule of a client object, the users' or a call's, at `path`.
 void validate_client(const Client& c, const std::string& path) {
-  auto field = [&](const char* key) { return join(path, key); };
+  auto field = [&](const char* key) { return FieldName{&path, key}; };
   require(std::isfinite(c.instances) && c.instances >= 1 && c.instances <= kMaxRate, field("instances"), c.instances,
           "must be a number of clients from 1 to 1e12");
   Scenario holder;  // the policy table addresses the users' client
@@ -468,10 +485,10 @@ void validate_client(const Client& c, const std::string& path) {
   require(std::isfinite(c.timeout_s) && c.timeout_s > 0 && c.timeout_s <= kMaxTime, field("timeout_s"), c.timeout_s,
           "the timeout must be a positive number of seconds, at most 1e9");
   if (c.max_attempts && *c.max_attempts < 1)
-    throw InputError("", field("max_attempts"), std::to_string(*c.max_attempts),
+    throw InputError("", field("max_attempts").text(), std::to_string(*c.max_attempts),
                      "must be a whole number >= 1, or \"unlimited\"");
   if (c.max_attempts && *c.max_attempts > 1000)
-    throw InputError("", field("max_attempts"), std::to_string(*c.max_attempts),
+    throw InputError("", field("max_attempts").text(), std::to_string(*c.max_attempts),
                      "more than 1000 attempts: use \"unlimited\"");
   const Backoff& b = c.backoff;
   require_time(field("backoff.base_s"), b.base_s, "must be a delay from 0 to 1e9 s");
@@ -559,6 +576,11 @@ void validate_scenario(const Scenario& s) {
       throw InputError("", join(site.path, "fan_out"), std::to_string(site.call->fan_out),
                        "a fan-out is a whole number of jobs from 1 to 1000");
     validate_client(site.call->client, site.path);
+  }
+  // A single service has no shape to check (and a map validates every point).
+  if (s.services.empty() && s.server.calls.empty()) {
+    validate_retry_loop(s.client, "client", s.server, s.server.queue_limit && s.server.reject_latency_s == 0);
+    return;
   }
   // The shape: every callee defined, no cycle, every service reached.
   const ServiceGraph graph(s);
