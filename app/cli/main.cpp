@@ -10,6 +10,7 @@
 #include <QApplication>
 #include <QString>
 
+#include "analysis/graph_summary.h"
 #include "analysis/health.h"
 #include "analysis/parameter_map.h"
 #include "io/atomic_file.h"
@@ -57,7 +58,9 @@ Commands:
             figure instead; the CSV then goes only to --csv, if given.
   summary   Solve the scenario and say in a few lines what happened: healthy or
             not, when the storm began, whether and when it recovered, peak
-            offered load against demand, wasted work.
+            offered load against demand, wasted work. For a service graph,
+            also where the storm began and how it spread, the attempts per
+            user job at every service, and which are unhealthy at the end.
   plot      Draw the dashboard figure (title, key parameters, load curves, summary)
             to a PNG, PDF or SVG file, with the same code as the desktop
             dashboard's export; --curves-only draws the load curves alone.
@@ -249,8 +252,15 @@ int run(const Options& o) {
 
 int summary(const Options& o) {
   sg::Scenario s = load_with_overrides(o);
-  sg::RunResult r = attributed_to_file(o, [&] { return sg::solve(s, solver_options(o)); });
-  std::cout << sg::describe_run(s, sg::assess_run(s, r));
+  if (!sg::has_calls(s)) {
+    sg::RunResult r = attributed_to_file(o, [&] { return sg::solve(s, solver_options(o)); });
+    std::cout << sg::describe_run(s, sg::assess_run(s, r));
+    return kOk;
+  }
+  // A graph: the users' view at the entry, then every service's.
+  auto services = attributed_to_file(o, [&] { return sg::solve_services(s, solver_options(o)); });
+  std::cout << sg::describe_run(s, sg::assess_run(s, services.front().run));
+  std::cout << sg::describe_services(sg::assess_services(services));
   return kOk;
 }
 

@@ -174,7 +174,8 @@ TEST(Cli, UnknownCommandAndOption) {
 TEST(Cli, OptionsACommandWouldIgnoreAreRefused) {
   expect_bad_input(cli("summary " + kExample + " --csv out.csv"), {"summary", "--csv"});
   expect_bad_input(cli("run " + kExample + " --x server.capacity=1:2:2"), {"run", "--x"});
-  expect_bad_input(cli("params " + kExample), {"params"});
+  expect_bad_input(cli("params --csv out.csv"), {"params", "--csv"});
+  expect_bad_input(cli("summary " + kExample + " --service db"), {"summary", "--service"});
   expect_bad_input(cli("map " + kExample + " --x server.capacity=1:2:2 --y server.capacity=1:2:2"),
                    {"--y", "server.capacity"});
 }
@@ -229,6 +230,63 @@ TEST(Cli, SummarySaysWhatHappened) {
   EXPECT_NE(draining.out.find("draining at 200/s"), std::string::npos) << draining.out;
   Outcome limited = cli("summary " + kExample + " --set server.queue_limit=2000");
   EXPECT_NE(limited.out.find("Recovered"), std::string::npos) << limited.out;
+}
+
+}  // namespace
+
+namespace {
+
+const std::string kChain = std::string(STORMGLASS_SCENARIOS) + "/graphs/chain-db-outage.json";
+const std::string kGraphExample = std::string(STORMGLASS_SCENARIOS) + "/graphs/graph-md-example.json";
+
+TEST(CliGraph, RunWritesTheRowsOfTheNamedServiceWithFailedAndWaiting) {
+  Outcome o = cli("run " + kChain + " --service db --set duration_s=400");
+  ASSERT_EQ(o.status, 0) << o.err;
+  std::istringstream lines(o.out);
+  std::string header, row;
+  std::getline(lines, header);
+  // spec/graph.md: interfaces.md's columns, then failed and waiting.
+  EXPECT_EQ(header,
+            "t_s,demand,offered,retries,rejected,served,goodput,wasted,dropped,timeouts,gave_up,queue,wait_s,backlog,"
+            "throttled,denied,stopped,shed,capacity,failed,waiting");
+  int rows = 0;
+  while (std::getline(lines, row)) ++rows;
+  EXPECT_EQ(rows, 400);
+  // The entry by default; a bundled scenario without calls keeps its 19 columns.
+  Outcome entry = cli("run " + kChain + " --set duration_s=10");
+  EXPECT_EQ(entry.out.substr(0, entry.out.find('\n')), header);
+  Outcome single = cli("run " + kExample + " --set duration_s=10");
+  EXPECT_EQ(single.out.find("failed"), std::string::npos);
+}
+
+TEST(CliGraph, SummaryNamesWhereTheStormBeganAndTheAmplification) {
+  Outcome o = cli("summary " + kChain + " --set duration_s=600");
+  ASSERT_EQ(o.status, 0) << o.err;
+  // The database's outage at 300 s tips it first.
+  EXPECT_NE(o.out.find("Storm began at db (t = 300 s)"), std::string::npos) << o.out;
+  // db: 3 user attempts x 3 server->api attempts... api saturates at 2500/s,
+  // so db sees 2500 x 3 = 7500 attempts/s for 600 user jobs/s: 12.5.
+  EXPECT_NE(o.out.find("12.5 at the end"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("Unhealthy at the end: server, api, db."), std::string::npos) << o.out;
+}
+
+TEST(CliGraph, BadGraphsAndServicesAreBadInput) {
+  expect_bad_input(cli("run " + kChain + " --service dbx"), {"--service", "'dbx'", "services: server, api, db"});
+  const std::string cycle = write_temp("cycle.json", R"({"server": {"calls": {"a": {}}},
+    "services": {"a": {"calls": {"b": {}}}, "b": {"calls": {"a": {}}}}})");
+  expect_bad_input(cli("run " + cycle), {"cycle.json", "services.b.calls.a", "a -> b -> a"});
+  expect_bad_input(cli("run " + kChain + " --set services.db.capacity=-1"),
+                   {"--set services.db.capacity=-1", "services.db.capacity", "-1"});
+  expect_bad_input(cli("map " + kChain + " --x server.calls.api.max_attempts=1:4:3 --y services.db.capacity=500:2000:2"),
+                   {"--x", "server.calls.api.max_attempts", "not a whole number"});
+}
+
+TEST(CliGraph, ParamsOfAScenarioListItsServicesAndCalls) {
+  Outcome o = cli("params " + kGraphExample);
+  ASSERT_EQ(o.status, 0) << o.err;
+  for (const char* path : {"services.db.capacity [attempts/s]", "server.calls.db.fan_out [jobs]",
+                           "services.auth.calls.db.backoff.jitter", "server.calls.auth.timeout_s [s]"})
+    EXPECT_NE(o.out.find(path), std::string::npos) << path;
 }
 
 }  // namespace
