@@ -673,6 +673,19 @@ TEST_F(DashboardTest, TheSignalScenarioWithAutoscalingSaysTheFloodOutlastsRecove
   EXPECT_TRUE(window->summary_text().contains("demand until <b>t = 3896 s</b>")) << window->summary_text().toStdString();
 }
 
+TEST_F(DashboardTest, OpensAServiceGraphAndShowsTheEntrysCurves) {
+  // Issue 9, item 8: the dashboard shows the entry's curves until the graph
+  // view exists; they are the CLI's rows of service "server".
+  ASSERT_TRUE(window->open_file(QStringLiteral(":/scenarios/graphs/chain-db-outage.json")).isEmpty())
+      << window->banner_text().toStdString();
+  ASSERT_TRUE(wait_for_run(*window));
+  EXPECT_TRUE(window->banner_text().isEmpty()) << window->banner_text().toStdString();
+  EXPECT_FALSE(window->description_text().isEmpty());
+  // The database's outage at 300 s takes the entry down in the same second.
+  EXPECT_TRUE(window->summary_text().contains("Goodput fell below 95% of demand at t = 300 s"))
+      << window->summary_text().toStdString();
+}
+
 TEST_F(DashboardTest, TheLearnMenuOpensEachTeachingScenarioWithItsDescription) {
   QMenu* menu = window->teaching_menu();
   ASSERT_NE(menu, nullptr);
