@@ -15,6 +15,7 @@
 namespace sg {
 namespace {
 
+using test::total;
 using test::window_mean;
 
 std::map<std::string, RunResult> solve_all(const Scenario& s, const SolverOptions& o = {}) {
@@ -41,16 +42,6 @@ Scenario steady(double demand, double duration_s = 300) {
   s.demand.base_rate = demand;
   s.demand.surge.reset();
   return s;
-}
-
-/// A whole run's total of a rate (rate x interval length, summed).
-double total(const RunResult& r, double Interval::*field) {
-  double sum = 0, start = 0;
-  for (const Interval& i : r.intervals) {
-    sum += i.*field * (i.t_s - start);
-    start = i.t_s;
-  }
-  return sum;
 }
 
 TEST(GraphSolver, HealthyChainServesEveryLayerAndMultipliesDemandByTheFanOuts) {

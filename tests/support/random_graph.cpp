@@ -9,21 +9,9 @@
 #include "model/graph_solver.h"
 #include "scenario/input_error.h"
 #include "scenario/scenario_file.h"
+#include "support/run_helpers.h"
 
 namespace sg::test {
-namespace {
-
-/// A whole run's total of a rate (rate x interval length, summed).
-double total(const RunResult& r, double Interval::*field) {
-  double sum = 0, start = 0;
-  for (const Interval& i : r.intervals) {
-    sum += i.*field * (i.t_s - start);
-    start = i.t_s;
-  }
-  return sum;
-}
-
-}  // namespace
 
 /// A random valid graph: up to 6 services, random shapes, fan-outs 1-4,
 /// random clients on every call and random servers (spec/graph.md).

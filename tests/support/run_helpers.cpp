@@ -28,6 +28,15 @@ double window_mean(const RunResult& run, double Interval::*field, double t0, dou
   return sum / length;
 }
 
+double total(const RunResult& run, double Interval::*field) {
+  double sum = 0, previous = 0;
+  for (const Interval& i : run.intervals) {
+    sum += i.*field * (i.t_s - previous);
+    previous = i.t_s;
+  }
+  return sum;
+}
+
 const Interval& at(const RunResult& run, double t_s) {
   const Interval* best = &run.intervals.front();
   for (const Interval& i : run.intervals)
