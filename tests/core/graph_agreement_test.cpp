@@ -113,12 +113,16 @@ std::vector<Case> cases() {
   return v;
 }
 
-TEST(GraphAgreement, EveryServicesWindowsAgreeWithTheSimulation) {
+/// One scenario per test, so that CTest spreads them over the cores.
+class GraphAgreement : public ::testing::TestWithParam<int> {};
+
+TEST_P(GraphAgreement, EveryServicesWindowsAgreeWithTheSimulation) {
   struct Field {
     const char* name;
     double Interval::*member;
   };
-  for (const Case& c : cases()) {
+  {
+    const Case c = cases()[static_cast<std::size_t>(GetParam())];
     const Scenario& s = c.scenario;
     validate_scenario(s);
     double largest = s.server.capacity;
@@ -162,6 +166,8 @@ TEST(GraphAgreement, EveryServicesWindowsAgreeWithTheSimulation) {
     EXPECT_LT(worst, 0.02) << c.name << ": " << where;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Scenarios, GraphAgreement, ::testing::Range(0, 5));
 
 }  // namespace
 }  // namespace sg

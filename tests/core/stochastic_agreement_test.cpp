@@ -116,8 +116,12 @@ double worst_window(const Scenario& s, const RunResult& fluid, const RunResult& 
   return worst;
 }
 
-TEST(StochasticAgreement, WindowAveragesAgreeWithinThreePercentOfCapacityOrOfTheFlow) {
-  for (const Case& c : cases()) {
+/// One scenario per test, so that CTest spreads them over the cores.
+class StochasticAgreementPerCase : public ::testing::TestWithParam<int> {};
+
+TEST_P(StochasticAgreementPerCase, WindowAveragesAgreeWithinThreePercentOfCapacityOrOfTheFlow) {
+  {
+    const Case c = cases()[static_cast<std::size_t>(GetParam())];
     const Scenario& s = c.scenario;
     RunResult fluid = solve(s);
     RunResult sim = test::simulate(s, kScale, 7);
@@ -128,6 +132,9 @@ TEST(StochasticAgreement, WindowAveragesAgreeWithinThreePercentOfCapacityOrOfThe
     EXPECT_LT(worst, 0.03) << c.name << ": " << where;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Scenarios, StochasticAgreementPerCase,
+                         ::testing::Range(0, static_cast<int>(cases().size())));
 
 TEST(StochasticAgreement, ClientPoliciesOfBusyClientsAgreeWithTheMeanField) {
   // The fluid holds one representative client (docs/model.md, 10.0); the
