@@ -450,6 +450,10 @@ public:
     }
     tags_.resize(rules_.size());
     new_tags_.resize(rules_.size());
+    if (options_.audit)
+      for (std::size_t p = 0; p < rules_.size(); ++p)
+        resolved_.push_back({std::vector<double>(static_cast<std::size_t>(steps_), 0.0),
+                             std::vector<double>(static_cast<std::size_t>(steps_), 0.0)});
   }
 
   std::vector<ServiceRun> run() {
@@ -466,6 +470,7 @@ public:
         interval_steps = 0;
       }
     }
+    if (options_.audit) audit_outcomes();
     std::vector<ServiceRun> out;
     for (Station& st : stations_) {
       st.result.solver_step_s = h_;
@@ -493,8 +498,10 @@ private:
     rules->reject_late_share = delay - std::floor(delay);
     rules->burn = rules->policy.instant && st.server->reject_latency_s == 0;
     // docs/model.md, 11.6: with drop_expired an attempt is discarded once
-    // its sender times out within the margin.
-    const long margin = std::lround(st.server->drop_margin_s / h_);
+    // its sender times out within the margin; a positive margin is at least
+    // one step, or a margin shorter than half a step would round to none.
+    const double margin_s = st.server->drop_margin_s;
+    const long margin = margin_s > 0 ? std::max(1L, std::lround(margin_s / h_)) : 0L;
     st.drop_age.push_back(std::max(0L, rules->timeout_steps - margin));
     st.populations.push_back(static_cast<int>(rules_.size()));
     const long slots = rules->timeout_steps + rules->reject_steps + 3;
@@ -527,24 +534,29 @@ private:
   /// drop_age (+ `extra`) steps old (spec/graph.md, "Drop expired").
   void drop_head(Station& st, long n, long extra) {
     while (st.head < n) {
-      const long j = st.head, age = n - j;
+      const long j = st.head;
       double left = 0;
-      for (std::size_t q = 0; q < st.q_count(); ++q) {
-        double& r = st.remaining[st.at(j, q)];
-        if (r > 0 && age >= st.drop_age[q] + extra) {
-          st.sums.dropped += r;
-          st.queue -= r;
-          // Its sender has not timed out yet: it will, learning nothing.
-          const long timeout = rules_[static_cast<std::size_t>(st.populations[q])]->timeout_steps;
-          if (extra == 1 ? age <= timeout : age < timeout) st.dropped_early[st.at(j, q)] += r;
-          r = 0;
-        }
-        left += r;
-      }
+      for (std::size_t q = 0; q < st.q_count(); ++q) left += drop_expired_share(st, j, q, n, extra);
       if (left > 0) break;
       ++st.head;
     }
     if (st.head == n) st.queue = 0;
+  }
+
+  /// Discards q's share of cohort j if it is at least drop_age (+ `extra`)
+  /// steps old at step n; returns what is left of that share.
+  double drop_expired_share(Station& st, long j, std::size_t q, long n, long extra) {
+    double& r = st.remaining[st.at(j, q)];
+    const long age = n - j;
+    if (r > 0 && age >= st.drop_age[q] + extra) {
+      st.sums.dropped += r;
+      st.queue -= r;
+      // Its sender has not timed out yet: it will, learning nothing.
+      const long timeout = rules_[static_cast<std::size_t>(st.populations[q])]->timeout_steps;
+      if (extra == 1 ? age <= timeout : age < timeout) st.dropped_early[st.at(j, q)] += r;
+      r = 0;
+    }
+    return r;
   }
 
   /// The jobs of population p (its main state and every live tag).
@@ -569,7 +581,11 @@ private:
     while (left > 0 && st.head < n) {
       const long j = st.head, age = n - j;
       double total = 0;
-      for (std::size_t q = 0; q < Q; ++q) total += st.remaining[st.at(j, q)];
+      // Expired shares behind an unexpired one at the head are discarded as
+      // the service front reaches them (a population with a shorter timeout
+      // expires first).
+      for (std::size_t q = 0; q < Q; ++q)
+        total += st.drop ? drop_expired_share(st, j, q, n, 1) : st.remaining[st.at(j, q)];
       if (total <= 0) {
         ++st.head;
         continue;
@@ -638,6 +654,7 @@ private:
         for (const Outcome& o : st.early[q]) pop.fail(o.cohort, o.share, o.part);
         const double gave = pop.handle_failures(n, false);
         if (main) {
+          note_outcomes(p, st.early[q]);
           st.sums.gave_up += gave;
           const double retries = pop.send(n, fresh);
           st.sums.demand += fresh;
@@ -698,6 +715,7 @@ private:
         const PopulationRules& r = *rules_[static_cast<std::size_t>(p)];
         if (r.reject_steps > 0) continue;
         const double now = 1 - r.reject_late_share;  // of the rejected attempts, those that fail at once
+        note_outcomes(p, {{n, now, Part::Rejected}});
         each_state(p, [&](Population& pop, bool main) {
           double gave = 0;
           if (r.burn) {
@@ -767,11 +785,13 @@ private:
       const int p = st.populations[q];
       for (Population* t : tags_[static_cast<std::size_t>(p)])
         for (const Outcome& o : st.success[q]) t->succeed(o.cohort, o.share);
+      note_outcomes(p, st.success[q]);
       st.success[q].clear();
       // Errors, and timeouts of awaited attempts, fail their senders' jobs
       // now; the sends of this step are made, so what would retry within it
       // retries in the next (docs/model.md, 11.5).
       if (st.deferred[q].empty()) continue;
+      note_outcomes(p, st.deferred[q]);
       each_state(p, [&](Population& pop, bool main) {
         for (const Outcome& o : st.deferred[q]) pop.fail(o.cohort, o.share, o.part);
         const double gave = pop.handle_failures(n, true);
@@ -832,7 +852,19 @@ private:
           a.bad += bad;
         }
         const bool answered = success + error >= 1 - 1e-12;
-        if (n >= a.deadline || answered) {
+        if (answered && in_time == 1.0) {
+          // Every job has answered: what is left is rounding dust of the
+          // response law, split between its two outcomes, not a timeout.
+          const double dust = a.mass - a.good - a.bad;
+          if (dust > 0) {
+            const double dust_good = dust * success / (success + error), dust_bad = dust - dust_good;
+            st.sums.goodput += dust_good;
+            st.sums.failed += dust_bad;
+            if (dust_good > 0) st.success[static_cast<std::size_t>(a.local)].push_back({a.cohort, dust_good / sent});
+            if (dust_bad > 0) st.deferred[static_cast<std::size_t>(a.local)].push_back({a.cohort, dust_bad / sent});
+          }
+          a.mass = 0;
+        } else if (n >= a.deadline || answered) {
           const double late = a.mass - a.good - a.bad;
           if (late > 1e-15 * a.mass) {
             // No answer by the sender's timeout: wasted work, a timeout.
@@ -855,6 +887,44 @@ private:
         live.erase(std::find(live.begin(), live.end(), b->tags[k].get()));
       }
       b = st.batches.erase(b);
+    }
+  }
+
+  /// With SolverOptions::audit: the shares of population p's cohorts whose
+  /// fate its jobs have learnt (success, error, timeout, rejection).
+  void note_outcomes(int p, const std::vector<Outcome>& outcomes) {
+    if (!options_.audit) return;
+    auto& [admitted, rejected] = resolved_[static_cast<std::size_t>(p)];
+    for (const Outcome& o : outcomes)
+      (o.part == Part::Admitted ? admitted : rejected)[static_cast<std::size_t>(o.cohort)] += o.share;
+  }
+
+  /// The jobs' books (spec/graph.md): every attempt's sender learns its fate
+  /// exactly once, by its timeout (or its rejection's latency, if shorter).
+  /// A cohort old enough must have been told all of it, a younger one never
+  /// more. The imbalance, in attempts, as a fraction of those sent.
+  void audit_outcomes() {
+    for (Station& st : stations_) {
+      double gap = 0, sent = 0;
+      for (std::size_t q = 0; q < st.q_count(); ++q) {
+        const int p = st.populations[q];
+        const PopulationRules& r = *rules_[static_cast<std::size_t>(p)];
+        const auto& [admitted, rejected] = resolved_[static_cast<std::size_t>(p)];
+        const long settled = steps_ - r.timeout_steps - r.reject_steps - 3;
+        for (long j = 0; j < steps_; ++j) {
+          const double in = st.admitted[st.at(j, q)], out = st.sent[st.at(j, q)] - in;
+          const double a = admitted[static_cast<std::size_t>(j)];
+          const double b = rejected[static_cast<std::size_t>(j)];
+          sent += st.sent[st.at(j, q)];
+          if (j < settled) {
+            gap += in * std::fabs(a - 1) + out * std::fabs(b - 1);
+          } else {
+            gap += in * std::max(0.0, a - 1) + out * std::max(0.0, b - 1);
+          }
+        }
+      }
+      st.result.audit.jobs = gap / std::max(1.0, sent);
+      st.result.audit.steps_checked = steps_;
     }
   }
 
@@ -925,6 +995,9 @@ private:
   // step (where to put one, and its admitted twin).
   std::vector<std::vector<std::pair<std::unique_ptr<Population>*, const Population*>>> new_tags_;
   std::vector<double> scratch_;
+  // With SolverOptions::audit, per population: the share of each cohort's
+  // admitted, and rejected, attempts whose fate its jobs have learnt.
+  std::vector<std::pair<std::vector<double>, std::vector<double>>> resolved_;
   std::vector<std::pair<long long, double>> batches_;
 };
 

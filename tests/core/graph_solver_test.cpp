@@ -187,6 +187,50 @@ TEST(GraphSolver, AResponseWaitsForTheSlowestOfItsCalls) {
   EXPECT_NEAR(window_mean(server, &Interval::failed, 6, 20), 800, 1e-6);
 }
 
+TEST(GraphSolver, ExpiredAttemptsBehindLiveOnesAreDroppedWhenServiceReachesThem) {
+  // db drops expired attempts (margin 0.2 s) and is fed by two calls, 100/s
+  // each: server -> db (1 s timeout, so dropped from 0.8 s old) and server ->
+  // a -> db (20 s timeout). db is out for 10 s from t = 20: it queues 1000
+  // attempts of each call. When it resumes, the front serves the long call's
+  // attempts at 1000/s and meets a short-call attempt sent at 20 + u when
+  // 10 + u/10 s have passed since 20, at an age of 10 - 0.9 u >= 1 s: every
+  // one of the 1000 has expired and is discarded, at no cost, when the
+  // front reaches it (at a rate of 10 cohorts a step, most of them behind
+  // the head of the step). Serving them instead would count them in time
+  // and tell their senders both a timeout and a success.
+  Scenario s = steady(100, 120);
+  s.client.timeout_s = 60;
+  s.client.max_attempts = 1;
+  s.server.capacity = 1e5;
+  s.server.calls["db"] = call(1, 1, 0.1);
+  s.server.calls["a"] = call(30, 1, 0.1);
+  s.services["a"].capacity = 1e5;
+  s.services["a"].calls["db"] = call(20, 1, 0.1);
+  s.services["db"].capacity = 1000;
+  s.services["db"].drop_expired = true;
+  s.services["db"].drop_margin_s = 0.2;
+  s.services["db"].outage = Outage{20, 10, 0};
+  validate_scenario(s);
+  SolverOptions o;
+  o.audit = true;
+  auto runs = solve_all(s, o);
+  const RunResult& db = runs.at("db");
+  EXPECT_GE(total(db, &Interval::dropped), 1000 * (1 - 1e-9));
+  // What was dropped was never served: served = the long call's 100/s for
+  // 120 s, plus the short call's attempts outside the outage (at most 110 s).
+  EXPECT_LE(total(db, &Interval::served), 100 * 120 + 100 * 110 + 1e-6);
+  EXPECT_LT(db.audit.jobs, 1e-9);
+
+  // A positive margin shorter than half a step is one step, not none (a
+  // margin of 0 with calls has no fluid limit, spec/graph.md): at h = 0.2 s,
+  // 0.01 s drops exactly as 0.2 s does.
+  o.step_s = 0.2;
+  auto one_step = solve_all(s, o);
+  s.services["db"].drop_margin_s = 0.01;
+  auto tiny = solve_all(s, o);
+  EXPECT_EQ(total(tiny.at("db"), &Interval::dropped), total(one_step.at("db"), &Interval::dropped));
+  EXPECT_GT(total(tiny.at("db"), &Interval::dropped), 0);
+}
 
 TEST(GraphSolver, BooksBalanceAtEveryServiceAndBetweenServicesOverRandomGraphs) {
   // 10 random graphs here (the sanitizer build runs them too);

@@ -84,9 +84,13 @@ void check_graph_books(int trials, unsigned seed) {
       continue;  // a zero-time retry loop, say: refused as bad input
     }
     std::map<std::string, RunResult> runs;
-    for (ServiceRun& r : solve_services(s)) runs[r.name] = std::move(r.run);
+    SolverOptions audited;
+    audited.audit = true;
+    for (ServiceRun& r : solve_services(s, audited)) runs[r.name] = std::move(r.run);
     ++solved;
     for (const auto& [name, r] : runs) {
+      // Every attempt's sender learnt its fate exactly once (the jobs' books).
+      EXPECT_LT(r.audit.jobs, 1e-9) << "trial " << trial << " " << name;
       const Interval& end = r.intervals.back();
       const double offered = total(r, &Interval::offered);
       const double scale = std::max(1.0, offered);
