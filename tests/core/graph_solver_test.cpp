@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "analysis/graph_summary.h"
 #include "model/graph_solver.h"
 #include "scenario/input_error.h"
 #include "scenario/scenario_file.h"
@@ -230,6 +231,38 @@ TEST(GraphSolver, ExpiredAttemptsBehindLiveOnesAreDroppedWhenServiceReachesThem)
   auto tiny = solve_all(s, o);
   EXPECT_EQ(total(tiny.at("db"), &Interval::dropped), total(one_step.at("db"), &Interval::dropped));
   EXPECT_GT(total(tiny.at("db"), &Interval::dropped), 0);
+}
+
+TEST(GraphSolver, RetryingAtTheTopLayerOnlyRecoversFromTheOutageThatTipsAChainRetryingEverywhere) {
+  // The bundled chain (users -> server -> api -> db, three attempts at every
+  // layer) at 300 users/s: db runs at 30 % of its 1000/s until it loses 80 %
+  // of it for 30 s. Retrying at every layer, one user job can become
+  // 3 x 3 x 3 = 27 db attempts, 8100/s against 1000/s: db's queue never
+  // drains, and the storm holds every layer to the end. With one attempt per
+  // call below the users, a user job is at most 3 db attempts, 900/s < 1000/s:
+  // the backlog of the outage (at most 30 s x (900 - 200)/s = 21000) drains
+  // at 100/s or more, within 210 s, and every service is healthy again.
+  Scenario s = load_scenario(std::string(STORMGLASS_SCENARIOS) + "/graphs/chain-db-outage.json");
+  s.duration_s = 900;
+  s.demand.base_rate = 300;
+  auto everywhere = assess_services(solve_services(s));
+  for (const ServiceHealth& h : everywhere) {
+    EXPECT_FALSE(h.healthy_at_end) << h.name;
+    EXPECT_TRUE(h.unhealthy_from_s.has_value()) << h.name;
+  }
+  EXPECT_GT(everywhere.back().peak_attempts_per_user_job, 9);  // db: beyond 3 x 3
+  s.server.calls.at("api").client.max_attempts = 1;
+  s.services.at("api").calls.at("db").client.max_attempts = 1;
+  validate_scenario(s);
+  const auto top_only_runs = solve_services(s);
+  for (const ServiceHealth& h : assess_services(top_only_runs)) {
+    EXPECT_TRUE(h.healthy_at_end) << h.name;
+    EXPECT_LE(h.peak_attempts_per_user_job, 3 + 1e-9) << h.name;
+  }
+  const RunResult& db = top_only_runs.back().run;
+  EXPECT_EQ(top_only_runs.back().name, "db");
+  EXPECT_NEAR(test::at(db, 900).queue, 0, 1e-9);
+  EXPECT_NEAR(window_mean(top_only_runs.front().run, &Interval::goodput, 600, 900), 300, 1e-6);
 }
 
 TEST(GraphSolver, BooksBalanceAtEveryServiceAndBetweenServicesOverRandomGraphs) {
