@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "graph/service_graph.h"
+
 namespace sg {
 
 bool is_healthy(const Interval& i) { return i.demand <= 0 || i.goodput >= 0.95 * i.demand; }
@@ -100,6 +102,24 @@ const char* to_string(PointClass c) {
 
 namespace {
 
+/// True when every service's capacity is constant and at least the first
+/// attempts it receives at constant demand (the users' demand times the
+/// fan-outs along every path to it, spec/graph.md): from an empty system
+/// every attempt is then served in the step it is sent and every call
+/// answers at once, so nothing times out or retries (docs/model.md, 5.6).
+bool serves_everything_at_once(const Scenario& s) {
+  const ServiceGraph graph(s);
+  std::vector<double> load(graph.size(), 0.0);
+  load[graph.order().front()] = s.demand.base_rate;
+  for (ServiceId v : graph.order()) {
+    const Server& server = graph.server(v);
+    if (server.capacity_schedule || server.admission.enabled || load[v] > server.capacity) return false;
+    for (auto [e, end] = boost::out_edges(v, graph.graph()); e != end; ++e)
+      load[boost::target(*e, graph.graph())] += static_cast<double>(graph.graph()[*e].call->fan_out) * load[v];
+  }
+  return true;
+}
+
 /// spec/system.md: the class from the run without trigger and the run with it.
 PointVerdict verdict(const RunHealth& base, const RunHealth& triggered) {
   PointVerdict v;
@@ -132,9 +152,7 @@ PointVerdict classify_point(const Scenario& scenario, const SolverOptions& optio
   };
   RunHealth base;
   base.recovery_s = 0;
-  const bool shortcut = baseline.demand.base_rate <= baseline.server.capacity &&
-                        !baseline.server.capacity_schedule && !baseline.server.admission.enabled;
-  if (!shortcut) base = verdict_of(baseline);
+  if (!serves_everything_at_once(baseline)) base = verdict_of(baseline);
   RunHealth triggered = has_trigger(scenario) ? verdict_of(scenario) : base;
   return verdict(base, triggered);
 }

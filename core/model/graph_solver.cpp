@@ -8,8 +8,11 @@
 #include <stdexcept>
 
 #include "graph/service_graph.h"
+#include "model/batch_admission.h"
+#include "model/caller_population.h"
 #include "model/rate_schedule.h"
 #include "model/retry_policy.h"
+#include "model/station.h"
 #include "scenario/input_error.h"
 #include "scenario/number_text.h"
 #include "scenario/policy_fields.h"
@@ -17,379 +20,10 @@
 namespace sg {
 namespace {
 
+using namespace fluid;
+
 constexpr double kMaxSteps = 1e7;
 
-/// What a station reports of one population's cohort at one step: a share of
-/// the attempts the population sent in cohort j (docs/model.md, 11.3). Every
-/// attempt of a cohort shares its fate whatever its class, so a share is
-/// all a population (or a tag of it) needs to split an outcome over its
-/// classes.
-/// Which part of a cohort an outcome is a share of.
-enum class Part { Admitted, Rejected };
-
-struct Outcome {
-  long cohort;
-  double share;  ///< of the cohort's admitted attempts, or of its rejected ones
-  Part part = Part::Admitted;
-};
-
-/// The fixed rules of one caller population: the users, or the jobs of one
-/// call (attempt classes and their delay kernels, the timeout).
-struct PopulationRules {
-  RetryPolicy policy;
-  long timeout_steps = 1;
-  std::vector<int> kernel_reach;
-  long long fan_out = 1;
-  int caller = -1;  ///< the calling station, -1 for the users
-  int target = 0;   ///< the station its attempts go to
-  int local = 0;    ///< its index among the target's populations
-  bool burn = false;  ///< every delay is zero and rejections reach it at once (docs/model.md, 4.4)
-  long reject_steps = 0;
-  double reject_late_share = 0;
-};
-
-/// A caller population's state (docs/model.md, 11.2): what it sent in each
-/// recent cohort, class by class, and its jobs waiting out a backoff. The
-/// population of a call and a *tag* of it (the jobs that the in-time
-/// completions of one step started, followed per unit to learn their
-/// response law, 11.4) are the same physics, so they are the same type: a
-/// tag only has a nearer horizon.
-class Population {
-public:
-  Population(const PopulationRules& rules, long first, long horizon, long record_slots)
-      : rules_(&rules), first_(first), horizon_(horizon), record_slots_(std::max(2L, record_slots)) {
-    classes_ = rules.policy.classes.size();
-    failed_.assign(classes_, 0.0);
-    kernel_mass_.assign(rules.policy.kernels.size(), 0.0);
-  }
-
-  /// A tag: one job started in step `first`, followed to `horizon`, whose
-  /// first attempt was admitted (`first_admitted` 1) or rejected (0): the
-  /// jobs of one batch share that draw (docs/model.md, 11.4). Until it first
-  /// fails it holds nothing but that first attempt, so its buffers are made
-  /// only then: most tags answer at once and never need them.
-  static std::unique_ptr<Population> tag(const PopulationRules& rules, const Population& main, long first, long horizon,
-                                         double first_admitted) {
-    auto t = std::make_unique<Population>(rules, first, horizon, horizon - first + 1);
-    t->single_ = true;
-    t->last_ = first;
-    t->single_admit_ = main.single_admit_;
-    t->fresh_admit_ = main.fresh_admit_;
-    t->first_admitted_ = first_admitted;
-    return t;
-  }
-
-  /// Where the station keeps, per cohort, the admitted share of single
-  /// attempts and of this population's first attempts (docs/model.md, 11.5).
-  void admission_from(const double* single_admit, const double* fresh_admit) {
-    single_admit_ = single_admit;
-    fresh_admit_ = fresh_admit;
-  }
-
-  /// Of cohort j, class c: the part the station admitted, or rejected.
-  double part(long j, std::size_t c, Part which) const {
-    const double sent = record(j, c);
-    if (sent <= 0) return 0;
-    const double fresh = c == static_cast<std::size_t>(rules_->policy.first_class) ? fresh_of(j) : 0;
-    const double fresh_share = j == first_ && first_admitted_ >= 0 ? first_admitted_ : fresh_admit_[j];
-    const double admitted = (sent - fresh) * single_admit_[j] + fresh * fresh_share;
-    return which == Part::Admitted ? admitted : sent - admitted;
-  }
-
-  const PopulationRules& rules() const { return *rules_; }
-  long first() const { return first_; }
-  long horizon() const { return horizon_; }
-
-  /// The attempts of cohort j, class c (0 before the population's first).
-  double record(long j, std::size_t c) const {
-    if (j < first_ || j > last_) return 0;
-    if (single_) return j == first_ && c == static_cast<std::size_t>(rules_->policy.first_class) ? 1.0 : 0.0;
-    return record_[slot(j) + c];
-  }
-
-  /// A share of cohort j's admitted (or rejected) attempts fails now: the
-  /// failures wait for handle_failures.
-  void fail(long j, double share, Part which) {
-    if (j < first_ || j > last_ || share <= 0) return;
-    for (std::size_t c = 0; c < classes_; ++c) failed_[c] += part(j, c, which) * share;
-  }
-
-  /// A share of cohort j's admitted attempts succeeds: returns the jobs that did.
-  double succeed(long j, double share) {
-    if (j < first_ || j > last_ || share <= 0) return 0;
-    double jobs = 0;
-    for (std::size_t c = 0; c < classes_; ++c) jobs += part(j, c, Part::Admitted);
-    jobs *= share;
-    succeeded_ += jobs;
-    return jobs;
-  }
-
-  /// The failures gathered in step n give up (last attempt) or wait out
-  /// their delay along the class's kernels; `defer_now`: what a kernel puts
-  /// in step n itself leaves in step n + 1 instead (the sends of step n are
-  /// made, docs/model.md 11.5). Returns the jobs that gave up.
-  double handle_failures(long n, bool defer_now) {
-    double gave_up = 0;
-    bool any = false;
-    for (std::size_t c = 0; c < classes_; ++c) {
-      const double f = failed_[c];
-      if (f <= 0) continue;
-      failed_[c] = 0;
-      const AttemptClass& cls = rules_->policy.classes[c];
-      if (cls.last) {
-        gave_up += f;
-        continue;
-      }
-      for (const Transition& t : cls.on_failure) kernel_mass_[static_cast<std::size_t>(t.kernel)] += f * t.probability;
-      any = true;
-    }
-    if (any)
-      for (std::size_t k = 0; k < kernel_mass_.size(); ++k) {
-        const double mass = kernel_mass_[k];
-        if (mass <= 0) continue;
-        kernel_mass_[k] = 0;
-        deposit(k, mass, n, defer_now);
-      }
-    gave_up_ += gave_up;
-    return gave_up;
-  }
-
-  /// Sends cohort n: the retries due now and `fresh` first attempts.
-  /// Returns the retries; the cohort's record holds all of it.
-  double send(long n, double fresh) {
-    if (single_) {
-      last_ = n;
-      return 0;  // nothing waits out a delay: the first attempt was its only one
-    }
-    if (record_.empty()) allocate();
-    last_ = n;
-    double* r = &record_[slot(n)];
-    double retries = 0;
-    for (std::size_t c = 0; c < classes_; ++c) {
-      r[c] = take_due(c, n);
-      retries += r[c];
-    }
-    r[static_cast<std::size_t>(rules_->policy.first_class)] += fresh;
-    fresh_[static_cast<std::size_t>(n % record_slots_)] = fresh;
-    backlog_ -= retries;
-    return retries;
-  }
-
-  /// docs/model.md, 4.4: jobs rejected at once whose every delay is zero
-  /// retry into the same full queue at the same instant, so every attempt
-  /// they have left is rejected and they give up. `share` of cohort n is
-  /// rejected; returns the further attempts (all rejected) and adds the jobs
-  /// to `gave_up`.
-  double burn(long n, double share, double& gave_up) {
-    double extra = 0;
-    for (std::size_t c = 0; c < classes_; ++c) {
-      const double jobs = part(n, c, Part::Rejected) * share;
-      if (jobs <= 0) continue;
-      const AttemptClass& cls = rules_->policy.classes[c];
-      // Attempts left after this one: an instant policy has one class per
-      // attempt, the last one's number M (unlimited ones are refused).
-      const long left = static_cast<long>(rules_->policy.classes.size()) - cls.attempt;
-      extra += jobs * static_cast<double>(std::max(0L, left));
-      gave_up += jobs;
-      gave_up_ += jobs;
-    }
-    return extra;
-  }
-
-  double backlog() const { return backlog_; }
-  double succeeded() const { return succeeded_; }
-  double given_up() const { return gave_up_; }
-
-private:
-  std::size_t slot(long j) const { return static_cast<std::size_t>(j % record_slots_) * classes_; }
-
-  /// The first attempts sent in cohort j.
-  double fresh_of(long j) const {
-    if (single_) return j == first_ ? 1.0 : 0.0;
-    return fresh_[static_cast<std::size_t>(j % record_slots_)];
-  }
-
-  /// The buffers: retries in backoff by due step, and the record of cohorts.
-  void allocate() {
-    const long reach = std::min<long>(rules_->policy.max_offset, std::max(1L, horizon_ - first_));
-    ring_size_ = 2;
-    while (ring_size_ < reach + 3) ring_size_ *= 2;
-    ring_mask_ = ring_size_ - 1;
-    ring_explicit_.assign(static_cast<std::size_t>(ring_size_) * classes_, 0.0);
-    ring_diff_.assign(static_cast<std::size_t>(ring_size_) * classes_, 0.0);
-    ring_rate_.assign(classes_, 0.0);
-    ring_run_until_.assign(classes_, 0);
-    record_.assign(static_cast<std::size_t>(record_slots_) * classes_, 0.0);
-    fresh_.assign(static_cast<std::size_t>(record_slots_), 0.0);
-  }
-
-  /// A tag leaves its single-attempt form when it must keep retries.
-  void expand() {
-    single_ = false;
-    allocate();
-    record_[slot(first_) + static_cast<std::size_t>(rules_->policy.first_class)] = 1;
-    fresh_[static_cast<std::size_t>(first_ % record_slots_)] = 1;
-  }
-
-  /// docs/model.md, 5.3: spreads `mass` failures of step n along kernel k.
-  /// Retries due at or after the horizon wait in the backlog, unslotted.
-  void deposit(std::size_t kernel, double mass, long n, bool defer_now) {
-    if (single_) expand();
-    if (ring_explicit_.empty()) allocate();
-    const DelayKernel& k = rules_->policy.kernels[kernel];
-    const std::size_t base = static_cast<std::size_t>(k.target) * static_cast<std::size_t>(ring_size_);
-    for (auto [offset, share] : k.explicit_mass) {
-      const long due = n + std::max<long>(offset, defer_now ? 1 : 0);
-      backlog_ += mass * share;
-      if (due >= horizon_) continue;
-      ring_explicit_[base + static_cast<std::size_t>(due & ring_mask_)] += mass * share;
-    }
-    if (k.run_end > k.run_begin) {
-      const double rate = mass * k.run_mass;
-      backlog_ += rate * (k.run_end - k.run_begin);
-      long begin = n + k.run_begin, end = n + k.run_end;
-      if (defer_now && k.run_begin == 0) {
-        // The run's first step moves to the next one.
-        ring_explicit_[base + static_cast<std::size_t>((n + 1) & ring_mask_)] += n + 1 < horizon_ ? rate : 0;
-        ++begin;
-      }
-      if (begin >= horizon_ || begin >= end) return;
-      ring_diff_[base + static_cast<std::size_t>(begin & ring_mask_)] += rate;
-      if (end < horizon_) ring_diff_[base + static_cast<std::size_t>(end & ring_mask_)] -= rate;
-      long& until = ring_run_until_[static_cast<std::size_t>(k.target)];
-      until = std::max(until, end);
-    }
-  }
-
-  double take_due(std::size_t c, long n) {
-    if (ring_explicit_.empty()) return 0;
-    const std::size_t i = c * static_cast<std::size_t>(ring_size_) + static_cast<std::size_t>(n & ring_mask_);
-    double& rate = ring_rate_[c];
-    rate += ring_diff_[i];
-    ring_diff_[i] = 0;
-    if (n >= ring_run_until_[c]) rate = 0;
-    const double due = ring_explicit_[i] + rate;
-    ring_explicit_[i] = 0;
-    return due;
-  }
-
-  const PopulationRules* rules_;
-  long first_, horizon_, record_slots_;
-  long last_ = -1;
-  std::size_t classes_ = 0;
-  std::vector<double> ring_explicit_, ring_diff_, ring_rate_;
-  std::vector<long> ring_run_until_;
-  long ring_size_ = 2, ring_mask_ = 1;
-  std::vector<double> record_, fresh_, failed_, kernel_mass_;
-  const double* single_admit_ = nullptr;  // the station's, per cohort
-  const double* fresh_admit_ = nullptr;   // the station's for this population, per cohort
-  double first_admitted_ = -1;            // a tag's draw for its first attempt (-1: none)
-  double backlog_ = 0, succeeded_ = 0, gave_up_ = 0;
-  bool single_ = false;  // a tag that has not failed yet (see tag())
-};
-
-/// x^f for a whole f >= 1, by squaring (exact for x = 0 and x = 1).
-double power(double x, long long f) {
-  double result = 1;
-  for (; f > 0; f >>= 1, x *= x)
-    if (f & 1) result *= x;
-  return result;
-}
-
-/// 1 + z + ... + z^(f-1).
-double geometric_sum(double z, long long f) {
-  if (z < 1 - 1e-9) return (1 - power(z, f)) / (1 - z);
-  double sum = 0, term = 1;
-  for (long long i = 0; i < f; ++i, term *= z) sum += term;
-  return sum;
-}
-
-/// The admitted share of the f first attempts of a batch arriving together
-/// at a full queue where a single arrival finds a free place with
-/// probability z: E[min(F, f)] / f with F geometric (docs/model.md, 11.5).
-double batch_member_share(double z, long long f) { return z * geometric_sum(z, f) / static_cast<double>(f); }
-
-/// docs/model.md, 11.5: the z in (0, 1) at which a full queue admits `room`:
-/// z singles + sum over batches of count z (1 + z + ... + z^(f-1)) = room.
-double free_place_probability(double room, double singles, const std::vector<std::pair<long long, double>>& batches) {
-  auto admitted = [&](double z) {
-    double a = z * singles;
-    for (auto [f, count] : batches) a += count * z * geometric_sum(z, f);
-    return a;
-  };
-  double lo = 0, hi = 1;
-  for (int i = 0; i < 200 && hi - lo > 1e-15; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    (admitted(mid) < room ? lo : hi) = mid;
-  }
-  return 0.5 * (lo + hi);
-}
-
-/// Rates summed over the steps of the current output interval, per station.
-struct Sums {
-  double demand = 0, offered = 0, retries = 0, rejected = 0, served = 0, goodput = 0, wasted = 0, dropped = 0,
-         timeouts = 0, gave_up = 0, failed = 0, capacity = 0;
-};
-
-/// An in-time completion of a population's cohort whose response is awaited
-/// (a station with calls): it has `mass` attempts, the sender's deadline
-/// step, and what of it has answered in time so far.
-struct Awaiting {
-  int local;
-  long cohort;
-  double mass;
-  long deadline;
-  bool served_at_deadline;  // served in its deadline step: that step's answers all count
-  double good = 0, bad = 0;
-};
-
-/// The completions of one step at a station with calls, awaiting the jobs
-/// they started: one tag per call follows those jobs (docs/model.md, 11.4).
-struct Batch {
-  long step = 0;
-  std::vector<Awaiting> awaiting;
-  // Two per call of the station, in its order: the jobs whose first attempt
-  // was admitted, and (when the callee's queue was full) rejected.
-  std::vector<std::unique_ptr<Population>> tags;
-  double success = 0, error = 0;                  // the response law so far: P(success), P(error) by now
-};
-
-/// One service (docs/model.md, 11.2): a FIFO queue of cohorts, each cohort
-/// holding what every population feeding it sent in that step; service at
-/// capacity(t); rejections at the queue limit; drops; timeouts per sender.
-struct Station {
-  std::string name;
-  const Server* server = nullptr;
-  RateSchedule capacity;
-  std::vector<double> capacity_mass;
-  bool limited = false, drop = false;
-  double limit = 0;
-  std::vector<int> populations;       // global indices of the populations feeding it
-  std::vector<long> drop_age;         // per local population: the age from which its share is dropped
-  std::vector<int> calls;             // the populations it starts (its calls), in order
-  // Per cohort and local population: sent, queued, dropped within the margin.
-  // Arrays over the run, written at each step before anything reads them
-  // (no need to clear them: a run that stops early never touches the rest).
-  std::unique_ptr<double[]> sent, remaining, dropped_early;
-  std::unique_ptr<double[]> admitted;      // per cohort and local population
-  std::unique_ptr<double[]> single_admit;  // per cohort: the admitted share of single attempts
-  std::vector<std::unique_ptr<double[]>> fresh_admit;  // per local population, per cohort: of its first attempts
-  std::unique_ptr<bool[]> rejected_any;    // per cohort
-  long head = 0;
-  double queue = 0;
-  double completed = 0;  // served in the current step (all of it starts calls)
-  std::vector<double> boundary;  // per local population: served at exactly its timeout this step
-  std::list<Batch> batches;
-  Batch* current = nullptr;  // the batch of the current step, while it fills
-  // What the station tells each local population this step: failures
-  // before its sends, successes, failures after its sends.
-  std::vector<std::vector<Outcome>> early, success, deferred;
-  Sums sums;
-  RunResult result;
-
-  std::size_t q_count() const { return populations.size(); }
-  std::size_t at(long j, std::size_t q) const { return static_cast<std::size_t>(j) * q_count() + q; }
-};
 
 class GraphRun {
 public:
@@ -418,6 +52,7 @@ public:
       st.limited = st.server->queue_limit.has_value();
       st.limit = st.limited ? static_cast<double>(*st.server->queue_limit) : 0;
       st.drop = st.server->drop_expired;
+      st.h = h;
     }
     // The users, then every call, each a population of its target.
     add_population(s.client, -1, 0, 1);
@@ -503,6 +138,7 @@ private:
     const double margin_s = st.server->drop_margin_s;
     const long margin = margin_s > 0 ? std::max(1L, std::lround(margin_s / h_)) : 0L;
     st.drop_age.push_back(std::max(0L, rules->timeout_steps - margin));
+    st.timeout_steps.push_back(rules->timeout_steps);
     st.populations.push_back(static_cast<int>(rules_.size()));
     const long slots = rules->timeout_steps + rules->reject_steps + 3;
     populations_.push_back(std::make_unique<Population>(*rules, 0, steps_, slots));
@@ -511,53 +147,6 @@ private:
   }
 
   double step_length(long n) const { return n == steps_ - 1 ? last_step_s_ : h_; }
-
-  /// The share of q's cohort j served in time now: a success when the
-  /// station has no calls, otherwise an attempt awaiting its calls.
-  void served_in_time(Station& st, std::size_t q, long j, double mass, long n, bool at_deadline) {
-    if (mass <= 0) return;
-    if (st.calls.empty()) {
-      st.sums.goodput += mass;
-      st.success[q].push_back({j, mass / st.admitted[st.at(j, q)]});
-      return;
-    }
-    if (!st.current) {
-      st.batches.emplace_back();
-      st.current = &st.batches.back();
-      st.current->step = n;
-    }
-    const long deadline = j + rules_[static_cast<std::size_t>(st.populations[q])]->timeout_steps;
-    st.current->awaiting.push_back({static_cast<int>(q), j, mass, deadline, at_deadline});
-  }
-
-  /// Discards at no cost, at the head, the shares of cohorts at least
-  /// drop_age (+ `extra`) steps old (spec/graph.md, "Drop expired").
-  void drop_head(Station& st, long n, long extra) {
-    while (st.head < n) {
-      const long j = st.head;
-      double left = 0;
-      for (std::size_t q = 0; q < st.q_count(); ++q) left += drop_expired_share(st, j, q, n, extra);
-      if (left > 0) break;
-      ++st.head;
-    }
-    if (st.head == n) st.queue = 0;
-  }
-
-  /// Discards q's share of cohort j if it is at least drop_age (+ `extra`)
-  /// steps old at step n; returns what is left of that share.
-  double drop_expired_share(Station& st, long j, std::size_t q, long n, long extra) {
-    double& r = st.remaining[st.at(j, q)];
-    const long age = n - j;
-    if (r > 0 && age >= st.drop_age[q] + extra) {
-      st.sums.dropped += r;
-      st.queue -= r;
-      // Its sender has not timed out yet: it will, learning nothing.
-      const long timeout = rules_[static_cast<std::size_t>(st.populations[q])]->timeout_steps;
-      if (extra == 1 ? age <= timeout : age < timeout) st.dropped_early[st.at(j, q)] += r;
-      r = 0;
-    }
-    return r;
-  }
 
   /// The jobs of population p (its main state and every live tag).
   template <class F>
@@ -570,64 +159,14 @@ private:
   void forward(int i, long n) {
     Station& st = stations_[static_cast<std::size_t>(i)];
     const std::size_t un = static_cast<std::size_t>(n);
-    st.current = nullptr;
-    st.completed = 0;
-    double left = st.capacity_mass[un];
-    st.sums.capacity += left;
+    double left = st.begin_step(n);
     const std::size_t Q = st.q_count();
 
     // 1. Older cohorts first (FIFO), oldest first; expired ones go first at no cost.
-    if (st.drop && left > 0) drop_head(st, n, 1);
-    while (left > 0 && st.head < n) {
-      const long j = st.head, age = n - j;
-      double total = 0;
-      // Expired shares behind an unexpired one at the head are discarded as
-      // the service front reaches them (a population with a shorter timeout
-      // expires first).
-      for (std::size_t q = 0; q < Q; ++q)
-        total += st.drop ? drop_expired_share(st, j, q, n, 1) : st.remaining[st.at(j, q)];
-      if (total <= 0) {
-        ++st.head;
-        continue;
-      }
-      const double take = std::min(total, left), part = take / total;
-      left -= take;
-      st.queue -= take;
-      st.completed += take;
-      for (std::size_t q = 0; q < Q; ++q) {
-        double& r = st.remaining[st.at(j, q)];
-        const double t = take == total ? r : r * part;
-        r -= t;
-        if (t <= 0) continue;
-        const long timeout = rules_[static_cast<std::size_t>(st.populations[q])]->timeout_steps;
-        if (st.drop || age < timeout) {
-          served_in_time(st, q, j, t, n, age == timeout);
-        } else if (age > timeout) {
-          st.sums.wasted += t;  // its sender had timed out: wasted at completion
-        } else {
-          // Served in the step its sender times out: half in time (docs/model.md, 5.2).
-          served_in_time(st, q, j, 0.5 * t, n, true);
-          st.sums.wasted += 0.5 * t;
-          st.boundary[q] += t;
-        }
-      }
-      if (take < total) break;
-      ++st.head;
-    }
-    if (st.head == n) st.queue = 0;
-
+    left = st.serve_older(n, left);
     // 2. Timeouts: what is left of the cohort one timeout old, and what was
     // dropped of it within the margin; then drops of what has expired.
-    for (std::size_t q = 0; q < Q; ++q) {
-      const long e = n - rules_[static_cast<std::size_t>(st.populations[q])]->timeout_steps;
-      if (e < 0) continue;
-      const double late = st.remaining[st.at(e, q)] + 0.5 * st.boundary[q] + st.dropped_early[st.at(e, q)];
-      st.boundary[q] = 0;
-      if (late <= 0) continue;
-      st.sums.timeouts += late;
-      st.early[q].push_back({e, late / st.admitted[st.at(e, q)]});
-    }
-    if (st.drop && st.capacity_mass[un] > 0) drop_head(st, n, 0);
+    st.time_out(n);
 
     // 3. Rejections reaching their clients now.
     for (std::size_t q = 0; q < Q; ++q) {
@@ -750,7 +289,7 @@ private:
     for (std::size_t q = 0; q < Q; ++q) {
       const double a = st.admitted[st.at(n, q)];
       const double t = served_now == admitted ? a : a * part;
-      served_in_time(st, q, n, t, n, false);
+      st.served_in_time(q, n, t, n, false);
       st.remaining[st.at(n, q)] = a - t;
       queued += a - t;
     }
@@ -930,53 +469,14 @@ private:
 
   void close_interval(int i, long n, double length) {
     Station& st = stations_[static_cast<std::size_t>(i)];
-    const Sums& sum = st.sums;
-    Interval out;
-    out.t_s = std::min(s_.duration_s, static_cast<double>(n + 1) * h_);
-    out.demand = sum.demand / length;
-    out.offered = sum.offered / length;
-    out.retries = sum.retries / length;
-    out.rejected = sum.rejected / length;
-    out.served = sum.served / length;
-    out.goodput = sum.goodput / length;
-    out.wasted = sum.wasted / length;
-    out.dropped = sum.dropped / length;
-    out.timeouts = sum.timeouts / length;
-    out.gave_up = sum.gave_up / length;
-    out.failed = sum.failed / length;
-    out.capacity = sum.capacity / length;
-    out.queue = std::max(0.0, st.queue);
+    Interval out = st.close_interval(n, length, std::min(s_.duration_s, static_cast<double>(n + 1) * h_));
     double backlog = 0;
     for (int p : st.populations) backlog += populations_[static_cast<std::size_t>(p)]->backlog();
     out.backlog = std::max(0.0, backlog);
-    double waiting = 0;
-    for (const Batch& b : st.batches)
-      for (const Awaiting& a : b.awaiting) waiting += a.mass > 0 ? a.mass - a.good - a.bad : 0;
-    out.waiting = waiting;
-    out.wait_s = wait_at_end_of(st, n);
     if (i == 0 && options_.on_interval)
       options_.on_interval(out);
     else
       st.result.intervals.push_back(out);
-    st.sums = Sums{};
-  }
-
-  /// spec/system.md, "wait_s": the local response time of an attempt sent at
-  /// the end of step n; with drop_expired the shares that will have expired
-  /// when they reach the head are skipped (for the users' timeout).
-  double wait_at_end_of(const Station& st, long n) const {
-    const double now = static_cast<double>(n + 1) * h_;
-    if (!st.drop) return st.capacity.time_to_accumulate(now, std::max(0.0, st.queue)) - now;
-    double t = now;
-    for (long j = st.head; j <= n; ++j)
-      for (std::size_t q = 0; q < st.q_count(); ++q) {
-        const double r = st.remaining[st.at(j, q)];
-        if (r <= 0) continue;
-        const long reached = static_cast<long>(std::floor(t / h_ + 1e-9));
-        if (reached - j > st.drop_age[q]) continue;
-        t = st.capacity.time_to_accumulate(t, r);
-      }
-    return t - now;
   }
 
   const Scenario& s_;

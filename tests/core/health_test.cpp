@@ -116,5 +116,29 @@ TEST(Health, BriefBurstsOfABudgetAreNotAFlood) {
   EXPECT_FALSE(assess_run(s, r).flood_end_s.has_value());
 }
 
+TEST(Health, AGraphWhoseDatabaseCannotCarryTheDemandIsOverloadedWhateverTheEntrysCapacity) {
+  // The entry has room for its 800 users/s, but every completion there
+  // starts 2 db jobs: 1600/s against db's 1000/s. The run without trigger
+  // collapses at db, so the point is overloaded; the entry's capacity alone
+  // must not let the classification skip that run.
+  Scenario s;
+  s.duration_s = 600;
+  s.demand.base_rate = 800;
+  s.server.capacity = 2000;
+  Call call;
+  call.fan_out = 2;
+  call.client.timeout_s = 1;
+  call.client.max_attempts = 2;
+  s.server.calls["db"] = call;
+  s.services["db"].capacity = 1000;
+  const PointVerdict quick = classify_point(s), full = classify_point_fully(s);
+  EXPECT_EQ(full.point_class, PointClass::Overloaded);
+  EXPECT_EQ(quick.point_class, PointClass::Overloaded);
+  // With db at 1600/s exactly, every attempt is served at once: no need to
+  // solve the baseline, and the point is what its triggered run says.
+  s.services["db"].capacity = 1600;
+  EXPECT_EQ(classify_point(s).point_class, classify_point_fully(s).point_class);
+}
+
 }  // namespace
 }  // namespace sg

@@ -1,0 +1,285 @@
+/// A population of callers in the fluid model of a service graph
+/// (docs/model.md, 11.2): the users, or the jobs of one call, with their
+/// attempt classes, backoff kernels and give-ups; and a tag of one (11.4).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "model/retry_policy.h"
+
+namespace sg::fluid {
+
+
+/// What a station reports of one population's cohort at one step: a share of
+/// the attempts the population sent in cohort j (docs/model.md, 11.3). Every
+/// attempt of a cohort shares its fate whatever its class, so a share is
+/// all a population (or a tag of it) needs to split an outcome over its
+/// classes.
+/// Which part of a cohort an outcome is a share of.
+enum class Part { Admitted, Rejected };
+
+struct Outcome {
+  long cohort;
+  double share;  ///< of the cohort's admitted attempts, or of its rejected ones
+  Part part = Part::Admitted;
+};
+
+/// The fixed rules of one caller population: the users, or the jobs of one
+/// call (attempt classes and their delay kernels, the timeout).
+struct PopulationRules {
+  RetryPolicy policy;
+  long timeout_steps = 1;
+  std::vector<int> kernel_reach;
+  long long fan_out = 1;
+  int caller = -1;  ///< the calling station, -1 for the users
+  int target = 0;   ///< the station its attempts go to
+  int local = 0;    ///< its index among the target's populations
+  bool burn = false;  ///< every delay is zero and rejections reach it at once (docs/model.md, 4.4)
+  long reject_steps = 0;
+  double reject_late_share = 0;
+};
+
+/// A caller population's state (docs/model.md, 11.2): what it sent in each
+/// recent cohort, class by class, and its jobs waiting out a backoff. The
+/// population of a call and a *tag* of it (the jobs that the in-time
+/// completions of one step started, followed per unit to learn their
+/// response law, 11.4) are the same physics, so they are the same type: a
+/// tag only has a nearer horizon.
+class Population {
+public:
+  Population(const PopulationRules& rules, long first, long horizon, long record_slots)
+      : rules_(&rules), first_(first), horizon_(horizon), record_slots_(std::max(2L, record_slots)) {
+    classes_ = rules.policy.classes.size();
+    failed_.assign(classes_, 0.0);
+    kernel_mass_.assign(rules.policy.kernels.size(), 0.0);
+  }
+
+  /// A tag: one job started in step `first`, followed to `horizon`, whose
+  /// first attempt was admitted (`first_admitted` 1) or rejected (0): the
+  /// jobs of one batch share that draw (docs/model.md, 11.4). Until it first
+  /// fails it holds nothing but that first attempt, so its buffers are made
+  /// only then: most tags answer at once and never need them.
+  static std::unique_ptr<Population> tag(const PopulationRules& rules, const Population& main, long first, long horizon,
+                                         double first_admitted) {
+    auto t = std::make_unique<Population>(rules, first, horizon, horizon - first + 1);
+    t->single_ = true;
+    t->last_ = first;
+    t->single_admit_ = main.single_admit_;
+    t->fresh_admit_ = main.fresh_admit_;
+    t->first_admitted_ = first_admitted;
+    return t;
+  }
+
+  /// Where the station keeps, per cohort, the admitted share of single
+  /// attempts and of this population's first attempts (docs/model.md, 11.5).
+  void admission_from(const double* single_admit, const double* fresh_admit) {
+    single_admit_ = single_admit;
+    fresh_admit_ = fresh_admit;
+  }
+
+  /// Of cohort j, class c: the part the station admitted, or rejected.
+  double part(long j, std::size_t c, Part which) const {
+    const double sent = record(j, c);
+    if (sent <= 0) return 0;
+    const double fresh = c == static_cast<std::size_t>(rules_->policy.first_class) ? fresh_of(j) : 0;
+    const double fresh_share = j == first_ && first_admitted_ >= 0 ? first_admitted_ : fresh_admit_[j];
+    const double admitted = (sent - fresh) * single_admit_[j] + fresh * fresh_share;
+    return which == Part::Admitted ? admitted : sent - admitted;
+  }
+
+  const PopulationRules& rules() const { return *rules_; }
+  long first() const { return first_; }
+  long horizon() const { return horizon_; }
+
+  /// The attempts of cohort j, class c (0 before the population's first).
+  double record(long j, std::size_t c) const {
+    if (j < first_ || j > last_) return 0;
+    if (single_) return j == first_ && c == static_cast<std::size_t>(rules_->policy.first_class) ? 1.0 : 0.0;
+    return record_[slot(j) + c];
+  }
+
+  /// A share of cohort j's admitted (or rejected) attempts fails now: the
+  /// failures wait for handle_failures.
+  void fail(long j, double share, Part which) {
+    if (j < first_ || j > last_ || share <= 0) return;
+    for (std::size_t c = 0; c < classes_; ++c) failed_[c] += part(j, c, which) * share;
+  }
+
+  /// A share of cohort j's admitted attempts succeeds: returns the jobs that did.
+  double succeed(long j, double share) {
+    if (j < first_ || j > last_ || share <= 0) return 0;
+    double jobs = 0;
+    for (std::size_t c = 0; c < classes_; ++c) jobs += part(j, c, Part::Admitted);
+    jobs *= share;
+    succeeded_ += jobs;
+    return jobs;
+  }
+
+  /// The failures gathered in step n give up (last attempt) or wait out
+  /// their delay along the class's kernels; `defer_now`: what a kernel puts
+  /// in step n itself leaves in step n + 1 instead (the sends of step n are
+  /// made, docs/model.md 11.5). Returns the jobs that gave up.
+  double handle_failures(long n, bool defer_now) {
+    double gave_up = 0;
+    bool any = false;
+    for (std::size_t c = 0; c < classes_; ++c) {
+      const double f = failed_[c];
+      if (f <= 0) continue;
+      failed_[c] = 0;
+      const AttemptClass& cls = rules_->policy.classes[c];
+      if (cls.last) {
+        gave_up += f;
+        continue;
+      }
+      for (const Transition& t : cls.on_failure) kernel_mass_[static_cast<std::size_t>(t.kernel)] += f * t.probability;
+      any = true;
+    }
+    if (any)
+      for (std::size_t k = 0; k < kernel_mass_.size(); ++k) {
+        const double mass = kernel_mass_[k];
+        if (mass <= 0) continue;
+        kernel_mass_[k] = 0;
+        deposit(k, mass, n, defer_now);
+      }
+    gave_up_ += gave_up;
+    return gave_up;
+  }
+
+  /// Sends cohort n: the retries due now and `fresh` first attempts.
+  /// Returns the retries; the cohort's record holds all of it.
+  double send(long n, double fresh) {
+    if (single_) {
+      last_ = n;
+      return 0;  // nothing waits out a delay: the first attempt was its only one
+    }
+    if (record_.empty()) allocate();
+    last_ = n;
+    double* r = &record_[slot(n)];
+    double retries = 0;
+    for (std::size_t c = 0; c < classes_; ++c) {
+      r[c] = take_due(c, n);
+      retries += r[c];
+    }
+    r[static_cast<std::size_t>(rules_->policy.first_class)] += fresh;
+    fresh_[static_cast<std::size_t>(n % record_slots_)] = fresh;
+    backlog_ -= retries;
+    return retries;
+  }
+
+  /// docs/model.md, 4.4: jobs rejected at once whose every delay is zero
+  /// retry into the same full queue at the same instant, so every attempt
+  /// they have left is rejected and they give up. `share` of cohort n is
+  /// rejected; returns the further attempts (all rejected) and adds the jobs
+  /// to `gave_up`.
+  double burn(long n, double share, double& gave_up) {
+    double extra = 0;
+    for (std::size_t c = 0; c < classes_; ++c) {
+      const double jobs = part(n, c, Part::Rejected) * share;
+      if (jobs <= 0) continue;
+      const AttemptClass& cls = rules_->policy.classes[c];
+      // Attempts left after this one: an instant policy has one class per
+      // attempt, the last one's number M (unlimited ones are refused).
+      const long left = static_cast<long>(rules_->policy.classes.size()) - cls.attempt;
+      extra += jobs * static_cast<double>(std::max(0L, left));
+      gave_up += jobs;
+      gave_up_ += jobs;
+    }
+    return extra;
+  }
+
+  double backlog() const { return backlog_; }
+  double succeeded() const { return succeeded_; }
+  double given_up() const { return gave_up_; }
+
+private:
+  std::size_t slot(long j) const { return static_cast<std::size_t>(j % record_slots_) * classes_; }
+
+  /// The first attempts sent in cohort j.
+  double fresh_of(long j) const {
+    if (single_) return j == first_ ? 1.0 : 0.0;
+    return fresh_[static_cast<std::size_t>(j % record_slots_)];
+  }
+
+  /// The buffers: retries in backoff by due step, and the record of cohorts.
+  void allocate() {
+    const long reach = std::min<long>(rules_->policy.max_offset, std::max(1L, horizon_ - first_));
+    ring_size_ = 2;
+    while (ring_size_ < reach + 3) ring_size_ *= 2;
+    ring_mask_ = ring_size_ - 1;
+    ring_explicit_.assign(static_cast<std::size_t>(ring_size_) * classes_, 0.0);
+    ring_diff_.assign(static_cast<std::size_t>(ring_size_) * classes_, 0.0);
+    ring_rate_.assign(classes_, 0.0);
+    ring_run_until_.assign(classes_, 0);
+    record_.assign(static_cast<std::size_t>(record_slots_) * classes_, 0.0);
+    fresh_.assign(static_cast<std::size_t>(record_slots_), 0.0);
+  }
+
+  /// A tag leaves its single-attempt form when it must keep retries.
+  void expand() {
+    single_ = false;
+    allocate();
+    record_[slot(first_) + static_cast<std::size_t>(rules_->policy.first_class)] = 1;
+    fresh_[static_cast<std::size_t>(first_ % record_slots_)] = 1;
+  }
+
+  /// docs/model.md, 5.3: spreads `mass` failures of step n along kernel k.
+  /// Retries due at or after the horizon wait in the backlog, unslotted.
+  void deposit(std::size_t kernel, double mass, long n, bool defer_now) {
+    if (single_) expand();
+    if (ring_explicit_.empty()) allocate();
+    const DelayKernel& k = rules_->policy.kernels[kernel];
+    const std::size_t base = static_cast<std::size_t>(k.target) * static_cast<std::size_t>(ring_size_);
+    for (auto [offset, share] : k.explicit_mass) {
+      const long due = n + std::max<long>(offset, defer_now ? 1 : 0);
+      backlog_ += mass * share;
+      if (due >= horizon_) continue;
+      ring_explicit_[base + static_cast<std::size_t>(due & ring_mask_)] += mass * share;
+    }
+    if (k.run_end > k.run_begin) {
+      const double rate = mass * k.run_mass;
+      backlog_ += rate * (k.run_end - k.run_begin);
+      long begin = n + k.run_begin, end = n + k.run_end;
+      if (defer_now && k.run_begin == 0) {
+        // The run's first step moves to the next one.
+        ring_explicit_[base + static_cast<std::size_t>((n + 1) & ring_mask_)] += n + 1 < horizon_ ? rate : 0;
+        ++begin;
+      }
+      if (begin >= horizon_ || begin >= end) return;
+      ring_diff_[base + static_cast<std::size_t>(begin & ring_mask_)] += rate;
+      if (end < horizon_) ring_diff_[base + static_cast<std::size_t>(end & ring_mask_)] -= rate;
+      long& until = ring_run_until_[static_cast<std::size_t>(k.target)];
+      until = std::max(until, end);
+    }
+  }
+
+  double take_due(std::size_t c, long n) {
+    if (ring_explicit_.empty()) return 0;
+    const std::size_t i = c * static_cast<std::size_t>(ring_size_) + static_cast<std::size_t>(n & ring_mask_);
+    double& rate = ring_rate_[c];
+    rate += ring_diff_[i];
+    ring_diff_[i] = 0;
+    if (n >= ring_run_until_[c]) rate = 0;
+    const double due = ring_explicit_[i] + rate;
+    ring_explicit_[i] = 0;
+    return due;
+  }
+
+  const PopulationRules* rules_;
+  long first_, horizon_, record_slots_;
+  long last_ = -1;
+  std::size_t classes_ = 0;
+  std::vector<double> ring_explicit_, ring_diff_, ring_rate_;
+  std::vector<long> ring_run_until_;
+  long ring_size_ = 2, ring_mask_ = 1;
+  std::vector<double> record_, fresh_, failed_, kernel_mass_;
+  const double* single_admit_ = nullptr;  // the station's, per cohort
+  const double* fresh_admit_ = nullptr;   // the station's for this population, per cohort
+  double first_admitted_ = -1;            // a tag's draw for its first attempt (-1: none)
+  double backlog_ = 0, succeeded_ = 0, gave_up_ = 0;
+  bool single_ = false;  // a tag that has not failed yet (see tag())
+};
+
+}  // namespace sg::fluid

@@ -1,0 +1,151 @@
+#include "model/station.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace sg::fluid {
+
+double Station::begin_step(long n) {
+  current = nullptr;
+  completed = 0;
+  const double mass = capacity_mass[static_cast<std::size_t>(n)];
+  sums.capacity += mass;
+  return mass;
+}
+
+double Station::serve_older(long n, double left) {
+  const std::size_t Q = q_count();
+  if (drop && left > 0) drop_head(n, 1);
+  while (left > 0 && head < n) {
+    const long j = head, age = n - j;
+    double total = 0;
+    // Expired shares behind an unexpired one at the head are discarded as
+    // the service front reaches them (a population with a shorter timeout
+    // expires first).
+    for (std::size_t q = 0; q < Q; ++q) total += drop ? drop_expired_share(j, q, n, 1) : remaining[at(j, q)];
+    if (total <= 0) {
+      ++head;
+      continue;
+    }
+    const double take = std::min(total, left), part = take / total;
+    left -= take;
+    queue -= take;
+    completed += take;
+    for (std::size_t q = 0; q < Q; ++q) {
+      double& r = remaining[at(j, q)];
+      const double t = take == total ? r : r * part;
+      r -= t;
+      if (t <= 0) continue;
+      const long timeout = timeout_steps[q];
+      if (drop || age < timeout) {
+        served_in_time(q, j, t, n, age == timeout);
+      } else if (age > timeout) {
+        sums.wasted += t;  // its sender had timed out: wasted at completion
+      } else {
+        // Served in the step its sender times out: half in time (docs/model.md, 5.2).
+        served_in_time(q, j, 0.5 * t, n, true);
+        sums.wasted += 0.5 * t;
+        boundary[q] += t;
+      }
+    }
+    if (take < total) break;
+    ++head;
+  }
+  if (head == n) queue = 0;
+  return left;
+}
+
+void Station::time_out(long n) {
+  for (std::size_t q = 0; q < q_count(); ++q) {
+    const long e = n - timeout_steps[q];
+    if (e < 0) continue;
+    const double late = remaining[at(e, q)] + 0.5 * boundary[q] + dropped_early[at(e, q)];
+    boundary[q] = 0;
+    if (late <= 0) continue;
+    sums.timeouts += late;
+    early[q].push_back({e, late / admitted[at(e, q)]});
+  }
+  if (drop && capacity_mass[static_cast<std::size_t>(n)] > 0) drop_head(n, 0);
+}
+
+void Station::served_in_time(std::size_t q, long j, double mass, long n, bool at_deadline) {
+  if (mass <= 0) return;
+  if (calls.empty()) {
+    sums.goodput += mass;
+    success[q].push_back({j, mass / admitted[at(j, q)]});
+    return;
+  }
+  if (!current) {
+    batches.emplace_back();
+    current = &batches.back();
+    current->step = n;
+  }
+  current->awaiting.push_back({static_cast<int>(q), j, mass, j + timeout_steps[q], at_deadline});
+}
+
+void Station::drop_head(long n, long extra) {
+  while (head < n) {
+    const long j = head;
+    double left = 0;
+    for (std::size_t q = 0; q < q_count(); ++q) left += drop_expired_share(j, q, n, extra);
+    if (left > 0) break;
+    ++head;
+  }
+  if (head == n) queue = 0;
+}
+
+double Station::drop_expired_share(long j, std::size_t q, long n, long extra) {
+  double& r = remaining[at(j, q)];
+  const long age = n - j;
+  if (r > 0 && age >= drop_age[q] + extra) {
+    sums.dropped += r;
+    queue -= r;
+    // Its sender has not timed out yet: it will, learning nothing.
+    const long timeout = timeout_steps[q];
+    if (extra == 1 ? age <= timeout : age < timeout) dropped_early[at(j, q)] += r;
+    r = 0;
+  }
+  return r;
+}
+
+Interval Station::close_interval(long n, double length, double end_s) {
+  Interval out;
+  out.t_s = end_s;
+  out.demand = sums.demand / length;
+  out.offered = sums.offered / length;
+  out.retries = sums.retries / length;
+  out.rejected = sums.rejected / length;
+  out.served = sums.served / length;
+  out.goodput = sums.goodput / length;
+  out.wasted = sums.wasted / length;
+  out.dropped = sums.dropped / length;
+  out.timeouts = sums.timeouts / length;
+  out.gave_up = sums.gave_up / length;
+  out.failed = sums.failed / length;
+  out.capacity = sums.capacity / length;
+  out.queue = std::max(0.0, queue);
+  double awaiting_mass = 0;
+  for (const Batch& b : batches)
+    for (const Awaiting& a : b.awaiting) awaiting_mass += a.mass > 0 ? a.mass - a.good - a.bad : 0;
+  out.waiting = awaiting_mass;
+  out.wait_s = wait_at_end_of(n);
+  sums = Sums{};
+  return out;
+}
+
+double Station::wait_at_end_of(long n) const {
+  const double now = static_cast<double>(n + 1) * h;
+  if (!drop) return capacity.time_to_accumulate(now, std::max(0.0, queue)) - now;
+  double t = now;
+  for (long j = head; j <= n; ++j)
+    for (std::size_t q = 0; q < q_count(); ++q) {
+      const double r = remaining[at(j, q)];
+      if (r <= 0) continue;
+      const long reached = static_cast<long>(std::floor(t / h + 1e-9));
+      if (reached - j > drop_age[q]) continue;
+      t = capacity.time_to_accumulate(t, r);
+    }
+  return t - now;
+}
+
+}  // namespace sg::fluid

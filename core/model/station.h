@@ -1,0 +1,122 @@
+/// One service in the fluid model of a service graph (docs/model.md, 11.2):
+/// a FIFO queue of cohorts, service at capacity(t), drops of expired
+/// attempts, timeouts per sender, and the attempts it served that await the
+/// jobs they started.
+#pragma once
+
+#include <cstddef>
+#include <list>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/caller_population.h"
+#include "model/fluid_solver.h"
+#include "model/rate_schedule.h"
+#include "scenario/scenario.h"
+
+namespace sg::fluid {
+
+/// Rates summed over the steps of the current output interval, per station.
+struct Sums {
+  double demand = 0, offered = 0, retries = 0, rejected = 0, served = 0, goodput = 0, wasted = 0, dropped = 0,
+         timeouts = 0, gave_up = 0, failed = 0, capacity = 0;
+};
+
+/// An in-time completion of a population's cohort whose response is awaited
+/// (a station with calls): it has `mass` attempts, the sender's deadline
+/// step, and what of it has answered in time so far.
+struct Awaiting {
+  int local;
+  long cohort;
+  double mass;
+  long deadline;
+  bool served_at_deadline;  // served in its deadline step: that step's answers all count
+  double good = 0, bad = 0;
+};
+
+/// The completions of one step at a station with calls, awaiting the jobs
+/// they started: one tag per call follows those jobs (docs/model.md, 11.4).
+struct Batch {
+  long step = 0;
+  std::vector<Awaiting> awaiting;
+  // Two per call of the station, in its order: the jobs whose first attempt
+  // was admitted, and (when the callee's queue was full) rejected.
+  std::vector<std::unique_ptr<Population>> tags;
+  double success = 0, error = 0;                  // the response law so far: P(success), P(error) by now
+};
+
+/// One service (docs/model.md, 11.2): a FIFO queue of cohorts, each cohort
+/// holding what every population feeding it sent in that step; service at
+/// capacity(t); rejections at the queue limit; drops; timeouts per sender.
+struct Station {
+  std::string name;
+  const Server* server = nullptr;
+  RateSchedule capacity;
+  std::vector<double> capacity_mass;
+  bool limited = false, drop = false;
+  double limit = 0;
+  double h = 0;                       // the solver's step
+  std::vector<int> populations;       // global indices of the populations feeding it
+  std::vector<long> timeout_steps;    // per local population: its sender's timeout
+  std::vector<long> drop_age;         // per local population: the age from which its share is dropped
+  std::vector<int> calls;             // the populations it starts (its calls), in order
+  // Per cohort and local population: sent, queued, dropped within the margin.
+  // Arrays over the run, written at each step before anything reads them
+  // (no need to clear them: a run that stops early never touches the rest).
+  std::unique_ptr<double[]> sent, remaining, dropped_early;
+  std::unique_ptr<double[]> admitted;      // per cohort and local population
+  std::unique_ptr<double[]> single_admit;  // per cohort: the admitted share of single attempts
+  std::vector<std::unique_ptr<double[]>> fresh_admit;  // per local population, per cohort: of its first attempts
+  std::unique_ptr<bool[]> rejected_any;    // per cohort
+  long head = 0;
+  double queue = 0;
+  double completed = 0;  // served in the current step (all of it starts calls)
+  std::vector<double> boundary;  // per local population: served at exactly its timeout this step
+  std::list<Batch> batches;
+  Batch* current = nullptr;  // the batch of the current step, while it fills
+  // What the station tells each local population this step: failures
+  // before its sends, successes, failures after its sends.
+  std::vector<std::vector<Outcome>> early, success, deferred;
+  Sums sums;
+  RunResult result;
+
+  std::size_t q_count() const { return populations.size(); }
+  std::size_t at(long j, std::size_t q) const { return static_cast<std::size_t>(j) * q_count() + q; }
+
+  /// Starts step n: nothing served yet, its capacity counted. Returns it.
+  double begin_step(long n);
+
+  /// Step n's service of the cohorts older than n (FIFO, oldest first) from
+  /// `left` capacity; expired shares are dropped where the front meets them.
+  /// Returns the capacity left for the new cohort.
+  double serve_older(long n, double left);
+
+  /// The timeouts of step n: what is left of each population's cohort one
+  /// timeout old, and what was dropped of it within the margin; then the
+  /// drops at the head of what has expired by the step's end.
+  void time_out(long n);
+
+  /// The share of q's cohort j served in time now: a success when the
+  /// station has no calls, otherwise an attempt awaiting its calls.
+  void served_in_time(std::size_t q, long j, double mass, long n, bool at_deadline);
+
+  /// Discards at no cost, at the head, the shares of cohorts at least
+  /// drop_age (+ `extra`) steps old (spec/graph.md, "Drop expired").
+  void drop_head(long n, long extra);
+
+  /// Discards q's share of cohort j if it is at least drop_age (+ `extra`)
+  /// steps old at step n; returns what is left of that share.
+  double drop_expired_share(long j, std::size_t q, long n, long extra);
+
+  /// The interval's measures (all but the callers' backlog) from the sums,
+  /// at the end of step n; the sums start again.
+  Interval close_interval(long n, double length, double end_s);
+
+  /// spec/system.md, "wait_s": the local response time of an attempt sent at
+  /// the end of step n; with drop_expired the shares that will have expired
+  /// when they reach the head are skipped (for the users' timeout).
+  double wait_at_end_of(long n) const;
+};
+
+}  // namespace sg::fluid
