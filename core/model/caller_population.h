@@ -191,6 +191,8 @@ public:
   }
 
   double backlog() const { return backlog_; }
+  /// The last step at which a retry it holds may be due (-1: none ever).
+  long busy_until() const { return busy_until_; }
   double succeeded() const { return succeeded_; }
   double given_up() const { return gave_up_; }
 
@@ -232,6 +234,7 @@ private:
     if (ring_explicit_.empty()) allocate();
     const DelayKernel& k = rules_->policy.kernels[kernel];
     const std::size_t base = static_cast<std::size_t>(k.target) * static_cast<std::size_t>(ring_size_);
+    busy_until_ = std::max(busy_until_, n + std::max<long>(rules_->kernel_reach[kernel], 1));
     for (auto [offset, share] : k.explicit_mass) {
       const long due = n + std::max<long>(offset, defer_now ? 1 : 0);
       backlog_ += mass * share;
@@ -279,6 +282,7 @@ private:
   const double* fresh_admit_ = nullptr;   // the station's for this population, per cohort
   double first_admitted_ = -1;            // a tag's draw for its first attempt (-1: none)
   double backlog_ = 0, succeeded_ = 0, gave_up_ = 0;
+  long busy_until_ = -1;
   bool single_ = false;  // a tag that has not failed yet (see tag())
 };
 

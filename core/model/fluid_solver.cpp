@@ -127,7 +127,6 @@ public:
       cuts.push_back(0);
       cuts.push_back(s.duration_s);
       std::sort(cuts.begin(), cuts.end());
-      double last_overload_s = -1;
       for (std::size_t i = 0; i < cuts.size(); ++i) {
         const double t = cuts[i];
         if (t < 0 || t > s.duration_s) continue;
@@ -138,14 +137,9 @@ public:
           most_drain_per_step_ = std::max(most_drain_per_step_, (c - d) * h);
           most_capacity_per_step_ = std::max(most_capacity_per_step_, c * h);
         }
-        // Demand above capacity just after t lasts at most to the next cut.
-        // Equal rates count too: step masses summed from several pieces can
-        // then differ by a rounding error either way.
-        if (demand_.at(t) >= capacity_.at(t))
-          last_overload_s = i + 1 < cuts.size() ? std::min(cuts[i + 1], s.duration_s) : s.duration_s;
-        if (demand_.before(t) >= capacity_.before(t)) last_overload_s = std::max(last_overload_s, t);
       }
-      if (last_overload_s >= 0) last_overload_step_ = static_cast<long>(std::floor(last_overload_s / h)) + 1;
+      const double overload_s = last_overload_s(demand_, 1.0, capacity_, s.duration_s);
+      if (overload_s >= 0) last_overload_step_ = static_cast<long>(std::floor(overload_s / h)) + 1;
       last_step_demand_ = demand_.integral(s.duration_s - last_step_s_, s.duration_s);
     }
     classes_ = policy_.classes.size();

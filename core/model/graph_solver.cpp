@@ -85,6 +85,22 @@ public:
     }
     tags_.resize(rules_.size());
     new_tags_.resize(rules_.size());
+    if (options_.stop_when_decided) {
+      // The last step in which some service may receive more first attempts
+      // than its capacity: the users' demand times the fan-outs along every
+      // path to it (quiet_from).
+      std::vector<double> factor(stations_.size(), 0.0);
+      factor[0] = 1;
+      for (std::size_t i = 0; i < stations_.size(); ++i) {
+        for (int c : stations_[i].calls) {
+          const PopulationRules& r = *rules_[static_cast<std::size_t>(c)];
+          factor[static_cast<std::size_t>(r.target)] += static_cast<double>(r.fan_out) * factor[i];
+        }
+        const double overload_s = last_overload_s(demand_, factor[i], stations_[i].capacity, s.duration_s);
+        if (overload_s >= 0)
+          last_overload_step_ = std::max(last_overload_step_, static_cast<long>(std::floor(overload_s / h)) + 1);
+      }
+    }
     if (options_.audit)
       for (std::size_t p = 0; p < rules_.size(); ++p)
         resolved_.push_back({std::vector<double>(static_cast<std::size_t>(steps_), 0.0),
@@ -103,6 +119,10 @@ public:
         if (n == steps_ - 1) length += last_step_s_ - h_;
         for (std::size_t i = 0; i < stations_.size(); ++i) close_interval(static_cast<int>(i), n, length);
         interval_steps = 0;
+        if (options_.stop_when_decided && n < steps_ - 1 && quiet_from(n)) {
+          for (Station& st : stations_) st.result.rest = Rest::Healthy;
+          break;
+        }
       }
     }
     if (options_.audit) audit_outcomes();
@@ -429,6 +449,28 @@ private:
     }
   }
 
+  /// docs/model.md, 5.6 and 11.8: a healthy steady state at the end of step
+  /// n. Nothing is queued or awaiting answers anywhere, no retry is due, no
+  /// rejection or timeout is on its way back, and in every later step every
+  /// service's first attempts fit in its capacity: every later step serves
+  /// everything in the step it is sent and every call answers at once.
+  bool quiet_from(long n) const {
+    if (n < last_overload_step_) return false;
+    for (const Station& st : stations_) {
+      if (st.head != n + 1 || !st.batches.empty()) return false;
+      for (std::size_t q = 0; q < st.q_count(); ++q) {
+        const PopulationRules& r = *rules_[static_cast<std::size_t>(st.populations[q])];
+        for (long j = std::max(0L, n - r.reject_steps - 1); j <= n; ++j)
+          if (st.rejected_any[static_cast<std::size_t>(j)]) return false;
+        for (long j = std::max(0L, n - r.timeout_steps + 1); j <= n; ++j)
+          if (st.dropped_early[st.at(j, q)] > 0) return false;
+      }
+    }
+    for (const auto& p : populations_)
+      if (p->busy_until() > n) return false;
+    return true;
+  }
+
   /// With SolverOptions::audit: the shares of population p's cohorts whose
   /// fate its jobs have learnt (success, error, timeout, rejection).
   void note_outcomes(int p, const std::vector<Outcome>& outcomes) {
@@ -499,6 +541,7 @@ private:
   // admitted, and rejected, attempts whose fate its jobs have learnt.
   std::vector<std::pair<std::vector<double>, std::vector<double>>> resolved_;
   std::vector<std::pair<long long, double>> batches_;
+  long last_overload_step_ = -1;  // with stop_when_decided (quiet_from)
 };
 
 /// The policies the graph model does not carry yet, by path: refused.

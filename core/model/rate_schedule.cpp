@@ -155,4 +155,21 @@ RateSchedule capacity_schedule(const Scenario& s) {
   return c;
 }
 
+double last_overload_s(const RateSchedule& load, double factor, const RateSchedule& capacity, double duration_s) {
+  std::vector<double> cuts = load.breakpoints();
+  for (double t : capacity.breakpoints()) cuts.push_back(t);
+  cuts.push_back(0);
+  cuts.push_back(duration_s);
+  std::sort(cuts.begin(), cuts.end());
+  double last = -1;
+  for (std::size_t i = 0; i < cuts.size(); ++i) {
+    const double t = cuts[i];
+    if (t < 0 || t > duration_s) continue;
+    // Overload just after t lasts at most to the next cut.
+    if (factor * load.at(t) >= capacity.at(t)) last = i + 1 < cuts.size() ? std::min(cuts[i + 1], duration_s) : duration_s;
+    if (t > 0 && factor * load.before(t) >= capacity.before(t)) last = std::max(last, t);
+  }
+  return last;
+}
+
 }  // namespace sg

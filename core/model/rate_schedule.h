@@ -43,6 +43,14 @@ private:
   std::vector<Piece> pieces_;
 };
 
+/// The end of the last stretch of [0, duration_s] during which
+/// `factor` x load(t) is at least capacity(t), or -1 if there is none. Both
+/// rates are piecewise linear, so their crossings are at the breakpoints;
+/// equal rates count (step masses summed from several pieces can differ by
+/// a rounding error either way), and an overestimate is safe where it is
+/// used (an early stop comes later).
+double last_overload_s(const RateSchedule& load, double factor, const RateSchedule& capacity, double duration_s);
+
 /// demand(t) of spec/interfaces.md: base rate plus surge (linear ramps inside
 /// its window, a triangle when 2 * ramp exceeds the duration), or the profile.
 RateSchedule demand_schedule(const Scenario& scenario);

@@ -74,6 +74,40 @@ TEST(ParameterMap, StoppingRunsOnceDecidedChangesNoVerdict) {
   EXPECT_GT(stopped_early, 150);  // the shortcut is taken, not just harmless
 }
 
+TEST(ParameterMap, GraphRunsStoppedOnceHealthyAndSteadyChangeNoVerdict) {
+  // docs/model.md 11.8: a graph's run stops when nothing is queued, awaited
+  // or due anywhere and every service's first attempts fit from then on.
+  // Over users' demand x db's capacity for server -> db (fan-out 2, two
+  // attempts) with a 10 s db outage at t = 60 s, class, recovery time and
+  // goodput ratio equal those of the complete runs to the last bit.
+  Scenario base;
+  base.duration_s = 180;
+  base.demand.surge.reset();
+  base.server.capacity = 3000;
+  Call call;
+  call.fan_out = 2;
+  call.client.timeout_s = 1;
+  call.client.max_attempts = 2;
+  call.client.backoff = Backoff{0.1, 2, 1, Jitter::Full};
+  base.server.calls["db"] = call;
+  base.services["db"].outage = Outage{60, 10, 0.5};
+  int stopped_early = 0;
+  for (int i = 0; i < 4; ++i)
+    for (int j = 0; j < 4; ++j) {
+      Scenario s = base;
+      s.demand.base_rate = 200 + 800 * i / 3.0;
+      s.services["db"].capacity = 1000 + 2000 * j / 3.0;
+      PointVerdict fast = classify_point(s), full = classify_point_fully(s);
+      ASSERT_EQ(fast.point_class, full.point_class) << s.demand.base_rate << " " << s.services["db"].capacity;
+      ASSERT_EQ(fast.recovery_s, full.recovery_s) << s.demand.base_rate << " " << s.services["db"].capacity;
+      ASSERT_EQ(fast.goodput_ratio, full.goodput_ratio) << s.demand.base_rate << " " << s.services["db"].capacity;
+      SolverOptions o;
+      o.stop_when_decided = true;
+      if (solve(s, o).rest != Rest::Computed) ++stopped_early;
+    }
+  EXPECT_GE(stopped_early, 8);  // the 8 stable points stop: the shortcut is taken, not just harmless
+}
+
 TEST(ParameterMap, DemandEqualToCapacityDuringTheSurgeKeepsTheExactRatio) {
   // Found by a review: base 8 + surge 217 = capacity 225 exactly. The step
   // masses of the two pieces can add to one rounding error more than the
