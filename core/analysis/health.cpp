@@ -108,6 +108,8 @@ namespace {
 /// every attempt is then served in the step it is sent and every call
 /// answers at once, so nothing times out or retries (docs/model.md, 5.6).
 bool serves_everything_at_once(const Scenario& s) {
+  if (!has_calls(s))  // one service: no graph to build (a map asks at every point)
+    return s.demand.base_rate <= s.server.capacity && !s.server.capacity_schedule && !s.server.admission.enabled;
   const ServiceGraph graph(s);
   std::vector<double> load(graph.size(), 0.0);
   load[graph.order().front()] = s.demand.base_rate;
