@@ -3,6 +3,7 @@
 // the chain over user demand x the database's capacity.
 #include <benchmark/benchmark.h>
 
+#include <atomic>
 #include <string>
 
 #include "analysis/parameter_map.h"
@@ -47,7 +48,24 @@ void ChainMap(benchmark::State& state) {
   sg::MapAxis x{"demand.base_rate", 100, 1500, size}, y{"services.db.capacity", 500, 3000, size};
   for (auto _ : state) benchmark::DoNotOptimize(sg::compute_map(s, x, y, {}, 2));
 }
-BENCHMARK(ChainMap)->Arg(16)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(ChainMap)->Arg(16)->Arg(64)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+
+/// Time to the first coarse picture of the chain's 64 x 64 map (its stride-8
+/// pass), both cores.
+void ChainMapFirstPicture(benchmark::State& state) {
+  sg::Scenario s = bundled("chain-db-outage.json");
+  s.duration_s = 600;
+  sg::MapAxis x{"demand.base_rate", 100, 1500, 64}, y{"services.db.capacity", 500, 3000, 64};
+  for (auto _ : state) {
+    try {
+      std::atomic<bool> stop{false};
+      sg::compute_map_progressively(s, x, y, {}, 2, [&](const sg::ParameterMap&, int) { stop = true; }, &stop);
+    } catch (const sg::Cancelled&) {
+      // stopped right after the first pass, as a newer request would
+    }
+  }
+}
+BENCHMARK(ChainMapFirstPicture)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 
