@@ -59,6 +59,9 @@ const std::vector<CurveStyle>& styles() {
 }
 
 /// Readout numbers: whole with thousands separators from 100 up, three digits below.
+/// Legend entries a row at most (fewer when the plot is narrow: fit_legends).
+constexpr int kLegendColumns = 6;
+
 QString number(double v) {
   if (std::fabs(v) >= 100 || v == 0) return QLocale(QLocale::English).toString(std::round(v), 'f', 0);
   return QString::number(v, 'g', 3);
@@ -154,12 +157,14 @@ void LoadCurvesView::build() {
           });
 
   plot_->addLayer("shading", plot_->layer("grid"), QCustomPlot::limAbove);
+  // Pinned runs above the shading (or they vanish in it), below the current run.
+  plot_->addLayer("pins", plot_->layer("shading"), QCustomPlot::limAbove);
   for (QCPLegend* l : {rates_legend_, levels_legend_}) {
     l->setLayer("legend");
     l->setSelectableParts(QCPLegend::spItems);
     l->setIconSize(18, 10);
     l->setFillOrder(QCPLayoutGrid::foColumnsFirst);
-    l->setWrap(6);
+    l->setWrap(kLegendColumns);
     l->setMargins(QMargins(4, 2, 4, 2));
     l->setRowSpacing(0);
     l->setColumnSpacing(10);
@@ -212,9 +217,18 @@ void LoadCurvesView::build() {
     auto* entry = qobject_cast<QCPPlottableLegendItem*>(item);
     if (!entry) return;
     QCPAbstractPlottable* p = entry->plottable();
-    p->setVisible(!p->visible());
+    const bool on = !p->visible();
+    const auto pin = std::find(pin_graphs_.begin(), pin_graphs_.end(), p);
+    if (pin != pin_graphs_.end()) {
+      // A pinned run's entry hides or shows the whole pinned run.
+      const std::size_t k = static_cast<std::size_t>(pin - pin_graphs_.begin()) / graphs_.size();
+      pin_shown_[k] = on;
+    } else {
+      p->setVisible(on);  // a curve: the pinned runs' copies of it follow
+    }
+    sync_pin_visibility();
     QColor c = palette().color(QPalette::WindowText);
-    if (!p->visible()) c.setAlpha(90);
+    if (!on) c.setAlpha(90);
     entry->setTextColor(c);
     rescale_values();
     plot_->replot(QCustomPlot::rpQueuedReplot);
@@ -301,6 +315,21 @@ void LoadCurvesView::show_run(const Scenario& scenario, const RunResult& run) {
 void LoadCurvesView::resizeEvent(QResizeEvent* event) {
   QWidget::resizeEvent(event);
   fit_caption();
+  fit_legends();
+}
+
+void LoadCurvesView::fit_legends() {
+  // As many entries a row as fit the plot's width, so that no entry's text
+  // is cut (QCustomPlot squeezes the columns of a legend that is too wide).
+  const int room = plot_->width() - 16;
+  for (QCPLegend* l : {rates_legend_, levels_legend_}) {
+    for (int columns = kLegendColumns; columns >= 1; --columns) {
+      l->setWrap(columns);
+      l->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
+      if (l->minimumOuterSizeHint().width() <= room) break;
+    }
+  }
+  plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void LoadCurvesView::fit_caption() {
@@ -327,6 +356,7 @@ void LoadCurvesView::refresh_rates_legend() {
     if (!g->visible()) c.setAlpha(90);
     rates_legend_->itemWithPlottable(g)->setTextColor(c);
   }
+  fit_legends();
 }
 
 void LoadCurvesView::update_markers(const Scenario& s, const RunResult& run) {
@@ -418,6 +448,8 @@ void LoadCurvesView::update_markers(const Scenario& s, const RunResult& run) {
 
 void LoadCurvesView::set_pinned(const std::vector<PinnedRun>& pinned) {
   clear_pins();
+  pinned_ = pinned;
+  pin_shown_.assign(pinned.size(), true);
   static const Qt::PenStyle dashes[] = {Qt::DashLine, Qt::DotLine, Qt::DashDotLine};
   for (std::size_t p = 0; p < pinned.size(); ++p) {
     const RunResult& run = pinned[p].run;
@@ -430,34 +462,58 @@ void LoadCurvesView::set_pinned(const std::vector<PinnedRun>& pinned) {
       for (int i = 0; i < n; ++i) values[i] = run.intervals[static_cast<std::size_t>(i)].*(s.member);
       QCPGraph* ghost = plot_->addGraph(graphs_[g]->keyAxis(), graphs_[g]->valueAxis());
       QColor faded = graphs_[g]->pen().color();
-      faded.setAlpha(95);
-      ghost->setPen(QPen(faded, 1.5, dashes[p % 3]));
+      faded.setAlpha(165);
+      ghost->setPen(QPen(faded, 1.6, dashes[p % 3]));
       ghost->setData(keys, values, true);
       ghost->setVisible(graphs_[g]->visible());
       ghost->setSelectable(QCP::stNone);
       ghost->removeFromLegend();
       if (g == 1) {  // one legend entry per pinned run, on its offered curve
-        ghost->setName(tr("pinned: %1").arg(pinned[p].label));
+        ghost->setName(pin_legend_name(pinned[p].label));
         ghost->addToLegend(rates_legend_);
       }
-      ghost->setLayer("grid");  // behind the current run
+      ghost->setLayer("pins");  // above the shading, behind the current run
       pin_graphs_.push_back(ghost);
     }
   }
+  fit_legends();
   rescale_values();
   plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void LoadCurvesView::rename_pins(const std::vector<PinnedRun>& pinned) {
   // Each pin has one graph per curve; its offered curve carries the legend entry.
-  for (std::size_t p = 0; p < pinned.size() && (p + 1) * graphs_.size() <= pin_graphs_.size(); ++p)
-    pin_graphs_[p * graphs_.size() + 1]->setName(tr("pinned: %1").arg(pinned[p].label));
+  for (std::size_t p = 0; p < pinned.size() && (p + 1) * graphs_.size() <= pin_graphs_.size(); ++p) {
+    pin_graphs_[p * graphs_.size() + 1]->setName(pin_legend_name(pinned[p].label));
+    if (p < pinned_.size()) pinned_[p].label = pinned[p].label;
+  }
+  fit_legends();
   plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void LoadCurvesView::clear_pins() {
   for (QCPGraph* g : pin_graphs_) plot_->removeGraph(g);
   pin_graphs_.clear();
+  pinned_.clear();
+  pin_shown_.clear();
+}
+
+QString LoadCurvesView::pin_legend_name(const QString& label) {
+  // A long label would make its legend column wide: it is shortened in
+  // the middle, keeping its start and its end (where labels that differ
+  // in one setting usually differ).
+  constexpr int kLongest = 28, kHead = 13;
+  const QString shown = label.size() > kLongest
+                            ? label.left(kHead).trimmed() + QChar(0x2026) + label.right(kLongest - kHead - 1).trimmed()
+                            : label;
+  return tr("pinned: %1").arg(shown);
+}
+
+void LoadCurvesView::sync_pin_visibility() {
+  for (std::size_t k = 0; k < pin_graphs_.size(); ++k) {
+    const std::size_t pin = k / graphs_.size(), g = k % graphs_.size();
+    pin_graphs_[k]->setVisible(pin_shown_[pin] && graphs_[g]->visible());
+  }
 }
 
 void LoadCurvesView::rescale_values() {
@@ -466,8 +522,10 @@ void LoadCurvesView::rescale_values() {
     const QCPRange visible_time = r->axis(QCPAxis::atBottom)->range();
     for (QCPAxis* axis : {r->axis(QCPAxis::atLeft), r->axis(QCPAxis::atRight)}) {
       double top = 0;
-      // The current run sets the scale; pinned runs may run off it.
-      for (QCPGraph* g : graphs_) {
+      // Everything shown sets the scale: the current run and the pinned ones.
+      std::vector<QCPGraph*> shown = graphs_;
+      shown.insert(shown.end(), pin_graphs_.begin(), pin_graphs_.end());
+      for (QCPGraph* g : shown) {
         if (g->valueAxis() != axis || !g->visible()) continue;
         bool found = false;
         QCPRange range = g->getValueRange(found, QCP::sdBoth, visible_time);
@@ -485,6 +543,7 @@ void LoadCurvesView::reset_zoom() {
   for (int i = 0; i < plot_->graphCount(); ++i) {
     plot_->graph(i)->setVisible(true);
   }
+  pin_shown_.assign(pin_shown_.size(), true);
   for (QCPLegend* l : {rates_legend_, levels_legend_})
     for (int i = 0; i < l->itemCount(); ++i)
       if (QCPAbstractLegendItem* item = l->item(i)) item->setTextColor(palette().color(QPalette::WindowText));
@@ -506,8 +565,22 @@ void LoadCurvesView::show_readout_at(double t) {
     if (g < present_.size() && !present_[g]) continue;
     QString color = graphs_[g]->pen().color().name();
     QString name = s.right_axis ? QStringLiteral("wait") : QString(s.name).replace('_', ' ');
-    parts << QStringLiteral("<span style='color:%1'>&#9632;</span>&nbsp;%2&nbsp;%3%4")
-                 .arg(color, name, number(x.*(s.member)), s.right_axis ? QStringLiteral("&nbsp;s") : QString());
+    // Each pinned run's value at the same time, beside the current one.
+    QStringList pinned_values;
+    for (std::size_t p = 0; p < pinned_.size(); ++p) {
+      if (!pin_shown_[p] || !graphs_[g]->visible() || pinned_[p].run.intervals.empty()) continue;
+      const auto& pv = pinned_[p].run.intervals;
+      auto at = std::lower_bound(pv.begin(), pv.end(), x.t_s, [](const Interval& i, double v) { return i.t_s < v; });
+      if (at == pv.end()) continue;  // past the pinned run's horizon
+      pinned_values << number((*at).*(s.member));
+    }
+    const QString pins = pinned_values.isEmpty()
+                             ? QString()
+                             : QStringLiteral("&nbsp;<span style='color:%1'>(pinned&nbsp;%2)</span>")
+                                   .arg(palette().color(QPalette::PlaceholderText).name(),
+                                        pinned_values.join(QStringLiteral(",&nbsp;")));
+    parts << QStringLiteral("<span style='color:%1'>&#9632;</span>&nbsp;%2&nbsp;%3%4%5")
+                 .arg(color, name, number(x.*(s.member)), s.right_axis ? QStringLiteral("&nbsp;s") : QString(), pins);
   }
   if (!is_healthy(x)) parts << tr("<span style='color:#d93025'><b>unhealthy</b></span>");
   readout_->setText(parts.join(QStringLiteral(" &nbsp; ")));

@@ -81,7 +81,13 @@ private:
   /// Puts the optional curves that the run shown has into the legend, and no others.
   void refresh_rates_legend();
   void clear_pins();
+  /// The legend's name for a pinned run (its label shortened if long).
+  static QString pin_legend_name(const QString& label);
+  /// Each pinned run's copy of a curve is drawn when the run is shown and the curve is.
+  void sync_pin_visibility();
   void fit_caption();
+  /// Fewer legend entries a row when they would not fit the plot's width.
+  void fit_legends();
 
   QCustomPlot* plot_ = nullptr;
   QLabel* caption_ = nullptr;
@@ -90,7 +96,9 @@ private:
   QCPLegend* rates_legend_ = nullptr;
   QCPLegend* levels_legend_ = nullptr;
   std::vector<QCPGraph*> graphs_;  // in curve_names() order
-  std::vector<QCPGraph*> pin_graphs_;
+  std::vector<QCPGraph*> pin_graphs_;  // per pinned run, one copy of each curve in graphs_ order
+  std::vector<PinnedRun> pinned_;      // for the readout
+  std::vector<bool> pin_shown_;        // per pinned run: toggled by its legend entry
   std::vector<bool> present_;  // per curve: in the legend and the readout for the run shown
   QCPItemStraightLine* cursor_[2] = {nullptr, nullptr};
   QCPItemStraightLine* timeout_line_ = nullptr;
