@@ -13,6 +13,7 @@
 #include "analysis/graph_summary.h"
 #include "analysis/health.h"
 #include "analysis/parameter_map.h"
+#include "graph/topology_drawing.h"
 #include "io/atomic_file.h"
 #include "io/csv.h"
 #include "model/fluid_solver.h"
@@ -24,6 +25,15 @@
 #include "headless.h"
 #include "offscreen_render.h"
 #include "resources_init.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+// Under AddressSanitizer: what Graphviz's library keeps until exit (the
+// plugin configuration gvContext reads, the font caches of its pango
+// plugin) is not this program's leak. (Without frame pointers in the
+// libraries, their stacks end in the library that allocated.)
+extern "C" const char* __lsan_default_suppressions() { return "leak:libgvc.so\nleak:libfontconfig.so\n"; }
+extern "C" const char* __lsan_default_options() { return "print_suppressions=0"; }
+#endif
 
 namespace {
 
@@ -39,6 +49,8 @@ const char* const kUsage = R"(Usage:
   stormglass-cli summary SCENARIO.json [--set PATH=VALUE]... [--solver-step SECONDS]
   stormglass-cli plot SCENARIO.json --out FILE.png|.pdf|.svg [--set PATH=VALUE]...
                       [--size WIDTHxHEIGHT] [--scale S] [--curves-only] [--solver-step SECONDS]
+  stormglass-cli graph SCENARIO.json --out FILE.dot|.svg|.png|.pdf [--set PATH=VALUE]...
+                       [--solver-step SECONDS]
   stormglass-cli params [SCENARIO.json]
   stormglass-cli --help
 
@@ -64,6 +76,12 @@ Commands:
   plot      Draw the dashboard figure (title, key parameters, load curves, summary)
             to a PNG, PDF or SVG file, with the same code as the desktop
             dashboard's export; --curves-only draws the load curves alone.
+  graph     Draw the call graph (spec/graph.md): a box per service with its state
+            at the end of the run (healthy or not, offered attempts/s and per
+            user job, utilisation, queue), an arrow per call with the jobs/s it
+            starts and the attempts/s it sends, each also per user job. .dot
+            writes the Graphviz text; .svg, .png and .pdf are laid out by
+            Graphviz's dot. A scenario without calls draws one box.
   params    List every parameter path with its unit and meaning; with a scenario,
             the paths of its services and calls too (services.db.capacity,
             server.calls.db.timeout_s, ...).
@@ -83,6 +101,7 @@ Options:
                          steps; it must not exceed the client timeout.
   --threads N            Threads for map (default: all cores).
   --out FILE             plot, map: the figure's file; .png, .pdf or .svg.
+                         graph: the drawing's file; .dot, .svg, .png or .pdf.
   --size WIDTHxHEIGHT    plot, map: the figure's size in points (default 1600x1000).
   --scale S              plot, map: PNG pixels per point (default 1; 2 for slides).
   --curves-only          plot: the load curves without title and summary.
@@ -178,9 +197,10 @@ Options parse_command_line(int argc, char** argv) {
   // An option the command does not use would be silently ignored: refuse it.
   for (const std::string& option : given) {
     if (option == "--help") continue;
-    bool figure = option == "--out" || option == "--size" || option == "--scale";
+    bool figure = option == "--size" || option == "--scale";
     bool used = (option == "--set" || option == "--solver-step") ? o.command != "params"
                 : (option == "--csv")                             ? o.command == "run" || o.command == "map"
+                : (option == "--out")                             ? o.command == "plot" || o.command == "map" || o.command == "graph"
                 : figure                                          ? o.command == "plot" || o.command == "map"
                 : (option == "--curves-only")                     ? o.command == "plot"
                 : (option == "--service")                         ? o.command == "run"
@@ -315,6 +335,18 @@ int plot(const Options& o, int argc, char** argv) {
   return kOk;
 }
 
+/// The call graph with every service's state and every call's load at the
+/// end of the run, drawn by Graphviz.
+int graph(const Options& o) {
+  if (!o.out) throw UsageError("graph needs --out FILE.dot|.svg|.png|.pdf (see --help)");
+  if (sg::topology_format(*o.out).empty())
+    throw sg::InputError("--out", "", "'" + *o.out + "'", "expected a file name ending in .dot, .svg, .png or .pdf");
+  sg::Scenario s = load_with_overrides(o);
+  auto services = attributed_to_file(o, [&] { return sg::solve_services(s, solver_options(o)); });
+  sg::write_topology(*o.out, sg::topology_dot(s, sg::topology_state(s, services)));
+  return kOk;
+}
+
 /// Every parameter path; with a scenario, its services' and calls' too.
 int params(const Options& o) {
   const auto all = o.scenario_path.empty() ? sg::parameters() : sg::parameters(load_with_overrides(o));
@@ -329,7 +361,7 @@ int params(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Qt is only started by plot; run and map stay plain.
+  // Qt is only started by plot and map --out; run, summary and graph stay plain.
   try {
     Options o = parse_command_line(argc, argv);
     if (o.help || o.command.empty()) {
@@ -337,12 +369,13 @@ int main(int argc, char** argv) {
       return o.help ? kOk : kBadInput;
     }
     if (o.command == "params") return params(o);
-    if (o.command != "run" && o.command != "map" && o.command != "summary" && o.command != "plot")
-      throw UsageError("unknown command '" + o.command + "' (expected run, map, summary, plot or params; see --help)");
+    if (o.command != "run" && o.command != "map" && o.command != "summary" && o.command != "plot" && o.command != "graph")
+      throw UsageError("unknown command '" + o.command + "' (expected run, map, summary, plot, graph or params; see --help)");
     if (o.scenario_path.empty()) throw UsageError(o.command + " needs a scenario file (see --help)");
     if (o.command == "run") return run(o);
     if (o.command == "map") return map(o);
     if (o.command == "plot") return plot(o, argc, argv);
+    if (o.command == "graph") return graph(o);
     return summary(o);
   } catch (const sg::InputError& e) {
     std::cerr << "stormglass-cli: " << e.what() << "\n";

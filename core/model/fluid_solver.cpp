@@ -1019,8 +1019,9 @@ double default_solver_step(const Scenario& s) {
 }
 
 RunResult solve(const Scenario& s, const SolverOptions& options) {
-  // spec/graph.md: a graph's run is its entry's.
-  if (has_calls(s)) return std::move(solve_services(s, options).front().run);
+  // spec/graph.md: a graph's run is its entry's; so is that of one service
+  // dropping with a margin (the graph model carries margins).
+  if (needs_graph_model(s)) return std::move(solve_services(s, options).front().run);
   double h = default_solver_step(s);
   if (options.step_s != 0) {
     if (!(options.step_s > 0) || !std::isfinite(options.step_s))

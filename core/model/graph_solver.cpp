@@ -108,7 +108,7 @@ public:
   }
 
   std::vector<ServiceRun> run() {
-    long interval_steps = 0;
+    long interval_steps = 0, end = steps_;  // end: the steps run (fewer after an early stop)
     for (long n = 0; n < steps_; ++n) {
       if (options_.cancel && (n & 1023) == 0 && options_.cancel->load(std::memory_order_relaxed)) throw Cancelled();
       for (std::size_t i = 0; i < stations_.size(); ++i) forward(static_cast<int>(i), n);
@@ -121,11 +121,12 @@ public:
         interval_steps = 0;
         if (options_.stop_when_decided && n < steps_ - 1 && quiet_from(n)) {
           for (Station& st : stations_) st.result.rest = Rest::Healthy;
+          end = n + 1;
           break;
         }
       }
     }
-    if (options_.audit) audit_outcomes();
+    if (options_.audit) audit_outcomes(end);
     std::vector<ServiceRun> out;
     for (Station& st : stations_) {
       st.result.solver_step_s = h_;
@@ -484,15 +485,15 @@ private:
   /// exactly once, by its timeout (or its rejection's latency, if shorter).
   /// A cohort old enough must have been told all of it, a younger one never
   /// more. The imbalance, in attempts, as a fraction of those sent.
-  void audit_outcomes() {
+  void audit_outcomes(long end) {
     for (Station& st : stations_) {
       double gap = 0, sent = 0;
       for (std::size_t q = 0; q < st.q_count(); ++q) {
         const int p = st.populations[q];
         const PopulationRules& r = *rules_[static_cast<std::size_t>(p)];
         const auto& [admitted, rejected] = resolved_[static_cast<std::size_t>(p)];
-        const long settled = steps_ - r.timeout_steps - r.reject_steps - 3;
-        for (long j = 0; j < steps_; ++j) {
+        const long settled = end - r.timeout_steps - r.reject_steps - 3;
+        for (long j = 0; j < end; ++j) {
           const double in = st.admitted[st.at(j, q)], out = st.sent[st.at(j, q)] - in;
           const double a = admitted[static_cast<std::size_t>(j)];
           const double b = rejected[static_cast<std::size_t>(j)];
@@ -505,7 +506,7 @@ private:
         }
       }
       st.result.audit.jobs = gap / std::max(1.0, sent);
-      st.result.audit.steps_checked = steps_;
+      st.result.audit.steps_checked = end;
     }
   }
 
@@ -572,6 +573,10 @@ void refuse_policies(const Scenario& s) {
 
 }  // namespace
 
+bool needs_graph_model(const Scenario& s) {
+  return has_calls(s) || (s.server.drop_expired && s.server.drop_margin_s > 0);
+}
+
 double default_graph_step(const Scenario& s) {
   Scenario shortest = s;
   for (const CallSite& site : call_sites(s))
@@ -580,7 +585,7 @@ double default_graph_step(const Scenario& s) {
 }
 
 std::vector<ServiceRun> solve_services(const Scenario& s, const SolverOptions& options) {
-  if (!has_calls(s)) return {{"server", solve(s, options)}};
+  if (!needs_graph_model(s)) return {{"server", solve(s, options)}};
   refuse_policies(s);
   double shortest = s.client.timeout_s;
   for (const CallSite& site : call_sites(s)) shortest = std::min(shortest, site.call->client.timeout_s);

@@ -23,6 +23,11 @@ struct ServiceRun {
 /// graph model does not carry yet.
 std::vector<ServiceRun> solve_services(const Scenario& scenario, const SolverOptions& options = {});
 
+/// True when a scenario needs the graph model: it has calls, or its server
+/// drops expired attempts with a margin (spec/graph.md: drop_margin_s is a
+/// field of every service; the single-service solver carries none).
+bool needs_graph_model(const Scenario& scenario);
+
 /// The internal step for a graph: as default_solver_step, for the shortest
 /// timeout of the users and every call.
 double default_graph_step(const Scenario& scenario);

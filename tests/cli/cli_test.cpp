@@ -3,11 +3,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -287,6 +290,271 @@ TEST(CliGraph, ParamsOfAScenarioListItsServicesAndCalls) {
   for (const char* path : {"services.db.capacity [attempts/s]", "server.calls.db.fan_out [jobs]",
                            "services.auth.calls.db.backoff.jitter", "server.calls.auth.timeout_s [s]"})
     EXPECT_NE(o.out.find(path), std::string::npos) << path;
+}
+
+}  // namespace
+
+// stormglass-cli graph: the call graph drawn with every service's state and
+// every call's load at the end of the run (docs/scenario-extensions.md).
+namespace {
+
+/// The statements of DOT text as boost::write_graphviz_dp writes them, one a
+/// line: graph attributes (`rankdir=LR;`), nodes (`db [label="...", ...];`)
+/// and edges (`api->db  [label="...", ...];`).
+struct Dot {
+  std::map<std::string, std::string> graph;
+  std::map<std::string, std::map<std::string, std::string>> nodes, edges;
+};
+
+/// `key=value, key="quoted \" value", ...` up to the closing bracket.
+std::map<std::string, std::string> dot_attributes(const std::string& text) {
+  std::map<std::string, std::string> out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && (text[i] == ' ' || text[i] == ',')) ++i;
+    const std::size_t eq = text.find('=', i);
+    if (eq == std::string::npos) break;
+    const std::string key = text.substr(i, eq - i);
+    std::string value;
+    i = eq + 1;
+    if (i < text.size() && text[i] == '"') {
+      for (++i; i < text.size() && text[i] != '"'; ++i) {
+        if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == '"') ++i;
+        value += text[i];
+      }
+      ++i;
+    } else {
+      while (i < text.size() && text[i] != ',' && text[i] != ']' && text[i] != ';') value += text[i++];
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+Dot parse_dot(const std::string& text) {
+  Dot dot;
+  std::istringstream lines(text);
+  std::string line;
+  std::getline(lines, line);
+  EXPECT_EQ(line, "digraph G {");
+  while (std::getline(lines, line)) {
+    if (line == "}") break;
+    const std::size_t bracket = line.find(" [");
+    if (bracket == std::string::npos) {  // a graph attribute
+      const std::size_t eq = line.find('=');
+      EXPECT_NE(eq, std::string::npos) << line;
+      if (eq == std::string::npos) continue;
+      dot.graph[line.substr(0, eq)] = dot_attributes(line.substr(0, line.size() - 1))[line.substr(0, eq)];
+      continue;
+    }
+    std::string head = line.substr(0, bracket);
+    while (!head.empty() && head.back() == ' ') head.pop_back();
+    auto attributes = dot_attributes(line.substr(bracket + 2));
+    if (head.find("->") != std::string::npos)
+      dot.edges[head] = attributes;
+    else
+      dot.nodes[head] = attributes;
+  }
+  return dot;
+}
+
+/// The last row of a CSV, by column name.
+std::map<std::string, double> last_row(const std::string& csv) {
+  std::istringstream lines(csv);
+  std::string header, row, last;
+  std::getline(lines, header);
+  while (std::getline(lines, row))
+    if (!row.empty()) last = row;
+  std::map<std::string, double> out;
+  std::istringstream names(header), values(last);
+  std::string name, value;
+  while (std::getline(names, name, ',') && std::getline(values, value, ',')) out[name] = std::stod(value);
+  return out;
+}
+
+/// The number that follows `before` in `label` (after `from`, when given);
+/// NaN (failing every comparison) when it is not there.
+double number_after(const std::string& label, const std::string& before, const std::string& from = "") {
+  const std::size_t start = from.empty() ? 0 : label.find(from);
+  const std::size_t at = start == std::string::npos ? start : label.find(before, start);
+  if (at == std::string::npos) return std::nan("");
+  return std::strtod(label.c_str() + at + before.size(), nullptr);
+}
+
+/// A label's number: `digits` significant digits, whole numbers from 10 000
+/// up; `expected` comes from the CLI's CSV (10 digits).
+void expect_shown(double shown, double expected, const std::string& what, int digits = 4) {
+  const double tolerance = std::fabs(expected) >= 1e4 ? 0.5 : 0.501 * std::pow(10.0, 1 - digits) * std::fabs(expected);
+  EXPECT_NEAR(shown, expected, tolerance + 1e-8 * std::fabs(expected) + 1e-12) << what;
+}
+
+struct CallOf {
+  std::string caller, callee;
+  int fan_out;
+};
+
+/// Draws `scenario` to DOT and checks every node and edge against what
+/// `run --service` and `summary` say of the same run (`args`: --set, --solver-step).
+/// `stormglass-cli graph SCENARIO ARGS --out X.dot`, parsed.
+Dot draw(const std::string& scenario, const std::string& args) {
+  const std::string out = temp("topology.dot");
+  std::remove(out.c_str());
+  Outcome o = cli("graph " + scenario + " " + args + " --out " + out);
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_TRUE(o.out.empty()) << o.out;
+  return parse_dot(slurp(out));
+}
+
+Dot check_drawing(const std::string& scenario, const std::string& args, const std::vector<std::string>& services,
+                  const std::vector<CallOf>& calls) {
+  const Dot dot = draw(scenario, args);
+  EXPECT_EQ(dot.graph.count("rankdir") ? dot.graph.at("rankdir") : "", "LR");
+  EXPECT_EQ(dot.nodes.size(), services.size());
+  EXPECT_EQ(dot.edges.size(), calls.size());
+
+  std::map<std::string, std::map<std::string, double>> end;
+  for (const std::string& s : services) {
+    Outcome run = cli("run " + scenario + " --service " + s + " " + args);
+    EXPECT_EQ(run.status, 0) << run.err;
+    end[s] = last_row(run.out);
+  }
+  const double users = end["server"]["demand"];
+  Outcome summary = cli("summary " + scenario + " " + args);
+  EXPECT_EQ(summary.status, 0) << summary.err;
+  auto unhealthy_in_summary = [&](const std::string& s) {
+    const std::size_t at = summary.out.find("Unhealthy at the end: ");
+    if (services.size() == 1) return summary.out.find("still unhealthy at the end") != std::string::npos;
+    if (at == std::string::npos) return false;
+    const std::string list = ", " + summary.out.substr(at + 22, summary.out.find('\n', at) - at - 23) + ",";
+    return list.find(", " + s + ",") != std::string::npos;
+  };
+
+  for (const std::string& s : services) {
+    SCOPED_TRACE("service " + s);
+    EXPECT_EQ(dot.nodes.count(s), 1u) << "a node for " << s;
+    if (!dot.nodes.count(s)) continue;
+    const auto& node = dot.nodes.at(s);
+    const std::string label = node.count("label") ? node.at("label") : "";
+    EXPECT_EQ(label.rfind(s + "\\n", 0), 0u) << label;
+    const bool unhealthy = unhealthy_in_summary(s);
+    EXPECT_NE(label.find(unhealthy ? "UNHEALTHY at the end" : "healthy at the end"), std::string::npos) << label;
+    EXPECT_FALSE(node.count("fillcolor") ? node.at("fillcolor").empty() : true);
+    std::map<std::string, double> r = end[s];
+    expect_shown(number_after(label, "offered "), r["offered"], label);
+    if (users > 0) expect_shown(number_after(label, "attempts/s, "), r["offered"] / users, label);
+    if (r["capacity"] > 0) expect_shown(number_after(label, "utilisation "), 100 * r["served"] / r["capacity"], label, 3);
+    expect_shown(number_after(label, "served "), r["served"], label);
+    expect_shown(number_after(label, "queue "), r["queue"], label);
+  }
+
+  for (const CallOf& c : calls) {
+    SCOPED_TRACE(c.caller + "->" + c.callee);
+    EXPECT_EQ(dot.edges.count(c.caller + "->" + c.callee), 1u) << "an edge for the call";
+    if (!dot.edges.count(c.caller + "->" + c.callee)) continue;
+    const auto& edge = dot.edges.at(c.caller + "->" + c.callee);
+    const std::string label = edge.count("label") ? edge.at("label") : "";
+    EXPECT_GE(edge.count("penwidth") ? std::stod(edge.at("penwidth")) : 0.0, 1.0);
+    // spec/graph.md: the callee's demand is the sum of fan-out x caller's served.
+    const double jobs = c.fan_out * end[c.caller]["served"];
+    EXPECT_EQ(number_after(label, "fan-out "), c.fan_out) << label;
+    expect_shown(number_after(label, ": "), jobs, label);
+    if (users > 0) expect_shown(number_after(label, "jobs/s, "), jobs / users, label);
+    const long callers = std::count_if(calls.begin(), calls.end(), [&](const CallOf& k) { return k.callee == c.callee; });
+    const std::map<std::string, double>& callee = end[c.callee];
+    if (callers == 1 || callee.at("retries") == 0) {
+      // Exact: all the callee's attempts, or (no retries) the call's jobs.
+      const double attempts = callers == 1 ? callee.at("offered") : jobs;
+      expect_shown(number_after(label, "attempts "), attempts, label);
+      if (users > 0) expect_shown(number_after(label, "/s, ", "attempts "), attempts / users, label);
+    } else {
+      EXPECT_NE(label.find("not split by call"), std::string::npos) << label;
+    }
+  }
+  return dot;
+}
+
+const std::vector<CallOf> kChainCalls = {{"server", "api", 1}, {"api", "db", 1}};
+const std::vector<CallOf> kExampleCalls = {{"server", "auth", 1}, {"server", "db", 2}, {"auth", "db", 1}};
+
+const std::string kCalmChain = "--set duration_s=60 --set services.db.outage.capacity_factor=1";
+
+TEST(CliGraph, GraphDrawsTheChainInAStormWithTheRunsNumbers) {
+  // db's outage, moved to 10-20 s (the tests stay fast), begins a storm that holds all three down.
+  Dot storm = check_drawing(
+      kChain, "--set duration_s=60 --set services.db.outage.start_s=10 --set services.db.outage.duration_s=10",
+      {"server", "api", "db"}, kChainCalls);
+  // Health shows in the colour too.
+  Dot calm = draw(kChain, kCalmChain);
+  EXPECT_NE(storm.nodes["db"]["fillcolor"], calm.nodes["db"]["fillcolor"]);
+  EXPECT_NE(storm.nodes["db"]["color"], calm.nodes["db"]["color"]);
+}
+
+TEST(CliGraph, GraphDrawsTheHealthyChainWithTheRunsNumbers) {
+  // The same chain without the outage: every service healthy.
+  check_drawing(kChain, kCalmChain, {"server", "api", "db"}, kChainCalls);
+}
+
+TEST(CliGraph, GraphDrawsGraphMdsExampleWhereTwoCallsFeedDb) {
+  // In the storm, db's retries come from two calls: their split is not drawn.
+  Dot storm = check_drawing(kGraphExample,
+                            "--set duration_s=60 --set demand.surge.start_s=10 --set services.db.outage.start_s=10 "
+                            "--solver-step 0.05",
+                            {"server", "auth", "db"}, kExampleCalls);
+  EXPECT_NE(storm.edges["server->db"]["label"].find("not split by call"), std::string::npos);
+}
+
+TEST(CliGraph, GraphDrawsEachCallsAttemptsWhereTheCalleeSendsNoRetries) {
+  // Without surge and outage, db sends no retries: each call's attempts are its jobs.
+  Dot calm = check_drawing(kGraphExample,
+                           "--set duration_s=60 --set demand.surge.extra_rate=0 --set services.db.outage.capacity_factor=1",
+                           {"server", "auth", "db"}, kExampleCalls);
+  EXPECT_NE(calm.edges["server->db"]["label"].find("attempts 1600/s, 2 per user job"), std::string::npos)
+      << calm.edges["server->db"]["label"];
+}
+
+TEST(CliGraph, GraphOfAScenarioWithoutCallsIsOneNode) {
+  // Mid-surge: unhealthy.
+  Dot dot = check_drawing(kExample, "--set duration_s=120 --set demand.surge.start_s=10", {"server"}, {});
+  EXPECT_NE(dot.nodes["server"]["label"].find("UNHEALTHY"), std::string::npos);
+  EXPECT_TRUE(dot.edges.empty());
+}
+
+TEST(CliGraph, GraphRendersSvgPngAndPdfWithGraphviz) {
+  struct Kind {
+    const char* suffix;
+    std::string magic;
+  };
+  for (Kind k : {Kind{"svg", "<?xml"}, Kind{"png", std::string("\x89PNG\r\n\x1a\n", 8)}, Kind{"pdf", "%PDF-"}}) {
+    SCOPED_TRACE(k.suffix);
+    const std::string out = temp(std::string("topology.") + k.suffix);
+    std::remove(out.c_str());
+    Outcome o = cli("graph " + kGraphExample + " --set duration_s=60 --out " + out);
+    ASSERT_EQ(o.status, 0) << o.err;
+    const std::string bytes = slurp(out);
+    EXPECT_EQ(bytes.compare(0, k.magic.size(), k.magic), 0);
+    if (std::string(k.suffix) == "svg") {
+      EXPECT_NE(bytes.find("<svg"), std::string::npos);
+      for (const char* name : {"server", "auth", "db"}) EXPECT_NE(bytes.find(name), std::string::npos) << name;
+    } else {
+      EXPECT_GT(bytes.size(), 1000u);
+    }
+  }
+}
+
+TEST(CliGraph, GraphNeedsADrawingFileAndRefusesOtherOptions) {
+  expect_bad_input(cli("graph " + kChain + " --out " + temp("topology.gif")), {"--out", "topology.gif", ".dot", ".png"});
+  expect_bad_input(cli("graph " + kChain + " --out topology"), {"--out", "'topology'"});
+  expect_bad_input(cli("graph " + kChain), {"graph", "--out"});
+  expect_bad_input(cli("graph " + kChain + " --out x.png --size 800x600"), {"graph", "--size"});
+  expect_bad_input(cli("graph " + kChain + " --out x.dot --csv x.csv"), {"graph", "--csv"});
+  expect_bad_input(cli("graph " + kChain + " --out x.dot --set services.db.capacity=-1"),
+                   {"--set services.db.capacity=-1", "-1"});
+  Outcome unwritable = cli("graph " + kChain + " --set duration_s=10 --out /nonexistent/dir/topology.svg");
+  EXPECT_EQ(unwritable.status, 1);
+  EXPECT_NE(unwritable.err.find("/nonexistent/dir/topology.svg"), std::string::npos) << unwritable.err;
+  Outcome help = cli("--help");
+  for (const char* part : {"stormglass-cli graph SCENARIO.json", ".dot|.svg|.png|.pdf"})
+    EXPECT_NE(help.out.find(part), std::string::npos) << part;
 }
 
 }  // namespace

@@ -233,6 +233,31 @@ TEST(GraphSolver, ExpiredAttemptsBehindLiveOnesAreDroppedWhenServiceReachesThem)
   EXPECT_GT(total(tiny.at("db"), &Interval::dropped), 0);
 }
 
+TEST(GraphSolver, OneServiceDropsWithItsMarginToo) {
+  // spec/graph.md: drop_margin_s is a field of every service, graphs or not.
+  // 100 users/s, one attempt, 5 s timeout; the server (1000/s) is out from
+  // t = 20 to 30 s and then holds 1000 attempts sent over those 10 s. With a
+  // 1 s margin an attempt is dropped from 4 s old: at t = 30 those sent in
+  // [20, 26) are, 600, and the front then serves the rest (0-4 s old) within
+  // 0.4 s, in time. Without a margin, the 500 sent in [20, 25).
+  Scenario s = steady(100, 120);
+  s.client.max_attempts = 1;
+  s.server.capacity = 1000;
+  s.server.drop_expired = true;
+  s.server.outage = Outage{20, 10, 0};
+  SolverOptions o;
+  o.step_s = 0.05;
+  const double no_margin = total(solve(s, o), &Interval::dropped);
+  s.server.drop_margin_s = 1;
+  validate_scenario(s);
+  const RunResult with_margin = solve(s, o);
+  EXPECT_NEAR(no_margin, 500, 10);
+  EXPECT_NEAR(total(with_margin, &Interval::dropped), 600, 10);
+  // Every dropped job is a timeout of its sender at 5 s (it learns nothing).
+  EXPECT_NEAR(total(with_margin, &Interval::timeouts), total(with_margin, &Interval::dropped), 1e-6);
+  EXPECT_NEAR(total(with_margin, &Interval::goodput), 100 * 120 - total(with_margin, &Interval::dropped), 1e-6);
+}
+
 TEST(GraphSolver, RetryingAtTheTopLayerOnlyRecoversFromTheOutageThatTipsAChainRetryingEverywhere) {
   // The bundled chain (users -> server -> api -> db, three attempts at every
   // layer) at 300 users/s: db runs at 30 % of its 1000/s until it loses 80 %
