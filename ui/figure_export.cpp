@@ -14,6 +14,7 @@
 #include "dashboard_text.h"
 #include "load_curves_view.h"
 #include "qcustomplot.h"
+#include "theme.h"
 
 namespace sg::ui {
 namespace {
@@ -109,6 +110,9 @@ QString caption_html(const QString& caption) {
 }  // namespace
 
 QString export_plot(QCustomPlot& plot, const QString& caption, const QString& path, FigureSize size) {
+  // Dark text on white whatever the screen's theme: the view recolours its
+  // plot for the export and back after it.
+  const PrintLook print(plot.parentWidget() ? plot.parentWidget() : &plot);
   return write_figure(path, size, [&](QCPPainter& painter) {
     const QColor text = plot.palette().color(QPalette::WindowText);
     painter.fillRect(QRect(0, 0, size.width, size.height), plot.background());
@@ -126,6 +130,7 @@ QString export_curves(LoadCurvesView& view, const QString& path, FigureSize size
 
 QString export_dashboard(LoadCurvesView& view, const Scenario& scenario, const RunHealth& health,
                          const QString& path, FigureSize size) {
+  const PrintLook print(&view);
   return write_figure(path, size, [&](QCPPainter& painter) {
     const int margin = 24, summary_width = std::max(300, size.width / 4);
     painter.fillRect(QRect(0, 0, size.width, size.height), view.plot()->background());

@@ -1,6 +1,7 @@
 #include "hysteresis_view.h"
 
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QVBoxLayout>
@@ -9,6 +10,7 @@
 
 #include "qcustomplot.h"
 #include "run_controller.h"
+#include "theme.h"
 
 namespace sg::ui {
 namespace {
@@ -67,6 +69,8 @@ HysteresisView::HysteresisView(QWidget* parent) : QWidget(parent) {
     curve->setPen(QPen(c.color, 2, c.style));
   }
 
+  apply_plot_palette(*plot_, palette());
+
   runs_ = new RunController(this);
   connect(runs_, &RunController::finished, this, [this](std::shared_ptr<const RunOutcome> outcome) {
     if (outcome->generation != runs_->latest()) return;
@@ -80,6 +84,15 @@ HysteresisView::HysteresisView(QWidget* parent) : QWidget(parent) {
   });
   for (QDoubleSpinBox* b : {from_, to_, speed_})
     connect(b, &QDoubleSpinBox::valueChanged, this, [this] { show_scenario(scenario_); });
+}
+
+void HysteresisView::changeEvent(QEvent* event) {
+  QWidget::changeEvent(event);
+  // The plot follows the theme (and an export's print look).
+  if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange) {
+    apply_plot_palette(*plot_, palette());
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+  }
 }
 
 HysteresisRamp HysteresisView::ramp() const { return {from_->value(), to_->value(), std::max(speed_->value(), 0.01)}; }

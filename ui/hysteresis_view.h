@@ -34,6 +34,9 @@ public:
 signals:
   void loop_shown();
 
+protected:
+  void changeEvent(QEvent* event) override;
+
 private:
   void draw(const HysteresisLoop& loop);
 

@@ -13,6 +13,7 @@
 
 #include "dashboard_text.h"
 #include "qcustomplot.h"
+#include "theme.h"
 
 namespace sg::ui {
 namespace {
@@ -240,25 +241,8 @@ void LoadCurvesView::build() {
 }
 
 void LoadCurvesView::apply_palette() {
-  const QPalette pal = palette();
-  const QColor base = pal.color(QPalette::Base), text = pal.color(QPalette::WindowText);
-  QColor grid = text;
-  grid.setAlpha(40);
-  plot_->setBackground(base);
-  for (QCPAxisRect* r : {rates_, levels_}) {
-    for (QCPAxis* a : r->axes()) {
-      a->setBasePen(QPen(text));
-      a->setTickPen(QPen(text));
-      a->setSubTickPen(QPen(text));
-      a->setLabelColor(text);
-      a->setTickLabelColor(text);
-      a->grid()->setPen(QPen(grid, 1, Qt::DotLine));
-    }
-  }
-  for (QCPLegend* l : {rates_legend_, levels_legend_}) {
-    l->setBrush(Qt::NoBrush);
-    l->setTextColor(text);
-  }
+  apply_plot_palette(*plot_, palette());
+  const QColor text = palette().color(QPalette::WindowText);
   if (timeout_line_) timeout_line_->setPen(QPen(text, 1, Qt::DashDotLine));
   graphs_[0]->setPen(QPen(text, 1.5, Qt::DashLine));  // demand
   for (QCPItemStraightLine* c : cursor_) c->setPen(QPen(text, 1, Qt::DotLine));

@@ -46,6 +46,7 @@
 #include "io/csv.h"
 #include "parameter_control.h"
 #include "stability_map_view.h"
+#include "wheel_gesture_latch.h"
 #include "hysteresis_view.h"
 #include "analysis/hysteresis.h"
 #include "analysis/parameter_map.h"
@@ -140,6 +141,9 @@ int merge_id_for(const std::string& path) {
 
 MainWindow::MainWindow(bool restore_session, QWidget* parent)
     : QMainWindow(parent), restore_session_(restore_session) {
+  // First, so that it sees every control polished: a wheel gesture belongs
+  // to what it started on, and a control takes it only when it has focus.
+  new WheelGestureLatch(this);
   setWindowIcon(QIcon(QStringLiteral(":/icons/stormglass.svg")));
   runs_ = new RunController(this);
   maps_ = new MapController(this);
@@ -155,6 +159,7 @@ MainWindow::MainWindow(bool restore_session, QWidget* parent)
 
   auto* scroll = new QScrollArea(splitter);
   controls_scroll_ = scroll;
+  scroll->setObjectName(QStringLiteral("controls_scroll"));
   scroll->setWidgetResizable(true);
   scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   auto* panel = new QWidget(scroll);
@@ -217,7 +222,11 @@ MainWindow::MainWindow(bool restore_session, QWidget* parent)
   connect(maps_, &MapController::failed, this, [this](quint64 generation, const QString& message) {
     if (generation != maps_->latest()) return;
     map_view_->clear_map();  // no stale map under axes it does not have
+    map_key_.clear();        // nothing on screen was computed for these settings
     show_banner(tr("Map: %1").arg(message));
+  });
+  connect(maps_, &MapController::progress, this, [this](quint64 generation, int done, int total, int pass, int passes) {
+    if (generation == maps_->latest()) map_view_->show_progress(done, total, pass, passes);
   });
   connect(map_view_, &StabilityMapView::axes_changed, this, [this] { request_map_if_needed(true); });
   connect(map_view_, &StabilityMapView::point_clicked, this, [this](double x, double y) { move_operating_point(x, y); });
@@ -367,6 +376,7 @@ void MainWindow::build_controls(QWidget* panel) {
   auto* jitter_row = new QHBoxLayout;
   jitter_row->addWidget(new QLabel(tr("Jitter"), panel));
   jitter_ = new QComboBox(panel);
+  jitter_->setObjectName(QStringLiteral("jitter_chooser"));
   for (const char* j : {"none", "full", "equal", "decorrelated", "proportional"}) jitter_->addItem(QString::fromLatin1(j));
   jitter_->setToolTip(QString::fromStdString(find_parameter("client.backoff.jitter")->help));
   jitter_row->addWidget(jitter_, 1);
@@ -713,7 +723,7 @@ void MainWindow::request_map_if_needed(bool force) {
   std::string fresh = scenario_to_json(key) + axes;
   if (force || fresh != map_key_) {
     map_key_ = fresh;
-    map_view_->set_busy(true);
+    map_view_->begin_computing(QString::fromStdString(scenario_.name));  // the map on screen, if any, is now stale
     maps_->request(scenario_, x, y);
   }
   map_view_->show_operating_point(scenario_);
@@ -884,7 +894,7 @@ void MainWindow::export_figure(bool whole_dashboard) {
 void MainWindow::export_map() {
   const auto& points = map_view_->map().points;
   if (points.empty()) return;
-  if (!std::all_of(points.begin(), points.end(), [](const MapPoint& p) { return p.solved; })) {
+  if (map_view_->is_stale() || !std::all_of(points.begin(), points.end(), [](const MapPoint& p) { return p.solved; })) {
     show_banner(tr("The map is still being refined; export it once every point is solved."));
     return;
   }

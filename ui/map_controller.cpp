@@ -1,5 +1,8 @@
 #include "map_controller.h"
 
+#include <atomic>
+#include <chrono>
+
 #include "model/fluid_solver.h"
 
 namespace sg::ui {
@@ -8,6 +11,23 @@ MapController::MapController(QObject* parent) : QObject(parent) {
   qRegisterMetaType<std::shared_ptr<const MapOutcome>>();
   worker_ = std::make_unique<SupersedingWorker<Request>>(
       [this](Request& request, const JobContext& job) {
+        // Progress from the solving threads, at most one report per
+        // kProgressIntervalMs (a pass's start and end always): enough to
+        // follow, never a flood of queued events on the UI thread.
+        constexpr qint64 kProgressIntervalMs = 100;
+        const auto started = std::chrono::steady_clock::now();
+        std::atomic<qint64> last_report_ms{-kProgressIntervalMs};
+        auto cell_progress = [&](std::size_t done, std::size_t total, int pass, int passes) {
+          if (!job.current()) return;
+          const qint64 now_ms =
+              std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+          qint64 last = last_report_ms.load();
+          const bool edge = done == 0 || done == total;
+          if (!edge && now_ms - last < kProgressIntervalMs) return;
+          if (!edge && !last_report_ms.compare_exchange_strong(last, now_ms)) return;  // another thread reports
+          if (edge) last_report_ms = now_ms;
+          emit progress(job.generation, static_cast<int>(done), static_cast<int>(total), pass, passes);
+        };
         try {
           // All cores: the map's points are solved in parallel within each pass.
           compute_map_progressively(
@@ -21,7 +41,7 @@ MapController::MapController(QObject* parent) : QObject(parent) {
                 outcome->stride = stride;
                 emit pass_ready(std::move(outcome));
               },
-              &job.cancelled);
+              &job.cancelled, cell_progress);
         } catch (const Cancelled&) {
         } catch (const std::exception& e) {
           if (job.current()) emit failed(job.generation, QString::fromUtf8(e.what()));

@@ -34,6 +34,9 @@ signals:
   /// A pass of the newest map: coarse (stride > 1) or final (stride 1).
   void pass_ready(std::shared_ptr<const sg::ui::MapOutcome> outcome);
   void failed(quint64 generation, QString message);
+  /// How far the newest map is: `done` of `total` points of pass `pass` of
+  /// `passes`. Throttled (a few a second), queued to the receiver's thread.
+  void progress(quint64 generation, int done, int total, int pass, int passes);
 
 private:
   struct Request {

@@ -2,7 +2,6 @@
 
 #include <QCheckBox>
 #include <QDoubleSpinBox>
-#include <QEvent>
 #include <QGridLayout>
 #include <QLabel>
 #include <QSignalBlocker>
@@ -59,12 +58,10 @@ ParameterControl::ParameterControl(const std::string& path, const QString& label
     grid->addWidget(special_, 1, 2, Qt::AlignRight);
   }
   grid->setColumnStretch(1, 1);
-  // The wheel scrolls the panel; it changes a value only in a control the
-  // user has clicked into (a scroll must never edit a parameter unseen).
-  for (QWidget* w : std::initializer_list<QWidget*>{slider_, spin_}) {
-    w->setFocusPolicy(Qt::StrongFocus);
-    w->installEventFilter(this);
-  }
+  // Focus from a click or Tab, never from the wheel. Whether the wheel edits
+  // them is the window's WheelGestureLatch's call: only a gesture started on
+  // the focused control does.
+  for (QWidget* w : std::initializer_list<QWidget*>{slider_, spin_}) w->setFocusPolicy(Qt::StrongFocus);
 
   connect(slider_, &QSlider::valueChanged, this, [this](int position) {
     double v = slider_to_value(position);
@@ -104,14 +101,6 @@ ParameterControl::ParameterControl(const std::string& path, const QString& label
       }
     });
   }
-}
-
-bool ParameterControl::eventFilter(QObject* watched, QEvent* event) {
-  if (event->type() == QEvent::Wheel && !static_cast<QWidget*>(watched)->hasFocus()) {
-    event->ignore();
-    return true;  // not handled here: the scroll area gets it
-  }
-  return QWidget::eventFilter(watched, event);
 }
 
 void ParameterControl::fit_range_to(double value) {

@@ -84,9 +84,6 @@ signals:
   /// The slider was let go: the next move starts a new undo step.
   void drag_finished();
 
-protected:
-  bool eventFilter(QObject* watched, QEvent* event) override;
-
 private:
   void fit_range_to(double value);
   double slider_to_value(int position) const;

@@ -1,6 +1,7 @@
 #include "stability_map_view.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QDoubleSpinBox>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -15,6 +16,7 @@
 #include <cmath>
 
 #include "qcustomplot.h"
+#include "theme.h"
 #include "dashboard_text.h"
 #include "scenario/parameters.h"
 #include "scenario/policy_fields.h"
@@ -118,6 +120,12 @@ StabilityMapView::StabilityMapView(QWidget* parent) : QWidget(parent) {
   x_to_ = range_box(this, 1500);
   y_from_ = range_box(this, 500);
   y_to_ = range_box(this, 2000);
+  x_path_->setObjectName(QStringLiteral("map_x_path"));
+  y_path_->setObjectName(QStringLiteral("map_y_path"));
+  x_from_->setObjectName(QStringLiteral("map_x_from"));
+  x_to_->setObjectName(QStringLiteral("map_x_to"));
+  y_from_->setObjectName(QStringLiteral("map_y_from"));
+  y_to_->setObjectName(QStringLiteral("map_y_to"));
   controls->addWidget(new QLabel(tr("x"), this), 0, 0);
   controls->addWidget(x_path_, 0, 1);
   controls->addWidget(x_from_, 0, 2);
@@ -127,12 +135,15 @@ StabilityMapView::StabilityMapView(QWidget* parent) : QWidget(parent) {
   controls->addWidget(y_from_, 1, 2);
   controls->addWidget(y_to_, 1, 3);
   resolution_ = new QComboBox(this);
+  resolution_->setObjectName(QStringLiteral("map_resolution"));
   for (int n : {32, 64, 128}) resolution_->addItem(tr("%1 x %1").arg(n), n);
   resolution_->setCurrentIndex(1);
   resolution_->setToolTip(tr("Points along each axis"));
   controls->addWidget(resolution_, 2, 1);
   status_ = new QLabel(this);
-  controls->addWidget(status_, 2, 2, 1, 2);
+  status_->setWordWrap(true);
+  status_->setTextFormat(Qt::PlainText);
+  controls->addWidget(status_, 3, 0, 1, 4);
   controls->setColumnStretch(1, 1);
   layout->addLayout(controls);
   for (QComboBox* c : {x_path_, y_path_, resolution_})
@@ -164,6 +175,7 @@ StabilityMapView::StabilityMapView(QWidget* parent) : QWidget(parent) {
   operating_point_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCrossCircle, QPen(Qt::black, 2), Qt::white, 14));
   operating_point_->setName(tr("operating point"));
   plot_->legend->setVisible(false);
+  apply_plot_palette(*plot_, palette());
 
   connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
     if (event->button() != Qt::LeftButton || map_.points.empty()) return;
@@ -193,7 +205,71 @@ void StabilityMapView::set_resolution(int points) {
   emit axes_changed();
 }
 
-void StabilityMapView::set_busy(bool busy) { status_->setText(busy ? tr("computing…") : QString()); }
+void StabilityMapView::changeEvent(QEvent* event) {
+  QWidget::changeEvent(event);
+  // The plot follows the theme (and an export's print look).
+  if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange) {
+    apply_plot_palette(*plot_, palette());
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+  }
+}
+
+void StabilityMapView::set_busy(bool busy) {
+  if (busy) {
+    begin_computing(scenario_name_);
+    return;
+  }
+  busy_ = false;
+  progress_.clear();
+  refresh_status();
+}
+
+void StabilityMapView::begin_computing(const QString& scenario_name) {
+  busy_ = true;
+  computing_for_ = scenario_name;
+  progress_.clear();
+  if (!map_.points.empty() && !stale_) {
+    // The map on screen is no longer that of the settings: greyed, and said so.
+    stale_ = true;
+    QCPColorGradient grey;
+    grey.clearColorStops();
+    grey.setColorStopAt(0.0, QColor(236, 236, 236));
+    grey.setColorStopAt(0.32, QColor(190, 190, 190));
+    grey.setColorStopAt(0.33, QColor(170, 170, 170));
+    grey.setColorStopAt(0.80, QColor(170, 170, 170));
+    grey.setColorStopAt(0.81, QColor(130, 130, 130));
+    grey.setColorStopAt(1.0, QColor(130, 130, 130));
+    grey.setLevelCount(400);
+    cells_->setGradient(grey);
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+  }
+  refresh_status();
+}
+
+void StabilityMapView::show_progress(int done, int total, int pass, int passes) {
+  if (!busy_) return;
+  progress_ = tr("%1 of %2 points (pass %3 of %4)").arg(done).arg(total).arg(pass).arg(passes);
+  refresh_status();
+}
+
+void StabilityMapView::refresh_status() {
+  QString text;
+  const auto quoted = [](const QString& name) { return QStringLiteral("“%1”").arg(name); };
+  if (map_.points.empty()) {
+    if (busy_) text = tr("Computing the map of %1…").arg(quoted(computing_for_));
+  } else if (stale_) {
+    text = tr("stale: recomputing for %1; the grey map is of earlier settings").arg(quoted(computing_for_));
+  } else if (busy_ || !final_) {
+    text = tr("%1, for the current settings: coarse, refining").arg(quoted(scenario_name_));
+  } else {
+    text = tr("%1, for the current settings").arg(quoted(scenario_name_));
+  }
+  if (busy_) text += QStringLiteral("\n") + tr("computing… %1").arg(progress_.isEmpty() ? tr("starting") : progress_);
+  status_->setText(text);
+  status_->setToolTip(text);
+}
+
+QString StabilityMapView::status_text() const { return status_->text(); }
 
 QString StabilityMapView::caption() const {
   return tr("Stability of \"%1\" over %2 and %3: green stable, orange metastable, red overloaded")
@@ -202,6 +278,10 @@ QString StabilityMapView::caption() const {
 
 void StabilityMapView::show_map(const ParameterMap& map, int stride, const Scenario& scenario) {
   map_ = map;
+  map_scenario_ = scenario;
+  if (stale_) cells_->setGradient(class_colours());
+  stale_ = false;
+  final_ = stride == 1;
   scenario_name_ = QString::fromStdString(scenario.name);
   horizon_after_trigger_ = std::max(1.0, scenario.duration_s - trigger_end_s(scenario));
   const int nx = map.x.count, ny = map.y.count;
@@ -221,12 +301,18 @@ void StabilityMapView::show_map(const ParameterMap& map, int stride, const Scena
   plot_->yAxis->setRange(std::min(map.y.from, map.y.to), std::max(map.y.from, map.y.to));
   draw_boundaries(scenario);
   show_operating_point(scenario);
-  set_busy(stride > 1);
+  busy_ = stride > 1;
+  if (!busy_) progress_.clear();
+  refresh_status();
 }
 
 void StabilityMapView::clear_map() {
   map_ = ParameterMap{};
+  map_scenario_ = Scenario{};
   cells_->data()->clear();
+  if (stale_) cells_->setGradient(class_colours());
+  stale_ = false;
+  final_ = false;
   set_busy(false);
   readout_->setText(tr("No map: see the message above."));
   plot_->replot(QCustomPlot::rpQueuedReplot);

@@ -47,6 +47,20 @@ public:
   void set_resolution(int points);
   /// Computing (true) or final (false), for the status line.
   void set_busy(bool busy);
+  /// A new map is being computed for the scenario named `scenario_name`: the
+  /// map on screen, if any, is greyed out and labelled stale until the new
+  /// one's first pass replaces it.
+  void begin_computing(const QString& scenario_name);
+  /// How far the map being computed is (MapController::progress).
+  void show_progress(int done, int total, int pass, int passes);
+  /// The status line: which run the map on screen belongs to, whether it is
+  /// current or stale, and the progress of the one being computed.
+  QString status_text() const;
+  bool is_busy() const { return busy_; }
+  /// The map on screen is not that of the current settings (its replacement computes).
+  bool is_stale() const { return stale_; }
+  /// The scenario the map on screen was computed for.
+  const Scenario& map_scenario() const { return map_scenario_; }
 
 signals:
   /// The user clicked the point (x, y) of the plane.
@@ -54,8 +68,12 @@ signals:
   /// The user changed an axis, its range or the resolution.
   void axes_changed();
 
+protected:
+  void changeEvent(QEvent* event) override;
+
 private:
   void draw_boundaries(const Scenario& scenario);
+  void refresh_status();
 
   QComboBox* x_path_ = nullptr;
   QComboBox* y_path_ = nullptr;
@@ -72,6 +90,12 @@ private:
   ParameterMap map_;
   double horizon_after_trigger_ = 1;
   QString scenario_name_;
+  Scenario map_scenario_;
+  bool busy_ = false;
+  bool stale_ = false;
+  bool final_ = false;        // every point of the map on screen is solved
+  QString computing_for_;     // the scenario of the map being computed
+  QString progress_;          // "37 of 64 points (pass 1 of 4)"
 };
 
 }  // namespace sg::ui

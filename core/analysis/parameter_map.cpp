@@ -109,7 +109,7 @@ ParameterMap compute_map(const Scenario& base, const MapAxis& x, const MapAxis& 
 
 ParameterMap compute_map_progressively(const Scenario& base, const MapAxis& x, const MapAxis& y,
                                        const SolverOptions& options, unsigned threads, const MapProgress& progress,
-                                       const std::atomic<bool>* cancel) {
+                                       const std::atomic<bool>* cancel, const MapCellProgress& cell_progress) {
   ParameterMap map{x, y, {}};
   std::vector<Scenario> scenarios;
   scenarios.reserve(static_cast<std::size_t>(x.count) * static_cast<std::size_t>(y.count));
@@ -125,12 +125,18 @@ ParameterMap compute_map_progressively(const Scenario& base, const MapAxis& x, c
 
   // Coarse to fine: only with a progress callback is there anyone to show a coarse pass to.
   const int first_stride = progress ? 8 : 1;
+  int passes = 0;
+  for (int stride = first_stride; stride >= 1; stride /= 2) ++passes;
+  int pass = 0;
   for (int stride = first_stride; stride >= 1; stride /= 2) {
+    ++pass;
     std::vector<std::size_t> todo;
     for (int i = 0; i < x.count; i += stride)
       for (int j = 0; j < y.count; j += stride)
         if (!map.points[index(i, j)].solved) todo.push_back(index(i, j));
+    if (cell_progress) cell_progress(0, todo.size(), pass, passes);
     std::atomic<std::size_t> next{0};
+    std::atomic<std::size_t> done{0};
     std::exception_ptr failure;
     std::mutex failure_mutex;
     auto work = [&] {
@@ -138,6 +144,8 @@ ParameterMap compute_map_progressively(const Scenario& base, const MapAxis& x, c
         try {
           map.points[todo[k]].verdict = classify_point(scenarios[todo[k]], solver);
           map.points[todo[k]].solved = true;
+          const std::size_t finished = ++done;
+          if (cell_progress) cell_progress(finished, todo.size(), pass, passes);
         } catch (...) {
           std::lock_guard<std::mutex> lock(failure_mutex);
           if (!failure) failure = std::current_exception();

@@ -54,13 +54,21 @@ ParameterMap compute_map(const Scenario& base, const MapAxis& x, const MapAxis& 
 /// pass's stride (1: the last pass, every point solved).
 using MapProgress = std::function<void(const ParameterMap& map, int stride)>;
 
+/// Called from the solving threads as a progressive map advances: `done` of
+/// the `total` points of pass `pass` (1-based) of `passes` are solved. It is
+/// called with done = 0 as each pass starts and after every point; it must
+/// be thread-safe and quick (throttle there what reaches a user interface).
+using MapCellProgress = std::function<void(std::size_t done, std::size_t total, int pass, int passes)>;
+
 /// The same map, solved coarse to fine: every 8th point of each axis first,
 /// then every 4th, 2nd and all, each pass filling the unsolved points from
 /// their nearest solved neighbour, so that a first picture comes fast. Every
 /// point is solved exactly in the end: the result equals compute_map's.
-/// Throws Cancelled when `cancel` is raised.
+/// Throws Cancelled when `cancel` is raised. `cell_progress`, when given,
+/// follows each pass point by point.
 ParameterMap compute_map_progressively(const Scenario& base, const MapAxis& x, const MapAxis& y,
                                        const SolverOptions& options, unsigned threads, const MapProgress& progress,
-                                       const std::atomic<bool>* cancel = nullptr);
+                                       const std::atomic<bool>* cancel = nullptr,
+                                       const MapCellProgress& cell_progress = {});
 
 }  // namespace sg
