@@ -26,6 +26,7 @@
 #include "dashboard_text.h"
 #include "figure_export.h"
 #include "main_window.h"
+#include "window_waits.h"
 #include "model/fluid_solver.h"
 #include "parameter_control.h"
 #include "qcustomplot.h"
@@ -41,15 +42,7 @@
 namespace sg::ui {
 namespace {
 
-/// Waits until the window shows the run of its newest request.
-bool wait_for_run(MainWindow& w, int timeout_ms = 20000) {
-  QSignalSpy spy(&w, &MainWindow::run_shown);
-  for (int waited = 0; waited < timeout_ms; waited += 20) {
-    if (w.shown() && w.shown()->generation == w.runs()->latest()) return true;
-    spy.wait(20);
-  }
-  return false;
-}
+using test::wait_for_run;
 
 struct DashboardTest : ::testing::Test {
   void SetUp() override {

@@ -25,6 +25,7 @@
 
 #include "capacity_schedule_editor.h"
 #include "main_window.h"
+#include "window_waits.h"
 #include "parameter_control.h"
 #include "scenario/parameters.h"
 #include "stability_map_view.h"
@@ -33,14 +34,7 @@
 namespace sg::ui {
 namespace {
 
-bool wait_for_run(MainWindow& w, int timeout_ms = 20000) {
-  QSignalSpy spy(&w, &MainWindow::run_shown);
-  for (int waited = 0; waited < timeout_ms; waited += 20) {
-    if (w.shown() && w.shown()->generation == w.runs()->latest()) return true;
-    spy.wait(20);
-  }
-  return false;
-}
+using test::wait_for_run;
 
 /// The widget the platform would deliver a wheel event at `global` to.
 QWidget* under_pointer(QWidget* window, QPoint global) {
