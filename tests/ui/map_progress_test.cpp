@@ -288,6 +288,7 @@ namespace sg::ui {
 namespace {
 
 TEST(MapProgress, TheStatusCountsPointsAtEachPassAndNamesTheRun) {
+  if (soak_skipped()) GTEST_SKIP() << "a minute and a half under the sanitizers; the release build runs it";
   MainWindow window(false);
   window.map_view()->set_resolution(32);
   QSignalSpy progress(window.maps(), &MapController::progress);
@@ -311,9 +312,10 @@ TEST(MapProgress, TheStatusCountsPointsAtEachPassAndNamesTheRun) {
   ASSERT_FALSE(window.map_view()->is_busy());
   EXPECT_TRUE(totals_seen.contains(QStringLiteral("1/16"))) << QStringList(totals_seen.values()).join(' ').toStdString();
   EXPECT_TRUE(totals_seen.contains(QStringLiteral("4/768"))) << QStringList(totals_seen.values()).join(' ').toStdString();
-  // Throttled: far fewer reports than points (1024), each pass's start and end included.
+  // Throttled to one report a 100 ms, plus each pass's start and end (8):
+  // not one per point (1024), however fast or slow the machine.
   EXPECT_GE(progress.count(), 8);
-  EXPECT_LT(progress.count(), 400);
+  EXPECT_LE(progress.count(), clock.elapsed() / 100 + 8 + 2);
   EXPECT_EQ(window.map_view()->status_text(), QStringLiteral("“Signal, January 2021”, for the current settings"));
 }
 
