@@ -65,12 +65,48 @@ public:
   static std::unique_ptr<Population> tag(const PopulationRules& rules, const Population& main, long first, long horizon,
                                          double first_admitted) {
     auto t = std::make_unique<Population>(rules, first, horizon, horizon - first + 1);
-    t->single_ = true;
-    t->last_ = first;
-    t->single_admit_ = main.single_admit_;
-    t->fresh_admit_ = main.fresh_admit_;
-    t->first_admitted_ = first_admitted;
+    t->become_tag(main, first_admitted);
     return t;
+  }
+
+  /// Makes a spare population a new tag, as tag() would, keeping the room
+  /// its buffers had (the solver reuses the tags of answered batches).
+  void reuse_as_tag(const PopulationRules& rules, const Population& main, long first, long horizon, double first_admitted) {
+    rules_ = &rules;
+    first_ = first;
+    horizon_ = horizon;
+    record_slots_ = std::max(2L, horizon - first + 1);
+    classes_ = rules.policy.classes.size();
+    failed_.assign(classes_, 0.0);
+    kernel_mass_.assign(rules.policy.kernels.size(), 0.0);
+    for (auto* v : {&ring_explicit_, &ring_diff_, &ring_rate_, &record_, &fresh_}) v->clear();
+    ring_run_until_.clear();
+    ring_size_ = 2;
+    ring_mask_ = 1;
+    backlog_ = succeeded_ = gave_up_ = 0;
+    busy_until_ = -1;
+    become_tag(main, first_admitted);
+  }
+
+  /// The all-late law of a population (docs/model.md, 11.10): the jobs
+  /// of a tag given up by each step after their start, up to `steps`, when
+  /// every attempt's share 1 times out at the timeout step and nothing else
+  /// reaches them (they never succeed). It is the same sequence of
+  /// operations as a tag followed step by step, so the law is exact, to the
+  /// last bit.
+  static std::vector<double> all_late_law(const PopulationRules& rules, long steps) {
+    const std::vector<double> ones(static_cast<std::size_t>(steps) + 2, 1.0);
+    Population main(rules, 0, steps + 1, 2);
+    main.admission_from(ones.data(), ones.data());
+    auto t = tag(rules, main, 0, steps + 1, 1.0);
+    std::vector<double> law(static_cast<std::size_t>(steps) + 1, 0.0);
+    for (long k = 0; k <= steps; ++k) {
+      if (k >= rules.timeout_steps) t->fail(k - rules.timeout_steps, 1.0, Part::Admitted);
+      t->handle_failures(k, false);
+      law[static_cast<std::size_t>(k)] = t->given_up();
+      t->send(k, k == 0 ? 1.0 : 0.0);
+    }
+    return law;
   }
 
   /// Where the station keeps, per cohort, the admitted share of single
@@ -197,6 +233,14 @@ public:
   double given_up() const { return gave_up_; }
 
 private:
+  void become_tag(const Population& main, double first_admitted) {
+    single_ = true;
+    last_ = first_;
+    single_admit_ = main.single_admit_;
+    fresh_admit_ = main.fresh_admit_;
+    first_admitted_ = first_admitted;
+  }
+
   std::size_t slot(long j) const { return static_cast<std::size_t>(j % record_slots_) * classes_; }
 
   /// The first attempts sent in cohort j.

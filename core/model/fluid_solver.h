@@ -46,6 +46,9 @@ struct SolverOptions {
   /// When set, each interval is handed here as it closes and not kept in
   /// RunResult::intervals (for verdicts that need no curves).
   std::function<void(const Interval&)> on_interval;
+  /// The service-graph model's exact shortcuts (docs/model.md, 11.10): they
+  /// change no number, only the time taken. Off only to check exactly that.
+  bool shortcuts = true;
 };
 
 /// How a run that stopped early (SolverOptions::stop_when_decided) goes on.
@@ -73,6 +76,9 @@ struct RunResult {
   double solver_step_s = 0;  ///< the internal step used
   BooksAudit audit;          ///< filled when SolverOptions::audit is set
   Rest rest = Rest::Computed;
+  /// Service graphs: the batches of this service answered on the all-late
+  /// law instead of step by step (docs/model.md, 11.10), for tests.
+  long late_batches = 0;
 };
 
 /// The internal step the solver picks for a scenario when none is asked for.

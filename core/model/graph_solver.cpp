@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <list>
 #include <memory>
@@ -49,6 +50,10 @@ public:
       st.capacity_mass.resize(static_cast<std::size_t>(steps_));
       st.capacity.add_slot_integrals(h, 0, steps_, st.capacity_mass.data());
       st.capacity_mass[static_cast<std::size_t>(steps_ - 1)] = st.capacity.integral(s.duration_s - last_step_s_, s.duration_s);
+      st.capacity_before.assign(static_cast<std::size_t>(steps_) + 1, 0.0);
+      for (long k = 0; k < steps_; ++k)
+        st.capacity_before[static_cast<std::size_t>(k) + 1] =
+            st.capacity_before[static_cast<std::size_t>(k)] + st.capacity_mass[static_cast<std::size_t>(k)];
       st.limited = st.server->queue_limit.has_value();
       st.limit = st.limited ? static_cast<double>(*st.server->queue_limit) : 0;
       st.drop = st.server->drop_expired;
@@ -85,6 +90,24 @@ public:
     }
     tags_.resize(rules_.size());
     new_tags_.resize(rules_.size());
+    // docs/model.md, 11.10: the all-late law of every call whose callee can
+    // neither reject nor drop, as long as its tags live (the caller's
+    // longest timeout and two steps).
+    late_law_.resize(rules_.size());
+    late_moves_.resize(rules_.size());
+    if (options_.shortcuts)
+      for (const Station& st : stations_)
+        for (int c : st.calls) {
+          const PopulationRules& r = *rules_[static_cast<std::size_t>(c)];
+          const Station& callee = stations_[static_cast<std::size_t>(r.target)];
+          if (callee.limited || callee.drop) continue;
+          const long longest = *std::max_element(st.timeout_steps.begin(), st.timeout_steps.end());
+          const std::vector<double>& law = late_law_[static_cast<std::size_t>(c)] = Population::all_late_law(r, longest + 3);
+          std::vector<long>& moves = late_moves_[static_cast<std::size_t>(c)];
+          moves.assign(law.size() + 1, std::numeric_limits<long>::max() / 4);
+          for (std::size_t k = law.size(); k-- > 0;)
+            moves[k] = k == 0 || law[k] != law[k - 1] ? static_cast<long>(k) : moves[k + 1];
+        }
     if (options_.stop_when_decided) {
       // The last step in which some service may receive more first attempts
       // than its capacity: the users' demand times the fan-outs along every
@@ -266,7 +289,7 @@ private:
       for (std::size_t q = 0; q < Q; ++q) {
         const int p = st.populations[q];
         for (auto& [slot, main] : new_tags_[static_cast<std::size_t>(p)]) {
-          *slot = Population::tag(*rules_[static_cast<std::size_t>(p)], *main, n, main->horizon(), 0.0);
+          *slot = make_tag(*rules_[static_cast<std::size_t>(p)], *main, n, main->horizon(), 0.0);
           tags_[static_cast<std::size_t>(p)].push_back(slot->get());
         }
       }
@@ -323,16 +346,50 @@ private:
     if (st.current) {
       long until = n;
       for (const Awaiting& a : st.current->awaiting) until = std::max(until, a.deadline);
-      st.current->tags.resize(2 * st.calls.size());
+      Batch& b = *st.current;
+      b.tags.resize(2 * st.calls.size());
+      b.late_calls = 0;
       for (std::size_t k = 0; k < st.calls.size(); ++k) {
         const int c = st.calls[k];
-        const Population& main = *populations_[static_cast<std::size_t>(c)];
-        st.current->tags[2 * k] = Population::tag(*rules_[static_cast<std::size_t>(c)], main, n, until + 2, 1.0);
-        tags_[static_cast<std::size_t>(c)].push_back(st.current->tags[2 * k].get());
+        const PopulationRules& r = *rules_[static_cast<std::size_t>(c)];
+        if (k < 64 && proven_late(c, n, until + 2)) {
+          b.late_calls |= std::uint64_t{1} << k;  // no tag: its law is known (docs/model.md, 11.10)
+          continue;
+        }
+        b.tags[2 * k] = make_tag(r, *populations_[static_cast<std::size_t>(c)], n, until + 2, 1.0);
+        tags_[static_cast<std::size_t>(c)].push_back(b.tags[2 * k].get());
         // Its twin with a rejected first attempt is made if the callee's queue is full now.
-        new_tags_[static_cast<std::size_t>(c)].push_back({&st.current->tags[2 * k + 1], st.current->tags[2 * k].get()});
+        new_tags_[static_cast<std::size_t>(c)].push_back({&b.tags[2 * k + 1], b.tags[2 * k].get()});
+      }
+      if (st.calls.size() <= 64 && b.late_calls == (std::uint64_t{2} << (st.calls.size() - 1)) - 1) {
+        // Every job it started is proven late: answered at its events only.
+        st.late_batches.splice(st.late_batches.end(), st.batches, std::prev(st.batches.end()));
+        st.late_events.push({n, n, std::prev(st.late_batches.end())});
+        ++st.result.late_batches;
       }
     }
+  }
+
+  /// A tag of population rules `r` (Population::tag), on a spare one when
+  /// an answered batch left one.
+  std::unique_ptr<Population> make_tag(const PopulationRules& r, const Population& main, long first, long horizon,
+                                       double first_admitted) {
+    if (spare_tags_.empty()) return Population::tag(r, main, first, horizon, first_admitted);
+    std::unique_ptr<Population> t = std::move(spare_tags_.back());
+    spare_tags_.pop_back();
+    t->reuse_as_tag(r, main, first, horizon, first_admitted);
+    return t;
+  }
+
+  /// An answered batch: its tags stop, and they and the batch are kept for reuse.
+  void retire(Station& st, std::list<Batch>& list, std::list<Batch>::iterator b) {
+    for (std::size_t k = 0; k < b->tags.size(); ++k) {
+      if (!b->tags[k]) continue;
+      auto& live = tags_[static_cast<std::size_t>(st.calls[k / 2])];
+      live.erase(std::find(live.begin(), live.end(), b->tags[k].get()));
+      spare_tags_.push_back(std::move(b->tags[k]));
+    }
+    st.spare_batches.splice(st.spare_batches.end(), list, b);
   }
 
   /// docs/model.md, 11.5: the backward pass of station i, after its callees:
@@ -361,15 +418,69 @@ private:
     }
   }
 
-  /// The response law of each batch (docs/model.md, 11.3): success by now
-  /// when every started job has succeeded, an error when one has given up.
+  /// The answers of step n to the attempts station st served, batch by
+  /// batch in the order they were served. A batch whose every tag is on the
+  /// all-late law changes only at its events (docs/model.md, 11.10): it is
+  /// answered at those steps alone, which changes nothing else.
   void answer(Station& st, long n) {
-    for (auto b = st.batches.begin(); b != st.batches.end();) {
+    due_.clear();
+    while (!st.late_events.empty() && st.late_events.top().step == n) {
+      due_.push_back(st.late_events.top().batch);
+      st.late_events.pop();
+    }
+    auto late = due_.begin();
+    for (auto b = st.batches.begin(); b != st.batches.end() || late != due_.end();) {
+      const bool take_late = late != due_.end() && (b == st.batches.end() || (*late)->step < b->step);
+      if (take_late) {
+        const auto it = *late++;
+        if (answer_batch(st, *it, n))
+          schedule_late(st, it, n);
+        else
+          retire(st, st.late_batches, it);
+        continue;
+      }
+      if (answer_batch(st, *b, n)) {
+        ++b;
+        continue;
+      }
+      retire(st, st.batches, b++);
+    }
+  }
+
+  /// The next step at which an all-late batch, open after step n, may
+  /// change: an awaiting attempt's deadline, or a step at which one of its
+  /// calls' all-late laws moves.
+  void schedule_late(Station& st, std::list<Batch>::iterator b, long n) {
+    long next = std::numeric_limits<long>::max();
+    for (const Awaiting& a : b->awaiting)
+      if (a.mass > 0) next = std::min(next, a.deadline);
+    for (std::size_t c = 0; c < st.calls.size(); ++c) {
+      const std::vector<long>& moves = late_moves_[static_cast<std::size_t>(st.calls[c])];
+      const std::size_t k = static_cast<std::size_t>(n - b->step);
+      if (k + 1 < moves.size()) next = std::min(next, b->step + moves[k + 1]);
+    }
+    if (next != std::numeric_limits<long>::max()) st.late_events.push({std::max(next, n + 1), b->step, b});
+  }
+
+  /// The response law of one batch at step n (docs/model.md, 11.3): success
+  /// by now when every started job has succeeded, an error when one has
+  /// given up. Returns whether some of it still awaits an answer.
+  bool answer_batch(Station& st, Batch& batch, long n) {
+    Batch* const b = &batch;
+    {
       double all_succeeded = 1, none_gave_up = 1;
       for (std::size_t c = 0; c < st.calls.size(); ++c) {
+        const PopulationRules& r = *rules_[static_cast<std::size_t>(st.calls[c])];
+        if (c < 64 && (b->late_calls >> c & 1)) {
+          // docs/model.md, 11.10: never a success, given up by the all-late law.
+          const std::vector<double>& law = late_law_[static_cast<std::size_t>(st.calls[c])];
+          const double gave = law[std::min(static_cast<std::size_t>(n - b->step), law.size() - 1)];
+          all_succeeded *= power(0.0, r.fan_out);
+          none_gave_up *= power(std::max(0.0, 1.0 - gave), r.fan_out);
+          continue;
+        }
         const Population& admitted = *b->tags[2 * c];
         const Population* rejected = b->tags[2 * c + 1].get();
-        const PopulationRules& r = admitted.rules();
         const double z = stations_[static_cast<std::size_t>(r.target)].single_admit[static_cast<std::size_t>(b->step)];
         const double s_in = std::min(1.0, admitted.succeeded()), g_in = std::max(0.0, 1.0 - admitted.given_up());
         if (!rejected || z >= 1) {
@@ -437,17 +548,23 @@ private:
           open = true;
         }
       }
-      if (open) {
-        ++b;
-        continue;
-      }
-      for (std::size_t k = 0; k < b->tags.size(); ++k) {
-        if (!b->tags[k]) continue;
-        auto& live = tags_[static_cast<std::size_t>(st.calls[k / 2])];
-        live.erase(std::find(live.begin(), live.end(), b->tags[k].get()));
-      }
-      b = st.batches.erase(b);
+      return open;
     }
+  }
+
+  /// docs/model.md, 11.10: whether every attempt that call population c's
+  /// jobs started in step n send before `horizon` is late. The callee can
+  /// neither reject nor drop, so it serves its queue at the end of step
+  /// n - 1, all older than those attempts, before any of them; if that
+  /// queue outlasts the callee's capacity up to the horizon, none is served
+  /// by then, and each times out.
+  bool proven_late(int c, long n, long horizon) const {
+    if (late_law_[static_cast<std::size_t>(c)].empty()) return false;
+    const Station& callee = stations_[static_cast<std::size_t>(rules_[static_cast<std::size_t>(c)]->target)];
+    const long last = std::min(horizon, steps_ - 1);
+    const double capacity = callee.capacity_before[static_cast<std::size_t>(last) + 1] -
+                            callee.capacity_before[static_cast<std::size_t>(n)];
+    return callee.queue > capacity * (1 + 1e-9) + 1e-9;
   }
 
   /// docs/model.md, 5.6 and 11.8: a healthy steady state at the end of step
@@ -458,7 +575,7 @@ private:
   bool quiet_from(long n) const {
     if (n < last_overload_step_) return false;
     for (const Station& st : stations_) {
-      if (st.head != n + 1 || !st.batches.empty()) return false;
+      if (st.head != n + 1 || !st.batches.empty() || !st.late_batches.empty()) return false;
       for (std::size_t q = 0; q < st.q_count(); ++q) {
         const PopulationRules& r = *rules_[static_cast<std::size_t>(st.populations[q])];
         for (long j = std::max(0L, n - r.reject_steps - 1); j <= n; ++j)
@@ -538,6 +655,10 @@ private:
   // step (where to put one, and its admitted twin).
   std::vector<std::vector<std::pair<std::unique_ptr<Population>*, const Population*>>> new_tags_;
   std::vector<double> scratch_;
+  std::vector<std::vector<double>> late_law_;  // per population: its all-late law (empty: no shortcut)
+  std::vector<std::vector<long>> late_moves_;   // per population: moves[k], the first step >= k at which its law moves
+  std::vector<std::list<Batch>::iterator> due_;
+  std::vector<std::unique_ptr<Population>> spare_tags_;  // of answered batches, for reuse
   // With SolverOptions::audit, per population: the share of each cohort's
   // admitted, and rejected, attempts whose fate its jobs have learnt.
   std::vector<std::pair<std::vector<double>, std::vector<double>>> resolved_;

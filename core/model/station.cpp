@@ -76,7 +76,13 @@ void Station::served_in_time(std::size_t q, long j, double mass, long n, bool at
     return;
   }
   if (!current) {
-    batches.emplace_back();
+    if (spare_batches.empty()) {
+      batches.emplace_back();
+    } else {
+      batches.splice(batches.end(), spare_batches, spare_batches.begin());
+      batches.back().awaiting.clear();
+      batches.back().success = batches.back().error = 0;
+    }
     current = &batches.back();
     current->step = n;
   }
@@ -125,8 +131,9 @@ Interval Station::close_interval(long n, double length, double end_s) {
   out.capacity = sums.capacity / length;
   out.queue = std::max(0.0, queue);
   double awaiting_mass = 0;
-  for (const Batch& b : batches)
-    for (const Awaiting& a : b.awaiting) awaiting_mass += a.mass > 0 ? a.mass - a.good - a.bad : 0;
+  for (const std::list<Batch>* list : {&batches, &late_batches})
+    for (const Batch& b : *list)
+      for (const Awaiting& a : b.awaiting) awaiting_mass += a.mass > 0 ? a.mass - a.good - a.bad : 0;
   out.waiting = awaiting_mass;
   out.wait_s = wait_at_end_of(n);
   sums = Sums{};

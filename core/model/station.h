@@ -5,8 +5,11 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <list>
+#include <functional>
 #include <memory>
+#include <queue>
 #include <string>
 #include <vector>
 
@@ -43,6 +46,9 @@ struct Batch {
   // Two per call of the station, in its order: the jobs whose first attempt
   // was admitted, and (when the callee's queue was full) rejected.
   std::vector<std::unique_ptr<Population>> tags;
+  // Bit c: call c's jobs are proven late (docs/model.md, 11.10); it has no
+  // tags, its response law is the call's all-late law.
+  std::uint64_t late_calls = 0;
   double success = 0, error = 0;                  // the response law so far: P(success), P(error) by now
 };
 
@@ -54,6 +60,7 @@ struct Station {
   const Server* server = nullptr;
   RateSchedule capacity;
   std::vector<double> capacity_mass;
+  std::vector<double> capacity_before;  // capacity_before[k]: the capacity of steps 0 .. k - 1
   bool limited = false, drop = false;
   double limit = 0;
   double h = 0;                       // the solver's step
@@ -74,6 +81,16 @@ struct Station {
   double completed = 0;  // served in the current step (all of it starts calls)
   std::vector<double> boundary;  // per local population: served at exactly its timeout this step
   std::list<Batch> batches;
+  // Batches whose every tag is on the all-late law (docs/model.md, 11.10),
+  // answered only at their events: (step, batch step, batch), soonest first.
+  struct LateEvent {
+    long step, batch_step;
+    std::list<Batch>::iterator batch;
+    bool operator>(const LateEvent& o) const { return step != o.step ? step > o.step : batch_step > o.batch_step; }
+  };
+  std::list<Batch> late_batches;
+  std::list<Batch> spare_batches;  // answered, kept for reuse
+  std::priority_queue<LateEvent, std::vector<LateEvent>, std::greater<LateEvent>> late_events;
   Batch* current = nullptr;  // the batch of the current step, while it fills
   // What the station tells each local population this step: failures
   // before its sends, successes, failures after its sends.
