@@ -47,10 +47,12 @@ public:
       alone.server = *st.server;
       alone.server.calls.clear();
       st.capacity = capacity_schedule(alone);
-      st.capacity_mass.resize(static_cast<std::size_t>(steps_));
-      st.capacity.add_slot_integrals(h, 0, steps_, st.capacity_mass.data());
+      st.capacity_mass = StepArray<double>(static_cast<std::size_t>(steps_));
+      std::fill(st.capacity_mass.get(), st.capacity_mass.get() + steps_, 0.0);
+      st.capacity.add_slot_integrals(h, 0, steps_, st.capacity_mass.get());
       st.capacity_mass[static_cast<std::size_t>(steps_ - 1)] = st.capacity.integral(s.duration_s - last_step_s_, s.duration_s);
-      st.capacity_before.assign(static_cast<std::size_t>(steps_) + 1, 0.0);
+      st.capacity_before = StepArray<double>(static_cast<std::size_t>(steps_) + 1);
+      st.capacity_before[0] = 0;
       for (long k = 0; k < steps_; ++k)
         st.capacity_before[static_cast<std::size_t>(k) + 1] =
             st.capacity_before[static_cast<std::size_t>(k)] + st.capacity_mass[static_cast<std::size_t>(k)];
@@ -58,6 +60,7 @@ public:
       st.limit = st.limited ? static_cast<double>(*st.server->queue_limit) : 0;
       st.drop = st.server->drop_expired;
       st.h = h;
+      st.result.intervals.reserve(static_cast<std::size_t>(steps_ / steps_per_interval_ + 1));
     }
     // The users, then every call, each a population of its target.
     add_population(s.client, -1, 0, 1);
@@ -72,14 +75,14 @@ public:
     for (Station& st : stations_) {
       const std::size_t q = st.q_count();
       const std::size_t cells = static_cast<std::size_t>(steps_) * q;
-      st.sent.reset(new double[cells]);
-      st.remaining.reset(new double[cells]);
-      st.dropped_early.reset(new double[cells]);
-      st.admitted.reset(new double[cells]);
-      st.single_admit.reset(new double[static_cast<std::size_t>(steps_)]);
-      st.rejected_any.reset(new bool[static_cast<std::size_t>(steps_)]);
+      st.sent = StepArray<double>(cells);
+      st.remaining = StepArray<double>(cells);
+      st.dropped_early = StepArray<double>(cells);
+      st.admitted = StepArray<double>(cells);
+      st.single_admit = StepArray<double>(static_cast<std::size_t>(steps_));
+      st.rejected_any = StepArray<bool>(static_cast<std::size_t>(steps_));
       for (std::size_t k = 0; k < q; ++k) {
-        st.fresh_admit.emplace_back(new double[static_cast<std::size_t>(steps_)]);
+        st.fresh_admit.emplace_back(static_cast<std::size_t>(steps_));
         populations_[static_cast<std::size_t>(st.populations[k])]->admission_from(st.single_admit.get(),
                                                                                   st.fresh_admit[k].get());
       }

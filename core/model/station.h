@@ -16,6 +16,7 @@
 #include "model/caller_population.h"
 #include "model/fluid_solver.h"
 #include "model/rate_schedule.h"
+#include "model/step_array.h"
 #include "scenario/scenario.h"
 
 namespace sg::fluid {
@@ -59,8 +60,8 @@ struct Station {
   std::string name;
   const Server* server = nullptr;
   RateSchedule capacity;
-  std::vector<double> capacity_mass;
-  std::vector<double> capacity_before;  // capacity_before[k]: the capacity of steps 0 .. k - 1
+  StepArray<double> capacity_mass;
+  StepArray<double> capacity_before;  // capacity_before[k]: the capacity of steps 0 .. k - 1
   bool limited = false, drop = false;
   double limit = 0;
   double h = 0;                       // the solver's step
@@ -71,11 +72,11 @@ struct Station {
   // Per cohort and local population: sent, queued, dropped within the margin.
   // Arrays over the run, written at each step before anything reads them
   // (no need to clear them: a run that stops early never touches the rest).
-  std::unique_ptr<double[]> sent, remaining, dropped_early;
-  std::unique_ptr<double[]> admitted;      // per cohort and local population
-  std::unique_ptr<double[]> single_admit;  // per cohort: the admitted share of single attempts
-  std::vector<std::unique_ptr<double[]>> fresh_admit;  // per local population, per cohort: of its first attempts
-  std::unique_ptr<bool[]> rejected_any;    // per cohort
+  StepArray<double> sent, remaining, dropped_early;
+  StepArray<double> admitted;      // per cohort and local population
+  StepArray<double> single_admit;  // per cohort: the admitted share of single attempts
+  std::vector<StepArray<double>> fresh_admit;  // per local population, per cohort: of its first attempts
+  StepArray<bool> rejected_any;    // per cohort
   long head = 0;
   double queue = 0;
   double completed = 0;  // served in the current step (all of it starts calls)
