@@ -56,6 +56,7 @@ enum class Rest {
   Computed,   ///< nothing was skipped
   Healthy,    ///< every remaining interval repeats a healthy steady state: goodput = demand
   Unhealthy,  ///< unhealthy to the end, with no goodput in the last interval
+  Undecided,  ///< a service of a graph whose run stopped on the entry's verdict: its rest is unknown
 };
 
 /// Thrown by solve() when SolverOptions::cancel was raised.

@@ -150,6 +150,12 @@ public:
           end = n + 1;
           break;
         }
+        if (options_.stop_when_decided && n < steps_ - 1 && collapsed_after(n)) {
+          for (Station& st : stations_) st.result.rest = Rest::Undecided;
+          stations_.front().result.rest = Rest::Unhealthy;
+          end = n + 1;
+          break;
+        }
       }
     }
     if (options_.audit) audit_outcomes(end);
@@ -570,6 +576,32 @@ private:
     return callee.queue > capacity * (1 + 1e-9) + 1e-9;
   }
 
+  /// docs/model.md, 11.11: whether, at the end of step n, the entry is
+  /// proven to have no goodput in the run's last interval (while it has
+  /// demand there). A service is *dead* when no attempt sent to it after n
+  /// can succeed by the end: it neither limits nor drops and its queue
+  /// outlasts its capacity to the end (none of those attempts is served), or
+  /// it calls a dead service (every attempt it serves starts such a job).
+  /// A dead entry succeeds after the last interval begins only for attempts
+  /// sent by n, and their deadlines have passed by then.
+  bool collapsed_after(long n) {
+    const long last_start = (steps_ - 1) / steps_per_interval_ * steps_per_interval_;
+    if (last_start <= n + rules_.front()->timeout_steps + 2) return false;
+    if (!(demand_.integral(static_cast<double>(last_start) * h_, s_.duration_s) > 0)) return false;
+    dead_.assign(stations_.size(), false);
+    for (std::size_t i = stations_.size(); i-- > 0;) {
+      const Station& st = stations_[i];
+      if (!st.limited && !st.drop) {
+        const double capacity = st.capacity_before[static_cast<std::size_t>(steps_)] -
+                                st.capacity_before[static_cast<std::size_t>(n) + 1];
+        if (st.queue > capacity * (1 + 1e-9) + 1e-9) dead_[i] = true;
+      }
+      for (int c : st.calls)
+        if (dead_[static_cast<std::size_t>(rules_[static_cast<std::size_t>(c)]->target)]) dead_[i] = true;
+    }
+    return dead_.front();
+  }
+
   /// docs/model.md, 5.6 and 11.8: a healthy steady state at the end of step
   /// n. Nothing is queued or awaiting answers anywhere, no retry is due, no
   /// rejection or timeout is on its way back, and in every later step every
@@ -662,6 +694,7 @@ private:
   std::vector<std::vector<long>> late_moves_;   // per population: moves[k], the first step >= k at which its law moves
   std::vector<std::list<Batch>::iterator> due_;
   std::vector<std::unique_ptr<Population>> spare_tags_;  // of answered batches, for reuse
+  std::vector<bool> dead_;  // per station, in collapsed_after
   // With SolverOptions::audit, per population: the share of each cohort's
   // admitted, and rejected, attempts whose fate its jobs have learnt.
   std::vector<std::pair<std::vector<double>, std::vector<double>>> resolved_;
