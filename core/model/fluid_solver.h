@@ -80,6 +80,9 @@ struct RunResult {
   /// Service graphs: the batches of this service answered on the all-late
   /// law instead of step by step (docs/model.md, 11.10), for tests.
   long late_batches = 0;
+  /// Service graphs, with stop_when_decided: the steps of quiet stretches
+  /// skipped (docs/model.md, 11.11), for tests.
+  long skipped_steps = 0;
 };
 
 /// The internal step the solver picks for a scenario when none is asked for.

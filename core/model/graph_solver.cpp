@@ -115,7 +115,8 @@ public:
       // The last step in which some service may receive more first attempts
       // than its capacity: the users' demand times the fan-outs along every
       // path to it (quiet_from).
-      std::vector<double> factor(stations_.size(), 0.0);
+      std::vector<double>& factor = factor_;
+      factor.assign(stations_.size(), 0.0);
       factor[0] = 1;
       for (std::size_t i = 0; i < stations_.size(); ++i) {
         for (int c : stations_[i].calls) {
@@ -155,6 +156,13 @@ public:
           stations_.front().result.rest = Rest::Unhealthy;
           end = n + 1;
           break;
+        }
+        if (options_.stop_when_decided && options_.shortcuts && !options_.audit && n < steps_ - 1 && settled_at(n)) {
+          const long resume = quiet_until(n);
+          if (resume > n + 1) {
+            skip_quiet(n + 1, resume);
+            n = resume - 1;
+          }
         }
       }
     }
@@ -607,8 +615,11 @@ private:
   /// rejection or timeout is on its way back, and in every later step every
   /// service's first attempts fit in its capacity: every later step serves
   /// everything in the step it is sent and every call answers at once.
-  bool quiet_from(long n) const {
-    if (n < last_overload_step_) return false;
+  bool quiet_from(long n) const { return n >= last_overload_step_ && settled_at(n); }
+
+  /// Nothing queued, awaited, due or on its way back anywhere at the end of
+  /// step n (quiet_from without its condition on later steps).
+  bool settled_at(long n) const {
     for (const Station& st : stations_) {
       if (st.head != n + 1 || !st.batches.empty() || !st.late_batches.empty()) return false;
       for (std::size_t q = 0; q < st.q_count(); ++q) {
@@ -622,6 +633,61 @@ private:
     for (const auto& p : populations_)
       if (p->busy_until() > n) return false;
     return true;
+  }
+
+  /// docs/model.md, 11.11: a run settled at the end of step n stays quiet
+  /// (every step serves everything in it, every call answers at once) as
+  /// long as every service's first attempts fit in its capacity. Returns
+  /// the start of the last output interval that begins before the first
+  /// step in which some service's may not.
+  long quiet_until(long n) const {
+    double first = std::numeric_limits<double>::infinity();
+    for (std::size_t i = 0; i < stations_.size(); ++i)
+      first = std::min(first, first_overload_s(demand_, factor_[i], stations_[i].capacity,
+                                               static_cast<double>(n + 1) * h_, s_.duration_s));
+    const long step = std::isfinite(first) ? std::min(steps_ - 1, static_cast<long>(std::floor(first / h_))) : steps_ - 1;
+    return step / steps_per_interval_ * steps_per_interval_;
+  }
+
+  /// Steps [from, to) of a quiet stretch, whole output intervals, without
+  /// solving them: each service is offered and serves its first attempts
+  /// (the users' demand times its fan-out factor) and nothing else happens.
+  /// The cohorts of the stretch are left as a solved quiet step leaves
+  /// them, which is all a later step reads of them.
+  void skip_quiet(long from, long to) {
+    for (Station& st : stations_) {
+      for (long j = from; j < to; ++j) {
+        for (std::size_t q = 0; q < st.q_count(); ++q) {
+          st.remaining[st.at(j, q)] = 0;
+          st.dropped_early[st.at(j, q)] = 0;
+          st.fresh_admit[q][static_cast<std::size_t>(j)] = 1;
+        }
+        st.rejected_any[static_cast<std::size_t>(j)] = false;
+        st.single_admit[static_cast<std::size_t>(j)] = 1;
+      }
+      st.head = to;
+      st.queue = 0;
+      st.result.skipped_steps += to - from;
+    }
+    for (long a = from; a < to; a += steps_per_interval_) {
+      const long b = std::min(to, a + steps_per_interval_);
+      const double length = static_cast<double>(b - a) * h_;
+      const double demand = demand_.integral(static_cast<double>(a) * h_, static_cast<double>(b) * h_) / length;
+      for (std::size_t i = 0; i < stations_.size(); ++i) {
+        Station& st = stations_[i];
+        Interval out;
+        out.t_s = std::min(s_.duration_s, static_cast<double>(b) * h_);
+        out.demand = out.offered = out.served = out.goodput = factor_[i] * demand;
+        out.capacity = (st.capacity_before[static_cast<std::size_t>(b)] - st.capacity_before[static_cast<std::size_t>(a)]) / length;
+        double backlog = 0;
+        for (int p : st.populations) backlog += populations_[static_cast<std::size_t>(p)]->backlog();
+        out.backlog = std::max(0.0, backlog);
+        if (i == 0 && options_.on_interval)
+          options_.on_interval(out);
+        else
+          st.result.intervals.push_back(out);
+      }
+    }
   }
 
   /// With SolverOptions::audit: the shares of population p's cohorts whose
@@ -695,6 +761,7 @@ private:
   std::vector<std::list<Batch>::iterator> due_;
   std::vector<std::unique_ptr<Population>> spare_tags_;  // of answered batches, for reuse
   std::vector<bool> dead_;  // per station, in collapsed_after
+  std::vector<double> factor_;  // per station, with stop_when_decided: its first attempts per user job
   // With SolverOptions::audit, per population: the share of each cohort's
   // admitted, and rejected, attempts whose fate its jobs have learnt.
   std::vector<std::pair<std::vector<double>, std::vector<double>>> resolved_;

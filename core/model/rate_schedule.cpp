@@ -172,4 +172,21 @@ double last_overload_s(const RateSchedule& load, double factor, const RateSchedu
   return last;
 }
 
+double first_overload_s(const RateSchedule& load, double factor, const RateSchedule& capacity, double from,
+                        double duration_s) {
+  std::vector<double> cuts = load.breakpoints();
+  for (double t : capacity.breakpoints()) cuts.push_back(t);
+  cuts.push_back(from);
+  cuts.push_back(duration_s);
+  std::sort(cuts.begin(), cuts.end());
+  for (std::size_t i = 0; i < cuts.size(); ++i) {
+    const double t = cuts[i];
+    if (t < from || t > duration_s) continue;
+    const double next = i + 1 < cuts.size() ? std::min(cuts[i + 1], duration_s) : duration_s;
+    if (factor * load.at(t) >= capacity.at(t)) return t;
+    if (next > t && factor * load.before(next) >= capacity.before(next)) return t;
+  }
+  return std::numeric_limits<double>::infinity();
+}
+
 }  // namespace sg

@@ -51,6 +51,14 @@ private:
 /// used (an early stop comes later).
 double last_overload_s(const RateSchedule& load, double factor, const RateSchedule& capacity, double duration_s);
 
+/// The start of the first stretch of [from, duration_s] during which
+/// `factor` x load(t) is at least capacity(t), or infinity if there is none.
+/// Between breakpoints both rates are linear, so an overload inside a
+/// stretch shows at one of its ends; the stretch's start is returned (an
+/// underestimate is safe where it is used: a skip ends sooner).
+double first_overload_s(const RateSchedule& load, double factor, const RateSchedule& capacity, double from,
+                        double duration_s);
+
 /// demand(t) of spec/interfaces.md: base rate plus surge (linear ramps inside
 /// its window, a triangle when 2 * ramp exceeds the duration), or the profile.
 RateSchedule demand_schedule(const Scenario& scenario);
