@@ -46,6 +46,7 @@ HysteresisView::HysteresisView(QWidget* parent) : QWidget(parent) {
   plot_->setMinimumSize(240, 220);
   layout->addWidget(plot_, 1);
   note_ = new QLabel(this);
+  note_->setObjectName(QStringLiteral("hysteresis_note"));
   note_->setWordWrap(true);
   layout->addWidget(note_);
 
@@ -130,19 +131,32 @@ void HysteresisView::draw(const HysteresisLoop& loop) {
   if (loop.band_hi > loop.band_lo) {
     auto* band = new QCPItemRect(plot_);
     band->topLeft->setCoords(loop.band_lo, top * 1.1);
-    band->bottomRight->setCoords(loop.band_hi, 0);
+    band->bottomRight->setCoords(loop.band_hi, -0.04 * top);
     band->setPen(Qt::NoPen);
     band->setBrush(QColor(255, 152, 0, 45));
     band->setLayer("background");
-    note_->setText(tr("Shaded: from %1 to %2 jobs/s the same demand is served on the way up and not on the way "
-                      "down: two states, and the history decides.")
+    QString text = tr("Shaded: from %1 to %2 jobs/s the same demand is served on the way up and not on the way "
+                      "down: two states, and the history decides. The band is where the way down's goodput is more "
+                      "than 5 % of capacity below the way up's: its lower edge is where the way down recovers, its "
+                      "upper edge where the way up had collapsed.")
                        .arg(loop.band_lo, 0, 'f', 0)
-                       .arg(loop.band_hi, 0, 'f', 0));
+                       .arg(loop.band_hi, 0, 'f', 0);
+    if (loop.band_reaches_sweep_start)
+      text += QStringLiteral(" ") + tr("Here the way down had not recovered when the sweep ended at %1 jobs/s: "
+                                       "the band goes on below; start the sweep lower to see its edge.")
+                                        .arg(std::min(ramp().from_rate, ramp().to_rate), 0, 'f', 0);
+    if (loop.band_reaches_turn)
+      text += QStringLiteral(" ") + tr("Its upper edge is the sweep's turning point (%1 jobs/s): raise \"to\" to "
+                                       "see where it ends.")
+                                        .arg(std::max(ramp().from_rate, ramp().to_rate), 0, 'f', 0);
+    note_->setText(text);
   } else {
     note_->setText(tr("No band: the way down retraces the way up; no state outlives its cause."));
   }
   plot_->xAxis->setRange(std::min(ramp().from_rate, ramp().to_rate), std::max(ramp().from_rate, ramp().to_rate));
-  plot_->yAxis->setRange(0, top * 1.1);
+  // A little below zero, so that a branch at no goodput is a visible line,
+  // not hidden under the axis.
+  plot_->yAxis->setRange(-0.04 * top, top * 1.1);
   plot_->replot(QCustomPlot::rpQueuedReplot);
   emit loop_shown();
 }

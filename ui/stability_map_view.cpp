@@ -25,15 +25,18 @@ namespace sg::ui {
 namespace {
 
 // Cell values: stable 0 (recovered at once) to 0.95 (recovered just before
-// the horizon), metastable 2, overloaded 3; the colour scale spans 0 to 3.
-constexpr double kMetastable = 2, kOverloaded = 3;
+// the horizon), draining 1.5 (metastable within the run only, docs/model.md
+// 7.5), metastable 2, overloaded 3; the colour scale spans 0 to 3.
+constexpr double kDraining = 1.5, kMetastable = 2, kOverloaded = 3;
 
 QCPColorGradient class_colours() {
   QCPColorGradient g;
   g.clearColorStops();
   g.setColorStopAt(0.0, QColor(200, 230, 201));   // stable, recovered at once
   g.setColorStopAt(0.32, QColor(46, 125, 50));    // stable, slow to recover
-  g.setColorStopAt(0.33, QColor(255, 152, 0));
+  g.setColorStopAt(0.33, QColor(255, 224, 130));
+  g.setColorStopAt(0.58, QColor(255, 224, 130));  // draining (1.5/3)
+  g.setColorStopAt(0.59, QColor(255, 152, 0));
   g.setColorStopAt(0.80, QColor(255, 152, 0));    // metastable (2/3)
   g.setColorStopAt(0.81, QColor(198, 40, 40));
   g.setColorStopAt(1.0, QColor(198, 40, 40));     // overloaded
@@ -156,6 +159,7 @@ StabilityMapView::StabilityMapView(QWidget* parent) : QWidget(parent) {
   layout->addWidget(plot_, 1);
   auto* legend = new QLabel(
       tr("<span style='color:#2e7d32'>&#9632;</span> stable (darker: slower recovery) "
+         "<span style='color:#ffe082'>&#9632;</span> draining (metastable only because the run ends first) "
          "<span style='color:#ff9800'>&#9632;</span> metastable "
          "<span style='color:#c62828'>&#9632;</span> overloaded &nbsp;&#8853; you are here"),
       this);
@@ -272,7 +276,8 @@ void StabilityMapView::refresh_status() {
 QString StabilityMapView::status_text() const { return status_->text(); }
 
 QString StabilityMapView::caption() const {
-  return tr("Stability of \"%1\" over %2 and %3: green stable, orange metastable, red overloaded")
+  return tr("Stability of \"%1\" over %2 and %3: green stable, pale orange draining (metastable only until the run "
+            "ends), orange metastable, red overloaded")
       .arg(scenario_name_, short_name(map_.x.path), short_name(map_.y.path));
 }
 
@@ -291,7 +296,7 @@ void StabilityMapView::show_map(const ParameterMap& map, int stride, const Scena
     for (int j = 0; j < ny; ++j) {
       const PointVerdict& v = map.points[static_cast<std::size_t>(i * ny + j)].verdict;
       double value = v.point_class == PointClass::Overloaded   ? kOverloaded
-                     : v.point_class == PointClass::Metastable ? kMetastable
+                     : v.point_class == PointClass::Metastable ? (v.drains_at_s ? kDraining : kMetastable)
                                                                : 0.95 * std::min(1.0, v.recovery_s.value_or(0) / horizon_after_trigger_);
       cells_->data()->setCell(i, j, value);
     }
@@ -398,6 +403,11 @@ QString StabilityMapView::describe_at(double x, double y) const {
   const MapPoint& p = map_.points[static_cast<std::size_t>(i * ay.count + j)];
   QString what = p.verdict.point_class == PointClass::Stable
                      ? tr("stable: recovers %1 s after the trigger").arg(p.verdict.recovery_s.value_or(0))
+                 : p.verdict.point_class == PointClass::Metastable && p.verdict.drains_at_s
+                     ? tr("draining: metastable by the end of the run, but its storm drains; run on, it would "
+                          "recover at t = %1 s (the run ends at %2 s)")
+                           .arg(std::round(*p.verdict.drains_at_s))
+                           .arg(map_scenario_.duration_s)
                  : p.verdict.point_class == PointClass::Metastable
                      ? tr("metastable: the trigger tips it into a storm that lasts")
                      : tr("overloaded: unhealthy even without a trigger");

@@ -17,7 +17,7 @@ class QLabel;
 namespace sg::ui {
 
 /// Stable points green (darker the longer the recovery after the trigger),
-/// metastable orange, overloaded red; the operating point marked; the model's
+/// draining pale orange, metastable orange, overloaded red; the operating point marked; the model's
 /// closed-form boundaries drawn and labelled where they apply. A click picks
 /// the point under the mouse; hovering reads out its class.
 class StabilityMapView : public QWidget {

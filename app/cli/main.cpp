@@ -65,7 +65,9 @@ Commands:
             columns: failed,waiting.
   map       Classify every point of a grid over two parameters as stable,
             metastable or overloaded; one CSV row per point, x varying slowest:
-            x,y,class,recovery_s,goodput_ratio
+            x,y,class,recovery_s,goodput_ratio,drains_at_s
+            (drains_at_s: for a metastable point whose storm drains after the
+            run's end, when it would recover; docs/model.md 7.5)
             With --out, draws the map (as the dashboard's map panel does) to a
             figure instead; the CSV then goes only to --csv, if given.
   summary   Solve the scenario and say in a few lines what happened: healthy or

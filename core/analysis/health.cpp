@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "graph/service_graph.h"
+#include "model/collapse_drain.h"
 
 namespace sg {
 
@@ -123,7 +124,7 @@ bool serves_everything_at_once(const Scenario& s) {
 }
 
 /// spec/system.md: the class from the run without trigger and the run with it.
-PointVerdict verdict(const RunHealth& base, const RunHealth& triggered) {
+PointVerdict verdict(const Scenario& scenario, const RunHealth& base, const RunHealth& triggered) {
   PointVerdict v;
   v.recovery_s = triggered.recovery_s;
   v.goodput_ratio = triggered.goodput_ratio_at_end;
@@ -131,6 +132,7 @@ PointVerdict verdict(const RunHealth& base, const RunHealth& triggered) {
     v.point_class = PointClass::Overloaded;
   else
     v.point_class = triggered.recovered ? PointClass::Stable : PointClass::Metastable;
+  if (v.point_class == PointClass::Metastable) v.drains_at_s = drained_recovery_at_s(scenario, triggered.final_queue);
   return v;
 }
 
@@ -156,14 +158,14 @@ PointVerdict classify_point(const Scenario& scenario, const SolverOptions& optio
   base.recovery_s = 0;
   if (!serves_everything_at_once(baseline)) base = verdict_of(baseline);
   RunHealth triggered = has_trigger(scenario) ? verdict_of(scenario) : base;
-  return verdict(base, triggered);
+  return verdict(scenario, base, triggered);
 }
 
 PointVerdict classify_point_fully(const Scenario& scenario, const SolverOptions& options) {
   Scenario baseline = without_trigger(scenario);
   RunHealth base = assess_run(baseline, solve(baseline, options));
   RunHealth triggered = assess_run(scenario, solve(scenario, options));
-  return verdict(base, triggered);
+  return verdict(scenario, base, triggered);
 }
 
 std::string describe_run(const Scenario& scenario, const RunHealth& h) {

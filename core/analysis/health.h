@@ -78,6 +78,10 @@ struct PointVerdict {
   PointClass point_class = PointClass::Stable;
   std::optional<double> recovery_s;  ///< of the run with the trigger
   double goodput_ratio = 1;          ///< last interval of the run with the trigger
+  /// A metastable point whose collapse drains (docs/model.md, 7.5): when the
+  /// run with the trigger would recover if it ran on, in seconds from its
+  /// start (after the horizon). Metastable within the run only.
+  std::optional<double> drains_at_s;
 };
 
 /// Classifies a validated scenario: the run from an empty system at constant

@@ -51,6 +51,16 @@ HysteresisLoop hysteresis_loop(const Scenario& scenario, const RunResult& run) {
   if (lo < hi) {
     loop.band_lo = lo;
     loop.band_hi = hi;
+    // Within two points of the way down's ends (its outermost points may
+    // fall outside the way up's range, where the branches are not compared).
+    double lowest = std::numeric_limits<double>::infinity(), highest = -lowest, spacing = 0;
+    for (std::size_t k = 0; k < loop.down.size(); ++k) {
+      lowest = std::min(lowest, loop.down[k].demand);
+      highest = std::max(highest, loop.down[k].demand);
+      if (k > 0) spacing = std::max(spacing, std::fabs(loop.down[k].demand - loop.down[k - 1].demand));
+    }
+    loop.band_reaches_sweep_start = lo <= lowest + 2 * spacing;
+    loop.band_reaches_turn = hi >= highest - 2 * spacing;
   }
   return loop;
 }

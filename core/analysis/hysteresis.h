@@ -25,6 +25,11 @@ struct HysteresisLoop {
   /// The demand range over which the two branches' goodput differs by more
   /// than 5 % of capacity: the bistable band (empty when lo >= hi).
   double band_lo = 0, band_hi = 0;
+  /// The band's lower edge is the lowest demand the way down reached: it had
+  /// not recovered when the sweep ended, and the band may go on below.
+  bool band_reaches_sweep_start = false;
+  /// Its upper edge is the highest demand of the way down (the turning point).
+  bool band_reaches_turn = false;
 };
 
 /// The scenario with its trigger replaced by the ramp: a demand profile

@@ -7,7 +7,7 @@ namespace sg {
 const char* const kRunCsvHeader =
     "t_s,demand,offered,retries,rejected,served,goodput,wasted,dropped,timeouts,gave_up,queue,wait_s,backlog,"
     "throttled,denied,stopped,shed,capacity";
-const char* const kMapCsvHeader = "x,y,class,recovery_s,goodput_ratio";
+const char* const kMapCsvHeader = "x,y,class,recovery_s,goodput_ratio,drains_at_s";
 
 namespace {
 
@@ -53,7 +53,11 @@ std::string map_csv(const ParameterMap& map) {
     out.push_back(',');
     if (p.verdict.recovery_s) append(out, *p.verdict.recovery_s, ',');
     else out.push_back(',');
-    append(out, p.verdict.goodput_ratio, '\n');
+    append(out, p.verdict.goodput_ratio, ',');
+    // Beyond spec/interfaces.md: a metastable point whose collapse drains
+    // after the horizon (docs/model.md, 7.5), empty otherwise.
+    if (p.verdict.drains_at_s) append(out, *p.verdict.drains_at_s, '\n');
+    else out.push_back('\n');
   }
   return out;
 }

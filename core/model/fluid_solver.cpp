@@ -7,6 +7,7 @@
 #include <string>
 
 #include "model/client_gates.h"
+#include "model/collapse_drain.h"
 #include "model/graph_solver.h"
 #include "model/rate_schedule.h"
 #include "model/retry_policy.h"
@@ -141,6 +142,7 @@ public:
       const double overload_s = last_overload_s(demand_, 1.0, capacity_, s.duration_s);
       if (overload_s >= 0) last_overload_step_ = static_cast<long>(std::floor(overload_s / h)) + 1;
       last_step_demand_ = demand_.integral(s.duration_s - last_step_s_, s.duration_s);
+      drains_ = collapse_drain_rate(s).has_value();
     }
     classes_ = policy_.classes.size();
     // Written at each step before anything reads them: no need to clear.
@@ -244,7 +246,9 @@ private:
     // queue falls by at most (capacity - demand) a step. If it still holds
     // more than T + 2 steps of the most capacity at the horizon, every attempt
     // sent from now on, and every one served in the last interval, is late.
-    if (!limited_ && !drop_ && last_step_demand_ > 0 &&
+    // Not where the collapse drains (docs/model.md, 7.5): the verdict then
+    // reports when it would recover, from the queue at the very end.
+    if (!limited_ && !drop_ && last_step_demand_ > 0 && !drains_ &&
         steps_ - 1 - n > steps_per_interval_ + timeout_steps_ + 2) {
       double lowest = queue_ - static_cast<double>(steps_ - 1 - n) * most_drain_per_step_;
       if (lowest > most_capacity_per_step_ * static_cast<double>(timeout_steps_ + 2)) return Rest::Unhealthy;
@@ -975,6 +979,7 @@ private:
   std::unique_ptr<double[]> demand_mass_, capacity_mass_;
   long filled_to_ = 0;  // step masses are known below this step
   double last_step_demand_ = 0;
+  bool drains_ = false;  // a collapse at the end would drain (collapse_drain_rate)
   // The queue: admitted and remaining mass of every cohort; head_ is the oldest with mass.
   std::unique_ptr<double[]> admitted_, remaining_;
   long head_ = 0;

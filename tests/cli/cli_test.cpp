@@ -88,7 +88,7 @@ TEST(Cli, SetAndCsvFileWork) {
 TEST(Cli, MapClassifiesTheExamplePointMetastable) {
   Outcome o = cli("map " + kExample + " --x demand.base_rate=800:800:1 --y server.capacity=1000:1000:1");
   ASSERT_EQ(o.status, 0) << o.err;
-  EXPECT_EQ(o.out, "x,y,class,recovery_s,goodput_ratio\n800,1000,metastable,,0\n");
+  EXPECT_EQ(o.out, "x,y,class,recovery_s,goodput_ratio,drains_at_s\n800,1000,metastable,,0,\n");
 }
 
 TEST(Cli, MapWithDropExpiredOrALimitIsStable) {

@@ -37,6 +37,27 @@ TEST(Hysteresis, TheExampleHasABistableBandBetweenCapacityOverThreeAndCapacity) 
   EXPECT_NEAR(at(loop.down, 600).goodput, 0, 5);
 }
 
+TEST(Hysteresis, TheBandSaysWhenItsLowerEdgeIsOnlyTheSweepsStart) {
+  // Issue 10, item 6. From 200 jobs/s the way down of the example is still
+  // collapsed when the sweep ends (below 1000/3 the backlog piled up on the
+  // way down drains at c - 3 lambda, too slowly for the last 130 s of
+  // the sweep): the band's lower edge is the sweep's start, not the
+  // system's. Starting at 20 jobs/s the way down recovers inside the sweep,
+  // near 50 jobs/s, and the edge is the system's own.
+  Scenario s;
+  const Scenario from_200 = hysteresis_scenario(s, HysteresisRamp{200, 1200, 1});
+  const HysteresisLoop short_sweep = hysteresis_loop(from_200, solve(from_200));
+  ASSERT_GT(short_sweep.band_hi, short_sweep.band_lo);
+  EXPECT_TRUE(short_sweep.band_reaches_sweep_start) << short_sweep.band_lo;
+  EXPECT_FALSE(short_sweep.band_reaches_turn) << short_sweep.band_hi;
+  const Scenario from_20 = hysteresis_scenario(s, HysteresisRamp{20, 1200, 1});
+  const HysteresisLoop long_sweep = hysteresis_loop(from_20, solve(from_20));
+  ASSERT_GT(long_sweep.band_hi, long_sweep.band_lo);
+  EXPECT_FALSE(long_sweep.band_reaches_sweep_start) << long_sweep.band_lo;
+  EXPECT_GT(long_sweep.band_lo, 40);
+  EXPECT_LT(long_sweep.band_lo, 1000.0 / 3);
+}
+
 TEST(Hysteresis, ARampDownThenUpWithAmpleCapacityHasNoBand) {
   Scenario s;
   s.server.capacity = 100000;

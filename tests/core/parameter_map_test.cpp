@@ -201,6 +201,41 @@ TEST(ParameterMap, DemandEqualToCapacityDuringTheSurgeKeepsTheExactRatio) {
   EXPECT_EQ(fast.goodput_ratio, full.goodput_ratio);
 }
 
+TEST(ParameterMap, ADrainingPointSaysWhenItsRunWouldRecoverAndARunThatLongRecoversThen) {
+  // docs/model.md 7.5: the default scenario (M = 3, c = 1000/s, T = 5 s, a
+  // surge to 900 s, one hour) below lambda = c/M = 333/s ends in a storm
+  // whose queue falls at c - 3 lambda, so the point is metastable only
+  // because the run ends first. drains_at_s = 3600 + (Q_end - cT)/(c - 3
+  // lambda) + T must be when a longer run recovers (to its 1 s intervals;
+  // 7.5's own check is 2 s), and the early stops must not change it.
+  const Scenario base = load_scenario(std::string(STORMGLASS_SCENARIOS) + "/default.json");
+  for (double lambda : {225.0, 250.0, 300.0}) {
+    Scenario s = base;
+    s.demand.base_rate = lambda;
+    const PointVerdict fast = classify_point(s), full = classify_point_fully(s);
+    ASSERT_EQ(full.point_class, PointClass::Metastable) << lambda;
+    ASSERT_TRUE(full.drains_at_s) << lambda;
+    EXPECT_EQ(fast.drains_at_s, full.drains_at_s) << lambda;
+    EXPECT_GT(*full.drains_at_s, s.duration_s) << lambda;
+    Scenario longer = s;
+    longer.duration_s = *full.drains_at_s + 200;
+    const PointVerdict later = classify_point_fully(longer);
+    ASSERT_EQ(later.point_class, PointClass::Stable) << lambda;
+    ASSERT_TRUE(later.recovery_s) << lambda;
+    EXPECT_NEAR(trigger_end_s(s) + *later.recovery_s, *full.drains_at_s, 2.0) << lambda;
+  }
+  // Above c/M the collapse sustains itself: metastable, and nothing drains.
+  Scenario sustained = base;
+  sustained.demand.base_rate = 350;
+  EXPECT_EQ(classify_point(sustained).point_class, PointClass::Metastable);
+  EXPECT_FALSE(classify_point(sustained).drains_at_s);
+  // A client policy breaks the 7.5 law (refusals change M): no claim.
+  Scenario budget = base;
+  budget.demand.base_rate = 250;
+  budget.client.retry_budget.enabled = true;
+  EXPECT_FALSE(classify_point(budget).drains_at_s);
+}
+
 TEST(ParameterMap, CsvListsXSlowest) {
   Scenario s;
   s.duration_s = 60;
@@ -208,9 +243,9 @@ TEST(ParameterMap, CsvListsXSlowest) {
   ParameterMap map = compute_map(s, parse_axis("demand.base_rate=100:200:2", "--x"),
                                  parse_axis("server.capacity=1000:3000:3", "--y"), {}, 2);
   EXPECT_EQ(map_csv(map),
-            "x,y,class,recovery_s,goodput_ratio\n"
-            "100,1000,stable,0,1\n100,2000,stable,0,1\n100,3000,stable,0,1\n"
-            "200,1000,stable,0,1\n200,2000,stable,0,1\n200,3000,stable,0,1\n");
+            "x,y,class,recovery_s,goodput_ratio,drains_at_s\n"
+            "100,1000,stable,0,1,\n100,2000,stable,0,1,\n100,3000,stable,0,1,\n"
+            "200,1000,stable,0,1,\n200,2000,stable,0,1,\n200,3000,stable,0,1,\n");
 }
 
 TEST(ParameterMap, InvalidPointIsRefusedBeforeAnyRun) {

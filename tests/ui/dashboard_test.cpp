@@ -772,6 +772,41 @@ TEST(DashboardMap, ShowsTheExamplesThreeClassesAndTheOperatingPoint) {
       << window.map_view()->describe_at(800, 1000).toStdString();
 }
 
+TEST(DashboardMap, PointsThatOnlyRanOutOfTimeShowAsDrainingWithTheirRecoveryTime) {
+  // Issue 10, item 6: between demand = capacity/3 and the orange edge the
+  // default scenario's storms drain (docs/model.md 7.5); such points keep
+  // the class metastable but are drawn draining (cell value 1.5, not 2) and
+  // the hover text says when the run would recover.
+  SmallMapWindow window;
+  ASSERT_TRUE(wait_for_final_map(window));
+  const ParameterMap& m = window.map_view()->map();
+  auto* cells = qobject_cast<QCPColorMap*>(window.map_view()->plot()->plottable(0));
+  ASSERT_NE(cells, nullptr);
+  int draining = 0, lasting = 0;
+  for (int i = 0; i < m.x.count; ++i)
+    for (int j = 0; j < m.y.count; ++j) {
+      const MapPoint& p = m.points[static_cast<std::size_t>(i * m.y.count + j)];
+      if (p.verdict.point_class != PointClass::Metastable) continue;
+      const double value = cells->data()->cell(i, j);
+      if (p.verdict.drains_at_s) {
+        ++draining;
+        EXPECT_EQ(value, 1.5);
+        // Below c/M: M * demand < capacity.
+        EXPECT_LT(3 * p.x, p.y) << p.x << " " << p.y;
+        const QString hover = window.map_view()->describe_at(p.x, p.y);
+        EXPECT_TRUE(hover.contains("draining")) << hover.toStdString();
+        EXPECT_TRUE(hover.contains(QString::number(std::round(*p.verdict.drains_at_s)))) << hover.toStdString();
+      } else {
+        ++lasting;
+        EXPECT_EQ(value, 2.0);
+      }
+    }
+  EXPECT_GT(draining, 0);
+  EXPECT_GT(lasting, 0);
+  // The operating point (800/s against 1000/s) is above c/3: it lasts.
+  EXPECT_FALSE(window.map_view()->describe_at(800, 1000).contains("draining"));
+}
+
 TEST(DashboardMap, ClickingTheMapMovesTheOperatingPointAndTheSliders) {
   SmallMapWindow window;
   window.resize(1280, 800);
@@ -867,6 +902,13 @@ TEST(DashboardHysteresis, TheExampleShowsABandThatDropExpiredRemoves) {
   // Up 200 -> 1200 -> 200 jobs/s against 1000/s, 3 attempts: bistable below capacity.
   EXPECT_GT(window.hysteresis_view()->loop().band_hi, window.hysteresis_view()->loop().band_lo);
   EXPECT_LT(window.hysteresis_view()->loop().band_lo, 1000.0 / 3);
+  // Issue 10, item 6: the note says what sets the edges, and that the lower
+  // one is only where the sweep ended; a branch at no goodput stays visible
+  // above the axis line (the range starts below zero).
+  const QString note = window.hysteresis_view()->findChild<QLabel*>("hysteresis_note")->text();
+  EXPECT_TRUE(note.contains("lower edge is where the way down recovers")) << note.toStdString();
+  EXPECT_TRUE(note.contains("had not recovered when the sweep ended at 200")) << note.toStdString();
+  EXPECT_LT(window.hysteresis_view()->plot()->yAxis->range().lower, 0.0);
   window.set_parameter("server.drop_expired", "true");
   for (int i = 0; i < 50 && !(window.hysteresis_view()->loop().band_hi <= window.hysteresis_view()->loop().band_lo); ++i)
     shown.wait(100);
