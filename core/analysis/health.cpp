@@ -50,6 +50,7 @@ void HealthTracker::add(const Interval& x) {
   h_.healthy_at_end = is_healthy(x);
   h_.goodput_ratio_at_end = x.demand > 0 ? x.goodput / x.demand : 1.0;
   h_.final_queue = x.queue;
+  h_.end_s = x.t_s;
   previous_end_ = x.t_s;
   any_ = true;
 }
@@ -132,7 +133,7 @@ PointVerdict verdict(const Scenario& scenario, const RunHealth& base, const RunH
     v.point_class = PointClass::Overloaded;
   else
     v.point_class = triggered.recovered ? PointClass::Stable : PointClass::Metastable;
-  if (v.point_class == PointClass::Metastable) v.drains_at_s = drained_recovery_at_s(scenario, triggered.final_queue);
+  if (v.point_class == PointClass::Metastable) v.drains_at_s = drained_recovery_at_s(scenario, triggered.final_queue, triggered.end_s);
   return v;
 }
 

@@ -33,7 +33,8 @@ struct RunHealth {
   double wasted_share = 0;        ///< wasted / served over the run
   double gave_up_jobs = 0;        ///< jobs that gave up over the run
   double gave_up_after_trigger = 0; ///< of those, after the trigger ended
-  double final_queue = 0;         ///< queue at the end
+  double final_queue = 0;         ///< queue at the end (of the last interval computed)
+  double end_s = 0;               ///< the end of the last interval computed
   /// How fast the queue changed over the last minute (or tenth) of the run, per second.
   double final_queue_trend = 0;
   double goodput_ratio_at_end = 1;///< goodput / demand in the last interval

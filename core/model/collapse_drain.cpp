@@ -21,11 +21,11 @@ std::optional<double> collapse_drain_rate(const Scenario& s) {
   return rate;
 }
 
-std::optional<double> drained_recovery_at_s(const Scenario& s, double queue_at_end) {
+std::optional<double> drained_recovery_at_s(const Scenario& s, double queue, double at_s) {
   const std::optional<double> rate = collapse_drain_rate(s);
   if (!rate) return std::nullopt;
   const double timeout_work = s.server.capacity * s.client.timeout_s;
-  return s.duration_s + std::max(0.0, queue_at_end - timeout_work) / *rate + s.client.timeout_s;
+  return at_s + std::max(0.0, queue - timeout_work) / *rate + s.client.timeout_s;
 }
 
 }  // namespace sg

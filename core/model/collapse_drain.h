@@ -17,11 +17,12 @@ namespace sg {
 /// Otherwise nothing.
 std::optional<double> collapse_drain_rate(const Scenario& scenario);
 
-/// When a run of the scenario that ends in a collapse with `queue_at_end`
-/// queued would recover if it ran on: the queue drains to a timeout's work
-/// c·T at the drain rate, and the attempts sent then are served T later, in
-/// time. In seconds from the run's start; nothing if the collapse does not
-/// drain.
-std::optional<double> drained_recovery_at_s(const Scenario& scenario, double queue_at_end);
+/// When a run of the scenario, in a steady collapse with `queue` queued at
+/// time `at_s` (its end, or where it stopped once the collapse was
+/// certain), would recover if it ran on: the queue drains to a timeout's
+/// work c·T at the drain rate, and the attempts sent then are served T
+/// later, in time. In seconds from the run's start; nothing if the collapse
+/// does not drain.
+std::optional<double> drained_recovery_at_s(const Scenario& scenario, double queue, double at_s);
 
 }  // namespace sg

@@ -142,7 +142,11 @@ public:
       const double overload_s = last_overload_s(demand_, 1.0, capacity_, s.duration_s);
       if (overload_s >= 0) last_overload_step_ = static_cast<long>(std::floor(overload_s / h)) + 1;
       last_step_demand_ = demand_.integral(s.duration_s - last_step_s_, s.duration_s);
-      drains_ = collapse_drain_rate(s).has_value();
+      // The trigger's last jobs are done M timeouts and backoffs after its end.
+      if (collapse_drain_rate(s))
+        steady_collapse_from_ = static_cast<long>(std::ceil(
+            (trigger_end_s(s) + static_cast<double>(*s.client.max_attempts) *
+                                    (s.client.timeout_s + static_cast<double>(policy_.max_offset + 2) * h)) / h));
     }
     classes_ = policy_.classes.size();
     // Written at each step before anything reads them: no need to clear.
@@ -246,9 +250,10 @@ private:
     // queue falls by at most (capacity - demand) a step. If it still holds
     // more than T + 2 steps of the most capacity at the horizon, every attempt
     // sent from now on, and every one served in the last interval, is late.
-    // Not where the collapse drains (docs/model.md, 7.5): the verdict then
-    // reports when it would recover, from the queue at the very end.
-    if (!limited_ && !drop_ && last_step_demand_ > 0 && !drains_ &&
+    // Where a collapse drains (docs/model.md, 7.5), only once its flows are
+    // steady: the verdict then says when it would recover, from the queue at
+    // the stop, and the queue falls at exactly c - M lambda from there on.
+    if (!limited_ && !drop_ && last_step_demand_ > 0 && n >= steady_collapse_from_ &&
         steps_ - 1 - n > steps_per_interval_ + timeout_steps_ + 2) {
       double lowest = queue_ - static_cast<double>(steps_ - 1 - n) * most_drain_per_step_;
       if (lowest > most_capacity_per_step_ * static_cast<double>(timeout_steps_ + 2)) return Rest::Unhealthy;
@@ -979,7 +984,7 @@ private:
   std::unique_ptr<double[]> demand_mass_, capacity_mass_;
   long filled_to_ = 0;  // step masses are known below this step
   double last_step_demand_ = 0;
-  bool drains_ = false;  // a collapse at the end would drain (collapse_drain_rate)
+  long steady_collapse_from_ = 0;  // where a collapse drains: the first step its flows are steady
   // The queue: admitted and remaining mass of every cohort; head_ is the oldest with mass.
   std::unique_ptr<double[]> admitted_, remaining_;
   long head_ = 0;
