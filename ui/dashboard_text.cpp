@@ -249,9 +249,13 @@ QString verdict(const RunHealth& h) {
     return after <= 0 ? tr("Recovered as soon as the trigger ended")
                       : tr("Recovered %1 s after the trigger ended").arg(num(after, 6));
   }
+  // Unhealthy by the rule but serving most of its demand is not a storm.
+  const QString share = num(100 * h.goodput_ratio_at_end, 3);
+  if (h.goodput_ratio_at_end >= 0.5)
+    return tr("Unhealthy at the end: goodput %1% of demand, short of the 95% rule").arg(share);
   if (h.trigger_end_s > 0 && *h.storm_start_s < h.trigger_end_s)
-    return tr("Still in a storm at the end, long after the trigger ended");
-  return tr("In a storm since t = %1 s").arg(num(*h.storm_start_s, 6));
+    return tr("Still in a storm at the end, long after the trigger ended: goodput %1% of demand").arg(share);
+  return tr("In a storm since t = %1 s: goodput %2% of demand at the end").arg(num(*h.storm_start_s, 6), share);
 }
 
 QString summary_html(const Scenario& s, const RunHealth& h) {
@@ -272,7 +276,7 @@ QString summary_html(const Scenario& s, const RunHealth& h) {
   QStringList rows;
   // Goodput is back, but the clients' retries are not: said at once, under
   // the verdict, so that "Recovered" is not read as "over" (as describe_run).
-  if (h.storm_start_s && h.recovered && h.flood_end_s && *h.flood_end_s > h.trigger_end_s + 1e-9)
+  if (flood_outlasts_recovery(h))
     rows << tr("But retries kept the offered load above 1.5&times; demand until <b>t = %1 s</b>.")
                 .arg(num(*h.flood_end_s, 6));
   if (refusals)
@@ -282,6 +286,8 @@ QString summary_html(const Scenario& s, const RunHealth& h) {
   else if (h.storm_start_s)
     rows << tr("Goodput fell below 95% of demand at t = %1 s; the trigger ended at t = %2 s.")
                 .arg(num(*h.storm_start_s, 6), num(h.trigger_end_s, 6));
+  // The rule every verdict here follows (spec/system.md, "Health of a run").
+  rows << tr("Healthy means goodput of at least 95% of demand in an interval.");
   if (h.storm_start_s && !h.recovered) {
     if (h.final_queue_trend > 1e-6 * s.server.capacity)
       rows << tr("The overload sustains itself: the queue still grows by %1 attempts/s at the end, although the "

@@ -76,6 +76,12 @@ RunHealth HealthTracker::finish(Rest rest) {
   return h;
 }
 
+bool flood_outlasts_recovery(const RunHealth& h) {
+  if (!h.storm_start_s || !h.recovered || !h.flood_end_s) return false;
+  const double healthy_again_s = h.trigger_end_s + h.recovery_s.value_or(0);
+  return *h.flood_end_s > healthy_again_s + 1e-9;
+}
+
 RunHealth assess_run(const Scenario& scenario, const RunResult& run) {
   HealthTracker tracker(scenario);
   for (const Interval& x : run.intervals) tracker.add(x);
@@ -192,14 +198,15 @@ std::string describe_run(const Scenario& scenario, const RunHealth& h) {
         std::snprintf(line, sizeof line, "After the trigger ended, %.0f more jobs gave up.\n", h.gave_up_after_trigger);
         out += line;
       }
-      if (h.flood_end_s && *h.flood_end_s > h.trigger_end_s + 1e-9) {
+      if (flood_outlasts_recovery(h)) {
         std::snprintf(line, sizeof line,
                       "But retries kept the offered load above 1.5 x demand until t = %.0f s.\n", *h.flood_end_s);
         out += line;
       }
     } else {
       std::snprintf(line, sizeof line,
-                    "Not recovered: still unhealthy at the end (t = %g s); goodput is %.0f%% of demand.\n",
+                    "Not recovered: still unhealthy at the end (t = %g s); goodput is %.0f%% of demand "
+                    "(healthy: at least 95%%).\n",
                     scenario.duration_s, 100 * h.goodput_ratio_at_end);
       out += line;
       // Tell a self-sustaining overload from a backlog that only needs time.

@@ -52,6 +52,10 @@ struct RunHealth {
 
 RunHealth assess_run(const Scenario& scenario, const RunResult& run);
 
+/// The run recovered, but a retry flood (offered above 1.5 x demand) went on
+/// after it was healthy again: the only flood worth a word after "recovered".
+bool flood_outlasts_recovery(const RunHealth& health);
+
 /// Builds a RunHealth interval by interval, for runs that do not keep their
 /// intervals (SolverOptions::on_interval). final_queue_trend is left at 0.
 class HealthTracker {

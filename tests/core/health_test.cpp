@@ -93,6 +93,12 @@ TEST(Health, ARetryFloodAfterRecoveryIsReportedWithWhatThePoliciesDid) {
   EXPECT_NE(text.find("But retries kept the offered load above 1.5 x demand until t = 1500 s."), std::string::npos)
       << text;
   EXPECT_NE(text.find("Policies: 600 jobs stopped by the server's signal."), std::string::npos) << text;
+  // Issue 10, item 7: a flood over before the run was healthy again is no news.
+  h.flood_end_s = h.trigger_end_s + h.recovery_s.value_or(0);
+  EXPECT_FALSE(flood_outlasts_recovery(h));
+  EXPECT_EQ(describe_run(s, h).find("But retries"), std::string::npos) << describe_run(s, h);
+  h.flood_end_s = *h.flood_end_s + 1;
+  EXPECT_TRUE(flood_outlasts_recovery(h));
 }
 
 }  // namespace

@@ -623,6 +623,37 @@ TEST(DashboardSummary, ARetryFloodAfterRecoveryIsSaidUnderTheVerdict) {
   EXPECT_FALSE(summary_html(s, h).contains("But retries"));
 }
 
+TEST(DashboardSummary, AFloodThatEndedBeforeTheRecoveryIsNoNewsAndNinetyTwoPercentIsNotAStorm) {
+  // Issue 10, item 7, the two reports: "Recovered 6 s after the trigger
+  // ended" followed by a flood "until t = 901 s" (over before the run was
+  // healthy again at 906 s), and a run with 92 % goodput headlined "Still in
+  // a storm".
+  Scenario s;
+  RunHealth h;
+  h.storm_start_s = 600;
+  h.storm_first_interval_end_s = 601;
+  h.trigger_end_s = 900;
+  h.recovered = true;
+  h.recovery_s = 6;
+  h.base_demand = 800;
+  h.flood_end_s = 901;
+  QString html = summary_html(s, h);
+  EXPECT_TRUE(html.contains("Recovered 6 s after the trigger ended")) << html.toStdString();
+  EXPECT_FALSE(html.contains("But retries")) << html.toStdString();
+  EXPECT_TRUE(html.contains("Healthy means goodput of at least 95% of demand")) << html.toStdString();
+  h.flood_end_s = 907;  // one second past the recovery: said
+  EXPECT_TRUE(summary_html(s, h).contains("But retries")) << summary_html(s, h).toStdString();
+  RunHealth close;
+  close.storm_start_s = 600;
+  close.trigger_end_s = 900;
+  close.recovered = false;
+  close.healthy_at_end = false;
+  close.goodput_ratio_at_end = 0.92;
+  EXPECT_EQ(verdict(close), "Unhealthy at the end: goodput 92% of demand, short of the 95% rule");
+  close.goodput_ratio_at_end = 0.02;
+  EXPECT_EQ(verdict(close), "Still in a storm at the end, long after the trigger ended: goodput 2% of demand");
+}
+
 TEST(DashboardSummary, WhatThePoliciesDidIsOneLineWhenTheyDidAnything) {
   Scenario s;
   RunHealth h;
