@@ -258,6 +258,24 @@ QString verdict(const RunHealth& h) {
   return tr("In a storm since t = %1 s: goodput %2% of demand at the end").arg(num(*h.storm_start_s, 6), share);
 }
 
+QString trigger_note(const Scenario& s) {
+  QStringList notes;
+  const QString end = num(s.duration_s, 6);
+  if (s.demand.profile) {
+    notes << tr("A demand profile sets the demand: the base rate and the surge controls have no effect.");
+  } else if (!s.demand.surge) {
+    notes << tr("No surge in this scenario: its controls show the surge that setting one of them would add.");
+  } else if (s.demand.surge->extra_rate > 0 && s.demand.surge->start_s >= s.duration_s) {
+    notes << tr("The surge starts at %1 s, after the run ends at %2 s: it has no effect. Move it into the run or "
+                "lengthen the run.")
+                 .arg(num(s.demand.surge->start_s, 6), end);
+  }
+  const Outage& o = s.server.outage;
+  if (o.duration_s > 0 && o.capacity_factor < 1 && o.start_s >= s.duration_s)
+    notes << tr("The outage starts at %1 s, after the run ends at %2 s: it has no effect.").arg(num(o.start_s, 6), end);
+  return notes.join(QStringLiteral(" "));
+}
+
 QString summary_html(const Scenario& s, const RunHealth& h) {
   QString color = !h.storm_start_s ? QStringLiteral("#1e8e3e") : h.recovered ? QStringLiteral("#b06000")
                                                                            : QStringLiteral("#d93025");

@@ -41,6 +41,11 @@ QString policy_name(const Scenario& scenario);
 /// The verdict in a few words: "Healthy", "In a storm since t = 600 s", ...
 QString verdict(const RunHealth& health);
 
+/// What of the trigger has no effect in this scenario, in words for the
+/// controls (a surge or an outage that starts after the run ends, a surge
+/// that a demand profile replaces); empty when everything applies.
+QString trigger_note(const Scenario& scenario);
+
 /// The summary as rich text: the verdict (and, right under it, a retry flood
 /// that outlasts recovery), when goodput fell below demand (worded as
 /// admission control's refusals where it was on by then), peak offered load

@@ -396,6 +396,13 @@ void MainWindow::build_controls(QWidget* panel) {
   add(trigger, "server.outage.capacity_factor", tr("Outage capacity factor"), ControlRange::linear(0, 1, 2));
   add(trigger, "server.outage.start_s", tr("Outage start"), ControlRange::linear(0, 7200, 0));
   add(trigger, "server.outage.duration_s", tr("Outage duration"), ControlRange::linear(0, 3600, 0));
+  // What of the trigger has no effect in the scenario shown (trigger_note).
+  trigger_note_ = new QLabel(panel);
+  trigger_note_->setObjectName(QStringLiteral("trigger_note"));
+  trigger_note_->setWordWrap(true);
+  trigger_note_->setStyleSheet(QStringLiteral("color: #b06000"));
+  trigger_note_->hide();
+  trigger->addWidget(trigger_note_);
 
   QVBoxLayout* server = group(tr("Server"));
   add(server, "server.queue_limit", tr("Queue limit"), ControlRange::logarithmic(1, 10000000, 0).whole_numbers(tr("none"), 2000));
@@ -677,6 +684,9 @@ void MainWindow::push_change(const Scenario& next, const QString& text, int merg
 void MainWindow::apply_scenario(const Scenario& s) {
   scenario_ = s;
   for (ParameterControl* c : controls_) c->show_value(s);
+  const QString note = trigger_note(s);
+  trigger_note_->setText(note);
+  trigger_note_->setVisible(!note.isEmpty());
   {
     QSignalBlocker b1(policy_), b2(jitter_), b3(drop_expired_);
     auto match = matching_policy(s.client);

@@ -158,6 +158,7 @@ private:
   /// The last schedule in force: unticking keeps its steps for ticking again.
   std::vector<std::pair<double, double>> kept_schedule_;
   QLabel* banner_ = nullptr;
+  QLabel* trigger_note_ = nullptr;
   QLabel* summary_ = nullptr;
   DescriptionPanel* description_ = nullptr;
   QMenu* teaching_menu_ = nullptr;

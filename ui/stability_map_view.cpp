@@ -268,6 +268,9 @@ void StabilityMapView::refresh_status() {
   } else {
     text = tr("%1, for the current settings").arg(quoted(scenario_name_));
   }
+  if (!off_policy_.isEmpty())
+    text += QStringLiteral("\n") + tr("No ⊕: %1 is off in the current settings, and every point of this map has it on.")
+                                        .arg(off_policy_);
   if (busy_) text += QStringLiteral("\n") + tr("computing… %1").arg(progress_.isEmpty() ? tr("starting") : progress_);
   status_->setText(text);
   status_->setToolTip(text);
@@ -324,10 +327,21 @@ void StabilityMapView::clear_map() {
 }
 
 void StabilityMapView::show_operating_point(const Scenario& scenario) {
-  auto x = get_number(scenario, map_.x.path.empty() ? x_axis().path : map_.x.path);
-  auto y = get_number(scenario, map_.y.path.empty() ? y_axis().path : map_.y.path);
+  const std::string x_path = map_.x.path.empty() ? x_axis().path : map_.x.path;
+  const std::string y_path = map_.y.path.empty() ? y_axis().path : map_.y.path;
+  auto x = get_number(scenario, x_path);
+  auto y = get_number(scenario, y_path);
   operating_point_->data()->clear();
-  if (x && y) operating_point_->addData(*x, *y);
+  // An axis over a field of a policy that is off: every point of the map
+  // has the policy on (setting a field switches it on), the current
+  // settings do not, so they are nowhere on it, whatever the field's value.
+  off_policy_.clear();
+  Scenario probe = scenario;
+  for (const std::string& path : {x_path, y_path})
+    for (const PolicyObject& p : policy_objects())
+      if (path.rfind(std::string(p.path) + ".", 0) == 0 && !*p.enabled(probe)) off_policy_ = tr(p.title);
+  if (x && y && off_policy_.isEmpty()) operating_point_->addData(*x, *y);
+  refresh_status();
   plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 

@@ -95,6 +95,7 @@ private:
   bool stale_ = false;
   bool final_ = false;        // every point of the map on screen is solved
   QString computing_for_;     // the scenario of the map being computed
+  QString off_policy_;         // the title of a policy an axis belongs to that is off (no operating point)
   QString progress_;          // "37 of 64 points (pass 1 of 4)"
 };
 

@@ -654,6 +654,48 @@ TEST(DashboardSummary, AFloodThatEndedBeforeTheRecoveryIsNoNewsAndNinetyTwoPerce
   EXPECT_EQ(verdict(close), "Still in a storm at the end, long after the trigger ended: goodput 2% of demand");
 }
 
+TEST(DashboardControls, WhatHasNoEffectInTheScenarioShownIsSaid) {
+  // Issue 10, item 10: the jitter scenario (120 s, no surge) showed surge
+  // controls at 600 s without a word; a surge or an outage after the run's
+  // end changes nothing.
+  MainWindow window(false);
+  auto* note = window.findChild<QLabel*>("trigger_note");
+  ASSERT_NE(note, nullptr);
+  EXPECT_TRUE(note->isHidden()) << note->text().toStdString();  // the default scenario: everything applies
+  window.set_parameter("duration_s", "500");  // its surge starts at 600 s
+  EXPECT_FALSE(note->isHidden());
+  EXPECT_TRUE(note->text().contains("The surge starts at 600 s, after the run ends at 500 s")) << note->text().toStdString();
+  window.set_parameter("duration_s", "3600");
+  EXPECT_TRUE(note->isHidden());
+  ASSERT_TRUE(window.open_file(QStringLiteral(":/scenarios/teaching/02-jitter-herd.json")).isEmpty());
+  EXPECT_FALSE(note->isHidden());
+  EXPECT_TRUE(note->text().contains("No surge in this scenario")) << note->text().toStdString();
+  window.set_parameter("server.outage.start_s", "200");
+  EXPECT_TRUE(note->text().contains("The outage starts at 200 s, after the run ends at 120 s")) << note->text().toStdString();
+}
+
+TEST(DashboardMap, AnAxisOverAPolicyThatIsOffShowsNoOperatingPoint) {
+  // Issue 10, item 10: every point of a map over a policy's field has the
+  // policy on; with it off the current settings are nowhere on the map, so
+  // the marker goes (and the status says why) instead of moving with a
+  // field that has no effect.
+  StabilityMapView view;
+  ParameterMap map;
+  map.x = MapAxis{"client.retry_budget.ratio", 0.05, 0.5, 2};
+  map.y = MapAxis{"server.capacity", 500, 2000, 2};
+  map.points.resize(4);
+  Scenario s;
+  view.show_map(map, 1, s);
+  auto* marker = qobject_cast<QCPGraph*>(view.plot()->graph(0));
+  ASSERT_NE(marker, nullptr);
+  EXPECT_EQ(marker->dataCount(), 0);
+  EXPECT_TRUE(view.status_text().contains("Retry budget is off")) << view.status_text().toStdString();
+  s.client.retry_budget.enabled = true;
+  view.show_operating_point(s);
+  EXPECT_EQ(marker->dataCount(), 1);
+  EXPECT_FALSE(view.status_text().contains("is off"));
+}
+
 TEST(DashboardSummary, WhatThePoliciesDidIsOneLineWhenTheyDidAnything) {
   Scenario s;
   RunHealth h;
