@@ -19,38 +19,14 @@
 
 #include "main_window.h"
 #include "scenario/scenario_file.h"
+#include "answer_questions.h"
 #include "window_waits.h"
 
 namespace sg::ui {
 namespace {
 
+using test::Answerer;
 using test::wait_for_run;
-
-/// Answers every message box that comes up with `answer`, and counts them:
-/// a second question would be counted, not left waiting for ever.
-struct Answerer {
-  explicit Answerer(QMessageBox::StandardButton answer) : answer_(answer) {
-    timer_.setInterval(5);
-    QObject::connect(&timer_, &QTimer::timeout, [this] {
-      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-      if (!box || !box->isVisible() || box == last_) return;
-      last_ = box;
-      ++asked;
-      text = box->text();
-      buttons = box->standardButtons();
-      box->button(answer_)->click();
-    });
-    timer_.start();
-  }
-  int asked = 0;
-  QString text;
-  QMessageBox::StandardButtons buttons;
-
-private:
-  QMessageBox::StandardButton answer_;
-  QTimer timer_;
-  QMessageBox* last_ = nullptr;
-};
 
 QAction* action_named(QMenuBar* bar, const QString& text) {
   for (QAction* m : bar->actions())
