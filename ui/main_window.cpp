@@ -597,7 +597,7 @@ void MainWindow::build_menus() {
   QAction* reset = view->addAction(tr("&Reset Zoom"), curves_, &LoadCurvesView::reset_zoom);
   reset->setShortcut(QKeySequence(tr("Ctrl+0")));
 
-  // Teaching scenarios open like files (title, undo, recent), from the
+  // Teaching scenarios open like files (undo, recent, the question about unsaved changes), from the
   // program's resources; each is named by the scenario's own name.
   teaching_menu_ = menuBar()->addMenu(tr("&Learn"));
   teaching_menu_->setToolTipsVisible(true);
