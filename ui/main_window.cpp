@@ -5,6 +5,7 @@
 #include <QCheckBox>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QDesktopServices>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -31,6 +32,7 @@
 #include <QTimer>
 #include <QStatusBar>
 #include <QToolButton>
+#include <QUrl>
 #include <QUndoCommand>
 #include <QUndoStack>
 #include <QVBoxLayout>
@@ -42,11 +44,14 @@
 #include "dashboard_text.h"
 #include "description_panel.h"
 #include "figure_export.h"
+#include "file_dialog_folder.h"
+#include "help.h"
 #include "io/atomic_file.h"
 #include "io/csv.h"
 #include "parameter_control.h"
 #include "stability_map_view.h"
 #include "wheel_gesture_latch.h"
+#include "window_placement.h"
 #include "hysteresis_view.h"
 #include "analysis/hysteresis.h"
 #include "analysis/parameter_map.h"
@@ -128,6 +133,15 @@ ControlRange policy_field_range(const PolicyField& f, double default_value) {
   if (f.low > 0 && !f.low_open) return ControlRange::logarithmic(f.low, top, decimals);
   return f.low_open ? ControlRange::logarithmic(floor, top, decimals)
                     : ControlRange::logarithmic(0, top, decimals, floor);
+}
+
+/// The platform's keys for `key`, then `also` unless among them. Some
+/// platforms' schemes have none for Quit and Save As (Windows'), or give
+/// Redo Ctrl+Y already: every platform gets the keys the menus promise.
+QList<QKeySequence> keys(QKeySequence::StandardKey key, const QString& also = QString()) {
+  QList<QKeySequence> all = QKeySequence::keyBindings(key);
+  if (!also.isEmpty() && !all.contains(QKeySequence(also))) all << QKeySequence(also);
+  return all;
 }
 
 int merge_id_for(const std::string& path) {
@@ -291,9 +305,12 @@ MainWindow::MainWindow(bool restore_session, QWidget* parent)
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    // Saved on a larger screen, or on one no longer there: made to fit the one it lands on.
+    fit_window_to_screen(this);
     splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
     recent_ = settings.value(QStringLiteral("files/recent")).toStringList();
     file_path_ = settings.value(QStringLiteral("files/current")).toString();
+    last_folder_ = settings.value(QStringLiteral("files/last_folder")).toString();
     const std::string last = settings.value(QStringLiteral("session/scenario")).toString().toStdString();
     if (!last.empty()) {
       try {
@@ -551,16 +568,10 @@ void MainWindow::build_menus() {
   QAction* open = file->addAction(tr("&Open…"), this, &MainWindow::open_dialog);
   open->setShortcut(QKeySequence::Open);
   recent_menu_ = file->addMenu(tr("Open &Recent"));
-  QAction* save = file->addAction(tr("&Save"), this, [this] {
-    if (file_path_.isEmpty() || is_bundled(file_path_)) {  // the program's own files are read-only
-      save_dialog();
-    } else if (QString e = save_file(file_path_); !e.isEmpty()) {
-      show_banner(e);
-    }
-  });
+  QAction* save = file->addAction(tr("&Save"), this, [this] { this->save(); });
   save->setShortcut(QKeySequence::Save);
   QAction* save_as = file->addAction(tr("Save &As…"), this, [this] { save_dialog(); });
-  save_as->setShortcut(QKeySequence::SaveAs);
+  save_as->setShortcuts(keys(QKeySequence::SaveAs, QStringLiteral("Ctrl+Shift+S")));
   file->addSeparator();
   QAction* export_dashboard = file->addAction(tr("&Export Dashboard…"), this, [this] { export_figure(true); });
   export_dashboard->setShortcut(QKeySequence(tr("Ctrl+E")));
@@ -573,14 +584,16 @@ void MainWindow::build_menus() {
   QAction* csv = file->addAction(tr("Export &Data as CSV…"), this, &MainWindow::export_csv);
   csv->setShortcut(QKeySequence(tr("Ctrl+Shift+E")));
   file->addSeparator();
+  // Closing the window is quitting: closeEvent asks about unsaved changes, once.
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-  quit->setShortcut(QKeySequence::Quit);
+  quit->setShortcuts(keys(QKeySequence::Quit, QStringLiteral("Ctrl+Q")));
+  quit->setMenuRole(QAction::QuitRole);
 
   QMenu* edit = menuBar()->addMenu(tr("&Edit"));
   QAction* undo = undo_->createUndoAction(this, tr("&Undo"));
   undo->setShortcut(QKeySequence::Undo);
   QAction* redo = undo_->createRedoAction(this, tr("&Redo"));
-  redo->setShortcuts({QKeySequence::Redo, QKeySequence(tr("Ctrl+Y"))});
+  redo->setShortcuts(keys(QKeySequence::Redo, QStringLiteral("Ctrl+Y")));
   edit->addAction(undo);
   edit->addAction(redo);
 
@@ -591,10 +604,16 @@ void MainWindow::build_menus() {
   QAction* reset = view->addAction(tr("&Reset Zoom"), curves_, &LoadCurvesView::reset_zoom);
   reset->setShortcut(QKeySequence(tr("Ctrl+0")));
 
-  // Teaching scenarios open like files (title, undo, recent), from the
+  // Teaching scenarios open like files (undo, recent, the question about unsaved changes), from the
   // program's resources; each is named by the scenario's own name.
   teaching_menu_ = menuBar()->addMenu(tr("&Learn"));
   teaching_menu_->setToolTipsVisible(true);
+  QAction* back = teaching_menu_->addAction(tr("&Default scenario"), this, [this] {
+    if (maybe_save()) open_default_scenario();
+  });
+  back->setObjectName(QStringLiteral("default_scenario_action"));
+  back->setToolTip(tr("Back to the scenario the dashboard starts with."));
+  teaching_menu_->addSeparator();
   const QStringList files = QDir(kTeachingDir).entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
   for (const QString& name : files) {
     const QString path = kTeachingDir + QLatin1Char('/') + name;
@@ -604,9 +623,42 @@ void MainWindow::build_menus() {
     } catch (const std::exception&) {
       // Listed under its file name; opening it says what is wrong.
     }
-    QAction* action = teaching_menu_->addAction(title, this, [this, path] { open_file(path); });
+    QAction* action = teaching_menu_->addAction(title, this, [this, path] {
+      if (maybe_save()) open_file(path);
+    });
     action->setToolTip(tr("Open the teaching scenario; its description says what to try."));
   }
+  build_help_menu();
+}
+
+void MainWindow::build_help_menu() {
+  help_menu_ = menuBar()->addMenu(tr("&Help"));
+  const QString docs = documentation_path();
+  QAction* documentation = help_menu_->addAction(tr("&Documentation"));
+  connect(documentation, &QAction::triggered, this, [documentation] { QDesktopServices::openUrl(documentation->data().toUrl()); });
+  documentation->setObjectName(QStringLiteral("documentation_action"));
+  documentation->setShortcut(QKeySequence::HelpContents);
+  documentation->setData(docs.isEmpty() ? QUrl() : QUrl::fromLocalFile(docs));
+  documentation->setEnabled(!docs.isEmpty());
+  QAction* shortcuts = help_menu_->addAction(tr("&Keyboard Shortcuts"), this, &MainWindow::show_shortcuts);
+  shortcuts->setObjectName(QStringLiteral("shortcuts_action"));
+  help_menu_->addSeparator();
+  QAction* about = help_menu_->addAction(tr("&About Stormglass"), this,
+                                         [this] { QMessageBox::about(this, tr("About Stormglass"), about_text()); });
+  about->setObjectName(QStringLiteral("about_action"));
+  about->setMenuRole(QAction::AboutRole);
+  QAction* about_qt = help_menu_->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+  about_qt->setObjectName(QStringLiteral("about_qt_action"));
+  about_qt->setMenuRole(QAction::AboutQtRole);
+}
+
+void MainWindow::show_shortcuts() {
+  // Read from the actions each time: what the menus have now.
+  delete shortcuts_dialog_;
+  shortcuts_dialog_ = make_shortcuts_dialog(shortcut_entries(menuBar()), this);
+  shortcuts_dialog_->show();
+  shortcuts_dialog_->raise();
+  shortcuts_dialog_->activateWindow();
 }
 
 ParameterControl* MainWindow::control(const std::string& path) const {
@@ -809,8 +861,16 @@ QString MainWindow::open_file(const QString& path) {
     show_banner(tr("Could not open the scenario; nothing changed. %1").arg(message));
     return message;
   }
+  start_document(loaded, path);
+  return {};
+}
+
+void MainWindow::open_default_scenario() { start_document(default_scenario(), QString()); }
+
+void MainWindow::start_document(const Scenario& loaded, const QString& path) {
   file_path_ = path;
-  add_recent(path);
+  if (!path.isEmpty()) add_recent(path);
+  if (!path.isEmpty() && !is_bundled(path)) last_folder_ = QFileInfo(path).absolutePath();
   // A file opened is a new document: its history starts here (an undo past
   // it would leave the file's name on another scenario).
   banner_->hide();
@@ -823,7 +883,7 @@ QString MainWindow::open_file(const QString& path) {
   kept_schedule_.clear();
   apply_scenario(loaded);
   undo_->setClean();
-  return {};
+  refresh_title();
 }
 
 QString MainWindow::save_file(const QString& path) {
@@ -834,6 +894,7 @@ QString MainWindow::save_file(const QString& path) {
   }
   file_path_ = path;
   add_recent(path);
+  last_folder_ = QFileInfo(path).absolutePath();
   unsaved_from_last_session_ = false;
   undo_->setClean();
   refresh_title();
@@ -841,19 +902,28 @@ QString MainWindow::save_file(const QString& path) {
   return {};
 }
 
+QString MainWindow::dialog_folder() const { return file_dialog_folder(file_path_, last_folder_); }
+
 void MainWindow::open_dialog() {
-  const QString folder = is_bundled(file_path_) ? QString() : QFileInfo(file_path_).absolutePath();
-  QString path = QFileDialog::getOpenFileName(this, tr("Open scenario"), folder,
+  if (!maybe_save()) return;
+  QString path = QFileDialog::getOpenFileName(this, tr("Open scenario"), dialog_folder(),
                                               tr("Scenarios (*.json);;All files (*)"));
   if (!path.isEmpty()) open_file(path);
 }
 
+bool MainWindow::save() {
+  if (file_path_.isEmpty() || is_bundled(file_path_)) return save_dialog();  // the program's own files are read-only
+  if (QString e = save_file(file_path_); !e.isEmpty()) {
+    show_banner(e);
+    return false;
+  }
+  return true;
+}
+
 bool MainWindow::save_dialog() {
-  // A bundled scenario is saved under its file name, in the current folder.
-  const QString suggested = file_path_.isEmpty()      ? QStringLiteral("scenario.json")
-                            : is_bundled(file_path_) ? QFileInfo(file_path_).fileName()
-                                                     : file_path_;
-  QString path = QFileDialog::getSaveFileName(this, tr("Save scenario"), suggested,
+  // A bundled scenario is saved under its file name, in the dialog's folder.
+  const QString suggested = file_path_.isEmpty() ? QStringLiteral("scenario.json") : QFileInfo(file_path_).fileName();
+  QString path = QFileDialog::getSaveFileName(this, tr("Save scenario"), QDir(dialog_folder()).filePath(suggested),
                                               tr("Scenarios (*.json)"));
   if (path.isEmpty()) return false;
   if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".json");
@@ -889,7 +959,8 @@ void MainWindow::export_figure(bool whole_dashboard) {
   connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
   if (dialog.exec() != QDialog::Accepted) return;
   QString path = QFileDialog::getSaveFileName(this, dialog.windowTitle(),
-                                              whole_dashboard ? QStringLiteral("dashboard.png") : QStringLiteral("load-curves.png"),
+                                              QDir(dialog_folder()).filePath(whole_dashboard ? QStringLiteral("dashboard.png")
+                                                                                             : QStringLiteral("load-curves.png")),
                                               tr("PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg)"));
   if (path.isEmpty()) return;
   FigureSize size{width->value(), height->value(), scale->value()};
@@ -914,7 +985,7 @@ void MainWindow::export_map() {
 
 void MainWindow::export_plot_with_data(QCustomPlot& plot, const QString& caption, const QString& title,
                                        const QString& suggested, const std::function<std::string()>& csv) {
-  QString path = QFileDialog::getSaveFileName(this, title, suggested,
+  QString path = QFileDialog::getSaveFileName(this, title, QDir(dialog_folder()).filePath(suggested),
                                               tr("PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg);;CSV data (*.csv)"));
   if (path.isEmpty()) return;
   QString error;
@@ -935,7 +1006,8 @@ void MainWindow::export_plot_with_data(QCustomPlot& plot, const QString& caption
 
 void MainWindow::export_csv() {
   if (!shown_) return;
-  QString path = QFileDialog::getSaveFileName(this, tr("Export data"), QStringLiteral("run.csv"), tr("CSV (*.csv)"));
+  QString path = QFileDialog::getSaveFileName(this, tr("Export data"), QDir(dialog_folder()).filePath(QStringLiteral("run.csv")),
+                                              tr("CSV (*.csv)"));
   if (path.isEmpty()) return;
   try {
     write_file_atomically(path.toStdString(), run_csv(shown_->run));
@@ -956,9 +1028,24 @@ QString MainWindow::summary_text() const { return summary_->text(); }
 
 bool MainWindow::has_unsaved_changes() const { return unsaved_from_last_session_ || (undo_ && !undo_->isClean()); }
 
+// The title rule: the document's name, then the program's. A scenario from a
+// file of the user's (opened or saved) is named by its file name, as Qt's
+// windowFilePath does; the program's own scenarios (the default and the
+// Learn menu's, bundled inside it and saved only with Save As) are named by
+// the scenario's name. "*" marks unsaved changes (Qt's "[*]" placeholder
+// and windowModified).
+QString MainWindow::document_name() const {
+  const bool user_file = !file_path_.isEmpty() && !is_bundled(file_path_);
+  return user_file ? QFileInfo(file_path_).fileName() : QString::fromStdString(scenario_.name);
+}
+
 void MainWindow::refresh_title() {
-  QString name = file_path_.isEmpty() ? QString::fromStdString(scenario_.name) : QFileInfo(file_path_).fileName();
-  setWindowTitle(QStringLiteral("%1%2 — Stormglass").arg(name, has_unsaved_changes() ? QStringLiteral(" *") : QString()));
+  const bool user_file = !file_path_.isEmpty() && !is_bundled(file_path_);
+  setWindowFilePath(user_file ? QFileInfo(file_path_).absoluteFilePath() : QString());  // the proxy icon on macOS
+  QString name = document_name();
+  name.replace(QStringLiteral("[*]"), QStringLiteral("[*][*]"));  // a literal "[*]" in a scenario's name stays one
+  setWindowTitle(tr("%1[*] — Stormglass").arg(name));
+  setWindowModified(has_unsaved_changes());
 }
 
 void MainWindow::add_recent(const QString& path) {
@@ -972,11 +1059,66 @@ void MainWindow::add_recent(const QString& path) {
 void MainWindow::rebuild_recent_menu() {
   if (!recent_menu_) return;
   recent_menu_->clear();
-  for (const QString& path : recent_) recent_menu_->addAction(path, this, [this, path] { open_file(path); });
+  for (const QString& path : recent_)
+    recent_menu_->addAction(path, this, [this, path] {
+      if (maybe_save()) open_file(path);
+    });
   recent_menu_->setEnabled(!recent_.isEmpty());
 }
 
+bool MainWindow::maybe_save(bool* discarded) {
+  if (discarded) *discarded = false;
+  if (!has_unsaved_changes()) return true;
+  QMessageBox box(QMessageBox::Warning, tr("Stormglass"), tr("Save the changes to “%1”?").arg(document_name()),
+                  QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+  box.setInformativeText(tr("If you don't save them, your changes are lost."));
+  box.setDefaultButton(QMessageBox::Save);
+  box.setEscapeButton(QMessageBox::Cancel);
+  box.setWindowModality(Qt::WindowModal);
+  switch (box.exec()) {
+    case QMessageBox::Save:
+      return save();  // a save that fails, or a dialog cancelled, keeps the window and the changes
+    case QMessageBox::Discard:
+      if (discarded) *discarded = true;
+      return true;
+    default:
+      return false;
+  }
+}
+
+Scenario MainWindow::saved_version(QString& path) const {
+  if (!path.isEmpty()) {
+    try {
+      return is_bundled(path) ? load_bundled(path) : load_scenario(path.toStdString());
+    } catch (const std::exception&) {
+      // Gone or broken since: the session starts from the default.
+    }
+  }
+  path.clear();
+  return default_scenario();
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+  QMainWindow::showEvent(event);
+  close_accepted_ = false;  // shown again: closing asks again
+  if (restore_session_ && !placed_after_show_) {
+    // The decorations are known once shown: the frame, title bar included, is fitted again.
+    placed_after_show_ = true;
+    QTimer::singleShot(0, this, [this] { fit_window_to_screen(this); });
+  }
+}
+
 void MainWindow::closeEvent(QCloseEvent* event) {
+  if (close_accepted_) {  // the application quitting after this window closed: answered already
+    event->accept();
+    return;
+  }
+  bool discarded = false;
+  if (!maybe_save(&discarded)) {
+    event->ignore();
+    return;
+  }
+  close_accepted_ = true;
   if (restore_session_) {
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
@@ -984,9 +1126,13 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     if (auto* splitter = findChild<QSplitter*>(QStringLiteral("main_splitter")))
       settings.setValue(QStringLiteral("window/splitter"), splitter->saveState());
     settings.setValue(QStringLiteral("files/recent"), recent_);
-    settings.setValue(QStringLiteral("files/current"), file_path_);
-    settings.setValue(QStringLiteral("session/scenario"), QString::fromStdString(scenario_to_json(scenario_)));
-    settings.setValue(QStringLiteral("session/saved"), !has_unsaved_changes());
+    settings.setValue(QStringLiteral("files/last_folder"), last_folder_);
+    // Discarded changes are gone: the next session starts from what was saved.
+    QString path = file_path_;
+    const Scenario next = discarded ? saved_version(path) : scenario_;
+    settings.setValue(QStringLiteral("files/current"), path);
+    settings.setValue(QStringLiteral("session/scenario"), QString::fromStdString(scenario_to_json(next)));
+    settings.setValue(QStringLiteral("session/saved"), discarded || !has_unsaved_changes());
   }
   event->accept();
 }

@@ -18,6 +18,7 @@
 #include "scenario/scenario.h"
 
 class QCheckBox;
+class QDialog;
 class QCustomPlot;
 class QComboBox;
 class QLabel;
@@ -51,6 +52,13 @@ public:
   QString open_file(const QString& path);
   /// Saves atomically; returns an error message, empty on success.
   QString save_file(const QString& path);
+  /// Back to the default scenario, as when starting without a file (the
+  /// Learn menu's "Default scenario" asks about unsaved changes first).
+  void open_default_scenario();
+  /// Changes not saved to a file (since it was opened or saved, or left so last session).
+  bool has_unsaved_changes() const;
+  /// Where the Open and Save dialogs start (file_dialog_folder.h).
+  QString dialog_folder() const;
   /// Sets a parameter as the controls do (one undoable step). Returns the
   /// refusal message, empty when applied.
   QString set_parameter(const std::string& path, const std::string& value, bool dragging = false);
@@ -74,6 +82,8 @@ public:
   CapacityScheduleEditor* capacity_schedule_editor() const { return schedule_editor_; }
   /// The Learn menu: one entry per bundled teaching scenario.
   QMenu* teaching_menu() const { return teaching_menu_; }
+  /// The Help menu: About, Documentation, Keyboard shortcuts, About Qt.
+  QMenu* help_menu() const { return help_menu_; }
   /// The description shown above the curves, as plain text.
   QString description_text() const;
   QComboBox* policy_chooser() const { return policy_; }
@@ -99,7 +109,10 @@ signals:
   void map_shown(bool final);
 
 protected:
+  /// Asks about unsaved changes (Save, Discard, Cancel) before closing,
+  /// however the close comes (Quit, Ctrl+Q, the window's close button).
   void closeEvent(QCloseEvent* event) override;
+  void showEvent(QShowEvent* event) override;
 
 private:
   void build_controls(QWidget* panel);
@@ -128,6 +141,19 @@ private:
                              const std::function<std::string()>& csv);
   void open_dialog();
   bool save_dialog();
+  /// Save: to the current file, or through the dialog for a scenario without one. True when saved.
+  bool save();
+  /// With unsaved changes, asks whether to save them first: true to go on
+  /// (saved, or `*discarded` set), false to stay (Cancel, or the save failed).
+  bool maybe_save(bool* discarded = nullptr);
+  /// What the scenario is called: its file's name, or its own name (title_rule in main_window.cpp).
+  QString document_name() const;
+  /// A scenario now shown as a new document (opened, or the default): fresh history, no pins.
+  void start_document(const Scenario& scenario, const QString& path);
+  /// The scenario as last saved: its file read again, else the default scenario (then `path` is cleared).
+  Scenario saved_version(QString& path) const;
+  void build_help_menu();
+  void show_shortcuts();
 
   Scenario scenario_;
   QString file_path_;
@@ -162,13 +188,17 @@ private:
   QLabel* summary_ = nullptr;
   DescriptionPanel* description_ = nullptr;
   QMenu* teaching_menu_ = nullptr;
+  QMenu* help_menu_ = nullptr;
+  QDialog* shortcuts_dialog_ = nullptr;
+  QString last_folder_;          // the last folder a file was opened from or saved to
+  bool close_accepted_ = false;  // the close was answered: a second close event on the way out asks nothing
+  bool placed_after_show_ = false;
   QListWidget* pins_ = nullptr;
   QMenu* recent_menu_ = nullptr;
   QStringList recent_;
   bool restore_session_ = true;
   int drag_generation_ = 0;  // bumped when a drag ends: merges never span two drags
   bool unsaved_from_last_session_ = false;
-  bool has_unsaved_changes() const;
 };
 
 }  // namespace sg::ui

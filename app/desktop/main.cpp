@@ -12,6 +12,7 @@
 
 #include "figure_export.h"
 #include "headless.h"
+#include "help.h"
 #include "main_window.h"
 #include "resources_init.h"
 #include "theme.h"
@@ -22,7 +23,7 @@ int main(int argc, char** argv) {
   sg::ui::init_resources();
   QApplication::setOrganizationName(QStringLiteral("Stormglass"));
   QApplication::setApplicationName(QStringLiteral("Stormglass"));
-  QApplication::setApplicationVersion(QStringLiteral("0.1"));
+  QApplication::setApplicationVersion(sg::ui::stormglass_version());
   QApplication::setDesktopFileName(QStringLiteral("stormglass"));
   QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/stormglass.svg")));
 

@@ -31,6 +31,7 @@
 #include "scenario/parameters.h"
 #include "scenario/scenario_file.h"
 #include "stability_map_view.h"
+#include "answer_questions.h"
 
 namespace sg::ui {
 namespace {
@@ -99,6 +100,8 @@ bool soak_skipped() {
 
 struct Driver {
   explicit Driver(MainWindow& window, unsigned seed) : w(window), rng(seed) {}
+  /// A Learn entry with unsaved changes asks first: the changes are dropped, as opening does.
+  test::Answerer discard{QMessageBox::Discard};
 
   double uniform(double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); }
   int pick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); }
