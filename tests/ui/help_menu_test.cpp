@@ -65,7 +65,9 @@ TEST(HelpMenu, TheShortcutsListIsReadFromTheActions) {
   EXPECT_TRUE(has_entry(entries, "Edit", "Undo", "Ctrl+Z"));
   EXPECT_TRUE(has_entry(entries, "Edit", "Redo", "Ctrl+Y"));  // every shortcut of an action, once
   for (const ShortcutEntry& e : entries)
-    if (e.action == "Redo") EXPECT_EQ(e.keys.count("Ctrl+Y"), 1) << e.keys.toStdString();
+    if (e.action == "Redo") {
+      EXPECT_EQ(e.keys.count("Ctrl+Y"), 1) << e.keys.toStdString();
+    }
   EXPECT_TRUE(has_entry(entries, "View", "Pin Current Run", "Ctrl+P"));
   // Actions without a shortcut are not listed (Export Load Curves has none).
   for (const ShortcutEntry& e : entries) EXPECT_FALSE(e.keys.isEmpty()) << e.action.toStdString();

@@ -1,6 +1,7 @@
 // GoogleTest main for the widget tests: a QApplication on the offscreen platform.
 #include <QApplication>
 #include <QFile>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
@@ -28,6 +29,12 @@ int main(int argc, char** argv) {
   QApplication app(argc, argv);
   QApplication::setOrganizationName(QStringLiteral("StormglassTests"));
   QStandardPaths::setTestModeEnabled(true);  // settings go to a test folder, never the user's
+  // One settings folder per test process: CTest runs the tests in parallel
+  // processes, and a shared file let one test's saved window reach another.
+  QTemporaryDir settings_dir;
+  if (settings_dir.isValid())
+    for (QSettings::Format f : {QSettings::NativeFormat, QSettings::IniFormat})
+      QSettings::setPath(f, QSettings::UserScope, settings_dir.path());
   sg::ui::init_resources();
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
