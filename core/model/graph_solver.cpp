@@ -679,13 +679,7 @@ private:
         out.t_s = std::min(s_.duration_s, static_cast<double>(b) * h_);
         out.demand = out.offered = out.served = out.goodput = factor_[i] * demand;
         out.capacity = (st.capacity_before[static_cast<std::size_t>(b)] - st.capacity_before[static_cast<std::size_t>(a)]) / length;
-        double backlog = 0;
-        for (int p : st.populations) backlog += populations_[static_cast<std::size_t>(p)]->backlog();
-        out.backlog = std::max(0.0, backlog);
-        if (i == 0 && options_.on_interval)
-          options_.on_interval(out);
-        else
-          st.result.intervals.push_back(out);
+        emit_interval(static_cast<int>(i), out);
       }
     }
   }
@@ -730,7 +724,13 @@ private:
 
   void close_interval(int i, long n, double length) {
     Station& st = stations_[static_cast<std::size_t>(i)];
-    Interval out = st.close_interval(n, length, std::min(s_.duration_s, static_cast<double>(n + 1) * h_));
+    emit_interval(i, st.close_interval(n, length, std::min(s_.duration_s, static_cast<double>(n + 1) * h_)));
+  }
+
+  /// Station i's interval, with its callers' backlog, to the entry's
+  /// on_interval or the station's result.
+  void emit_interval(int i, Interval out) {
+    Station& st = stations_[static_cast<std::size_t>(i)];
     double backlog = 0;
     for (int p : st.populations) backlog += populations_[static_cast<std::size_t>(p)]->backlog();
     out.backlog = std::max(0.0, backlog);
