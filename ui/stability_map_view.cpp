@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QAbstractItemView>
 #include <QScrollBar>
+#include <QSignalBlocker>
 #include <QStyleOptionComboBox>
 #include <QStylePainter>
 #include <QVBoxLayout>
@@ -19,7 +20,9 @@
 #include "theme.h"
 #include "dashboard_text.h"
 #include "scenario/parameters.h"
+#include "scenario/number_text.h"
 #include "scenario/policy_fields.h"
+#include "scenario/scenario_file.h"
 
 namespace sg::ui {
 namespace {
@@ -149,8 +152,17 @@ StabilityMapView::StabilityMapView(QWidget* parent) : QWidget(parent) {
   controls->addWidget(status_, 3, 0, 1, 4);
   controls->setColumnStretch(1, 1);
   layout->addLayout(controls);
-  for (QComboBox* c : {x_path_, y_path_, resolution_})
-    connect(c, qOverload<int>(&QComboBox::activated), this, &StabilityMapView::axes_changed);
+  // A new path gets a range around its current value: the old path's range
+  // means nothing for it (demand's 100-1500 on a timeout).
+  connect(x_path_, qOverload<int>(&QComboBox::activated), this, [this] {
+    reset_range(x_path_->currentText().toStdString(), x_from_, x_to_);
+    emit axes_changed();
+  });
+  connect(y_path_, qOverload<int>(&QComboBox::activated), this, [this] {
+    reset_range(y_path_->currentText().toStdString(), y_from_, y_to_);
+    emit axes_changed();
+  });
+  connect(resolution_, qOverload<int>(&QComboBox::activated), this, &StabilityMapView::axes_changed);
   for (QDoubleSpinBox* b : {x_from_, x_to_, y_from_, y_to_})
     connect(b, &QDoubleSpinBox::valueChanged, this, &StabilityMapView::axes_changed);
 
@@ -326,7 +338,39 @@ void StabilityMapView::clear_map() {
   plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
+void StabilityMapView::reset_range(const std::string& path, QDoubleSpinBox* from, QDoubleSpinBox* to) {
+  const std::optional<double> value = get_number(current_, path);
+  const double v = value.value_or(0);
+  // Half to twice the value (0 to 1 from zero), the top pulled in until the
+  // scenario is valid there (a factor or a share may not pass 1).
+  double lo = v > 0 ? v / 2 : 0, hi = v > 0 ? 2 * v : 1;
+  auto valid = [&](double x) {
+    try {
+      Scenario probe = current_;
+      set_text(probe, path, format_number(x));
+      validate_scenario(probe);
+      return true;
+    } catch (const std::exception&) {
+      return false;
+    }
+  };
+  for (double f : {2.0, 1.5, 1.2, 1.0})
+    if (v > 0 && valid(v * f)) {
+      hi = v * f;
+      break;
+    }
+  const ParameterInfo* info = find_parameter(path);
+  if (info && info->kind != ParameterKind::Number) {
+    lo = std::max(1.0, std::floor(lo));
+    hi = std::max(lo + 1, std::ceil(hi));
+  }
+  const QSignalBlocker b1(from), b2(to);
+  from->setValue(lo);
+  to->setValue(hi);
+}
+
 void StabilityMapView::show_operating_point(const Scenario& scenario) {
+  current_ = scenario;
   const std::string x_path = map_.x.path.empty() ? x_axis().path : map_.x.path;
   const std::string y_path = map_.y.path.empty() ? y_axis().path : map_.y.path;
   auto x = get_number(scenario, x_path);

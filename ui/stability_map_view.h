@@ -73,6 +73,8 @@ protected:
 
 private:
   void draw_boundaries(const Scenario& scenario);
+  /// A range around the current value of `path` for the axis boxes.
+  void reset_range(const std::string& path, QDoubleSpinBox* from, QDoubleSpinBox* to);
   void refresh_status();
 
   QComboBox* x_path_ = nullptr;
@@ -95,6 +97,7 @@ private:
   bool stale_ = false;
   bool final_ = false;        // every point of the map on screen is solved
   QString computing_for_;     // the scenario of the map being computed
+  Scenario current_;          // the current settings (show_operating_point)
   QString off_policy_;         // the title of a policy an axis belongs to that is off (no operating point)
   QString progress_;          // "37 of 64 points (pass 1 of 4)"
 };

@@ -674,6 +674,32 @@ TEST(DashboardControls, WhatHasNoEffectInTheScenarioShownIsSaid) {
   EXPECT_TRUE(note->text().contains("The outage starts at 200 s, after the run ends at 120 s")) << note->text().toStdString();
 }
 
+TEST(DashboardMap, ChoosingAnotherAxisPathGivesItARangeAroundItsValue) {
+  // Issue 10, item 2: the range boxes kept demand's 100-1500 when the x path
+  // became the timeout (5 s). A new path gets half to twice its current
+  // value, its top pulled in to where the scenario is valid: a jitter spread
+  // of 0.8 may not pass 1, so 0.4 to 1.2 x 0.8.
+  StabilityMapView view;
+  Scenario s;
+  s.client.backoff.spread = 0.8;
+  view.show_operating_point(s);
+  auto* x_path = view.findChild<QComboBox*>("map_x_path");
+  auto* x_from = view.findChild<QDoubleSpinBox*>("map_x_from");
+  auto* x_to = view.findChild<QDoubleSpinBox*>("map_x_to");
+  ASSERT_TRUE(x_path && x_from && x_to);
+  QSignalSpy changed(&view, &StabilityMapView::axes_changed);
+  x_path->setCurrentText("client.timeout_s");
+  emit x_path->activated(x_path->currentIndex());
+  EXPECT_EQ(x_from->value(), 2.5);
+  EXPECT_EQ(x_to->value(), 10);
+  EXPECT_EQ(changed.count(), 1);  // one new map, not one per box
+  x_path->setCurrentText("client.backoff.spread");
+  ASSERT_EQ(x_path->currentText(), "client.backoff.spread");
+  emit x_path->activated(x_path->currentIndex());
+  EXPECT_EQ(x_from->value(), 0.4);
+  EXPECT_NEAR(x_to->value(), 0.96, 1e-9);
+}
+
 TEST(DashboardMap, AnAxisOverAPolicyThatIsOffShowsNoOperatingPoint) {
   // Issue 10, item 10: every point of a map over a policy's field has the
   // policy on; with it off the current settings are nowhere on the map, so
