@@ -34,7 +34,7 @@ HysteresisView::HysteresisView(QWidget* parent) : QWidget(parent) {
   auto* controls = new QHBoxLayout;
   from_ = box(this, 200, tr(" jobs/s"), tr("Demand at the start and the end of the ramp"));
   to_ = box(this, 1200, tr(" jobs/s"), tr("Demand at the top of the ramp"));
-  speed_ = box(this, 1, tr(" /s²"), tr("How fast demand changes: jobs/s gained (then lost) each second"));
+  speed_ = box(this, 1, tr(" jobs/s per s"), tr("How fast demand changes: jobs/s gained (then lost) each second"));
   controls->addWidget(new QLabel(tr("from"), this));
   controls->addWidget(from_);
   controls->addWidget(new QLabel(tr("to"), this));

@@ -43,6 +43,12 @@ ParameterControl::ParameterControl(const std::string& path, const QString& label
   spin_->setDecimals(range.whole ? 0 : range.decimals);
   spin_->setKeyboardTracking(false);  // apply on Enter or focus loss, not on every digit
   spin_->setSuffix(unit.isEmpty() ? QString() : QStringLiteral(" ") + unit);
+  // A count in words agrees with its number: "1 attempt", "3 attempts".
+  if (!unit.isEmpty() && unit.endsWith(QLatin1Char('s')) && !unit.contains(QLatin1Char('/')) &&
+      !unit.contains(QLatin1Char(' ')) && unit != QStringLiteral("s")) {
+    plural_ = QStringLiteral(" ") + unit;
+    connect(spin_, &QDoubleSpinBox::valueChanged, this, &ParameterControl::agree_unit);
+  }
   spin_->setToolTip(tip);
   spin_->setAccelerated(true);
   spin_->setMinimumWidth(130);
@@ -166,7 +172,12 @@ void ParameterControl::show_value(const Scenario& scenario) {
   }
   fit_range_to(*v);
   spin_->setValue(*v);
+  agree_unit(*v);
   slider_->setValue(value_to_slider(*v));
+}
+
+void ParameterControl::agree_unit(double value) {
+  if (!plural_.isEmpty()) spin_->setSuffix(value == 1 ? plural_.chopped(1) : plural_);
 }
 
 }  // namespace sg::ui

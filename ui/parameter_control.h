@@ -89,12 +89,15 @@ private:
   double slider_to_value(int position) const;
   int value_to_slider(double value) const;
   void emit_value(double value, bool dragging);
+  /// The unit of a count agrees with its number ("1 attempt").
+  void agree_unit(double value);
 
   std::string path_;
   ControlRange range_;
   QSlider* slider_ = nullptr;
   QDoubleSpinBox* spin_ = nullptr;
   QCheckBox* special_ = nullptr;
+  QString plural_;  // " attempts" for a count in words, else empty
 };
 
 }  // namespace sg::ui

@@ -90,10 +90,25 @@ private:
   QString role_;
 };
 
+/// An axis end: as many decimals as the value needs ("100", "0.25"), not a
+/// fixed two.
+class RangeBox : public QDoubleSpinBox {
+public:
+  using QDoubleSpinBox::QDoubleSpinBox;
+  QString textFromValue(double value) const override {
+    QString text = locale().toString(value, 'f', decimals());
+    if (text.contains(locale().decimalPoint())) {
+      while (text.endsWith(QLatin1Char('0'))) text.chop(1);
+      if (text.endsWith(locale().decimalPoint())) text.chop(1);
+    }
+    return text;
+  }
+};
+
 QDoubleSpinBox* range_box(QWidget* parent, double value) {
-  auto* box = new QDoubleSpinBox(parent);
+  auto* box = new RangeBox(parent);
   box->setRange(0, 1e9);
-  box->setDecimals(2);
+  box->setDecimals(4);
   box->setValue(value);
   box->setKeyboardTracking(false);
   box->setMaximumWidth(80);  // room for the path beside it

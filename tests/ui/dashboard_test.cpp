@@ -674,6 +674,30 @@ TEST(DashboardControls, WhatHasNoEffectInTheScenarioShownIsSaid) {
   EXPECT_TRUE(note->text().contains("The outage starts at 200 s, after the run ends at 120 s")) << note->text().toStdString();
 }
 
+TEST(DashboardWords, CountsAgreeWithTheirNumbersAndRangesShowNoNeedlessDecimals) {
+  // Issue 10, item 8: "1 attempts" in the max attempts box, "100.00" in the
+  // map's range boxes, "/s²" for the ramp, and "retried up to 3 times" for
+  // 3 attempts (2 retries) in the default scenario's text.
+  MainWindow window(false);
+  QDoubleSpinBox* attempts = nullptr;
+  for (auto* c : window.findChildren<ParameterControl*>())
+    if (c->path() == "client.max_attempts") attempts = c->spin_box();
+  ASSERT_NE(attempts, nullptr);
+  EXPECT_EQ(attempts->text(), "3 attempts");
+  window.set_parameter("client.max_attempts", "1");
+  EXPECT_EQ(attempts->text(), "1 attempt");
+  auto* x_from = window.findChild<QDoubleSpinBox*>("map_x_from");
+  ASSERT_NE(x_from, nullptr);
+  EXPECT_EQ(x_from->text(), "100");
+  x_from->setValue(0.25);
+  EXPECT_EQ(x_from->text(), "0.25");
+  for (auto* b : window.hysteresis_view()->findChildren<QDoubleSpinBox*>())
+    EXPECT_FALSE(b->suffix().contains(QChar(0x00B2))) << b->suffix().toStdString();
+  const QString description = QString::fromStdString(window.scenario().description);
+  EXPECT_FALSE(description.contains("retried up to 3 times")) << description.toStdString();
+  EXPECT_TRUE(description.contains("3 of its attempts (its first and 2 retries)")) << description.toStdString();
+}
+
 TEST(DashboardMap, ChoosingAnotherAxisPathGivesItARangeAroundItsValue) {
   // Issue 10, item 2: the range boxes kept demand's 100-1500 when the x path
   // became the timeout (5 s). A new path gets half to twice its current
