@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "model/client_gates.h"
 #include "scenario/policy_fields.h"
 
 namespace sg {
@@ -12,9 +11,8 @@ std::optional<double> collapse_drain_rate(const Scenario& s) {
   const Server& server = s.server;
   if (server.queue_limit || server.drop_expired || server.capacity_schedule || s.demand.profile) return std::nullopt;
   Scenario probe = s;  // PolicyObject::enabled takes a mutable scenario
-  for (const PolicyObject& p : policy_objects())
+  for (const PolicyObject& p : policy_objects())  // every client and server policy
     if (*p.enabled(probe)) return std::nullopt;
-  if (ClientGates::any_enabled(s.client)) return std::nullopt;
   if (trigger_end_s(s) >= s.duration_s) return std::nullopt;  // demand or capacity not back at base by the end
   const double rate = server.capacity - static_cast<double>(*s.client.max_attempts) * s.demand.base_rate;
   if (!(rate > 0)) return std::nullopt;

@@ -578,10 +578,7 @@ private:
   bool proven_late(int c, long n, long horizon) const {
     if (late_law_[static_cast<std::size_t>(c)].empty()) return false;
     const Station& callee = stations_[static_cast<std::size_t>(rules_[static_cast<std::size_t>(c)]->target)];
-    const long last = std::min(horizon, steps_ - 1);
-    const double capacity = callee.capacity_before[static_cast<std::size_t>(last) + 1] -
-                            callee.capacity_before[static_cast<std::size_t>(n)];
-    return callee.queue > capacity * (1 + 1e-9) + 1e-9;
+    return callee.queue_outlasts(n, std::min(horizon, steps_ - 1));
   }
 
   /// docs/model.md, 11.11: whether, at the end of step n, the entry is
@@ -599,11 +596,7 @@ private:
     dead_.assign(stations_.size(), false);
     for (std::size_t i = stations_.size(); i-- > 0;) {
       const Station& st = stations_[i];
-      if (!st.limited && !st.drop) {
-        const double capacity = st.capacity_before[static_cast<std::size_t>(steps_)] -
-                                st.capacity_before[static_cast<std::size_t>(n) + 1];
-        if (st.queue > capacity * (1 + 1e-9) + 1e-9) dead_[i] = true;
-      }
+      if (!st.limited && !st.drop && st.queue_outlasts(n + 1, steps_ - 1)) dead_[i] = true;
       for (int c : st.calls)
         if (dead_[static_cast<std::size_t>(rules_[static_cast<std::size_t>(c)]->target)]) dead_[i] = true;
     }

@@ -131,6 +131,15 @@ struct Station {
   /// at the end of step n; the sums start again.
   Interval close_interval(long n, double length, double end_s);
 
+  /// Whether the queue now holds more than the capacity of steps first ..
+  /// last can serve (a relative margin of 1e-9 keeps the queue's running
+  /// sum's rounding from deciding): then nothing sent from `first` on is
+  /// served by the end of `last` (docs/model.md, 11.10 and 11.11).
+  bool queue_outlasts(long first, long last) const {
+    const double capacity = capacity_before[static_cast<std::size_t>(last) + 1] - capacity_before[static_cast<std::size_t>(first)];
+    return queue > capacity * (1 + 1e-9) + 1e-9;
+  }
+
   /// spec/system.md, "wait_s": the local response time of an attempt sent at
   /// the end of step n; with drop_expired the shares that will have expired
   /// when they reach the head are skipped (for the users' timeout).
