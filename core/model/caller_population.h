@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "model/retry_policy.h"
@@ -25,6 +26,9 @@ struct Outcome {
   long cohort;
   double share;  ///< of the cohort's admitted attempts, or of its rejected ones
   Part part = Part::Admitted;
+  /// An admitted share that failed with an error answer, not a timeout (the
+  /// client gates price the two apart; a rejection is always told).
+  bool error = false;
 };
 
 /// The fixed rules of one caller population: the users, or the jobs of one
@@ -40,6 +44,9 @@ struct PopulationRules {
   bool burn = false;  ///< every delay is zero and rejections reach it at once (docs/model.md, 4.4)
   long reject_steps = 0;
   double reject_late_share = 0;
+  /// The callers' client gates are on (docs/model.md, 11.12): failures are
+  /// kept apart by kind, timed out or told, for the retry share.
+  bool gated = false;
 };
 
 /// A caller population's state (docs/model.md, 11.2): what it sent in each
@@ -54,6 +61,7 @@ public:
       : rules_(&rules), first_(first), horizon_(horizon), record_slots_(std::max(2L, record_slots)) {
     classes_ = rules.policy.classes.size();
     failed_.assign(classes_, 0.0);
+    failed_told_.assign(rules.gated ? classes_ : 0, 0.0);
     kernel_mass_.assign(rules.policy.kernels.size(), 0.0);
   }
 
@@ -78,7 +86,9 @@ public:
     record_slots_ = std::max(2L, horizon - first + 1);
     classes_ = rules.policy.classes.size();
     failed_.assign(classes_, 0.0);
+    failed_told_.assign(rules.gated ? classes_ : 0, 0.0);
     kernel_mass_.assign(rules.policy.kernels.size(), 0.0);
+    failed_attempts_ = 0;
     for (auto* v : {&ring_explicit_, &ring_diff_, &ring_rate_, &record_, &fresh_}) v->clear();
     ring_run_until_.clear();
     ring_size_ = 2;
@@ -138,10 +148,66 @@ public:
   }
 
   /// A share of cohort j's admitted (or rejected) attempts fails now: the
-  /// failures wait for handle_failures.
-  void fail(long j, double share, Part which) {
+  /// failures wait for handle_failures. `error`: an admitted share answered
+  /// with an error, not timed out (rejections are told in any case).
+  void fail(long j, double share, Part which, bool error = false) {
     if (j < first_ || j > last_ || share <= 0) return;
-    for (std::size_t c = 0; c < classes_; ++c) failed_[c] += part(j, c, which) * share;
+    const bool told = which == Part::Rejected || error;
+    for (std::size_t c = 0; c < classes_; ++c) {
+      const double f = part(j, c, which) * share;
+      failed_[c] += f;
+      failed_attempts_ += f;
+      if (told && !failed_told_.empty()) failed_told_[c] += f;
+    }
+  }
+
+  /// Of the failures gathered so far in this step, those that want a retry
+  /// (not on their last attempt): timed out, and told (rejected or answered
+  /// with an error). Only a gated population keeps them apart; otherwise
+  /// all are counted as timed out.
+  std::pair<double, double> wanting_retry() const {
+    double timed_out = 0, told = 0;
+    for (std::size_t c = 0; c < classes_; ++c) {
+      if (rules_->policy.classes[c].last) continue;
+      const double t = failed_told_.empty() ? 0.0 : failed_told_[c];
+      told += t;
+      timed_out += failed_[c] - t;
+    }
+    return {std::max(0.0, timed_out), told};
+  }
+
+  /// The attempts that failed since the last call (for the client gates).
+  double take_failed_attempts() {
+    const double f = failed_attempts_;
+    failed_attempts_ = 0;
+    return f;
+  }
+
+  /// Of a share of cohort j's admitted attempts, the jobs' first attempts.
+  double first_attempts(long j, double share) const {
+    if (j < first_ || j > last_ || share <= 0) return 0;
+    const double fresh_share = j == first_ && first_admitted_ >= 0 ? first_admitted_ : fresh_admit_[j];
+    return fresh_of(j) * fresh_share * share;
+  }
+
+  /// docs/model.md, 11.12: the callers' gates let `keep` of cohort n (just
+  /// sent) out; the rest is refused by the clients themselves, never reaches
+  /// the station, and its jobs give up. Returns the refused attempts.
+  double refuse(long n, double keep) {
+    if (keep >= 1 || n < first_ || n > last_) return 0;
+    if (single_) {
+      if (n != first_) return 0;
+      expand();
+    }
+    double* r = &record_[slot(n)];
+    double refused = 0;
+    for (std::size_t c = 0; c < classes_; ++c) {
+      refused += r[c] * (1 - keep);
+      r[c] *= keep;
+    }
+    fresh_[static_cast<std::size_t>(n % record_slots_)] *= keep;
+    gave_up_ += refused;
+    return refused;
   }
 
   /// A share of cohort j's admitted attempts succeeds: returns the jobs that did.
@@ -157,18 +223,28 @@ public:
   /// The failures gathered in step n give up (last attempt) or wait out
   /// their delay along the class's kernels; `defer_now`: what a kernel puts
   /// in step n itself leaves in step n + 1 instead (the sends of step n are
-  /// made, docs/model.md 11.5). Returns the jobs that gave up.
-  double handle_failures(long n, bool defer_now) {
+  /// made, docs/model.md 11.5). Of those wanting a retry, only
+  /// `retry_share` may (the client gates, 11.12): the rest are denied and
+  /// give up too, counted in `denied`. Returns the jobs that gave up.
+  double handle_failures(long n, bool defer_now, double retry_share = 1, double* denied = nullptr) {
     double gave_up = 0;
     bool any = false;
     for (std::size_t c = 0; c < classes_; ++c) {
-      const double f = failed_[c];
+      double f = failed_[c];
       if (f <= 0) continue;
       failed_[c] = 0;
+      if (!failed_told_.empty()) failed_told_[c] = 0;
       const AttemptClass& cls = rules_->policy.classes[c];
       if (cls.last) {
         gave_up += f;
         continue;
+      }
+      if (retry_share < 1) {
+        const double no = f * (1 - retry_share);
+        gave_up += no;
+        if (denied) *denied += no;
+        f -= no;
+        if (f <= 0) continue;
       }
       for (const Transition& t : cls.on_failure) kernel_mass_[static_cast<std::size_t>(t.kernel)] += f * t.probability;
       any = true;
@@ -321,7 +397,8 @@ private:
   std::vector<double> ring_explicit_, ring_diff_, ring_rate_;
   std::vector<long> ring_run_until_;
   long ring_size_ = 2, ring_mask_ = 1;
-  std::vector<double> record_, fresh_, failed_, kernel_mass_;
+  std::vector<double> record_, fresh_, failed_, failed_told_, kernel_mass_;
+  double failed_attempts_ = 0;  // since take_failed_attempts
   const double* single_admit_ = nullptr;  // the station's, per cohort
   const double* fresh_admit_ = nullptr;   // the station's for this population, per cohort
   double first_admitted_ = -1;            // a tag's draw for its first attempt (-1: none)

@@ -11,6 +11,7 @@
 #include "graph/service_graph.h"
 #include "model/batch_admission.h"
 #include "model/caller_population.h"
+#include "model/client_gates.h"
 #include "model/rate_schedule.h"
 #include "model/retry_policy.h"
 #include "model/station.h"
@@ -103,7 +104,7 @@ public:
         for (int c : st.calls) {
           const PopulationRules& r = *rules_[static_cast<std::size_t>(c)];
           const Station& callee = stations_[static_cast<std::size_t>(r.target)];
-          if (callee.limited || callee.drop) continue;
+          if (callee.limited || callee.drop || r.gated) continue;
           const long longest = *std::max_element(st.timeout_steps.begin(), st.timeout_steps.end());
           const std::vector<double>& law = late_law_[static_cast<std::size_t>(c)] = Population::all_late_law(r, longest + 3);
           std::vector<long>& moves = late_moves_[static_cast<std::size_t>(c)];
@@ -140,6 +141,7 @@ public:
       if (options_.cancel && (n & 1023) == 0 && options_.cancel->load(std::memory_order_relaxed)) throw Cancelled();
       for (std::size_t i = 0; i < stations_.size(); ++i) forward(static_cast<int>(i), n);
       for (std::size_t i = stations_.size(); i-- > 0;) backward(static_cast<int>(i), n);
+      if (any_gates_) end_gate_steps();
       ++interval_steps;
       if (interval_steps == steps_per_interval_ || n == steps_ - 1) {
         double length = static_cast<double>(interval_steps) * h_;
@@ -157,7 +159,8 @@ public:
           end = n + 1;
           break;
         }
-        if (options_.stop_when_decided && options_.shortcuts && !options_.audit && n < steps_ - 1 && settled_at(n)) {
+        if (options_.stop_when_decided && options_.shortcuts && !options_.audit && !any_gates_ && n < steps_ - 1 &&
+            settled_at(n)) {
           const long resume = quiet_until(n);
           if (resume > n + 1) {
             skip_quiet(n + 1, resume);
@@ -192,7 +195,16 @@ private:
     const double delay = std::min(st.server->reject_latency_s / h_, static_cast<double>(rules->timeout_steps));
     rules->reject_steps = static_cast<long>(std::floor(delay));
     rules->reject_late_share = delay - std::floor(delay);
-    rules->burn = rules->policy.instant && st.server->reject_latency_s == 0;
+    // docs/model.md, 11.12: the callers' own gates, one representative
+    // client of the population's instances; a gated population's instant
+    // retries wait a step like every other that falls in its failure's step.
+    rules->gated = ClientGates::any_enabled(client);
+    rules->burn = rules->policy.instant && st.server->reject_latency_s == 0 && !rules->gated;
+    gates_.push_back(rules->gated ? std::make_unique<ClientGates>(client, h_) : nullptr);
+    gate_step_.emplace_back();
+    send_keep_.push_back(1.0);
+    retry_keep_.push_back(1.0);
+    any_gates_ = any_gates_ || rules->gated;
     // docs/model.md, 11.6: with drop_expired an attempt is discarded once
     // its sender times out within the margin; a positive margin is at least
     // one step, or a margin shorter than half a step would round to none.
@@ -250,22 +262,37 @@ private:
       const PopulationRules& r = *rules_[static_cast<std::size_t>(p)];
       const double fresh = r.caller < 0 ? demand_.integral(static_cast<double>(n) * h_, static_cast<double>(n) * h_ + step_length(n))
                                         : static_cast<double>(r.fan_out) * stations_[static_cast<std::size_t>(r.caller)].completed;
+      ClientGates* gates = gates_[static_cast<std::size_t>(p)].get();
       each_state(p, [&](Population& pop, bool main) {
-        for (const Outcome& o : st.early[q]) pop.fail(o.cohort, o.share, o.part);
-        const double gave = pop.handle_failures(n, false);
+        for (const Outcome& o : st.early[q]) pop.fail(o.cohort, o.share, o.part, o.error);
+        const double gave = handle_failures(st, p, pop, main, n, false);
         if (main) {
           note_outcomes(p, st.early[q]);
           st.sums.gave_up += gave;
           const double retries = pop.send(n, fresh);
+          double keep = 1;
+          if (gates) {
+            // The clients' gates let a share of this step's attempts out
+            // (docs/model.md, 11.12); the tags follow the same share.
+            GateStep& g = gate_step_[static_cast<std::size_t>(p)];
+            g.requested += fresh + retries;
+            g.first_requested += fresh;
+            keep = send_keep_[static_cast<std::size_t>(p)] = gates->send_share(fresh + retries);
+            const double refused = pop.refuse(n, keep);
+            g.refused += refused;
+            st.sums.throttled += refused;
+            st.sums.gave_up += refused;
+          }
           st.sums.demand += fresh;
-          st.sums.offered += fresh + retries;
-          st.sums.retries += retries;
-          st.sent[st.at(n, q)] = fresh + retries;
+          st.sums.offered += (fresh + retries) * keep;
+          st.sums.retries += retries * keep;
+          st.sent[st.at(n, q)] = (fresh + retries) * keep;
           st.dropped_early[st.at(n, q)] = 0;
-          fresh_now[q] = fresh;
-          sent_total += fresh + retries;
+          fresh_now[q] = fresh * keep;
+          sent_total += (fresh + retries) * keep;
         } else {
           pop.send(n, pop.first() == n ? 1.0 : 0.0);
+          if (gates) pop.refuse(n, send_keep_[static_cast<std::size_t>(p)]);
         }
       });
       st.early[q].clear();
@@ -307,6 +334,7 @@ private:
         const int p = st.populations[q];
         for (auto& [slot, main] : new_tags_[static_cast<std::size_t>(p)]) {
           *slot = make_tag(*rules_[static_cast<std::size_t>(p)], *main, n, main->horizon(), 0.0);
+          (*slot)->refuse(n, send_keep_[static_cast<std::size_t>(p)]);
           tags_[static_cast<std::size_t>(p)].push_back(slot->get());
         }
       }
@@ -327,7 +355,7 @@ private:
             }
           } else {
             pop.fail(n, now, Part::Rejected);
-            gave = pop.handle_failures(n, true);
+            gave = handle_failures(st, p, pop, main, n, true);
           }
           if (main) st.sums.gave_up += gave;
         });
@@ -387,6 +415,36 @@ private:
     }
   }
 
+  /// Population p's failures gathered so far in step n (its main state or a
+  /// tag) give up or wait out their delays. With client gates the main
+  /// state asks them for the share allowed to retry, and its tags take the
+  /// same share (docs/model.md, 11.12); the denied count at station st.
+  double handle_failures(Station& st, int p, Population& pop, bool main, long n, bool defer_now) {
+    ClientGates* gates = gates_[static_cast<std::size_t>(p)].get();
+    if (!gates) return pop.handle_failures(n, defer_now);
+    double& keep = retry_keep_[static_cast<std::size_t>(p)];
+    if (main) {
+      const auto [timed_out, told] = pop.wanting_retry();
+      keep = gates->retry_share(timed_out, told);
+    }
+    double denied = 0;
+    const double gave = pop.handle_failures(n, defer_now, keep, &denied);
+    if (main) st.sums.denied += denied;
+    return gave;
+  }
+
+  /// Closes the step for every population's client gates: its attempts
+  /// tried, successes and failures as they reached the clients.
+  void end_gate_steps() {
+    for (std::size_t p = 0; p < gates_.size(); ++p) {
+      if (!gates_[p]) continue;
+      GateStep& g = gate_step_[p];
+      g.failures = populations_[p]->take_failed_attempts();
+      gates_[p]->end_step(g);
+      g = GateStep{};
+    }
+  }
+
   /// A tag of population rules `r` (Population::tag), on a spare one when
   /// an answered batch left one.
   std::unique_ptr<Population> make_tag(const PopulationRules& r, const Population& main, long first, long horizon,
@@ -419,6 +477,14 @@ private:
       const int p = st.populations[q];
       for (Population* t : tags_[static_cast<std::size_t>(p)])
         for (const Outcome& o : st.success[q]) t->succeed(o.cohort, o.share);
+      if (gates_[static_cast<std::size_t>(p)]) {
+        Population& main = *populations_[static_cast<std::size_t>(p)];
+        GateStep& g = gate_step_[static_cast<std::size_t>(p)];
+        for (const Outcome& o : st.success[q]) {
+          g.successes += main.succeed(o.cohort, o.share);
+          g.first_successes += main.first_attempts(o.cohort, o.share);
+        }
+      }
       note_outcomes(p, st.success[q]);
       st.success[q].clear();
       // Errors, and timeouts of awaited attempts, fail their senders' jobs
@@ -427,8 +493,8 @@ private:
       if (st.deferred[q].empty()) continue;
       note_outcomes(p, st.deferred[q]);
       each_state(p, [&](Population& pop, bool main) {
-        for (const Outcome& o : st.deferred[q]) pop.fail(o.cohort, o.share, o.part);
-        const double gave = pop.handle_failures(n, true);
+        for (const Outcome& o : st.deferred[q]) pop.fail(o.cohort, o.share, o.part, o.error);
+        const double gave = handle_failures(st, p, pop, main, n, true);
         if (main) st.sums.gave_up += gave;
       });
       st.deferred[q].clear();
@@ -536,7 +602,7 @@ private:
         }
         if (bad > 0) {
           st.sums.failed += bad;
-          st.deferred[static_cast<std::size_t>(a.local)].push_back({a.cohort, bad / sent});
+          st.deferred[static_cast<std::size_t>(a.local)].push_back({a.cohort, bad / sent, Part::Admitted, true});
           a.bad += bad;
         }
         const bool answered = success + error >= 1 - 1e-12;
@@ -549,7 +615,8 @@ private:
             st.sums.goodput += dust_good;
             st.sums.failed += dust_bad;
             if (dust_good > 0) st.success[static_cast<std::size_t>(a.local)].push_back({a.cohort, dust_good / sent});
-            if (dust_bad > 0) st.deferred[static_cast<std::size_t>(a.local)].push_back({a.cohort, dust_bad / sent});
+            if (dust_bad > 0)
+              st.deferred[static_cast<std::size_t>(a.local)].push_back({a.cohort, dust_bad / sent, Part::Admitted, true});
           }
           a.mass = 0;
         } else if (n >= a.deadline || answered) {
@@ -625,6 +692,8 @@ private:
     }
     for (const auto& p : populations_)
       if (p->busy_until() > n) return false;
+    for (const auto& g : gates_)
+      if (g && !g->settled()) return false;
     return true;
   }
 
@@ -744,6 +813,12 @@ private:
   std::vector<int> station_of_;    // graph vertex -> station
   std::vector<std::unique_ptr<PopulationRules>> rules_;
   std::vector<std::unique_ptr<Population>> populations_;
+  // Per population: its clients' gates (null without a policy), the flows
+  // of the current step for them, and the shares they gave in it.
+  std::vector<std::unique_ptr<ClientGates>> gates_;
+  std::vector<GateStep> gate_step_;
+  std::vector<double> send_keep_, retry_keep_;
+  bool any_gates_ = false;
   std::vector<std::vector<Population*>> tags_;  // per population, its live tags
   // Per population: the twins to make if its callee's queue is full in this
   // step (where to put one, and its admitted twin).
@@ -762,7 +837,8 @@ private:
   long last_overload_step_ = -1;  // with stop_when_decided (quiet_from)
 };
 
-/// The policies the graph model does not carry yet, by path: refused.
+/// The server policies the graph model does not carry yet, by path: refused.
+/// (Client policies, on the users and on every call, it carries: 11.12.)
 void refuse_policies(const Scenario& s) {
   Scenario holder;
   auto check = [&](const std::string& table, const std::string& at) {
@@ -775,16 +851,10 @@ void refuse_policies(const Scenario& s) {
     }
   };
   holder.server = s.server;
-  holder.client = s.client;
   check("server", "server");
-  check("client", "client");
   for (const auto& [name, service] : s.services) {
     holder.server = service;
     check("server", "services." + name);
-  }
-  for (const CallSite& site : call_sites(s)) {
-    holder.client = site.call->client;
-    check("client", site.path);
   }
 }
 

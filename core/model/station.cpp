@@ -128,6 +128,8 @@ Interval Station::close_interval(long n, double length, double end_s) {
   out.timeouts = sums.timeouts / length;
   out.gave_up = sums.gave_up / length;
   out.failed = sums.failed / length;
+  out.throttled = sums.throttled / length;
+  out.denied = sums.denied / length;
   out.capacity = sums.capacity / length;
   out.queue = std::max(0.0, queue);
   double awaiting_mass = 0;

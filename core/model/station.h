@@ -24,7 +24,7 @@ namespace sg::fluid {
 /// Rates summed over the steps of the current output interval, per station.
 struct Sums {
   double demand = 0, offered = 0, retries = 0, rejected = 0, served = 0, goodput = 0, wasted = 0, dropped = 0,
-         timeouts = 0, gave_up = 0, failed = 0, capacity = 0;
+         timeouts = 0, gave_up = 0, failed = 0, capacity = 0, throttled = 0, denied = 0;
 };
 
 /// An in-time completion of a population's cohort whose response is awaited

@@ -18,6 +18,12 @@ namespace {
 
 TEST(GraphBooks, BalanceOverTwoHundredAndFiftyRandomGraphs) { test::check_graph_books(250, 7); }
 
+TEST(GraphBooks, BalanceOverRandomGraphsWithClientPoliciesOnUsersAndCalls) {
+  // docs/model.md 11.12: refused attempts are never sent, denied retries end
+  // their jobs; the books of spec/graph.md hold as without the policies.
+  test::check_graph_books(150, 11, true);
+}
+
 TEST(GraphBooks, ARunStoppedOnceHealthyAndSteadyIsTheCompleteRunUpToThenAndSteadyAfter) {
   // docs/model.md 11.9: a run may stop when nothing is queued, awaited, due
   // or on its way back anywhere and every service's first attempts fit from

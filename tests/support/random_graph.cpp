@@ -1,6 +1,7 @@
 #include "support/random_graph.h"
 
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <string>
 
@@ -15,7 +16,7 @@ namespace sg::test {
 
 /// A random valid graph: up to 6 services, random shapes, fan-outs 1-4,
 /// random clients on every call and random servers (spec/graph.md).
-Scenario random_graph(std::mt19937& rng) {
+Scenario random_graph(std::mt19937& rng, bool policies) {
   auto uniform = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); };
   auto coin = [&](double p) { return std::bernoulli_distribution(p)(rng); };
   auto random_client = [&](Client& c) {
@@ -26,6 +27,15 @@ Scenario random_graph(std::mt19937& rng) {
     c.backoff.cap_s = uniform(0, 10);
     c.backoff.jitter = static_cast<Jitter>(rng() % 5);
     c.backoff.spread = uniform(0, 1);
+    if (!policies) return;
+    c.instances = coin(0.5) ? 10.0 : uniform(1, 200);
+    if (coin(0.3)) c.retry_throttling = RetryThrottling{true, uniform(1, 20), uniform(0.05, 1)};
+    if (coin(0.3)) c.retry_quota = RetryQuota{true, uniform(5, 500), uniform(1, 10), uniform(1, 20), uniform(0, 2)};
+    if (coin(0.3)) c.retry_budget = RetryBudget{true, uniform(0, 0.5), uniform(0, 20), uniform(0.5, 20)};
+    if (coin(0.3)) c.adaptive_throttling = AdaptiveThrottling{true, uniform(1, 3), uniform(1, 60)};
+    if (coin(0.3))
+      c.circuit_breaker = CircuitBreaker{true, uniform(0.05, 0.9), uniform(1, 50), uniform(1, 30), uniform(0.5, 10),
+                                         uniform(1, 5)};
   };
   auto random_server = [&](Server& v, double load) {
     v.capacity = load * uniform(0.5, 3);
@@ -68,7 +78,7 @@ Scenario random_graph(std::mt19937& rng) {
 }
 
 
-void check_graph_books(int trials, unsigned seed) {
+void check_graph_books(int trials, unsigned seed, bool policies) {
   // spec/graph.md, the books: at every service, every attempt sent is
   // rejected, dropped, served or queued; every attempt served brought a
   // success, was wasted, answered an error or is waiting; and the demand of a
@@ -76,8 +86,9 @@ void check_graph_books(int trials, unsigned seed) {
   // every interval.
   std::mt19937 rng(seed);
   int solved = 0;
+  double throttled = 0, denied = 0;
   for (int trial = 0; trial < trials; ++trial) {
-    Scenario s = random_graph(rng);
+    Scenario s = random_graph(rng, policies);
     try {
       validate_scenario(s);
     } catch (const InputError&) {
@@ -89,6 +100,8 @@ void check_graph_books(int trials, unsigned seed) {
     for (ServiceRun& r : solve_services(s, audited)) runs[r.name] = std::move(r.run);
     ++solved;
     for (const auto& [name, r] : runs) {
+      throttled += total(r, &Interval::throttled);
+      denied += total(r, &Interval::denied);
       // Every attempt's sender learnt its fate exactly once (the jobs' books).
       EXPECT_LT(r.audit.jobs, 1e-9) << "trial " << trial << " " << name;
       const Interval& end = r.intervals.back();
@@ -103,7 +116,7 @@ void check_graph_books(int trials, unsigned seed) {
           << "trial " << trial << " " << name;
       for (const Interval& i : r.intervals) {
         for (double v : {i.demand, i.offered, i.retries, i.rejected, i.served, i.goodput, i.wasted, i.dropped,
-                         i.timeouts, i.gave_up, i.queue, i.backlog, i.failed, i.waiting})
+                         i.timeouts, i.gave_up, i.queue, i.backlog, i.failed, i.waiting, i.throttled, i.denied})
           ASSERT_TRUE(std::isfinite(v) && v >= -1e-9 * scale) << "trial " << trial << " " << name;
       }
     }
@@ -123,6 +136,15 @@ void check_graph_books(int trials, unsigned seed) {
     }
   }
   EXPECT_GT(solved, trials * 7 / 10);
+  // With policies the clients did refuse and deny (the books were tested
+  // with them at work); without, they never do.
+  if (policies) {
+    EXPECT_GT(throttled, 0);
+    EXPECT_GT(denied, 0);
+  } else {
+    EXPECT_EQ(throttled + denied, 0);
+  }
+  std::printf("%d random graphs solved; attempts refused by clients %.6g, retries denied %.6g\n", solved, throttled, denied);
 }
 
 
