@@ -313,6 +313,7 @@ public:
       return f(entry_path_);
     } catch (const InputError& e) {
       if (e.field() != entry_path_ || entry_path_ == path_) throw;
+      if (e.problem().rfind("unknown parameter path", 0) == 0) throw InputError(e.source(), path_, "", unknown_here());
       throw InputError(e.source(), path_, e.value(), e.problem());
     }
   }
@@ -328,6 +329,21 @@ private:
     std::string names;
     for (const auto& entry : s.services) names += (names.empty() ? "" : ", ") + entry.first;
     return " (services: " + names + ")";
+  }
+
+  /// An unknown field under a service or a call, with the fields known
+  /// there (a call holds a client's fields directly, without "client.").
+  std::string unknown_here() const {
+    const std::string table = call_ ? "client." : "server.";
+    const std::string field = entry_path_.substr(table.size());
+    std::string known = call_ ? "fan_out" : "";
+    for (const Entry& e : entries())
+      if (e.info.path.rfind(table, 0) == 0) known += (known.empty() ? "" : ", ") + e.info.path.substr(table.size());
+    std::string hint;
+    if (call_ && field.rfind("client.", 0) == 0)
+      hint = "; a call holds the client's fields directly: " + path_.substr(0, path_.size() - entry_path_.size() + table.size()) +
+             field.substr(7);
+    return std::string("unknown field '") + field + "' of " + (call_ ? "a call" : "a service") + hint + " (known there: " + known + ")";
   }
 
   std::string path_, entry_path_;

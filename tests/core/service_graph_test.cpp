@@ -289,8 +289,24 @@ TEST(ServiceGraph, BadGraphPathsAndValuesNameThePath) {
   EXPECT_EQ(error("services.auth.calls.db.backoff.jitter", "some"),
             "field 'services.auth.calls.db.backoff.jitter': value 'some': unknown jitter (expected none, full, equal, "
             "decorrelated or proportional)");
-  EXPECT_NE(error("services.db.capacty", "1").find("field 'services.db.capacty': unknown parameter path"),
-            std::string::npos);
+  // An unknown field under a service or a call lists the fields known
+  // there, as they are written there (no "server." or "client." prefix).
+  const std::string service_typo = error("services.db.capacty", "1");
+  EXPECT_EQ(service_typo.rfind("field 'services.db.capacty': unknown field 'capacty' of a service (known there: capacity, "
+                               "queue_limit,",
+                               0),
+            0u)
+      << service_typo;
+  // A call holds a client's fields directly: "client." inside a call's path
+  // is a natural mistake, answered with the path meant.
+  const std::string call_prefix = error("services.auth.calls.db.client.retry_budget", "true");
+  EXPECT_EQ(call_prefix.rfind("field 'services.auth.calls.db.client.retry_budget': unknown field 'client.retry_budget' of a "
+                              "call; a call holds the client's fields directly: services.auth.calls.db.retry_budget "
+                              "(known there: fan_out, timeout_s,",
+                              0),
+            0u)
+      << call_prefix;
+  EXPECT_NE(call_prefix.find(", circuit_breaker.half_open_calls)"), std::string::npos) << call_prefix;
   // A failed set leaves the scenario as it was.
   EXPECT_EQ(scenario_to_json(s), scenario_to_json(parse_scenario(kExample, "example.json")));
 }
