@@ -178,15 +178,17 @@ QString export_curves(LoadCurvesView& view, const QString& path, FigureSize size
 QString export_dashboard(LoadCurvesView& view, const Scenario& scenario, const RunHealth& health,
                          const QString& path, FigureSize size) {
   const PrintLook print(&view);
-  const QString title = QStringLiteral("<div style='font-size:%1; font-weight:bold'>%2</div>")
-                            .arg(QString::fromStdString(scenario.name).toHtmlEscaped());
+  const QString name = QString::fromStdString(scenario.name).toHtmlEscaped();
+  const auto title = [&](const QString& font_size) {
+    return QStringLiteral("<div style='font-size:%1; font-weight:bold'>%2</div>").arg(font_size, name);
+  };
   const QString summary = summary_html(scenario, health);
   const QColor text = view.palette().color(QPalette::WindowText);
   if (const FigurePreset* preset = find_figure_preset(size.preset)) {
     // Title, caption, the curves at the preset's size, the summary under them.
     const int margin = 4, width = size.width - 2 * margin;
     const QFont font = figure_font(size, false), small = figure_font(size, true);
-    const QString big_title = title.arg(QStringLiteral("%1px").arg(qRound(preset->text_pt * 1.4)));
+    const QString big_title = title(QStringLiteral("%1px").arg(qRound(preset->text_pt * 1.4)));
     const int title_height = text_height(big_title, width, font);
     const int caption_height = text_height(caption_html(view.caption()), width, small);
     const int summary_height = text_height(summary, width, font);
@@ -210,7 +212,7 @@ QString export_dashboard(LoadCurvesView& view, const Scenario& scenario, const R
   return write_figure(path, size, [&](QCPPainter& painter) {
     const int margin = 24, summary_width = std::max(300, size.width / 4);
     painter.fillRect(QRect(0, 0, size.width, size.height), view.plot()->background());
-    int title_height = draw_text(painter, title.arg(QStringLiteral("20pt")), margin, margin, size.width - 2 * margin, text);
+    int title_height = draw_text(painter, title(QStringLiteral("20pt")), margin, margin, size.width - 2 * margin, text);
     int caption_height = draw_text(painter, caption_html(view.caption()), margin, margin + title_height,
                                    size.width - summary_width - 2 * margin, text);
     const int curves_top = margin + title_height + caption_height + 6;
