@@ -120,7 +120,10 @@ void set_up(QTextDocument& doc, const QString& html, int width, const QColor& co
   if (font.pixelSize() > 0) doc.setDocumentMargin(1);  // a preset's figure: every point counts
   doc.setDefaultStyleSheet(QStringLiteral("body { color: %1; }").arg(color.name()));
   doc.setTextWidth(width);
-  doc.setHtml(QStringLiteral("<body>%1</body>").arg(html));
+  // The size in the style too: QSvgGenerator writes the size of the text
+  // item's font, which keeps the document's default size only when a style says it.
+  const QString size = font.pixelSize() > 0 ? QStringLiteral(" style='font-size:%1px'").arg(font.pixelSize()) : QString();
+  doc.setHtml(QStringLiteral("<body%1>%2</body>").arg(size, html));
 }
 
 /// The height `html` takes at `width`.

@@ -156,12 +156,22 @@ void FigureLook::restyle(const FigurePreset& preset) {
     for (QCPAxis* axis : rect->axes()) {
       const QFont label = axis->labelFont(), ticks = axis->tickLabelFont();
       const QPen base = axis->basePen(), tick = axis->tickPen(), sub = axis->subTickPen();
+      // Powers of ten written 5·10⁶ have their exponent at three quarters
+      // of the tick labels' size, under 7 pt at a paper's: whole numbers instead.
+      const QString format = axis->numberFormat();
+      const int precision = axis->numberPrecision();
+      if (format.contains('b') && std::max(std::fabs(axis->range().lower), std::fabs(axis->range().upper)) >= 1e5) {
+        axis->setNumberFormat(QStringLiteral("f"));
+        axis->setNumberPrecision(0);
+      }
       axis->setLabelFont(at_size(label, preset.text_pt));
       axis->setTickLabelFont(at_size(ticks, preset.tick_pt));
       axis->setBasePen(scaled(base, lines));
       axis->setTickPen(scaled(tick, lines));
       axis->setSubTickPen(scaled(sub, lines));
       undo_.push_back([=] {
+        axis->setNumberFormat(format);
+        axis->setNumberPrecision(precision);
         axis->setLabelFont(label);
         axis->setTickLabelFont(ticks);
         axis->setBasePen(base);
