@@ -185,18 +185,20 @@ void FigureLook::restyle(const FigurePreset& preset) {
       const QFont font = legend->font();
       const QSize icon = legend->iconSize();
       const QMargins margins = legend->margins();
-      const int spacing = legend->columnSpacing();
+      const int spacing = legend->columnSpacing(), padding = legend->iconTextPadding();
       std::vector<std::pair<QCPAbstractLegendItem*, QFont>> items;
       for (int i = 0; i < legend->itemCount(); ++i)
         if (QCPAbstractLegendItem* item = legend->item(i)) items.emplace_back(item, item->font());
       legend->setFont(at_size(font, preset.text_pt));
       legend->setIconSize(qRound(icon.width() * text_scale), qRound(icon.height() * text_scale));
       legend->setColumnSpacing(qRound(spacing * text_scale));
+      legend->setIconTextPadding(qRound(padding * text_scale));
       undo_.push_back([=] {
         legend->setFont(font);
         legend->setIconSize(icon);
         legend->setMargins(margins);
         legend->setColumnSpacing(spacing);
+        legend->setIconTextPadding(padding);
         for (const auto& [item, f] : items) item->setFont(f);
       });
     } else if (auto* text = qobject_cast<QCPTextElement*>(element)) {
@@ -217,21 +219,22 @@ void FigureLook::restyle(const FigurePreset& preset) {
       undo_.push_back([=] { line->setPen(pen); });
     }
   }
+  for (int i = 0; i < plot_.plottableCount(); ++i) {
+    QCPAbstractPlottable* plottable = plot_.plottable(i);
+    const QPen pen = plottable->pen();
+    plottable->setPen(scaled(pen, lines));
+    undo_.push_back([=] { plottable->setPen(pen); });
+  }
   for (int i = 0; i < plot_.graphCount(); ++i) {
     QCPGraph* graph = plot_.graph(i);
-    const QPen pen = graph->pen();
     const QCPScatterStyle scatter = graph->scatterStyle();
-    graph->setPen(scaled(pen, lines));
     if (!scatter.isNone()) {
       QCPScatterStyle resized = scatter;
       resized.setSize(scatter.size() * text_scale);
       resized.setPen(scaled(scatter.pen(), lines));
       graph->setScatterStyle(resized);
     }
-    undo_.push_back([=] {
-      graph->setPen(pen);
-      graph->setScatterStyle(scatter);
-    });
+    undo_.push_back([=] { graph->setScatterStyle(scatter); });
   }
 }
 
