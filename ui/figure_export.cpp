@@ -42,6 +42,11 @@ QString write_figure(const QString& path, FigureSize size, const std::function<v
     {
       QCPPainter painter(&image);
       painter.setRenderHint(QPainter::Antialiasing);
+      // As for PDF and SVG: QCustomPlot draws a 1-unit pen one device pixel
+      // wide on a raster device unless told it is vectorised, and a paper
+      // preset's 1 pt curves came out hairlines at 300 dpi.
+      painter.setMode(QCPPainter::pmVectorized);
+      painter.setMode(QCPPainter::pmNoCaching);
       painter.scale(size.scale, size.scale);
       draw(painter);
     }
