@@ -150,7 +150,18 @@ void FigureLook::restyle(const FigurePreset& preset) {
     // of a paper column's figure (they then overlap): 30 points will do.
     const QSize minimum = rect->minimumSize();
     rect->setMinimumSize(std::min(minimum.width(), 30), std::min(minimum.height(), 30));
-    undo_.push_back([=] { rect->setMinimumSize(minimum); });
+    // Its 15-pixel least margins above and below, a fifth of a column's
+    // panel: a tick label's height is room enough (the top label reaches
+    // half of it above the rect).
+    const QMargins margins = rect->minimumMargins();
+    const int least = preset.tick_pt;
+    // (Left and right keep theirs: the last tick label reaches half its width past the rect.)
+    rect->setMinimumMargins(QMargins(margins.left(), std::min(margins.top(), least), margins.right(),
+                                     std::min(margins.bottom(), least)));
+    undo_.push_back([=] {
+      rect->setMinimumSize(minimum);
+      rect->setMinimumMargins(margins);
+    });
   }
   for (QCPAxisRect* rect : plot_.axisRects())
     for (QCPAxis* axis : rect->axes()) {
@@ -298,6 +309,24 @@ void FigureLook::fit_ticks() {
       }
       if (changed) undo_.push_back([=] { ticker->setTickCount(count); });
     }
+  // An axis without tick labels over the same range as one with them (the
+  // rates panel's time axis) takes its ticks, so that the grids line up.
+  for (QCPAxisRect* rect : plot_.axisRects())
+    for (QCPAxis* axis : rect->axes()) {
+      if (!axis->visible() || axis->tickLabels()) continue;
+      for (QCPAxisRect* other : plot_.axisRects())
+        for (QCPAxis* labelled : other->axes()) {
+          if (labelled == axis || !labelled->visible() || !labelled->tickLabels() ||
+              labelled->orientation() != axis->orientation() || labelled->range() != axis->range() ||
+              labelled->ticker()->tickCount() == axis->ticker()->tickCount())
+            continue;
+          const QSharedPointer<QCPAxisTicker> ticker = axis->ticker();
+          const int count = ticker->tickCount();
+          ticker->setTickCount(labelled->ticker()->tickCount());
+          undo_.push_back([=] { ticker->setTickCount(count); });
+        }
+    }
+  lay_out();
 }
 
 void FigureLook::clip_to_axis_rects() {
