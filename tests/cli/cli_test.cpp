@@ -248,6 +248,14 @@ TEST(Cli, PresetDrawsPlotAndMapAtThePresetsPhysicalSize) {
   // 960 x 540 pt = 338.667 x 190.5 mm.
   EXPECT_NE(slurp(svg).find("width=\"338.667mm\" height=\"190.5mm\""), std::string::npos) << slurp(svg).substr(0, 200);
   EXPECT_NE(slurp(svg).find("operating point"), std::string::npos);  // the map's legend is in the figure
+  // --scale overrides the preset's 300 dpi: 252 pt at one pixel a point.
+  const std::string png = temp("column.png");
+  Outcome scaled = cli("plot " + kExample + " --curves-only --preset column --scale 1 --out " + png);
+  ASSERT_EQ(scaled.status, 0) << scaled.err;
+  const std::string bytes = slurp(png);
+  ASSERT_GT(bytes.size(), 24u);
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned>(static_cast<unsigned char>(bytes[i])); };
+  EXPECT_EQ((byte(16) << 24) | (byte(17) << 16) | (byte(18) << 8) | byte(19), 252u);  // the IHDR width
 }
 
 TEST(Cli, PresetIsRefusedWhenUnknownWithSizeOrWhereNoFigureIsDrawn) {

@@ -273,6 +273,32 @@ TEST(FigureExport, NothingReachesOutsideItsAxisRectAndThePlotComesBackWhole) {
   for (int i = 0; i < plot.graphCount(); ++i) EXPECT_EQ(plot.graph(i)->dataCount(), points_before[static_cast<std::size_t>(i)]);
 }
 
+TEST(FigureExport, AZoomedExportCutsCurvesAndBandsAtThePanelEdges) {
+  // Zoomed to 700-1500 s, the curves run on past both edges and the surge's
+  // band (600-900 s) starts before the left one; in an SVG they were drawn there.
+  Curves c;
+  QCustomPlot& plot = *c.view.plot();
+  plot.axisRect(0)->axis(QCPAxis::atBottom)->setRange(700, 1500);
+  const FigureLook look(plot, find_figure_preset("page"), QSize(504, 260));
+  for (int i = 0; i < plot.graphCount(); ++i) {
+    QCPGraph* g = plot.graph(i);
+    const QCPRange x = g->keyAxis()->range(), y = g->valueAxis()->range();
+    EXPECT_EQ(x.lower, 700);
+    for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
+      if (!std::isnan(it->value)) {
+        EXPECT_TRUE(x.contains(it->key) && y.contains(it->value)) << g->name().toStdString() << " " << it->key;
+      }
+  }
+  int bands = 0;
+  for (int i = 0; i < plot.itemCount(); ++i)
+    if (auto* band = qobject_cast<QCPItemRect*>(plot.item(i)); band && band->visible()) {
+      ++bands;
+      const QRectF r = QRectF(band->topLeft->pixelPosition(), band->bottomRight->pixelPosition()).normalized();
+      EXPECT_TRUE(QRectF(band->clipAxisRect()->rect()).adjusted(-0.5, -0.5, 0.5, 0.5).contains(r)) << r.left();
+    }
+  EXPECT_GE(bands, 3);  // the surge in both panels and the unhealthy band along the top
+}
+
 TEST(FigureExportDialog, APresetSetsTheSizeAndASizeOfOnesOwnComesBack) {
   FigureExportDialog dialog(QStringLiteral("Export"), {1600, 900, 2});
   EXPECT_EQ(dialog.figure_size().preset, QString());
