@@ -257,9 +257,13 @@ void FigureLook::fit_legends() {
     if (!legend || !legend->visible() || qobject_cast<QCPLayoutInset*>(legend->layout()) ||
         legend->fillOrder() != QCPLayoutGrid::foColumnsFirst)
       continue;
-    const int wrap = legend->wrap();
+    const int wrap = legend->wrap(), padding = legend->iconTextPadding();
+    // QCPGraph draws its legend line 5 units past the icon, for the clip to
+    // cut; an SVG keeps no clip, so the line ran up to the text.
+    legend->setIconTextPadding(padding + 5);
     wrap_legend_to_width(*legend, size_.width() - 16, std::max(1, legend->itemCount()));
     undo_.push_back([=] {
+      legend->setIconTextPadding(padding);
       legend->setWrap(wrap);
       legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
     });
