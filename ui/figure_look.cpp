@@ -313,6 +313,22 @@ void FigureLook::fit_ticks() {
       }
       if (changed) undo_.push_back([=] { ticker->setTickCount(count); });
     }
+  // QCustomPlot leaves out a tick label that would cross the figure's edge
+  // (the map's "1500" at its right end): room for half of the widest.
+  for (QCPAxisRect* rect : plot_.axisRects()) {
+    QCPAxis* bottom = rect->axis(QCPAxis::atBottom);
+    if (!bottom || !bottom->visible() || !bottom->tickLabels()) continue;
+    double widest = 0;
+    for (const QString& label : bottom->tickVectorLabels())
+      widest = std::max(widest, QFontMetricsF(bottom->tickLabelFont()).horizontalAdvance(label));
+    const int half = static_cast<int>(std::ceil(widest / 2)) + 2;
+    const QMargins margins = rect->minimumMargins();
+    if (margins.left() >= half && margins.right() >= half) continue;
+    rect->setMinimumMargins(QMargins(std::max(margins.left(), half), margins.top(), std::max(margins.right(), half),
+                                     margins.bottom()));
+    undo_.push_back([=] { rect->setMinimumMargins(margins); });
+    lay_out();
+  }
   // An axis without tick labels over the same range as one with them (the
   // rates panel's time axis) takes its ticks, so that the grids line up.
   for (QCPAxisRect* rect : plot_.axisRects())

@@ -198,6 +198,18 @@ TEST(FigureExport, AnExportedMapCarriesItsLegend) {
   }
 }
 
+TEST(FigureExport, TheTickLabelAtTheMapsRightEdgeIsDrawn) {
+  // QCustomPlot leaves out a tick label that would cross the figure's edge:
+  // the slide's map lost the "1500" under its right end.
+  Map m;
+  QTemporaryDir dir;
+  const QString path = dir.filePath(QStringLiteral("map.svg"));
+  ASSERT_EQ(export_plot(*m.view.plot(), m.view.caption(), path, preset_figure_size(*find_figure_preset("slide"))),
+            QString());
+  // Twice: capacity 1500 on the y axis, demand 1500 at the x axis's end.
+  EXPECT_EQ(QString::fromUtf8(read(path)).count(QStringLiteral(">1500<")), 2);
+}
+
 /// Where a vertical axis's title is drawn: centred on its rect, as long as its longest line.
 std::pair<double, double> title_extent(QCPAxis* axis) {
   double longest = 0;
