@@ -22,10 +22,15 @@ FigureExportDialog::FigureExportDialog(const QString& title, FigureSize size, QW
     preset_->addItem(p.title, p.name);
     preset_->setItemData(preset_->count() - 1,
                          tr("%1 x %2 pt, text %3 pt, tick labels %4 pt, PNG at %5 dpi")
-                             .arg(p.width_pt).arg(p.height_pt).arg(p.text_pt).arg(p.tick_pt).arg(p.png_dpi),
+                             .arg(p.width_pt)
+                             .arg(p.height_pt)
+                             .arg(p.text_pt)
+                             .arg(p.tick_pt)
+                             .arg(p.png_dpi),
                          Qt::ToolTipRole);
   }
-  preset_->setToolTip(tr("A figure for a paper or a slide: its size in physical units, its text and lines chosen for it"));
+  preset_->setToolTip(
+      tr("A figure for a paper or a slide: its size in physical units, its text and lines chosen for it"));
   width_ = new QSpinBox(this);
   width_->setRange(100, 8000);
   width_->setSuffix(tr(" pt"));
@@ -36,7 +41,8 @@ FigureExportDialog::FigureExportDialog(const QString& title, FigureSize size, QW
   scale_->setRange(1, 8);
   scale_->setSingleStep(0.5);
   scale_->setDecimals(2);
-  scale_->setToolTip(tr("PNG only: pixels per point (2 for slides and high-DPI screens; a preset's is its dpi / 72)"));
+  scale_->setToolTip(
+      tr("PNG only: pixels per point (2 for slides and high-DPI screens; a preset's is its dpi / 72)"));
   width_->setValue(size.width);
   height_->setValue(size.height);
   scale_->setValue(size.scale);

@@ -15,7 +15,7 @@ namespace sg::ui {
 class FigureExportDialog : public QDialog {
   Q_OBJECT
 
-public:
+ public:
   /// Opens on a size of one's own, `size` (in points).
   FigureExportDialog(const QString& title, FigureSize size, QWidget* parent = nullptr);
 
@@ -25,7 +25,7 @@ public:
   void choose_preset(const QString& name);
   QComboBox* preset_chooser() const { return preset_; }
 
-private:
+ private:
   void sync();
 
   QComboBox* preset_ = nullptr;

@@ -57,7 +57,8 @@ bool inside(const QCPGraphData& d, const QCPRange& keys, const QCPRange& values)
 
 /// The graph's data cut at the rectangle: lines end on its edges, a gap (NaN)
 /// where a line leaves it; scatter points outside are left out.
-QSharedPointer<QCPGraphDataContainer> clipped(const QCPGraph& graph, const QCPRange& keys, const QCPRange& values) {
+QSharedPointer<QCPGraphDataContainer> clipped(const QCPGraph& graph, const QCPRange& keys,
+                                              const QCPRange& values) {
   auto out = QSharedPointer<QCPGraphDataContainer>::create();
   const auto& data = *graph.data();
   QVector<double> k, v;
@@ -106,8 +107,12 @@ QRectF text_rect(const QCPItemText& t) {
   r = QRectF(0, 0, r.width() + pad.left() + pad.right(), r.height() + pad.top() + pad.bottom());
   const QPointF at = t.position->pixelPosition();
   const Qt::Alignment a = t.positionAlignment();
-  const double x = a & Qt::AlignRight ? at.x() - r.width() : a & Qt::AlignHCenter ? at.x() - r.width() / 2 : at.x();
-  const double y = a & Qt::AlignBottom ? at.y() - r.height() : a & Qt::AlignVCenter ? at.y() - r.height() / 2 : at.y();
+  const double x = a & Qt::AlignRight     ? at.x() - r.width()
+                   : a & Qt::AlignHCenter ? at.x() - r.width() / 2
+                                          : at.x();
+  const double y = a & Qt::AlignBottom    ? at.y() - r.height()
+                   : a & Qt::AlignVCenter ? at.y() - r.height() / 2
+                                          : at.y();
   return r.translated(x, y);
 }
 
@@ -171,7 +176,8 @@ void FigureLook::restyle(const FigurePreset& preset) {
       // of the tick labels' size, under 7 pt at a paper's: whole numbers instead.
       const QString format = axis->numberFormat();
       const int precision = axis->numberPrecision();
-      if (format.contains('b') && std::max(std::fabs(axis->range().lower), std::fabs(axis->range().upper)) >= 1e5) {
+      if (format.contains('b') &&
+          std::max(std::fabs(axis->range().lower), std::fabs(axis->range().upper)) >= 1e5) {
         axis->setNumberFormat(QStringLiteral("f"));
         axis->setNumberPrecision(0);
       }
@@ -277,11 +283,13 @@ void FigureLook::fit_axis_titles() {
     for (QCPAxis* axis : {rect->axis(QCPAxis::atLeft), rect->axis(QCPAxis::atRight)}) {
       if (!axis || !axis->visible()) continue;
       const QString label = axis->label();
-      if (label.contains('\n') || QFontMetricsF(axis->labelFont()).horizontalAdvance(label) <= rect->height() - 4)
+      if (label.contains('\n') ||
+          QFontMetricsF(axis->labelFont()).horizontalAdvance(label) <= rect->height() - 4)
         continue;
       int best = -1;
       for (int i = 0; i < label.size(); ++i)
-        if (label[i] == ' ' && (best < 0 || std::abs(i - label.size() / 2) < std::abs(best - label.size() / 2)))
+        if (label[i] == ' ' &&
+            (best < 0 || std::abs(i - label.size() / 2) < std::abs(best - label.size() / 2)))
           best = i;
       if (best < 0) continue;
       axis->setLabel(label.left(best) + '\n' + label.mid(best + 1));
@@ -303,8 +311,9 @@ void FigureLook::fit_ticks() {
         const QVector<QString> labels = axis->tickVectorLabels();
         double needed = 0;
         for (const QString& label : labels)
-          needed += (axis->orientation() == Qt::Horizontal ? metrics.horizontalAdvance(label) + metrics.averageCharWidth() * 1.5
-                                                           : metrics.height() * 1.2);
+          needed += (axis->orientation() == Qt::Horizontal
+                         ? metrics.horizontalAdvance(label) + metrics.averageCharWidth() * 1.5
+                         : metrics.height() * 1.2);
         const double room = axis->orientation() == Qt::Horizontal ? rect->width() : rect->height();
         if (needed <= room || ticker->tickCount() <= 2) break;
         ticker->setTickCount(ticker->tickCount() - 1);
@@ -324,8 +333,8 @@ void FigureLook::fit_ticks() {
     const int half = static_cast<int>(std::ceil(widest / 2)) + 2;
     const QMargins margins = rect->minimumMargins();
     if (margins.left() >= half && margins.right() >= half) continue;
-    rect->setMinimumMargins(QMargins(std::max(margins.left(), half), margins.top(), std::max(margins.right(), half),
-                                     margins.bottom()));
+    rect->setMinimumMargins(QMargins(std::max(margins.left(), half), margins.top(),
+                                     std::max(margins.right(), half), margins.bottom()));
     undo_.push_back([=] { rect->setMinimumMargins(margins); });
     lay_out();
   }
@@ -355,16 +364,16 @@ void FigureLook::clip_to_axis_rects() {
     if (!graph->visible() || graph->brush().style() != Qt::NoBrush || graph->channelFillGraph()) continue;
     if (graph->lineStyle() != QCPGraph::lsLine && graph->lineStyle() != QCPGraph::lsNone) continue;
     bool filled_to = false;  // another graph's fill reaches down to this one
-    for (int j = 0; j < plot_.graphCount(); ++j) filled_to = filled_to || plot_.graph(j)->channelFillGraph() == graph;
+    for (int j = 0; j < plot_.graphCount(); ++j)
+      filled_to = filled_to || plot_.graph(j)->channelFillGraph() == graph;
     QCPAxis *keys = graph->keyAxis(), *values = graph->valueAxis();
     if (filled_to || !keys || !values || keys->scaleType() != QCPAxis::stLinear ||
         values->scaleType() != QCPAxis::stLinear || keys->orientation() != Qt::Horizontal)
       continue;
     const QCPRange kr = keys->range(), vr = values->range();
     const auto& data = *graph->data();
-    if (std::all_of(data.constBegin(), data.constEnd(), [&](const QCPGraphData& d) {
-          return std::isnan(d.value) || inside(d, kr, vr);
-        }))
+    if (std::all_of(data.constBegin(), data.constEnd(),
+                    [&](const QCPGraphData& d) { return std::isnan(d.value) || inside(d, kr, vr); }))
       continue;
     const QSharedPointer<QCPGraphDataContainer> whole = graph->data();
     graph->setData(clipped(*graph, kr, vr));
@@ -380,7 +389,8 @@ void FigureLook::clip_to_axis_rects() {
       text->setVisible(false);
       undo_.push_back([=] { text->setVisible(true); });
     } else if (auto* band = qobject_cast<QCPItemRect*>(item)) {
-      const QRectF r = QRectF(band->topLeft->pixelPosition(), band->bottomRight->pixelPosition()).normalized();
+      const QRectF r =
+          QRectF(band->topLeft->pixelPosition(), band->bottomRight->pixelPosition()).normalized();
       if (frame.contains(r)) continue;
       const QRectF cut = r.intersected(frame);
       std::vector<std::function<void()>> restore;

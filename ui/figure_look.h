@@ -25,13 +25,13 @@ inline constexpr const char* kHoverLayer = "hover";
 /// out (a label that would not fit), since SVG files keep no clipping. The
 /// plot comes back as it was after.
 class FigureLook {
-public:
+ public:
   FigureLook(QCustomPlot& plot, const FigurePreset* preset, QSize size);
   ~FigureLook();
   FigureLook(const FigureLook&) = delete;
   FigureLook& operator=(const FigureLook&) = delete;
 
-private:
+ private:
   void restyle(const FigurePreset& preset);
   void lay_out();
   void fit_legends();

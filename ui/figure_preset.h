@@ -10,14 +10,14 @@
 namespace sg::ui {
 
 struct FigurePreset {
-  QString name;          ///< "column", "page", "slide": the --preset value
-  QString title;         ///< for the export dialog
-  double width_pt = 0;   ///< the figure's physical size, in points (1/72 in)
+  QString name;         ///< "column", "page", "slide": the --preset value
+  QString title;        ///< for the export dialog
+  double width_pt = 0;  ///< the figure's physical size, in points (1/72 in)
   double height_pt = 0;
-  int text_pt = 9;       ///< axis labels, legends, captions, labels on the plot
-  int tick_pt = 8;       ///< tick labels (never below 7 pt at the physical size)
-  double line_scale = 1; ///< curve and marker pens, against the screen's
-  double png_dpi = 300;  ///< PNG pixels per inch
+  int text_pt = 9;        ///< axis labels, legends, captions, labels on the plot
+  int tick_pt = 8;        ///< tick labels (never below 7 pt at the physical size)
+  double line_scale = 1;  ///< curve and marker pens, against the screen's
+  double png_dpi = 300;   ///< PNG pixels per inch
 };
 
 /// Every preset, in the order the export dialog lists them.

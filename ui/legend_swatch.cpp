@@ -4,7 +4,8 @@
 
 namespace sg::ui {
 
-LegendSwatch::LegendSwatch(QCPLegend* legend, const QString& text) : QCPAbstractLegendItem(legend), text_(text) {
+LegendSwatch::LegendSwatch(QCPLegend* legend, const QString& text)
+    : QCPAbstractLegendItem(legend), text_(text) {
   setSelectable(false);
 }
 
@@ -31,20 +32,23 @@ QSize LegendSwatch::minimumOuterSizeHint() const {
   // As QCPPlottableLegendItem measures: the icon, the padding, the text.
   const QSize icon = mParentLegend->iconSize();
   const QRect text = QFontMetrics(font()).boundingRect(0, 0, 0, icon.height(), Qt::TextDontClip, text_);
-  return QSize(icon.width() + mParentLegend->iconTextPadding() + text.width() + mMargins.left() + mMargins.right(),
-               std::max(text.height(), icon.height()) + mMargins.top() + mMargins.bottom());
+  return QSize(
+      icon.width() + mParentLegend->iconTextPadding() + text.width() + mMargins.left() + mMargins.right(),
+      std::max(text.height(), icon.height()) + mMargins.top() + mMargins.bottom());
 }
 
 void LegendSwatch::draw(QCPPainter* painter) {
   painter->setFont(font());
   painter->setPen(QPen(textColor()));
   const QSize icon_size = mParentLegend->iconSize();
-  const QRect text = painter->fontMetrics().boundingRect(0, 0, 0, icon_size.height(), Qt::TextDontClip, text_);
+  const QRect text =
+      painter->fontMetrics().boundingRect(0, 0, 0, icon_size.height(), Qt::TextDontClip, text_);
   const int height = std::max(text.height(), icon_size.height());
-  painter->drawText(mRect.x() + icon_size.width() + mParentLegend->iconTextPadding(), mRect.y(), text.width(), height,
-                    Qt::TextDontClip, text_);
+  painter->drawText(mRect.x() + icon_size.width() + mParentLegend->iconTextPadding(), mRect.y(), text.width(),
+                    height, Qt::TextDontClip, text_);
   // The icon centred on the text's height, as QCustomPlot's own entries.
-  const QRectF icon(mRect.x(), mRect.y() + (height - icon_size.height()) / 2.0, icon_size.width(), icon_size.height());
+  const QRectF icon(mRect.x(), mRect.y() + (height - icon_size.height()) / 2.0, icon_size.width(),
+                    icon_size.height());
   painter->save();
   if (!marker_.isNone()) {
     QCPScatterStyle m = marker_;

@@ -11,10 +11,12 @@
 namespace sg::ui {
 
 class LegendSwatch : public QCPAbstractLegendItem {
-public:
+ public:
   /// A patch filled with `from`, shading to `to` across it when they differ.
   static LegendSwatch* patch(QCPLegend* legend, const QString& text, QColor from, QColor to);
-  static LegendSwatch* patch(QCPLegend* legend, const QString& text, QColor fill) { return patch(legend, text, fill, fill); }
+  static LegendSwatch* patch(QCPLegend* legend, const QString& text, QColor fill) {
+    return patch(legend, text, fill, fill);
+  }
   /// A short stretch of line drawn with `pen`.
   static LegendSwatch* line(QCPLegend* legend, const QString& text, QPen pen);
   /// A marker, no larger than the legend's icons are high.
@@ -22,11 +24,11 @@ public:
 
   QString text() const { return text_; }
 
-protected:
+ protected:
   void draw(QCPPainter* painter) override;
   QSize minimumOuterSizeHint() const override;
 
-private:
+ private:
   LegendSwatch(QCPLegend* legend, const QString& text);
 
   QString text_;

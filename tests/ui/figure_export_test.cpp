@@ -50,7 +50,8 @@ struct Curves {
 struct Map {
   Map() {
     view.resize(700, 600);
-    ParameterMap m = compute_map(scenario, {"demand.base_rate", 100, 1500, 16}, {"server.capacity", 500, 2000, 16});
+    ParameterMap m =
+        compute_map(scenario, {"demand.base_rate", 100, 1500, 16}, {"server.capacity", 500, 2000, 16});
     view.show_map(m, 1, scenario);
   }
   Scenario scenario;
@@ -146,16 +147,19 @@ TEST(FigurePresets, EveryTextInTheSvgIsAtLeastSevenPointsAndSlidesTwiceThat) {
     for (const char* figure : {"curves", "map", "hysteresis"}) {
       const QString path = dir.filePath(preset.name + "-" + figure + ".svg");
       const QString which = QString::fromLatin1(figure);
-      const QString error = which == "map"          ? export_plot(*m.view.plot(), m.view.caption(), path, preset_figure_size(preset))
-                            : which == "hysteresis" ? export_plot(*loop.plot(), loop.caption(), path, preset_figure_size(preset))
-                                                    : export_curves(c.view, path, preset_figure_size(preset));
+      const QString error =
+          which == "map" ? export_plot(*m.view.plot(), m.view.caption(), path, preset_figure_size(preset))
+          : which == "hysteresis"
+              ? export_plot(*loop.plot(), loop.caption(), path, preset_figure_size(preset))
+              : export_curves(c.view, path, preset_figure_size(preset));
       ASSERT_EQ(error, QString());
       const QByteArray svg = read(path);
       const double to_points = svg_size(svg).points_per_unit();
       EXPECT_NEAR(to_points, 1, 1e-3) << "drawn in points";
       const std::vector<double> sizes = svg_text_sizes(QString::fromUtf8(svg));
       ASSERT_GT(sizes.size(), 10u) << path.toStdString();  // ticks, titles, legend, caption
-      if (qEnvironmentVariableIsSet("STORMGLASS_KEEP_FIGURES")) QFile::copy(path, qEnvironmentVariable("STORMGLASS_KEEP_FIGURES") + "/" + QFileInfo(path).fileName());
+      if (qEnvironmentVariableIsSet("STORMGLASS_KEEP_FIGURES"))
+        QFile::copy(path, qEnvironmentVariable("STORMGLASS_KEEP_FIGURES") + "/" + QFileInfo(path).fileName());
       for (double s : sizes) EXPECT_GE(s * to_points, least) << path.toStdString();
     }
   }
@@ -192,8 +196,8 @@ TEST(FigureExport, AnExportedMapCarriesItsLegend) {
     const QString path = dir.filePath(QStringLiteral("map%1.svg").arg(preset));
     ASSERT_EQ(export_plot(*m.view.plot(), m.view.caption(), path, {900, 800, 1, preset}), QString());
     const QString svg = QString::fromUtf8(read(path));
-    for (const char* text : {"stable (darker: slower recovery)", "draining (recovers after the run ends)", "metastable",
-                             "overloaded", "operating point", "boundaries"})
+    for (const char* text : {"stable (darker: slower recovery)", "draining (recovers after the run ends)",
+                             "metastable", "overloaded", "operating point", "boundaries"})
       EXPECT_TRUE(svg.contains(QLatin1String(text))) << text << " in " << path.toStdString();
   }
 }
@@ -204,8 +208,9 @@ TEST(FigureExport, TheTickLabelAtTheMapsRightEdgeIsDrawn) {
   Map m;
   QTemporaryDir dir;
   const QString path = dir.filePath(QStringLiteral("map.svg"));
-  ASSERT_EQ(export_plot(*m.view.plot(), m.view.caption(), path, preset_figure_size(*find_figure_preset("slide"))),
-            QString());
+  ASSERT_EQ(
+      export_plot(*m.view.plot(), m.view.caption(), path, preset_figure_size(*find_figure_preset("slide"))),
+      QString());
   // Twice: capacity 1500 on the y axis, demand 1500 at the x axis's end.
   EXPECT_EQ(QString::fromUtf8(read(path)).count(QStringLiteral(">1500<")), 2);
 }
@@ -235,7 +240,8 @@ TEST(FigureExport, AtPaperSizesNoLegendRunsIntoAnAxisTitleOrAnotherEntry) {
         for (int i = 0; i < legend->itemCount(); ++i) {
           // Each entry at least as tall as its text: a squeezed legend overlaps its rows.
           if (QCPAbstractLegendItem* item = legend->item(i)) {
-            EXPECT_GE(item->outerRect().height(), item->minimumOuterSizeHint().height()) << name.toStdString();
+            EXPECT_GE(item->outerRect().height(), item->minimumOuterSizeHint().height())
+                << name.toStdString();
           }
         }
       }
@@ -246,8 +252,8 @@ TEST(FigureExport, AtPaperSizesNoLegendRunsIntoAnAxisTitleOrAnotherEntry) {
         const auto [top, bottom] = title_extent(axis);
         for (const QRect& legend : legends)
           EXPECT_TRUE(bottom <= legend.top() || top >= legend.bottom())
-              << name.toStdString() << ": " << axis->label().toStdString() << " spans " << top << "-" << bottom
-              << ", a legend " << legend.top() << "-" << legend.bottom();
+              << name.toStdString() << ": " << axis->label().toStdString() << " spans " << top << "-"
+              << bottom << ", a legend " << legend.top() << "-" << legend.bottom();
       }
   }
 }
@@ -271,18 +277,21 @@ TEST(FigureExport, NothingReachesOutsideItsAxisRectAndThePlotComesBackWhole) {
       const QCPRange x = g->keyAxis()->range(), y = g->valueAxis()->range();
       for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it) {
         if (std::isnan(it->value)) continue;
-        EXPECT_TRUE(x.contains(it->key) && y.contains(it->value)) << i << ": " << it->key << ", " << it->value;
+        EXPECT_TRUE(x.contains(it->key) && y.contains(it->value))
+            << i << ": " << it->key << ", " << it->value;
       }
       if (g->dataCount() != points_before[static_cast<std::size_t>(i)]) ++cut;
     }
     EXPECT_GE(cut, 2);  // demand = capacity leaves the top of the plane; the operating point is off it
     for (int i = 0; i < plot.itemCount(); ++i) {
       if (auto* text = qobject_cast<QCPItemText*>(plot.item(i)); text && text->visible()) {
-        EXPECT_TRUE(QRectF(plot.axisRect()->rect()).contains(text->position->pixelPosition())) << text->text().toStdString();
+        EXPECT_TRUE(QRectF(plot.axisRect()->rect()).contains(text->position->pixelPosition()))
+            << text->text().toStdString();
       }
     }
   }
-  for (int i = 0; i < plot.graphCount(); ++i) EXPECT_EQ(plot.graph(i)->dataCount(), points_before[static_cast<std::size_t>(i)]);
+  for (int i = 0; i < plot.graphCount(); ++i)
+    EXPECT_EQ(plot.graph(i)->dataCount(), points_before[static_cast<std::size_t>(i)]);
 }
 
 TEST(FigureExport, AZoomedExportCutsCurvesAndBandsAtThePanelEdges) {
@@ -298,15 +307,18 @@ TEST(FigureExport, AZoomedExportCutsCurvesAndBandsAtThePanelEdges) {
     EXPECT_EQ(x.lower, 700);
     for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
       if (!std::isnan(it->value)) {
-        EXPECT_TRUE(x.contains(it->key) && y.contains(it->value)) << g->name().toStdString() << " " << it->key;
+        EXPECT_TRUE(x.contains(it->key) && y.contains(it->value))
+            << g->name().toStdString() << " " << it->key;
       }
   }
   int bands = 0;
   for (int i = 0; i < plot.itemCount(); ++i)
     if (auto* band = qobject_cast<QCPItemRect*>(plot.item(i)); band && band->visible()) {
       ++bands;
-      const QRectF r = QRectF(band->topLeft->pixelPosition(), band->bottomRight->pixelPosition()).normalized();
-      EXPECT_TRUE(QRectF(band->clipAxisRect()->rect()).adjusted(-0.5, -0.5, 0.5, 0.5).contains(r)) << r.left();
+      const QRectF r =
+          QRectF(band->topLeft->pixelPosition(), band->bottomRight->pixelPosition()).normalized();
+      EXPECT_TRUE(QRectF(band->clipAxisRect()->rect()).adjusted(-0.5, -0.5, 0.5, 0.5).contains(r))
+          << r.left();
     }
   EXPECT_GE(bands, 3);  // the surge in both panels and the unhealthy band along the top
 }
