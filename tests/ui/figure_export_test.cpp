@@ -158,6 +158,7 @@ TEST(FigurePresets, EveryTextInTheSvgIsAtLeastSevenPointsAndSlidesTwiceThat) {
       EXPECT_NEAR(to_points, 1, 1e-3) << "drawn in points";
       const std::vector<double> sizes = svg_text_sizes(QString::fromUtf8(svg));
       ASSERT_GT(sizes.size(), 10u) << path.toStdString();  // ticks, titles, legend, caption
+      // STORMGLASS_KEEP_FIGURES=DIR keeps the files, to render and look at (rsvg-convert).
       if (qEnvironmentVariableIsSet("STORMGLASS_KEEP_FIGURES"))
         QFile::copy(path, qEnvironmentVariable("STORMGLASS_KEEP_FIGURES") + "/" + QFileInfo(path).fileName());
       for (double s : sizes) EXPECT_GE(s * to_points, least) << path.toStdString();
