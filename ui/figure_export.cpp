@@ -12,6 +12,8 @@
 #include <functional>
 
 #include "dashboard_text.h"
+#include "figure_look.h"
+#include "figure_preset.h"
 #include "load_curves_view.h"
 #include "qcustomplot.h"
 #include "theme.h"
@@ -30,6 +32,8 @@ QString write_figure(const QString& path, FigureSize size, const std::function<v
   QFileInfo info(path);
   if (!info.absoluteDir().exists())
     return QStringLiteral("%1: cannot write: the folder %2 does not exist").arg(path, info.absolutePath());
+  if (!size.preset.isEmpty() && !find_figure_preset(size.preset))
+    return QStringLiteral("%1: unknown figure preset '%2' (use %3)").arg(path, size.preset, figure_preset_names());
   const QString temp = info.absoluteDir().filePath(QStringLiteral(".%1.part").arg(info.fileName()));
   bool ok = false;
   if (kind == QLatin1String("png")) {
@@ -38,8 +42,21 @@ QString write_figure(const QString& path, FigureSize size, const std::function<v
     {
       QCPPainter painter(&image);
       painter.setRenderHint(QPainter::Antialiasing);
+      // As for PDF and SVG: QCustomPlot draws a 1-unit pen one device pixel
+      // wide on a raster device unless told it is vectorised, and a paper
+      // preset's 1 pt curves came out hairlines at 300 dpi.
+      painter.setMode(QCPPainter::pmVectorized);
+      painter.setMode(QCPPainter::pmNoCaching);
       painter.scale(size.scale, size.scale);
       draw(painter);
+    }
+    if (!size.preset.isEmpty()) {
+      // The file says its resolution, so that it is placed at the preset's
+      // physical size (the preset's text is in pixel sizes: drawing does not
+      // depend on it).
+      const int per_metre = qRound(72 * size.scale / 0.0254);
+      image.setDotsPerMeterX(per_metre);
+      image.setDotsPerMeterY(per_metre);
     }
     ok = image.save(temp, "PNG");
   } else {
@@ -62,6 +79,9 @@ QString write_figure(const QString& path, FigureSize size, const std::function<v
     } else {
       QSvgGenerator generator;
       generator.setFileName(temp);
+      // 72 units an inch: the width and height attributes are the figure's
+      // size in mm, its drawing in points.
+      generator.setResolution(72);
       generator.setSize(QSize(size.width, size.height));
       generator.setViewBox(QRect(0, 0, size.width, size.height));
       generator.setTitle(QStringLiteral("Stormglass"));
@@ -91,16 +111,42 @@ QString figure_format(const QString& path) {
 namespace {
 
 /// Draws `html` from (x, y) within `width`; returns its height.
-int draw_text(QPainter& painter, const QString& html, int x, int y, int width, const QColor& color) {
-  QTextDocument doc;
+/// The text font of a preset's figure (pixel sizes: see FigureLook), or the
+/// application's for exports at the screen's fonts.
+QFont figure_font(const FigureSize& size, bool small) {
+  QFont font;
+  if (const FigurePreset* preset = find_figure_preset(size.preset))
+    font.setPixelSize(small ? preset->tick_pt : preset->text_pt);
+  return font;
+}
+
+void set_up(QTextDocument& doc, const QString& html, int width, const QColor& color, const QFont& font) {
+  doc.setDefaultFont(font);
+  if (font.pixelSize() > 0) doc.setDocumentMargin(1);  // a preset's figure: every point counts
   doc.setDefaultStyleSheet(QStringLiteral("body { color: %1; }").arg(color.name()));
   doc.setTextWidth(width);
-  doc.setHtml(QStringLiteral("<body>%1</body>").arg(html));
+  // The size in the style too: QSvgGenerator writes the size of the text
+  // item's font, which keeps the document's default size only when a style says it.
+  const QString size = font.pixelSize() > 0 ? QStringLiteral(" style='font-size:%1px'").arg(font.pixelSize()) : QString();
+  doc.setHtml(QStringLiteral("<body%1>%2</body>").arg(size, html));
+}
+
+/// The height `html` takes at `width`.
+int text_height(const QString& html, int width, const QFont& font) {
+  QTextDocument doc;
+  set_up(doc, html, width, Qt::black, font);
+  return static_cast<int>(std::ceil(doc.size().height()));
+}
+
+int draw_text(QPainter& painter, const QString& html, int x, int y, int width, const QColor& color,
+              const QFont& font = QFont()) {
+  QTextDocument doc;
+  set_up(doc, html, width, color, font);
   painter.save();
   painter.translate(x, y);
   doc.drawContents(&painter);
   painter.restore();
-  return static_cast<int>(doc.size().height());
+  return static_cast<int>(std::ceil(doc.size().height()));
 }
 
 QString caption_html(const QString& caption) {
@@ -109,17 +155,26 @@ QString caption_html(const QString& caption) {
 
 }  // namespace
 
+FigureSize preset_figure_size(const FigurePreset& preset) {
+  return {qRound(preset.width_pt), qRound(preset.height_pt), preset.png_dpi / 72, preset.name};
+}
+
 QString export_plot(QCustomPlot& plot, const QString& caption, const QString& path, FigureSize size) {
   // Dark text on white whatever the screen's theme: the view recolours its
   // plot for the export and back after it.
   const PrintLook print(plot.parentWidget() ? plot.parentWidget() : &plot);
+  const FigurePreset* preset = find_figure_preset(size.preset);
+  const int margin = preset ? 2 : 8;
   return write_figure(path, size, [&](QCPPainter& painter) {
     const QColor text = plot.palette().color(QPalette::WindowText);
     painter.fillRect(QRect(0, 0, size.width, size.height), plot.background());
-    int top = 8 + draw_text(painter, caption_html(caption), 8, 8, size.width - 16, text);
+    const int top = margin + draw_text(painter, caption_html(caption), margin, margin, size.width - 2 * margin, text,
+                                       figure_font(size, true));
+    const QSize area(size.width, size.height - top);
+    const FigureLook look(plot, preset, area);
     painter.save();
     painter.translate(0, top);
-    plot.toPainter(&painter, size.width, size.height - top);
+    plot.toPainter(&painter, area.width(), area.height());
     painter.restore();
   });
 }
@@ -131,25 +186,54 @@ QString export_curves(LoadCurvesView& view, const QString& path, FigureSize size
 QString export_dashboard(LoadCurvesView& view, const Scenario& scenario, const RunHealth& health,
                          const QString& path, FigureSize size) {
   const PrintLook print(&view);
+  const QString name = QString::fromStdString(scenario.name).toHtmlEscaped();
+  const auto title = [&](const QString& font_size) {
+    return QStringLiteral("<div style='font-size:%1; font-weight:bold'>%2</div>").arg(font_size, name);
+  };
+  const QString summary = summary_html(scenario, health);
+  const QColor text = view.palette().color(QPalette::WindowText);
+  if (const FigurePreset* preset = find_figure_preset(size.preset)) {
+    // Title, caption, the curves at the preset's size, the summary under them.
+    const int margin = 4, width = size.width - 2 * margin;
+    const QFont font = figure_font(size, false), small = figure_font(size, true);
+    const QString big_title = title(QStringLiteral("%1px").arg(qRound(preset->text_pt * 1.4)));
+    const int title_height = text_height(big_title, width, font);
+    const int caption_height = text_height(caption_html(view.caption()), width, small);
+    const int summary_height = text_height(summary, width, font);
+    const int curves_height = size.height;
+    size.height = margin + title_height + caption_height + curves_height + summary_height + margin;
+    return write_figure(path, size, [&](QCPPainter& painter) {
+      painter.fillRect(QRect(0, 0, size.width, size.height), view.plot()->background());
+      int y = margin;
+      y += draw_text(painter, big_title, margin, y, width, text, font);
+      y += draw_text(painter, caption_html(view.caption()), margin, y, width, text, small);
+      {
+        const FigureLook look(*view.plot(), preset, QSize(size.width, curves_height));
+        painter.save();
+        painter.translate(0, y);
+        view.plot()->toPainter(&painter, size.width, curves_height);
+        painter.restore();
+      }
+      draw_text(painter, summary, margin, y + curves_height, width, text, font);
+    });
+  }
   return write_figure(path, size, [&](QCPPainter& painter) {
     const int margin = 24, summary_width = std::max(300, size.width / 4);
     painter.fillRect(QRect(0, 0, size.width, size.height), view.plot()->background());
-    const QColor text = view.palette().color(QPalette::WindowText);
-    int title_height = draw_text(painter,
-                                 QStringLiteral("<div style='font-size:20pt; font-weight:bold'>%1</div>")
-                                     .arg(QString::fromStdString(scenario.name).toHtmlEscaped()),
-                                 margin, margin, size.width - 2 * margin, text);
+    int title_height = draw_text(painter, title(QStringLiteral("20pt")), margin, margin, size.width - 2 * margin, text);
     int caption_height = draw_text(painter, caption_html(view.caption()), margin, margin + title_height,
                                    size.width - summary_width - 2 * margin, text);
     const int curves_top = margin + title_height + caption_height + 6;
     const int curves_width = size.width - summary_width - margin;
     const int curves_height = size.height - curves_top - margin;
-    painter.save();
-    painter.translate(margin / 2, curves_top);
-    view.plot()->toPainter(&painter, curves_width, curves_height);
-    painter.restore();
-    draw_text(painter, summary_html(scenario, health), size.width - summary_width, curves_top + 16,
-              summary_width - margin, text);
+    {
+      const FigureLook look(*view.plot(), nullptr, QSize(curves_width, curves_height));
+      painter.save();
+      painter.translate(margin / 2, curves_top);
+      view.plot()->toPainter(&painter, curves_width, curves_height);
+      painter.restore();
+    }
+    draw_text(painter, summary, size.width - summary_width, curves_top + 16, summary_width - margin, text);
   });
 }
 

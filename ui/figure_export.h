@@ -3,6 +3,8 @@
 
 #include <QString>
 
+#include <utility>
+
 #include "analysis/health.h"
 #include "scenario/scenario.h"
 
@@ -12,17 +14,29 @@ namespace sg::ui {
 
 class LoadCurvesView;
 
+struct FigurePreset;
+
 struct FigureSize {
+  FigureSize(int width_pt = 1600, int height_pt = 1000, double png_scale = 1, QString preset_name = {})
+      : width(width_pt), height(height_pt), scale(png_scale), preset(std::move(preset_name)) {}
   int width = 1600;   ///< in points (pixels at scale 1)
   int height = 1000;
   double scale = 1;   ///< PNG only: 2 doubles the pixels, for slides and high-DPI screens
+  /// A figure preset's name (figure_preset.h): its text sizes and line
+  /// widths, in points of the figure; empty for the plot's screen fonts.
+  QString preset;
 };
+
+/// A preset's size: its width and height in points, its PNG resolution, its name.
+FigureSize preset_figure_size(const FigurePreset& preset);
 
 /// The file kinds export understands, from the file name's suffix; empty if none.
 QString figure_format(const QString& path);
 
 /// Writes the load curves (caption, both panels, legends, axis titles) to
-/// `path`; PNG is raster, PDF and SVG are vector. Returns an error message,
+/// `path`; PNG is raster, PDF and SVG are vector, their pages and sizes in
+/// points (SVG's width and height in mm). Nothing that follows the mouse is
+/// drawn, nor anything outside its axes (FigureLook). Returns an error message,
 /// empty on success. The file is complete or absent: written aside, then renamed.
 QString export_curves(LoadCurvesView& view, const QString& path, FigureSize size = {});
 
@@ -30,7 +44,9 @@ QString export_curves(LoadCurvesView& view, const QString& path, FigureSize size
 QString export_plot(QCustomPlot& plot, const QString& caption, const QString& path, FigureSize size = {});
 
 /// Writes the dashboard figure: title, caption of the key parameters, the load
-/// curves and the summary in words. Same formats and guarantees.
+/// curves and the summary in words. Same formats and guarantees. With a
+/// preset, the summary goes under the curves, which keep the preset's size:
+/// the figure has the preset's width and is taller by the title and summary.
 QString export_dashboard(LoadCurvesView& view, const Scenario& scenario, const RunHealth& health,
                          const QString& path, FigureSize size = {});
 

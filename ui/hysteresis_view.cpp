@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "legend_wrap.h"
 #include "qcustomplot.h"
 #include "run_controller.h"
 #include "theme.h"
@@ -52,9 +53,21 @@ HysteresisView::HysteresisView(QWidget* parent) : QWidget(parent) {
 
   plot_->xAxis->setLabel(tr("demand (jobs/s)"));
   plot_->yAxis->setLabel(tr("per second"));
+  // The legend in a row above the plot, clear of the branches (inside the
+  // axis rect it covered them, the more so at a paper column's size).
   plot_->legend->setVisible(true);
   plot_->legend->setFont(QFont(font().family(), 8));
-  plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+  plot_->axisRect()->insetLayout()->take(plot_->legend);
+  plot_->plotLayout()->insertRow(0);
+  plot_->plotLayout()->addElement(0, 0, plot_->legend);
+  plot_->plotLayout()->setRowStretchFactor(0, 0.001);
+  plot_->legend->setBorderPen(Qt::NoPen);
+  plot_->legend->setIconSize(24, 10);
+  plot_->legend->setMargins(QMargins(4, 2, 4, 2));
+  plot_->legend->setRowSpacing(0);
+  plot_->legend->setColumnSpacing(10);
+  plot_->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+  plot_->legend->setWrap(2);
   struct Curve {
     QString name;
     QColor color;
@@ -85,6 +98,12 @@ HysteresisView::HysteresisView(QWidget* parent) : QWidget(parent) {
   });
   for (QDoubleSpinBox* b : {from_, to_, speed_})
     connect(b, &QDoubleSpinBox::valueChanged, this, [this] { show_scenario(scenario_); });
+}
+
+void HysteresisView::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  wrap_legend_to_width(*plot_->legend, plot_->width() - 16, 2);
+  plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void HysteresisView::changeEvent(QEvent* event) {

@@ -36,6 +36,7 @@ signals:
 
 protected:
   void changeEvent(QEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
 
 private:
   void draw(const HysteresisLoop& loop);

@@ -12,6 +12,8 @@
 #include <cmath>
 
 #include "dashboard_text.h"
+#include "figure_look.h"
+#include "legend_wrap.h"
 #include "qcustomplot.h"
 #include "theme.h"
 
@@ -200,9 +202,12 @@ void LoadCurvesView::build() {
   timeout_label_->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
   timeout_label_->setColor(QColor(200, 120, 170));
 
+  // The cursor lines show where the mouse is: on the hover layer, which no export draws.
+  plot_->addLayer(kHoverLayer, plot_->layer("main"), QCustomPlot::limAbove);
   for (int i = 0; i < 2; ++i) {
     QCPAxisRect* r = i == 0 ? rates_ : levels_;
     cursor_[i] = new QCPItemStraightLine(plot_);
+    cursor_[i]->setLayer(kHoverLayer);
     cursor_[i]->setClipAxisRect(r);
     for (QCPItemPosition* p : {cursor_[i]->point1, cursor_[i]->point2}) {
       p->setAxes(r->axis(QCPAxis::atBottom), r->axis(QCPAxis::atLeft));
@@ -306,13 +311,7 @@ void LoadCurvesView::fit_legends() {
   // As many entries a row as fit the plot's width, so that no entry's text
   // is cut (QCustomPlot squeezes the columns of a legend that is too wide).
   const int room = plot_->width() - 16;
-  for (QCPLegend* l : {rates_legend_, levels_legend_}) {
-    for (int columns = kLegendColumns; columns >= 1; --columns) {
-      l->setWrap(columns);
-      l->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
-      if (l->minimumOuterSizeHint().width() <= room) break;
-    }
-  }
+  for (QCPLegend* l : {rates_legend_, levels_legend_}) wrap_legend_to_width(*l, room, kLegendColumns);
   plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 

@@ -44,6 +44,7 @@
 #include "dashboard_text.h"
 #include "description_panel.h"
 #include "figure_export.h"
+#include "figure_export_dialog.h"
 #include "file_dialog_folder.h"
 #include "help.h"
 #include "io/atomic_file.h"
@@ -934,36 +935,15 @@ bool MainWindow::save_dialog() {
 
 void MainWindow::export_figure(bool whole_dashboard) {
   if (!shown_) return;
-  QDialog dialog(this);
-  dialog.setWindowTitle(whole_dashboard ? tr("Export dashboard") : tr("Export load curves"));
-  auto* form = new QFormLayout(&dialog);
-  auto* width = new QSpinBox(&dialog);
-  width->setRange(400, 8000);
-  width->setValue(1600);
-  width->setSuffix(tr(" pt"));
-  auto* height = new QSpinBox(&dialog);
-  height->setRange(300, 8000);
-  height->setValue(whole_dashboard ? 1000 : 900);
-  height->setSuffix(tr(" pt"));
-  auto* scale = new QDoubleSpinBox(&dialog);
-  scale->setRange(1, 4);
-  scale->setSingleStep(0.5);
-  scale->setValue(2);
-  scale->setToolTip(tr("PNG only: pixels per point (2 for slides and high-DPI screens)"));
-  form->addRow(tr("Width"), width);
-  form->addRow(tr("Height"), height);
-  form->addRow(tr("PNG scale"), scale);
-  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
-  form->addRow(buttons);
-  connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
-  connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+  FigureExportDialog dialog(whole_dashboard ? tr("Export dashboard") : tr("Export load curves"),
+                            {1600, whole_dashboard ? 1000 : 900, 2}, this);
   if (dialog.exec() != QDialog::Accepted) return;
   QString path = QFileDialog::getSaveFileName(this, dialog.windowTitle(),
                                               QDir(dialog_folder()).filePath(whole_dashboard ? QStringLiteral("dashboard.png")
                                                                                              : QStringLiteral("load-curves.png")),
                                               tr("PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg)"));
   if (path.isEmpty()) return;
-  FigureSize size{width->value(), height->value(), scale->value()};
+  const FigureSize size = dialog.figure_size();
   QString error = whole_dashboard ? export_dashboard(*curves_, shown_->scenario, shown_->health, path, size)
                                   : export_curves(*curves_, path, size);
   if (!error.isEmpty())
@@ -996,7 +976,9 @@ void MainWindow::export_plot_with_data(QCustomPlot& plot, const QString& caption
       error = QString::fromStdString(e.what());
     }
   } else {
-    error = export_plot(plot, caption, path, {1200, 1000, 2});
+    FigureExportDialog dialog(title, {1200, 1000, 2}, this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    error = export_plot(plot, caption, path, dialog.figure_size());
   }
   if (!error.isEmpty())
     show_banner(error);

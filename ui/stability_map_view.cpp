@@ -16,6 +16,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "legend_swatch.h"
+#include "legend_wrap.h"
 #include "qcustomplot.h"
 #include "theme.h"
 #include "dashboard_text.h"
@@ -184,14 +186,6 @@ StabilityMapView::StabilityMapView(QWidget* parent) : QWidget(parent) {
   plot_ = new QCustomPlot(this);
   plot_->setMinimumSize(240, 220);
   layout->addWidget(plot_, 1);
-  auto* legend = new QLabel(
-      tr("<span style='color:#2e7d32'>&#9632;</span> stable (darker: slower recovery) "
-         "<span style='color:#ffe082'>&#9632;</span> draining (metastable only because the run ends first) "
-         "<span style='color:#ff9800'>&#9632;</span> metastable "
-         "<span style='color:#c62828'>&#9632;</span> overloaded &nbsp;&#8853; you are here"),
-      this);
-  legend->setWordWrap(true);
-  layout->addWidget(legend);
   readout_ = new QLabel(tr("Hover over the map to read a point; click to move there."), this);
   readout_->setWordWrap(true);
   layout->addWidget(readout_);
@@ -206,6 +200,26 @@ StabilityMapView::StabilityMapView(QWidget* parent) : QWidget(parent) {
   operating_point_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCrossCircle, QPen(Qt::black, 2), Qt::white, 14));
   operating_point_->setName(tr("operating point"));
   plot_->legend->setVisible(false);
+  // The legend is part of the plot, under the map, so that every exported
+  // figure carries it (a label beside the plot would stay on the screen).
+  legend_ = new QCPLegend;
+  plot_->plotLayout()->addElement(1, 0, legend_);
+  plot_->plotLayout()->setRowStretchFactor(1, 0.001);
+  legend_->setLayer("legend");
+  legend_->setBorderPen(Qt::NoPen);
+  legend_->setIconSize(16, 10);
+  legend_->setMargins(QMargins(4, 2, 4, 4));
+  legend_->setRowSpacing(0);
+  legend_->setColumnSpacing(10);
+  legend_->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+  legend_->setSelectableParts(QCPLegend::spNone);
+  // The colours of class_colours(), at the values show_map gives each class.
+  legend_->addItem(LegendSwatch::patch(legend_, tr("stable (darker: slower recovery)"), QColor(200, 230, 201),
+                                       QColor(46, 125, 50)));
+  legend_->addItem(LegendSwatch::patch(legend_, tr("draining (recovers after the run ends)"), QColor(255, 224, 130)));
+  legend_->addItem(LegendSwatch::patch(legend_, tr("metastable"), QColor(255, 152, 0)));
+  legend_->addItem(LegendSwatch::patch(legend_, tr("overloaded"), QColor(198, 40, 40)));
+  legend_->addItem(LegendSwatch::marker(legend_, tr("operating point"), operating_point_->scatterStyle()));
   apply_plot_palette(*plot_, palette());
 
   connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
@@ -234,6 +248,12 @@ void StabilityMapView::set_resolution(int points) {
   if (index < 0 || index == resolution_->currentIndex()) return;
   resolution_->setCurrentIndex(index);
   emit axes_changed();
+}
+
+void StabilityMapView::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  wrap_legend_to_width(*legend_, plot_->width() - 16, 3);
+  plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void StabilityMapView::changeEvent(QEvent* event) {
@@ -306,9 +326,8 @@ void StabilityMapView::refresh_status() {
 QString StabilityMapView::status_text() const { return status_->text(); }
 
 QString StabilityMapView::caption() const {
-  return tr("Stability of \"%1\" over %2 and %3: green stable, pale orange draining (metastable only until the run "
-            "ends), orange metastable, red overloaded")
-      .arg(scenario_name_, short_name(map_.x.path), short_name(map_.y.path));
+  // The classes' colours are in the legend under the map.
+  return tr("Stability of \"%1\" over %2 and %3").arg(scenario_name_, short_name(map_.x.path), short_name(map_.y.path));
 }
 
 void StabilityMapView::show_map(const ParameterMap& map, int stride, const Scenario& scenario) {
@@ -332,8 +351,14 @@ void StabilityMapView::show_map(const ParameterMap& map, int stride, const Scena
     }
   plot_->xAxis->setLabel(short_name(map.x.path));
   plot_->yAxis->setLabel(short_name(map.y.path));
-  plot_->xAxis->setRange(std::min(map.x.from, map.x.to), std::max(map.x.from, map.x.to));
-  plot_->yAxis->setRange(std::min(map.y.from, map.y.to), std::max(map.y.from, map.y.to));
+  // Every cell whole: the axes reach half a cell beyond the first and last
+  // points (the cells are centred on them).
+  auto cells_extent = [](const MapAxis& a) {
+    const double half = a.count > 1 ? std::fabs(a.to - a.from) / (2.0 * (a.count - 1)) : std::max(1.0, std::fabs(a.from) / 10);
+    return QCPRange(std::min(a.from, a.to) - half, std::max(a.from, a.to) + half);
+  };
+  plot_->xAxis->setRange(cells_extent(map.x));
+  plot_->yAxis->setRange(cells_extent(map.y));
   draw_boundaries(scenario);
   show_operating_point(scenario);
   busy_ = stride > 1;
@@ -408,6 +433,8 @@ void StabilityMapView::draw_boundaries(const Scenario& s) {
   for (int i = plot_->graphCount() - 1; i >= 0; --i)
     if (plot_->graph(i) != operating_point_) plot_->removeGraph(i);
   plot_->clearItems();
+  if (boundary_entry_) legend_->remove(boundary_entry_);
+  boundary_entry_ = nullptr;
   // Closed forms of docs/model.md, 7.5, on the demand x capacity plane.
   const bool demand_x = map_.x.path == "demand.base_rate" && map_.y.path == "server.capacity";
   const bool demand_y = map_.y.path == "demand.base_rate" && map_.x.path == "server.capacity";
@@ -430,6 +457,9 @@ void StabilityMapView::draw_boundaries(const Scenario& s) {
     lines.push_back({static_cast<double>(*s.client.max_attempts),
                      tr("demand = capacity / %1").arg(*s.client.max_attempts)});
   const QCPRange xr = plot_->xAxis->range(), yr = plot_->yAxis->range();
+  boundary_entry_ = LegendSwatch::line(legend_, tr("the model's boundaries"), QPen(QColor(30, 30, 30), 1.5, Qt::DashLine));
+  legend_->addItem(boundary_entry_);
+  wrap_legend_to_width(*legend_, plot_->width() - 16, 3);
   for (const Line& line : lines) {
     // capacity = k * demand, drawn across the visible plane.
     QVector<double> xs, ys;

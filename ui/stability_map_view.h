@@ -8,8 +8,10 @@
 #include "scenario/scenario.h"
 
 class QComboBox;
+class QCPAbstractLegendItem;
 class QCPColorMap;
 class QCPGraph;
+class QCPLegend;
 class QCustomPlot;
 class QDoubleSpinBox;
 class QLabel;
@@ -40,6 +42,9 @@ public:
   QString describe_at(double x, double y) const;
 
   QCustomPlot* plot() const { return plot_; }
+  /// The legend under the map (in exports too): each class's colour, the
+  /// operating point and, where drawn, the boundary lines.
+  QCPLegend* legend() const { return legend_; }
   const ParameterMap& map() const { return map_; }
   /// A caption of what the map shows, for exports.
   QString caption() const;
@@ -70,6 +75,7 @@ signals:
 
 protected:
   void changeEvent(QEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
 
 private:
   void draw_boundaries(const Scenario& scenario);
@@ -87,6 +93,8 @@ private:
   QCustomPlot* plot_ = nullptr;
   QCPColorMap* cells_ = nullptr;
   QCPGraph* operating_point_ = nullptr;
+  QCPLegend* legend_ = nullptr;
+  QCPAbstractLegendItem* boundary_entry_ = nullptr;
   QLabel* readout_ = nullptr;
   QLabel* status_ = nullptr;
   ParameterMap map_;

@@ -1,5 +1,6 @@
 // stormglass-cli: the headless program of spec/interfaces.md ("Command line").
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <optional>
@@ -22,6 +23,7 @@
 #include "scenario/number_text.h"
 #include "scenario/parameters.h"
 #include "scenario/scenario_file.h"
+#include "figure_preset.h"
 #include "headless.h"
 #include "offscreen_render.h"
 #include "resources_init.h"
@@ -45,10 +47,12 @@ const char* const kUsage = R"(Usage:
   stormglass-cli run SCENARIO.json [--service NAME] [--set PATH=VALUE]... [--csv OUT.csv] [--solver-step SECONDS]
   stormglass-cli map SCENARIO.json --x PATH=FROM:TO:COUNT --y PATH=FROM:TO:COUNT
                      [--set PATH=VALUE]... [--csv OUT.csv] [--out FILE.png|.pdf|.svg]
-                     [--size WIDTHxHEIGHT] [--scale S] [--solver-step SECONDS] [--threads N]
+                     [--size WIDTHxHEIGHT | --preset column|page|slide] [--scale S]
+                     [--solver-step SECONDS] [--threads N]
   stormglass-cli summary SCENARIO.json [--set PATH=VALUE]... [--solver-step SECONDS]
   stormglass-cli plot SCENARIO.json --out FILE.png|.pdf|.svg [--set PATH=VALUE]...
-                      [--size WIDTHxHEIGHT] [--scale S] [--curves-only] [--solver-step SECONDS]
+                      [--size WIDTHxHEIGHT | --preset column|page|slide] [--scale S] [--curves-only]
+                      [--solver-step SECONDS]
   stormglass-cli graph SCENARIO.json --out FILE.dot|.svg|.png|.pdf [--set PATH=VALUE]...
                        [--solver-step SECONDS]
   stormglass-cli params [SCENARIO.json]
@@ -105,6 +109,18 @@ Options:
   --out FILE             plot, map: the figure's file; .png, .pdf or .svg.
                          graph: the drawing's file; .dot, .svg, .png or .pdf.
   --size WIDTHxHEIGHT    plot, map: the figure's size in points (default 1600x1000).
+  --preset NAME          plot, map: a figure for a paper or a slide, its size in
+                         physical units (PDF page and SVG width/height) and its text
+                         and lines chosen for that size:
+                           column  one paper column, 3.5 x 3.5 in (252 x 252 pt), text 8 pt,
+                                   tick labels 7 pt, PNG at 300 dpi
+                           page    the full paper width, 7 x 4 in (504 x 288 pt), text 9 pt,
+                                   tick labels 8 pt, PNG at 300 dpi
+                           slide   a 16:9 slide, 13.33 x 7.5 in (960 x 540 pt), text 18 pt,
+                                   tick labels 16 pt, PNG at 144 dpi (1920 x 1080 pixels)
+                         The dashboard figure (plot without --curves-only) keeps the
+                         width and puts the summary under the curves. A preset sets the
+                         size: it does not go with --size. --scale overrides its PNG dpi/72.
   --scale S              plot, map: PNG pixels per point (default 1; 2 for slides).
   --curves-only          plot: the load curves without title and summary.
   -h, --help             Show this help.
@@ -131,6 +147,8 @@ struct Options {
   std::optional<std::string> out;
   int width = 1600, height = 1000;
   double scale = 1;
+  bool scale_given = false;
+  std::optional<std::string> preset;
   bool curves_only = false;
 };
 
@@ -183,7 +201,14 @@ Options parse_command_line(int argc, char** argv) {
       o.height = static_cast<int>(*h);
     } else if (a == "--scale") {
       o.scale = parse_positive("--scale", value("--scale"));
+      o.scale_given = true;
       if (o.scale > 8) throw sg::InputError("--scale", "", "'" + args[i] + "'", "expected a scale from 0 to 8");
+    } else if (a == "--preset") {
+      const std::string v = value("--preset");
+      if (!sg::ui::find_figure_preset(QString::fromStdString(v)))
+        throw sg::InputError("--preset", "", "'" + v + "'",
+                             "expected " + sg::ui::figure_preset_names().toStdString() + " (see --help)");
+      o.preset = v;
     } else if (a == "--curves-only") {
       o.curves_only = true;
     } else if (a.size() > 1 && a[0] == '-') {
@@ -199,7 +224,7 @@ Options parse_command_line(int argc, char** argv) {
   // An option the command does not use would be silently ignored: refuse it.
   for (const std::string& option : given) {
     if (option == "--help") continue;
-    bool figure = option == "--size" || option == "--scale";
+    bool figure = option == "--size" || option == "--scale" || option == "--preset";
     bool used = (option == "--set" || option == "--solver-step") ? o.command != "params"
                 : (option == "--csv")                             ? o.command == "run" || o.command == "map"
                 : (option == "--out")                             ? o.command == "plot" || o.command == "map" || o.command == "graph"
@@ -210,6 +235,9 @@ Options parse_command_line(int argc, char** argv) {
     if (!used && !o.command.empty())
       throw UsageError(o.command + " does not take " + option + " (see --help)");
   }
+  // A preset is a size (with text and lines for it): two sizes would leave one unsaid.
+  if (o.preset && std::find(given.begin(), given.end(), "--size") != given.end())
+    throw UsageError("--preset " + *o.preset + " sets the figure's size; it does not go with --size (see --help)");
   return o;
 }
 
@@ -245,6 +273,14 @@ sg::SolverOptions solver_options(const Options& o) {
   sg::SolverOptions so;
   so.step_s = o.solver_step;
   return so;
+}
+
+/// The figure's size: --size and --scale, or a preset's (--scale overriding its resolution).
+sg::ui::FigureSize figure_size(const Options& o) {
+  if (!o.preset) return {o.width, o.height, o.scale};
+  sg::ui::FigureSize size = sg::ui::preset_figure_size(*sg::ui::find_figure_preset(QString::fromStdString(*o.preset)));
+  if (o.scale_given) size.scale = o.scale;
+  return size;
 }
 
 /// Runs `work`; a scenario error it raises without a source is the file's.
@@ -308,7 +344,7 @@ int map(const Options& o) {
     char* argv[] = {name, nullptr};
     QApplication app(argc, argv);
     sg::ui::init_resources();
-    QString error = sg::ui::render_map_figure(s, m, out, {o.width, o.height, o.scale});
+    QString error = sg::ui::render_map_figure(s, m, out, figure_size(o));
     if (!error.isEmpty()) {
       std::cerr << "stormglass-cli: " << error.toStdString() << "\n";
       return kFailure;
@@ -328,7 +364,7 @@ int plot(const Options& o, int argc, char** argv) {
   QApplication app(argc, argv);
   sg::ui::init_resources();
   QString error = attributed_to_file(o, [&] {
-    return sg::ui::render_scenario_figure(s, solver_options(o), out, {o.width, o.height, o.scale}, o.curves_only);
+    return sg::ui::render_scenario_figure(s, solver_options(o), out, figure_size(o), o.curves_only);
   });
   if (!error.isEmpty()) {
     std::cerr << "stormglass-cli: " << error.toStdString() << "\n";

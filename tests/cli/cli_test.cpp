@@ -118,7 +118,8 @@ TEST(Cli, RunTooLongForMemoryIsRefusedNamingTheTimeoutThatSetsTheStep) {
 TEST(Cli, HelpDocumentsEveryOption) {
   Outcome o = cli("--help");
   EXPECT_EQ(o.status, 0);
-  for (const char* option : {"run", "map", "--set", "--csv", "--x", "--y", "--solver-step", "--help", "Exit status"})
+  for (const char* option : {"run", "map", "--set", "--csv", "--x", "--y", "--solver-step", "--help", "Exit status",
+                             "--preset", "column", "page", "slide"})
     EXPECT_NE(o.out.find(option), std::string::npos) << option;
 }
 
@@ -219,6 +220,51 @@ TEST(Cli, PlotDrawsTheDashboardFigureInEachFormat) {
   expect_bad_input(cli("plot " + kExample + " --out " + temp("figure.gif")), {"--out", "figure.gif", ".png"});
   expect_bad_input(cli("plot " + kExample), {"--out"});
   expect_bad_input(cli("plot " + kExample + " --out x.png --size 800"), {"--size", "WIDTHxHEIGHT"});
+}
+
+/// A PDF page's width and height in points, from its MediaBox.
+std::pair<double, double> media_box(const std::string& pdf) {
+  const auto at = pdf.find("/MediaBox [0 0 ");
+  if (at == std::string::npos) return {-1, -1};
+  std::istringstream numbers(pdf.substr(at + 15, 40));
+  double w = -1, h = -1;
+  numbers >> w >> h;
+  return {w, h};
+}
+
+TEST(Cli, PresetDrawsPlotAndMapAtThePresetsPhysicalSize) {
+  // A column is 3.5 in (252 pt) square, a page 7 x 4 in, a slide 13.33 x 7.5 in.
+  const std::string pdf = temp("column.pdf"), svg = temp("slide-map.svg"), page = temp("page.pdf");
+  Outcome column = cli("plot " + kExample + " --curves-only --preset column --out " + pdf);
+  ASSERT_EQ(column.status, 0) << column.err;
+  EXPECT_EQ(media_box(slurp(pdf)), std::make_pair(252.0, 252.0));
+  // The dashboard figure keeps the preset's width; the summary under the curves makes it taller.
+  Outcome dashboard = cli("plot " + kExample + " --preset page --out " + page);
+  ASSERT_EQ(dashboard.status, 0) << dashboard.err;
+  EXPECT_EQ(media_box(slurp(page)).first, 504.0);
+  EXPECT_GT(media_box(slurp(page)).second, 288.0);
+  Outcome map = cli("map " + kExample + " --x demand.base_rate=100:1500:8 --y server.capacity=500:2000:8 --preset slide --out " + svg);
+  ASSERT_EQ(map.status, 0) << map.err;
+  // 960 x 540 pt = 338.667 x 190.5 mm.
+  EXPECT_NE(slurp(svg).find("width=\"338.667mm\" height=\"190.5mm\""), std::string::npos) << slurp(svg).substr(0, 200);
+  EXPECT_NE(slurp(svg).find("operating point"), std::string::npos);  // the map's legend is in the figure
+  // --scale overrides the preset's 300 dpi: 252 pt at one pixel a point.
+  const std::string png = temp("column.png");
+  Outcome scaled = cli("plot " + kExample + " --curves-only --preset column --scale 1 --out " + png);
+  ASSERT_EQ(scaled.status, 0) << scaled.err;
+  const std::string bytes = slurp(png);
+  ASSERT_GT(bytes.size(), 24u);
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned>(static_cast<unsigned char>(bytes[i])); };
+  EXPECT_EQ((byte(16) << 24) | (byte(17) << 16) | (byte(18) << 8) | byte(19), 252u);  // the IHDR width
+}
+
+TEST(Cli, PresetIsRefusedWhenUnknownWithSizeOrWhereNoFigureIsDrawn) {
+  expect_bad_input(cli("plot " + kExample + " --preset poster --out " + temp("x.pdf")),
+                   {"--preset", "'poster'", "column, page or slide"});
+  expect_bad_input(cli("plot " + kExample + " --preset column --size 500x320 --out " + temp("x.pdf")),
+                   {"--preset", "--size"});
+  expect_bad_input(cli("summary " + kExample + " --preset column"), {"summary", "--preset"});
+  expect_bad_input(cli("plot " + kExample + " --preset"), {"--preset", "needs a value"});
 }
 
 TEST(Cli, SummarySaysWhatHappened) {
