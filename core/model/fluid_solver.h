@@ -49,6 +49,9 @@ struct SolverOptions {
   /// The service-graph model's exact shortcuts (docs/model.md, 11.10): they
   /// change no number, only the time taken. Off only to check exactly that.
   bool shortcuts = true;
+  /// The steady tail of service graphs (docs/model.md, 11.13), with
+  /// shortcuts: equal to the solved run to rounding. Off only to check that.
+  bool steady_tail = true;
 };
 
 /// How a run that stopped early (SolverOptions::stop_when_decided) goes on.
@@ -83,6 +86,9 @@ struct RunResult {
   /// Service graphs, with stop_when_decided: the steps of quiet stretches
   /// skipped (docs/model.md, 11.11), for tests.
   long skipped_steps = 0;
+  /// Service graphs: the steps of a steady storm's tail written without
+  /// solving them (docs/model.md, 11.13), for tests.
+  long steady_steps = 0;
 };
 
 /// The internal step the solver picks for a scenario when none is asked for.

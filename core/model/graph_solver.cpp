@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 #include <list>
 #include <memory>
@@ -129,6 +130,11 @@ public:
           last_overload_step_ = std::max(last_overload_step_, static_cast<long>(std::floor(overload_s / h)) + 1);
       }
     }
+    // docs/model.md, 11.13: a steady storm's tail, whole intervals to a
+    // last step of the solver's length (else the last interval differs).
+    tail_ = options_.shortcuts && options_.steady_tail && !options_.audit && !any_gates_ && memory_steps_ >= 0 &&
+            steps_ % steps_per_interval_ == 0 && std::fabs(last_step_s_ - h_) <= 1e-9 * h_;
+    tail_rows_ = static_cast<std::size_t>(memory_steps_ / steps_per_interval_ + 3);
     if (options_.audit)
       for (std::size_t p = 0; p < rules_.size(); ++p)
         resolved_.push_back({std::vector<double>(static_cast<std::size_t>(steps_), 0.0),
@@ -142,6 +148,7 @@ public:
       for (std::size_t i = 0; i < stations_.size(); ++i) forward(static_cast<int>(i), n);
       for (std::size_t i = stations_.size(); i-- > 0;) backward(static_cast<int>(i), n);
       if (any_gates_) end_gate_steps();
+      if (tail_) note_steadiness();
       ++interval_steps;
       if (interval_steps == steps_per_interval_ || n == steps_ - 1) {
         double length = static_cast<double>(interval_steps) * h_;
@@ -166,6 +173,10 @@ public:
             skip_quiet(n + 1, resume);
             n = resume - 1;
           }
+        }
+        if (tail_ && n < steps_ - 1 && steady_to_the_end(n)) {
+          emit_steady_tail(n);
+          break;
         }
       }
     }
@@ -214,6 +225,13 @@ private:
     st.timeout_steps.push_back(rules->timeout_steps);
     st.populations.push_back(static_cast<int>(rules_.size()));
     const long slots = rules->timeout_steps + rules->reject_steps + 3;
+    // docs/model.md, 11.13: the longest a job of it can live, each attempt
+    // answered by its timeout and each retry due within its kernel's reach.
+    if (!client.max_attempts)
+      memory_steps_ = -1;
+    else if (memory_steps_ >= 0)
+      memory_steps_ = std::max(memory_steps_, static_cast<long>(*client.max_attempts) *
+                                                  (rules->timeout_steps + rules->policy.max_offset + rules->reject_steps + 2));
     populations_.push_back(std::make_unique<Population>(*rules, 0, steps_, slots));
     rules_.push_back(std::move(rules));
     return static_cast<int>(rules_.size()) - 1;
@@ -297,6 +315,8 @@ private:
       });
       st.early[q].clear();
     }
+
+    st.step_sent = sent_total;
 
     // 6. Admission against the queue limit: the room is K - Q plus what
     // capacity this step has left. Beyond it the queue is full, and which
@@ -746,6 +766,110 @@ private:
     }
   }
 
+  /// docs/model.md, 11.13: counts, per station, the steps in a row whose
+  /// attempts sent and served equal the step before's, to the bit.
+  void note_steadiness() {
+    for (Station& st : stations_) {
+      st.steady_steps = st.step_sent == st.last_sent && st.completed == st.last_completed ? st.steady_steps + 1 : 0;
+      st.last_sent = st.step_sent;
+      st.last_completed = st.completed;
+    }
+  }
+
+  /// docs/model.md, 11.13: whether the run is a steady state to its end
+  /// from the end of step n, the end of an output interval: the rates stay
+  /// as they are, every service has sent and served the same in each step
+  /// and shown the same rows (its queue aside) for longer than any job
+  /// lives, and every service with a queue serves only attempts already
+  /// late for their senders to the end.
+  bool steady_to_the_end(long n) {
+    if (n < tail_next_try_) return false;
+    // The rates of the rows compared are those of the rest of the run.
+    const double from = static_cast<double>(n + 1 - static_cast<long>(tail_rows_) * steps_per_interval_) * h_;
+    auto constant_after = [&](const RateSchedule& r) {
+      for (double t : r.breakpoints())
+        if (t > from && t < s_.duration_s) return false;
+      return true;
+    };
+    if (!constant_after(demand_)) return false;
+    for (const Station& st : stations_) {
+      if (st.steady_steps <= memory_steps_ + steps_per_interval_ || st.recent.size() < tail_rows_) return false;
+      if (!constant_after(st.capacity)) return false;
+      const Interval& last = st.recent.back();
+      const double rise = last.queue - st.recent[st.recent.size() - 2].queue;
+      for (std::size_t k = 0; k + 1 < st.recent.size(); ++k) {
+        const Interval& a = st.recent[k];
+        const double step_rise = st.recent[k + 1].queue - a.queue;
+        if (std::fabs(step_rise - rise) > 1e-9 * std::max(1.0, last.queue)) return false;
+        if (!same_row(a, last)) return false;
+      }
+    }
+    for (const Station& st : stations_) {
+      if (st.queue <= 0 && st.recent.front().queue <= 0) continue;
+      // A queue that stays as it is, every attempt in it sent in the steady
+      // steps: each later step meets the same queue.
+      if (level(st) && n - st.head + memory_steps_ + 2 < st.steady_steps) continue;
+      // A queue that grows: every attempt it serves to the end is late.
+      const long late = *std::max_element(st.timeout_steps.begin(), st.timeout_steps.end()) + 2;
+      if (st.limited || !st.serves_only_late_until(n, steps_ - 1, late, st.step_sent)) {
+        // Not provable now: try again after twice as long a wait.
+        tail_wait_ = std::max(2 * tail_wait_, steps_per_interval_);
+        tail_next_try_ = n + tail_wait_;
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /// Whether station st's queue stayed as it was over its latest row.
+  static bool level(const Station& st) {
+    const double last = st.recent.back().queue;
+    return std::fabs(last - st.recent[st.recent.size() - 2].queue) <= 1e-9 * std::max(1.0, last);
+  }
+
+  /// Two rows of a service with the same rates and levels to rounding (a
+  /// queue's head splits its cohorts at other places each interval), time,
+  /// queue and wait aside.
+  static bool same_row(const Interval& a, const Interval& b) {
+    const double x[] = {a.demand, a.offered, a.retries, a.rejected, a.served, a.goodput, a.wasted, a.dropped,
+                        a.timeouts, a.gave_up, a.backlog, a.throttled, a.denied, a.stopped, a.shed, a.capacity,
+                        a.failed, a.waiting};
+    const double y[] = {b.demand, b.offered, b.retries, b.rejected, b.served, b.goodput, b.wasted, b.dropped,
+                        b.timeouts, b.gave_up, b.backlog, b.throttled, b.denied, b.stopped, b.shed, b.capacity,
+                        b.failed, b.waiting};
+    for (std::size_t f = 0; f < std::size(x); ++f)
+      if (std::fabs(x[f] - y[f]) > 1e-12 * std::max(1.0, std::fabs(x[f]) + std::fabs(y[f]))) return false;
+    return true;
+  }
+
+  /// The rows of the steady tail after step n: each service's last row,
+  /// its queue rising as it did, its wait that of its queue.
+  void emit_steady_tail(long n) {
+    for (std::size_t i = 0; i < stations_.size(); ++i) {
+      Station& st = stations_[i];
+      const Interval last = st.recent.back();
+      const double rise = last.queue - st.recent[st.recent.size() - 2].queue;
+      const bool grows = !level(st);
+      long k = 0;
+      for (long b = n + 1 + steps_per_interval_; b <= steps_; b += steps_per_interval_) {
+        Interval out = last;
+        ++k;
+        out.t_s = std::min(s_.duration_s, static_cast<double>(b) * h_);
+        if (grows) {
+          // Only where it has no drops (steady_to_the_end), so its wait is
+          // that of its queue at capacity (Station::wait_at_end_of).
+          out.queue = last.queue + static_cast<double>(k) * rise;
+          out.wait_s = st.capacity.time_to_accumulate(out.t_s, out.queue) - out.t_s;
+        }
+        if (i == 0 && options_.on_interval)
+          options_.on_interval(out);
+        else
+          st.result.intervals.push_back(out);
+      }
+      st.result.steady_steps = steps_ - (n + 1);
+    }
+  }
+
   /// With SolverOptions::audit: the shares of population p's cohorts whose
   /// fate its jobs have learnt (success, error, timeout, rejection).
   void note_outcomes(int p, const std::vector<Outcome>& outcomes) {
@@ -796,6 +920,10 @@ private:
     double backlog = 0;
     for (int p : st.populations) backlog += populations_[static_cast<std::size_t>(p)]->backlog();
     out.backlog = std::max(0.0, backlog);
+    if (tail_) {
+      if (st.recent.size() == tail_rows_) st.recent.pop_front();
+      st.recent.push_back(out);
+    }
     if (i == 0 && options_.on_interval)
       options_.on_interval(out);
     else
@@ -835,6 +963,13 @@ private:
   std::vector<std::pair<std::vector<double>, std::vector<double>>> resolved_;
   std::vector<std::pair<long long, double>> batches_;
   long last_overload_step_ = -1;  // with stop_when_decided (quiet_from)
+  // docs/model.md, 11.13: the longest life of a job (-1: unbounded), and
+  // whether and from how many rows a steady tail may be taken.
+  long memory_steps_ = 0;
+  bool tail_ = false;
+  std::size_t tail_rows_ = 0;
+  long tail_next_try_ = 0;  // after a failed proof, the step from which to try again
+  long tail_wait_ = 0;
 };
 
 /// The server policies the graph model does not carry yet, by path: refused.

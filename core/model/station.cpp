@@ -157,4 +157,32 @@ double Station::wait_at_end_of(long n) const {
   return t - now;
 }
 
+bool Station::serves_only_late_until(long n, long last, long late, double arrivals) const {
+  if (drop || !(arrivals >= 0)) return false;
+  long j = head;
+  auto cohort_mass = [&](long k) {
+    if (k > n) return arrivals;  // the steady cohorts after step n
+    double m = 0;
+    for (std::size_t q = 0; q < q_count(); ++q) m += remaining[at(k, q)];
+    return m;
+  };
+  double mass = cohort_mass(j);  // what is left of cohort j
+  for (long m = n + 1; m <= last; ++m) {
+    double left = capacity_mass[static_cast<std::size_t>(m)];
+    while (left > 0) {
+      while (mass <= 0) {
+        // Nothing more arrives: the queue empties and later attempts are
+        // served in their own step.
+        if (j > n && arrivals <= 0) return false;
+        mass = cohort_mass(++j);
+      }
+      if (j >= m || m - j <= late) return false;
+      const double take = std::min(mass, left);
+      mass -= take;
+      left -= take;
+    }
+  }
+  return true;
+}
+
 }  // namespace sg::fluid

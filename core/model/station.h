@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <list>
 #include <functional>
 #include <memory>
@@ -80,6 +81,12 @@ struct Station {
   long head = 0;
   double queue = 0;
   double completed = 0;  // served in the current step (all of it starts calls)
+  double step_sent = 0;  // attempts sent to it in the current step
+  // docs/model.md, 11.13: steps in a row with the same attempts sent and
+  // served as the step before (to the bit), and its latest rows.
+  long steady_steps = 0;
+  double last_sent = -1, last_completed = -1;
+  std::deque<Interval> recent;
   std::vector<double> boundary;  // per local population: served at exactly its timeout this step
   std::list<Batch> batches;
   // Batches whose every tag is on the all-late law (docs/model.md, 11.10),
@@ -143,6 +150,13 @@ struct Station {
   /// spec/system.md, "wait_s": the local response time of an attempt sent at
   /// the end of step n; with drop_expired the shares that will have expired
   /// when they reach the head are skipped (for the users' timeout).
+  /// docs/model.md, 11.13: whether every attempt this station serves in
+  /// steps n + 1 .. last is then more than `late` steps old (so late for
+  /// every sender), its queue at the end of step n followed by `arrivals`
+  /// attempts in every later step, served FIFO at capacity. Without drops
+  /// (nothing discarded) and without a limit (everything admitted).
+  bool serves_only_late_until(long n, long last, long late, double arrivals) const;
+
   double wait_at_end_of(long n) const;
 };
 

@@ -298,3 +298,83 @@ TEST(GraphSolver, BooksBalanceAtEveryServiceAndBetweenServicesOverRandomGraphs) 
 
 }  // namespace
 }  // namespace sg
+
+namespace sg {
+namespace {
+
+TEST(GraphSolver, ASteadyTailIsTakenOnlyOnceAGrowingQueueServesNothingInTime) {
+  // docs/model.md 11.13. The entry is offered 600/s against 500/s from the
+  // start: its queue grows by 100/s, an attempt sent at t waits 100 t / 500
+  // = t / 5 seconds, within the users' 60 s timeout until t = 300 s, and
+  // its call into db answers at once. Until then every row is the same (the
+  // entry serves 500/s in time, all goodput) with only the queue rising,
+  // yet the run is not steady: the attempts sent from 300 s on are served
+  // after 360 s, all late, and the goodput falls to 0 then. A tail taken
+  // from the rows before that would keep the goodput at 500 to the end.
+  Scenario s = steady(600, 600);
+  s.client.timeout_s = 60;
+  s.client.max_attempts = 1;
+  s.server.capacity = 500;
+  s.server.calls["db"] = call(10, 1, 0.1);
+  s.services["db"].capacity = 10000;
+  validate_scenario(s);
+  SolverOptions solved;
+  solved.steady_tail = false;
+  const std::map<std::string, RunResult> quick = solve_all(s), full = solve_all(s, solved);
+  const RunResult& entry = quick.at("server");
+  EXPECT_NEAR(window_mean(entry, &Interval::goodput, 100, 350), 500, 1e-6);
+  EXPECT_NEAR(window_mean(entry, &Interval::goodput, 370, 600), 0, 1e-6);
+  EXPECT_NEAR(entry.intervals.back().queue, 100.0 * 600, 1e-6);
+  // The tail is taken, after the fall (and its memory, the 60 s timeout).
+  EXPECT_GT(entry.steady_steps, 0);
+  EXPECT_LT(static_cast<double>(entry.steady_steps) * entry.solver_step_s, 600 - 360);
+  for (const auto& [name, run] : full)
+    for (std::size_t i = 0; i < run.intervals.size(); ++i) {
+      const Interval& a = quick.at(name).intervals[i];
+      const Interval& b = run.intervals[i];
+      ASSERT_NEAR(a.goodput, b.goodput, 1e-9) << name << " t = " << b.t_s;
+      ASSERT_NEAR(a.timeouts, b.timeouts, 1e-9) << name << " t = " << b.t_s;
+      ASSERT_NEAR(a.queue, b.queue, 1e-9 * std::max(1.0, b.queue)) << name << " t = " << b.t_s;
+      ASSERT_NEAR(a.wait_s, b.wait_s, 1e-9 * std::max(1.0, b.wait_s)) << name << " t = " << b.t_s;
+    }
+}
+
+TEST(GraphSolver, ASteadyTailWaitsOutTheLongestLifeOfAJob) {
+  // docs/model.md 11.13. A 10 s surge of 1000 jobs/s over the 500/s base at
+  // an entry of capacity 1000 and a queue of 50: 500 attempts/s are
+  // rejected at once, and each job retries once, 100 s later. From 25 s to
+  // 110 s every row is the same as a healthy one, but the run is not
+  // steady: 500 retries a second come back between 110 s and 120 s. A job
+  // lives up to 2 x (5 s + 100 s), so no tail is taken before that has
+  // passed, and the retries are in the rows.
+  Scenario s = steady(500, 700);
+  s.demand.surge = Surge{10, 10, 1000, 0};
+  s.client.timeout_s = 5;
+  s.client.max_attempts = 2;
+  s.client.backoff = Backoff{100, 1, 100, Jitter::None};
+  s.server.capacity = 1000;
+  s.server.queue_limit = 50;
+  s.server.calls["db"] = call(1, 1, 0.1);
+  s.services["db"].capacity = 10000;
+  validate_scenario(s);
+  SolverOptions solved;
+  solved.steady_tail = false;
+  const std::map<std::string, RunResult> quick = solve_all(s), full = solve_all(s, solved);
+  const RunResult& entry = quick.at("server");
+  EXPECT_NEAR(window_mean(entry, &Interval::offered, 40, 100), 500, 1e-6);
+  EXPECT_NEAR(window_mean(entry, &Interval::rejected, 12, 18), 500, 1);
+  EXPECT_NEAR(window_mean(entry, &Interval::retries, 112, 118), 500, 1);
+  EXPECT_NEAR(window_mean(entry, &Interval::goodput, 112, 118), 1000, 1);
+  EXPECT_GT(entry.steady_steps, 0);
+  EXPECT_LT(static_cast<double>(entry.steady_steps) * entry.solver_step_s, 700 - 220);
+  for (const auto& [name, run] : full)
+    for (std::size_t i = 0; i < run.intervals.size(); ++i) {
+      const Interval& a = quick.at(name).intervals[i];
+      const Interval& b = run.intervals[i];
+      ASSERT_NEAR(a.offered, b.offered, 1e-9) << name << " t = " << b.t_s;
+      ASSERT_NEAR(a.goodput, b.goodput, 1e-9) << name << " t = " << b.t_s;
+    }
+}
+
+}  // namespace
+}  // namespace sg
