@@ -712,16 +712,60 @@ TEST(DashboardMap, ChoosingAnotherAxisPathGivesItARangeAroundItsValue) {
   auto* x_to = view.findChild<QDoubleSpinBox*>("map_x_to");
   ASSERT_TRUE(x_path && x_from && x_to);
   QSignalSpy changed(&view, &StabilityMapView::axes_changed);
-  x_path->setCurrentText("client.timeout_s");
+  x_path->setCurrentIndex(x_path->findData("client.timeout_s"));
   emit x_path->activated(x_path->currentIndex());
   EXPECT_EQ(x_from->value(), 2.5);
   EXPECT_EQ(x_to->value(), 10);
   EXPECT_EQ(changed.count(), 1);  // one new map, not one per box
-  x_path->setCurrentText("client.backoff.spread");
-  ASSERT_EQ(x_path->currentText(), "client.backoff.spread");
+  x_path->setCurrentIndex(x_path->findData("client.backoff.spread"));
+  ASSERT_EQ(view.x_axis().path, "client.backoff.spread");
   emit x_path->activated(x_path->currentIndex());
   EXPECT_EQ(x_from->value(), 0.4);
   EXPECT_NEAR(x_to->value(), 0.96, 1e-9);
+}
+
+TEST(DashboardWords, MapAxisChoosersShowFriendlyNamesAndChooseByPath) {
+  // Issue 10, item 8: the axis choosers listed raw paths
+  // ("client.backoff.base_s"). Each item now shows the parameter's label
+  // (sg::parameter_label), holds the path as its data and gives it in its
+  // tooltip; the map still asks for the path.
+  StabilityMapView view;
+  view.show_operating_point(Scenario{});
+  auto* x_path = view.findChild<QComboBox*>("map_x_path");
+  auto* y_path = view.findChild<QComboBox*>("map_y_path");
+  ASSERT_TRUE(x_path && y_path);
+  EXPECT_EQ(x_path->currentText(), "Demand: base rate (jobs/s)");
+  EXPECT_EQ(x_path->currentData().toString(), "demand.base_rate");
+  EXPECT_EQ(y_path->currentText(), "Server: capacity (attempts/s)");
+  EXPECT_EQ(view.x_axis().path, "demand.base_rate");
+  EXPECT_EQ(view.y_axis().path, "server.capacity");
+  for (QComboBox* c : {x_path, y_path})
+    for (int i = 0; i < c->count(); ++i) {
+      const QString path = c->itemData(i).toString();
+      EXPECT_FALSE(path.isEmpty());
+      EXPECT_NE(c->itemText(i), path);
+      EXPECT_FALSE(c->itemText(i).contains('_')) << c->itemText(i).toStdString();
+      EXPECT_TRUE(c->itemData(i, Qt::ToolTipRole).toString().startsWith(path + ": "))
+          << c->itemData(i, Qt::ToolTipRole).toString().toStdString();
+    }
+  const int timeout = x_path->findData("client.timeout_s");
+  ASSERT_GE(timeout, 0);
+  EXPECT_EQ(x_path->itemText(timeout), "Client: timeout (s)");
+  x_path->setCurrentIndex(timeout);
+  emit x_path->activated(timeout);
+  EXPECT_EQ(view.x_axis().path, "client.timeout_s");
+  EXPECT_TRUE(x_path->toolTip().contains("Client: timeout (s)")) << x_path->toolTip().toStdString();
+  EXPECT_TRUE(x_path->toolTip().contains("client.timeout_s")) << x_path->toolTip().toStdString();
+  // A map of a graph path titles its axis in words, not by its path.
+  ParameterMap map;
+  map.x = MapAxis{"services.db.capacity", 500, 2000, 2};
+  map.y = MapAxis{"server.calls.db.timeout_s", 0.5, 2, 2};
+  map.points.resize(4);
+  QFile f(QStringLiteral(":/scenarios/graphs/graph-md-example.json"));
+  ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+  view.show_map(map, 1, parse_scenario(f.readAll().toStdString(), "graph-md-example.json"));
+  EXPECT_EQ(view.plot()->xAxis->label(), "db capacity (attempts/s)");
+  EXPECT_EQ(view.plot()->yAxis->label(), "server \u2192 db timeout (s)");
 }
 
 TEST(DashboardMap, AnAxisOverAPolicyThatIsOffShowsNoOperatingPoint) {
