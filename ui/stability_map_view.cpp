@@ -18,6 +18,7 @@
 
 #include "dashboard_text.h"
 #include "legend_swatch.h"
+#include "legend_tooltip.h"
 #include "legend_wrap.h"
 #include "qcustomplot.h"
 #include "scenario/number_text.h"
@@ -228,14 +229,29 @@ StabilityMapView::StabilityMapView(QWidget* parent) : QWidget(parent) {
   legend_->setColumnSpacing(10);
   legend_->setFillOrder(QCPLayoutGrid::foColumnsFirst);
   legend_->setSelectableParts(QCPLegend::spNone);
-  // The colours of class_colours(), at the values show_map gives each class.
-  // The colours of class_colours(), at the values show_map gives each class.
-  legend_->addItem(LegendSwatch::patch(legend_, tr("stable (darker: slower recovery)"), QColor(200, 230, 201),
-                                       QColor(46, 125, 50)));
-  legend_->addItem(LegendSwatch::patch(legend_, tr("draining (recovers after the run ends)"), QColor(255, 224, 130)));
-  legend_->addItem(LegendSwatch::patch(legend_, tr("metastable"), QColor(255, 152, 0)));
-  legend_->addItem(LegendSwatch::patch(legend_, tr("overloaded"), QColor(198, 40, 40)));
-  legend_->addItem(LegendSwatch::marker(legend_, tr("operating point"), operating_point_->scatterStyle()));
+  // The colours of class_colours(), at the values show_map gives each class;
+  // each entry's tooltip says what its class means (spec/system.md, "Stability map").
+  auto add = [this](LegendSwatch* entry, const QString& meaning) {
+    set_legend_tooltip(entry, meaning);
+    legend_->addItem(entry);
+  };
+  add(LegendSwatch::patch(legend_, tr("stable (darker: slower recovery)"), QColor(200, 230, 201),
+                          QColor(46, 125, 50)),
+      tr("Stable: healthy without a trigger, and healthy again after it; the darker the green, the longer "
+         "the "
+         "recovery took."));
+  add(LegendSwatch::patch(legend_, tr("draining (recovers after the run ends)"), QColor(255, 224, 130)),
+      tr("Draining: still unhealthy when the run ends, but its queue is draining; run longer, it would "
+         "recover "
+         "(hover over a point for when)."));
+  add(LegendSwatch::patch(legend_, tr("metastable"), QColor(255, 152, 0)),
+      tr("Metastable: healthy without a trigger, but the trigger tips it into a retry storm that outlasts "
+         "it."));
+  add(LegendSwatch::patch(legend_, tr("overloaded"), QColor(198, 40, 40)),
+      tr("Overloaded: unhealthy even without a trigger; demand alone is more than the server can serve."));
+  add(LegendSwatch::marker(legend_, tr("operating point"), operating_point_->scatterStyle()),
+      tr("The operating point: the current settings' values of the two parameters."));
+  show_legend_tooltips(plot_);
   apply_plot_palette(*plot_, palette());
 
   connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
@@ -476,6 +492,11 @@ void StabilityMapView::draw_boundaries(const Scenario& s) {
                      tr("demand = capacity / %1").arg(*s.client.max_attempts)});
   const QCPRange xr = plot_->xAxis->range(), yr = plot_->yAxis->range();
   boundary_entry_ = LegendSwatch::line(legend_, tr("the model's boundaries"), QPen(QColor(30, 30, 30), 1.5, Qt::DashLine));
+  set_legend_tooltip(
+      boundary_entry_,
+      tr("The model's closed-form boundaries (docs/model.md, 7.5): past demand = capacity the server "
+         "is overloaded; between it and demand = capacity / max attempts, a storm that a trigger "
+         "starts can sustain itself."));
   legend_->addItem(boundary_entry_);
   wrap_legend_to_width(*legend_, plot_->width() - 16, 3);
   for (const Line& line : lines) {

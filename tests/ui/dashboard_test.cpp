@@ -22,11 +22,18 @@
 
 #include <gtest/gtest.h>
 
+#include <QFileInfo>
+#include <QHelpEvent>
+#include <QToolTip>
+#include "analysis/parameter_map.h"
 #include "capacity_schedule_editor.h"
 #include "dashboard_text.h"
 #include "figure_export.h"
+#include "hysteresis_view.h"
+#include "legend_swatch.h"
+#include "legend_tooltip.h"
+#include "load_curves_view.h"
 #include "main_window.h"
-#include "window_waits.h"
 #include "model/fluid_solver.h"
 #include "parameter_control.h"
 #include "qcustomplot.h"
@@ -35,9 +42,7 @@
 #include "scenario/policy_fields.h"
 #include "scenario/scenario_file.h"
 #include "stability_map_view.h"
-#include "hysteresis_view.h"
-#include <QFileInfo>
-#include "analysis/parameter_map.h"
+#include "window_waits.h"
 
 namespace sg::ui {
 namespace {
@@ -766,6 +771,79 @@ TEST(DashboardWords, MapAxisChoosersShowFriendlyNamesAndChooseByPath) {
   view.show_map(map, 1, parse_scenario(f.readAll().toStdString(), "graph-md-example.json"));
   EXPECT_EQ(view.plot()->xAxis->label(), "db capacity (attempts/s)");
   EXPECT_EQ(view.plot()->yAxis->label(), "server \u2192 db timeout (s)");
+}
+
+/// The entry of `legend` named `name` (a curve's or a swatch's), or nullptr.
+QCPAbstractLegendItem* legend_entry(QCPLegend* legend, const QString& name) {
+  for (int i = 0; i < legend->itemCount(); ++i) {
+    QCPAbstractLegendItem* item = legend->item(i);
+    if (auto* curve = qobject_cast<QCPPlottableLegendItem*>(item);
+        curve && curve->plottable()->name() == name)
+      return item;
+    if (auto* swatch = dynamic_cast<LegendSwatch*>(item); swatch && swatch->text() == name) return item;
+  }
+  return nullptr;
+}
+
+/// The tooltip shown when the pointer rests on the middle of `entry` of `plot`.
+QString hover_tooltip(QCustomPlot* plot, QCPAbstractLegendItem* entry) {
+  const QPoint at = entry->rect().center();
+  QHelpEvent help(QEvent::ToolTip, at, plot->mapToGlobal(at));
+  QApplication::sendEvent(plot, &help);
+  return QToolTip::text();
+}
+
+TEST(DashboardWords, LegendEntriesSayWhatTheirCurveOrClassMeans) {
+  // Issue 10, item 8: hovering a legend entry showed nothing; QCustomPlot's
+  // legends have no tooltips of their own (legend_tooltip.h).
+  LoadCurvesView curves;
+  curves.resize(1000, 700);
+  curves.show();
+  curves.plot()->replot();  // lays the legends out
+  auto* rates_legend = qobject_cast<QCPLegend*>(curves.plot()->plotLayout()->element(0, 0));
+  ASSERT_NE(rates_legend, nullptr);
+  QCPAbstractLegendItem* goodput = legend_entry(rates_legend, "goodput");
+  ASSERT_NE(goodput, nullptr);
+  const QString meaning = "Jobs completed within the client's timeout, per second.";
+  EXPECT_EQ(legend_tooltip_at(*curves.plot(), goodput->rect().center()), meaning);
+  EXPECT_EQ(hover_tooltip(curves.plot(), goodput), meaning);
+  EXPECT_EQ(legend_tooltip_at(*curves.plot(), QPointF(-5, -5)), "");
+  // Every curve's entry has a sentence of its own.
+  for (const char* name : {"demand", "offered", "wasted", "rejected", "gave up", "capacity"}) {
+    QCPAbstractLegendItem* entry = legend_entry(rates_legend, name);
+    ASSERT_NE(entry, nullptr) << name;
+    EXPECT_TRUE(legend_tooltip_at(*curves.plot(), entry->rect().center()).endsWith(".")) << name;
+  }
+  EXPECT_EQ(legend_tooltip_at(*curves.plot(), legend_entry(rates_legend, "offered")->rect().center()),
+            "Attempts sent per second: first attempts and retries.");
+
+  StabilityMapView map;
+  map.resize(600, 600);
+  map.show();
+  map.plot()->replot();
+  QCPAbstractLegendItem* metastable = legend_entry(map.legend(), "metastable");
+  ASSERT_NE(metastable, nullptr);
+  EXPECT_EQ(
+      hover_tooltip(map.plot(), metastable),
+      "Metastable: healthy without a trigger, but the trigger tips it into a retry storm that outlasts it.");
+  for (const char* name : {"stable (darker: slower recovery)", "draining (recovers after the run ends)",
+                           "overloaded", "operating point"}) {
+    QCPAbstractLegendItem* entry = legend_entry(map.legend(), name);
+    ASSERT_NE(entry, nullptr) << name;
+    EXPECT_FALSE(legend_tooltip_at(*map.plot(), entry->rect().center()).isEmpty()) << name;
+  }
+
+  HysteresisView hysteresis;
+  hysteresis.resize(600, 500);
+  hysteresis.show();
+  hysteresis.plot()->replot();
+  QCPAbstractLegendItem* falling = legend_entry(hysteresis.plot()->legend, "goodput, demand falling");
+  ASSERT_NE(falling, nullptr);
+  EXPECT_TRUE(
+      hover_tooltip(hysteresis.plot(), falling)
+          .startsWith("Jobs completed within the client's timeout, per second, as demand ramps back down"))
+      << QToolTip::text().toStdString();
+  QToolTip::hideText();
 }
 
 TEST(DashboardMap, AnAxisOverAPolicyThatIsOffShowsNoOperatingPoint) {
