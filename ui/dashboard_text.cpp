@@ -152,7 +152,10 @@ QString scenario_caption(const Scenario& s) {
     client << item(policy_name(s));
   } else {
     client << item(tr("timeout %1 s").arg(num(c.timeout_s)));
-    client << item(c.max_attempts ? tr("%1 attempts").arg(*c.max_attempts) : tr("unlimited attempts"));
+    // Attempts, the first included: one attempt is no retry ("1 attempt", not "1 attempts").
+    client << item(!c.max_attempts        ? tr("unlimited attempts")
+                   : *c.max_attempts == 1 ? tr("1 attempt (no retries)")
+                                          : tr("%1 attempts").arg(*c.max_attempts));
     if (!c.max_attempts || *c.max_attempts > 1) client << backoff_item(c.backoff);
   }
   client << policy_items(s, "client.");
@@ -286,13 +289,18 @@ QString summary_html(const Scenario& s, const RunHealth& h) {
   rows << tr("Goodput at the end: %1% of demand.").arg(num(100 * h.goodput_ratio_at_end, 3));
   // What the policies did, when they did anything (the totals of describe_run).
   QStringList policies;
-  auto part = [&policies](double amount, const QString& what) {
-    if (amount >= 1) policies << what.arg(count(amount));
+  // A count agrees with its number: "1 retry denied", "2 retries denied".
+  auto part = [&policies](double amount, const QString& one, const QString& many) {
+    if (amount >= 1) policies << (count(amount) == QLatin1String("1") ? one : many.arg(count(amount)));
   };
-  part(h.throttled, tr("<b>%1</b> attempts refused by the clients themselves"));
-  part(h.denied, tr("<b>%1</b> retries denied by a token bucket, quota or budget"));
-  part(h.stopped, tr("<b>%1</b> jobs stopped by the server's signal"));
-  part(h.shed, tr("<b>%1</b> attempts of jobs refused by admission control"));
+  part(h.throttled, tr("<b>1</b> attempt refused by the clients themselves"),
+       tr("<b>%1</b> attempts refused by the clients themselves"));
+  part(h.denied, tr("<b>1</b> retry denied by a token bucket, quota or budget"),
+       tr("<b>%1</b> retries denied by a token bucket, quota or budget"));
+  part(h.stopped, tr("<b>1</b> job stopped by the server's signal"),
+       tr("<b>%1</b> jobs stopped by the server's signal"));
+  part(h.shed, tr("<b>1</b> attempt of a job refused by admission control"),
+       tr("<b>%1</b> attempts of jobs refused by admission control"));
   if (!policies.isEmpty()) rows << tr("Policies: %1.").arg(policies.join(QStringLiteral("; ")));
   for (const QString& r : rows) html += QStringLiteral("<p>") + r + QStringLiteral("</p>");
   return html;

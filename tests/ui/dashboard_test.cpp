@@ -22,13 +22,16 @@
 
 #include <gtest/gtest.h>
 
+#include <QDirIterator>
 #include <QFileInfo>
 #include <QHelpEvent>
+#include <QRegularExpression>
 #include <QToolTip>
 #include "analysis/parameter_map.h"
 #include "capacity_schedule_editor.h"
 #include "dashboard_text.h"
 #include "figure_export.h"
+#include "help.h"
 #include "hysteresis_view.h"
 #include "legend_swatch.h"
 #include "legend_tooltip.h"
@@ -771,6 +774,152 @@ TEST(DashboardWords, MapAxisChoosersShowFriendlyNamesAndChooseByPath) {
   view.show_map(map, 1, parse_scenario(f.readAll().toStdString(), "graph-md-example.json"));
   EXPECT_EQ(view.plot()->xAxis->label(), "db capacity (attempts/s)");
   EXPECT_EQ(view.plot()->yAxis->label(), "server \u2192 db timeout (s)");
+}
+
+/// Where `text` miscounts attempts and retries (issue 10, item 8): a job
+/// makes up to max_attempts attempts, its first and max_attempts - 1
+/// retries. `max_attempts` is the client's the text speaks of (0: unknown,
+/// -1: unlimited). Each problem quotes the words found.
+QStringList miscounts(QString text, long long max_attempts) {
+  text.remove(QRegularExpression(QStringLiteral("<[^>]*>")));  // rich text: the words only
+  QStringList problems;
+  // A count of one is singular.
+  for (const auto& m :
+       QRegularExpression(QStringLiteral("(?<![\\d.,])1 (attempts|retries|jobs|tries)\\b")).globalMatch(text))
+    problems << m.captured(0);
+  if (max_attempts <= 0) return problems;
+  const QString attempts = QString::number(max_attempts), retries = QString::number(max_attempts - 1);
+  // "retried up to 3 times" or "3 retries" for 3 attempts.
+  for (const auto& m :
+       QRegularExpression(QStringLiteral("retried (up to )?(\\d+) times|(\\d+) retr(y|ies)\\b|"
+                                         "(up to|at most) (\\d+) retr(y|ies)"))
+           .globalMatch(text)) {
+    const QString n = !m.captured(2).isEmpty()   ? m.captured(2)
+                      : !m.captured(3).isEmpty() ? m.captured(3)
+                                                 : m.captured(6);
+    if (n != retries) problems << m.captured(0);
+  }
+  // "up to 4 attempts" or "4 attempts per job" for 3 ("at most 2000 attempts" may be a queue's).
+  for (const auto& m :
+       QRegularExpression(QStringLiteral("up to (\\d+) attempts\\b|(\\d+) attempts (per job|in all)"))
+           .globalMatch(text)) {
+    const QString n = !m.captured(1).isEmpty() ? m.captured(1) : m.captured(2);
+    if (n != attempts) problems << m.captured(0);
+  }
+  if (text.contains(QRegularExpression(QStringLiteral("max(imum)? retries"),
+                                       QRegularExpression::CaseInsensitiveOption)))
+    problems << QStringLiteral("max retries");
+  return problems;
+}
+
+/// The miscounts of `text`, as one line for a test's message.
+std::string miscounted(const QString& text, long long max_attempts) {
+  return miscounts(text, max_attempts).join(QStringLiteral(" | ")).toStdString();
+}
+
+TEST(DashboardWords, AttemptsAndRetriesAreCountedAlikeInEveryText) {
+  // Issue 10, item 8. The checker itself first: the default scenario's old
+  // text, and counts of one.
+  EXPECT_EQ(miscounted("each job is retried up to 3 times", 3), "retried up to 3 times");
+  EXPECT_EQ(miscounted("<b>1</b> retries denied", 0), "1 retries");
+  EXPECT_TRUE(
+      miscounts("3 of its attempts (its first and 2 retries), 10,000 attempts, 0.1 attempts", 3).isEmpty());
+
+  // Every bundled scenario's description, teaching and graph ones included,
+  // against its users' client.
+  int scenarios = 0;
+  for (QDirIterator it(QStringLiteral(":/scenarios"), {QStringLiteral("*.json")}, QDir::Files,
+                       QDirIterator::Subdirectories);
+       it.hasNext();) {
+    QFile f(it.next());
+    ASSERT_TRUE(f.open(QIODevice::ReadOnly)) << f.fileName().toStdString();
+    const Scenario s = parse_scenario(f.readAll().toStdString(), f.fileName().toStdString());
+    EXPECT_EQ(miscounted(QString::fromStdString(s.description), s.client.max_attempts.value_or(-1)), "")
+        << f.fileName().toStdString();
+    ++scenarios;
+  }
+  EXPECT_EQ(scenarios, 9);
+
+  // The parameters' and the policies' help, as the controls' tooltips show it.
+  for (const ParameterInfo& p : parameters())
+    EXPECT_EQ(miscounted(QString::fromStdString(p.help), 0), "") << p.path;
+  for (const PolicyObject& p : policy_objects()) {
+    EXPECT_EQ(miscounted(QString::fromLatin1(p.help), 0), "") << p.path;
+    for (const PolicyField& f : p.fields) EXPECT_EQ(miscounted(QString::fromLatin1(f.help), 0), "") << f.key;
+  }
+  EXPECT_EQ(find_parameter("client.max_attempts")->help,
+            "Attempts per job, the first included; 1 means no retries.");
+
+  // The client presets: each says its attempts and, where it retries, how
+  // many retries that is.
+  for (const NamedPolicy& p : client_policies()) {
+    const QString text = QString::fromStdString(p.name + ". " + p.summary);
+    const long long m = p.client.max_attempts.value_or(-1);
+    EXPECT_EQ(miscounted(text, m), "") << p.name;
+    if (m == 1) {
+      EXPECT_TRUE(text.contains("One attempt per job")) << p.summary;
+    } else if (m < 0) {
+      EXPECT_TRUE(text.contains("nlimited")) << p.summary;
+    } else {
+      EXPECT_TRUE(text.contains(QStringLiteral("%1 attempts").arg(m))) << p.summary;
+      EXPECT_TRUE(text.contains(QRegularExpression(QStringLiteral("\\b%1 retr(y|ies)\\b").arg(m - 1))))
+          << p.summary;
+    }
+  }
+  auto preset = [](const std::string& name) {
+    for (const NamedPolicy& p : client_policies())
+      if (p.name == name) return p.summary;
+    return std::string();
+  };
+  // Three attempts wait twice, 0.1 s then 0.2 s: no "0.4 s ..." that never comes.
+  EXPECT_EQ(
+      preset("Exponential backoff, no jitter"),
+      "3 attempts (the first and 2 retries): waits 0.1 s before the first retry, 0.2 s before the second "
+      "(doubling, at most 20 s).");
+  EXPECT_EQ(
+      preset("Envoy defaults"),
+      "2 attempts (1 retry), full jitter up to 25 ms (doubling, at most 250 ms: Envoy's router defaults).");
+
+  // The summary beside the curves, the CLI's summary, with counts of one
+  // (counts of events, not of one job's retries: no max_attempts to hold them to).
+  Scenario s;
+  RunHealth h;
+  h.storm_start_s = 600;
+  h.recovered = true;
+  h.recovery_s = 30;
+  h.gave_up_after_trigger = 1;
+  h.throttled = 1;
+  h.denied = 1;
+  h.stopped = 1;
+  h.shed = 1;
+  const QString html = summary_html(s, h);
+  EXPECT_EQ(miscounted(html, 0), "") << html.toStdString();
+  EXPECT_TRUE(html.contains(
+      "Policies: <b>1</b> attempt refused by the clients themselves; <b>1</b> retry denied by a "
+      "token bucket, quota or budget; <b>1</b> job stopped by the server's signal; <b>1</b> "
+      "attempt of a job refused by admission control."))
+      << html.toStdString();
+  const QString cli = QString::fromStdString(describe_run(s, h));
+  EXPECT_EQ(miscounted(cli, 0), "") << cli.toStdString();
+  EXPECT_TRUE(cli.contains("After the trigger ended, 1 more job gave up.")) << cli.toStdString();
+  EXPECT_TRUE(
+      cli.contains("Policies: 1 attempt refused by the clients themselves; 1 retry denied by a token bucket, "
+                   "quota or budget;"))
+      << cli.toStdString();
+  h.denied = 2;
+  EXPECT_TRUE(QString::fromStdString(describe_run(s, h)).contains("2 retries denied"));
+
+  // The figure caption of a client of one attempt, and the Help text.
+  s.client.timeout_s = 3;  // no preset: the caption gives the knobs
+  s.client.max_attempts = 1;
+  const QString caption = scenario_caption(s);
+  EXPECT_EQ(miscounted(caption, 1), "") << caption.toStdString();
+  EXPECT_TRUE(caption.contains(QStringLiteral("1\u00a0attempt\u00a0(no\u00a0retries)")))
+      << caption.toStdString();
+  s.client.max_attempts = 4;
+  EXPECT_TRUE(scenario_caption(s).contains(QStringLiteral("4\u00a0attempts")))
+      << scenario_caption(s).toStdString();
+  EXPECT_EQ(miscounted(about_text(), 0), "");
 }
 
 /// The entry of `legend` named `name` (a curve's or a swatch's), or nullptr.
