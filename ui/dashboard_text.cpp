@@ -7,9 +7,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 #include "scenario/client_policies.h"
+#include "scenario/parameter_labels.h"
 #include "scenario/parameters.h"
 #include "scenario/policy_fields.h"
 
@@ -152,7 +152,10 @@ QString scenario_caption(const Scenario& s) {
     client << item(policy_name(s));
   } else {
     client << item(tr("timeout %1 s").arg(num(c.timeout_s)));
-    client << item(c.max_attempts ? tr("%1 attempts").arg(*c.max_attempts) : tr("unlimited attempts"));
+    // Attempts, the first included: one attempt is no retry ("1 attempt", not "1 attempts").
+    client << item(!c.max_attempts        ? tr("unlimited attempts")
+                   : *c.max_attempts == 1 ? tr("1 attempt (no retries)")
+                                          : tr("%1 attempts").arg(*c.max_attempts));
     if (!c.max_attempts || *c.max_attempts > 1) client << backoff_item(c.backoff);
   }
   client << policy_items(s, "client.");
@@ -170,51 +173,12 @@ QString fitted_caption(const Scenario& s, const QFont& font, int width) {
   return lines.join(kSeparator);
 }
 
-QString parameter_label(const std::string& path) {
-  static const std::map<std::string, QString> names = {
-      {"demand.base_rate", "signup rate"}, {"server.capacity", "capacity"}, {"client.timeout_s", "timeout"},
-      {"client.max_attempts", "max attempts"}, {"client.backoff.base_s", "backoff base"},
-      {"client.backoff.multiplier", "backoff multiplier"}, {"client.backoff.cap_s", "backoff cap"},
-      {"client.backoff.spread", "jitter spread"}, {"client.backoff.jitter", "jitter"},
-      {"client.instances", "client instances"}, {"demand.surge.extra_rate", "surge extra rate"},
-      {"demand.surge.start_s", "surge start"}, {"demand.surge.duration_s", "surge duration"},
-      {"demand.surge.ramp_s", "surge ramp"}, {"server.outage.capacity_factor", "outage capacity factor"},
-      {"server.outage.start_s", "outage start"}, {"server.outage.duration_s", "outage duration"},
-      {"server.queue_limit", "queue limit"}, {"server.drop_expired", "drop expired"},
-      {"server.reject_latency_s", "reject latency"}, {"duration_s", "horizon"}, {"step_s", "time step"}};
-  auto it = names.find(path);
-  if (it != names.end()) return it->second;
-  // A policy by its title, a policy's field by the title and the field's label.
-  for (const PolicyObject& p : policy_objects()) {
-    if (path == p.path) return QString::fromLatin1(p.title).toLower();
-    for (const PolicyField& f : p.fields)
-      if (path == field_path(p, f))
-        return QStringLiteral("%1 %2").arg(QString::fromLatin1(p.title).toLower(), policy_field_label(path).toLower());
-  }
-  return QString::fromStdString(path);
+QString parameter_words(const std::string& path) {
+  return QString::fromStdString(sg::parameter_words(path));
 }
 
 QString policy_field_label(const std::string& path) {
-  // Where the key alone reads poorly or says too little.
-  static const std::map<std::string, QString> names = {
-      {"server.stop_signal.share", "Share signalled"},
-      {"server.stop_signal.ignored_share", "Share ignoring it"},
-      {"server.admission.share", "Share admitted"},
-      {"server.autoscaling.step", "Capacity per step"},
-      {"client.retry_budget.min_per_s", "Minimum retries/s"},
-      {"client.circuit_breaker.open_s", "Open for"},
-      {"client.circuit_breaker.half_open_calls", "Half-open probes"}};
-  auto it = names.find(path);
-  if (it != names.end()) return it->second;
-  // Otherwise from the key: the unit suffix goes (the spin box shows the
-  // unit), abbreviations are spelt out: "window_s" "Window", "max_tokens" "Maximum tokens".
-  QString key = QString::fromStdString(path).section(QLatin1Char('.'), -1);
-  if (key.endsWith(QLatin1String("_s"))) key.chop(2);
-  if (key.startsWith(QLatin1String("min_"))) key.replace(0, 4, QStringLiteral("minimum_"));
-  if (key.startsWith(QLatin1String("max_"))) key.replace(0, 4, QStringLiteral("maximum_"));
-  key.replace(QLatin1Char('_'), QLatin1Char(' '));
-  if (!key.isEmpty()) key[0] = key[0].toUpper();
-  return key;
+  return QString::fromStdString(sg::policy_field_label(path));
 }
 
 QString pin_label(const Scenario& pinned, const Scenario& current) {
@@ -325,13 +289,18 @@ QString summary_html(const Scenario& s, const RunHealth& h) {
   rows << tr("Goodput at the end: %1% of demand.").arg(num(100 * h.goodput_ratio_at_end, 3));
   // What the policies did, when they did anything (the totals of describe_run).
   QStringList policies;
-  auto part = [&policies](double amount, const QString& what) {
-    if (amount >= 1) policies << what.arg(count(amount));
+  // A count agrees with its number: "1 retry denied", "2 retries denied".
+  auto part = [&policies](double amount, const QString& one, const QString& many) {
+    if (amount >= 1) policies << (count(amount) == QLatin1String("1") ? one : many.arg(count(amount)));
   };
-  part(h.throttled, tr("<b>%1</b> attempts refused by the clients themselves"));
-  part(h.denied, tr("<b>%1</b> retries denied by a token bucket, quota or budget"));
-  part(h.stopped, tr("<b>%1</b> jobs stopped by the server's signal"));
-  part(h.shed, tr("<b>%1</b> attempts of jobs refused by admission control"));
+  part(h.throttled, tr("<b>1</b> attempt refused by the clients themselves"),
+       tr("<b>%1</b> attempts refused by the clients themselves"));
+  part(h.denied, tr("<b>1</b> retry denied by a token bucket, quota or budget"),
+       tr("<b>%1</b> retries denied by a token bucket, quota or budget"));
+  part(h.stopped, tr("<b>1</b> job stopped by the server's signal"),
+       tr("<b>%1</b> jobs stopped by the server's signal"));
+  part(h.shed, tr("<b>1</b> attempt of a job refused by admission control"),
+       tr("<b>%1</b> attempts of jobs refused by admission control"));
   if (!policies.isEmpty()) rows << tr("Policies: %1.").arg(policies.join(QStringLiteral("; ")));
   for (const QString& r : rows) html += QStringLiteral("<p>") + r + QStringLiteral("</p>");
   return html;

@@ -23,11 +23,12 @@ QString scenario_caption(const Scenario& scenario);
 /// as the width allows.
 QString fitted_caption(const Scenario& scenario, const QFont& font, int width);
 
-/// A parameter's name in words ("signup rate", "retry budget window"), for
-/// undo entries and map axes.
-QString parameter_label(const std::string& path);
+/// A parameter's name in words for a sentence ("timeout", "retry budget
+/// window", "db capacity"), for undo entries and hover texts: sg::parameter_words.
+QString parameter_words(const std::string& path);
 
-/// A policy field's label in the controls: "Start", "Minimum retries/s", "Window".
+/// A policy field's label in the controls: "Start", "Minimum retries/s", "Window"
+/// (sg::policy_field_label).
 QString policy_field_label(const std::string& path);
 
 /// A short label that tells a pinned run from the current one: the pinned

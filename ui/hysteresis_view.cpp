@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "legend_tooltip.h"
 #include "legend_wrap.h"
 #include "qcustomplot.h"
 #include "run_controller.h"
@@ -72,16 +73,26 @@ HysteresisView::HysteresisView(QWidget* parent) : QWidget(parent) {
     QString name;
     QColor color;
     Qt::PenStyle style;
+    QString meaning;  // the legend entry's tooltip
   };
-  for (Curve c : {Curve{tr("goodput, demand rising"), QColor(30, 142, 62), Qt::SolidLine},
-                  Curve{tr("goodput, demand falling"), QColor(30, 142, 62), Qt::DashLine},
-                  Curve{tr("offered, demand rising"), QColor(232, 113, 10), Qt::SolidLine},
-                  Curve{tr("offered, demand falling"), QColor(232, 113, 10), Qt::DashLine}}) {
+  for (const Curve& c :
+       {Curve{tr("goodput, demand rising"), QColor(30, 142, 62), Qt::SolidLine,
+              tr("Jobs completed within the client's timeout, per second, as demand ramps up.")},
+        Curve{
+            tr("goodput, demand falling"), QColor(30, 142, 62), Qt::DashLine,
+            tr("Jobs completed within the client's timeout, per second, as demand ramps back down; where it "
+               "stays below the rising branch, a storm outlasts the demand that caused it.")},
+        Curve{tr("offered, demand rising"), QColor(232, 113, 10), Qt::SolidLine,
+              tr("Attempts sent per second (first attempts and retries) as demand ramps up.")},
+        Curve{tr("offered, demand falling"), QColor(232, 113, 10), Qt::DashLine,
+              tr("Attempts sent per second (first attempts and retries) as demand ramps back down.")}}) {
     // QCPCurve keeps the order of the points: a branch may turn back on itself.
     auto* curve = new QCPCurve(plot_->xAxis, plot_->yAxis);
     curve->setName(c.name);
     curve->setPen(QPen(c.color, 2, c.style));
+    set_legend_tooltip(curve, c.meaning);
   }
+  show_legend_tooltips(plot_);
 
   apply_plot_palette(*plot_, palette());
 

@@ -1,18 +1,21 @@
 #include "load_curves_view.h"
 
+#include <QCoreApplication>
 #include <QEvent>
 #include <QHBoxLayout>
-#include <QLocale>
-#include <QTextDocumentFragment>
 #include <QLabel>
+#include <QLocale>
 #include <QPushButton>
+#include <QTextDocumentFragment>
 #include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "dashboard_text.h"
 #include "figure_look.h"
+#include "legend_tooltip.h"
 #include "legend_wrap.h"
 #include "qcustomplot.h"
 #include "theme.h"
@@ -59,6 +62,55 @@ const std::vector<CurveStyle>& styles() {
       {"wait_s", "wait (s, right axis)", &Interval::wait_s, true, true, QColor(200, 120, 170), Qt::DashLine},
   };
   return s;
+}
+
+/// What each curve means, in a sentence for its legend entry's tooltip
+/// (spec/system.md, "Output"; docs/scenario-extensions.md for the policies').
+QString curve_meaning(const QString& name) {
+  static const std::map<QString, const char*> meanings = {
+      {"demand", QT_TRANSLATE_NOOP("LoadCurvesView", "New jobs arriving per second: the users' demand.")},
+      {"offered",
+       QT_TRANSLATE_NOOP("LoadCurvesView", "Attempts sent per second: first attempts and retries.")},
+      {"goodput",
+       QT_TRANSLATE_NOOP("LoadCurvesView", "Jobs completed within the client's timeout, per second.")},
+      {"wasted",
+       QT_TRANSLATE_NOOP("LoadCurvesView",
+                         "Attempts served after their client had timed out, per second: work for nothing.")},
+      {"rejected",
+       QT_TRANSLATE_NOOP("LoadCurvesView", "Attempts refused at once by a full queue, per second.")},
+      {"gave_up", QT_TRANSLATE_NOOP("LoadCurvesView",
+                                    "Jobs that failed for good (their last attempt failed), per second.")},
+      {"capacity", QT_TRANSLATE_NOOP("LoadCurvesView", "Attempts the server can complete per second.")},
+      {"throttled",
+       QT_TRANSLATE_NOOP("LoadCurvesView",
+                         "Attempts the clients refused themselves (adaptive throttling, an open circuit "
+                         "breaker), per second: never sent.")},
+      {"denied",
+       QT_TRANSLATE_NOOP("LoadCurvesView",
+                         "Retries a token bucket, quota or retry budget did not allow, per second.")},
+      {"stopped", QT_TRANSLATE_NOOP("LoadCurvesView",
+                                    "Jobs that gave up on the server's stop-retrying signal, per second.")},
+      {"shed",
+       QT_TRANSLATE_NOOP("LoadCurvesView", "Attempts of jobs refused by admission control, per second.")},
+      {"queue", QT_TRANSLATE_NOOP("LoadCurvesView",
+                                  "Attempts waiting in the server's queue, timed-out ones included.")},
+      {"backlog",
+       QT_TRANSLATE_NOOP("LoadCurvesView", "Jobs waiting out a backoff delay before their next attempt.")},
+      {"wait_s",
+       QT_TRANSLATE_NOOP("LoadCurvesView",
+                         "How long an attempt sent now would wait in the queue, in seconds (right axis); "
+                         "past the timeout line, every attempt is wasted.")},
+  };
+  const auto it = meanings.find(name);
+  return it == meanings.end() ? QString() : QCoreApplication::translate("LoadCurvesView", it->second);
+}
+
+/// A pinned run's legend entry says the whole of its label (the entry may shorten it).
+QString pin_meaning(const QString& label) {
+  return QCoreApplication::translate("LoadCurvesView",
+                                     "A pinned run (%1): its curves are drawn faded and dashed. "
+                                     "Click to hide or show it.")
+      .arg(label);
 }
 
 /// Readout numbers: whole with thousands separators from 100 up, three digits below.
@@ -178,6 +230,7 @@ void LoadCurvesView::build() {
     QCPAxisRect* r = s.level ? levels_ : rates_;
     QCPGraph* g = plot_->addGraph(r->axis(QCPAxis::atBottom), r->axis(s.right_axis ? QCPAxis::atRight : QCPAxis::atLeft));
     g->setName(tr(s.label));
+    set_legend_tooltip(g, curve_meaning(QString::fromLatin1(s.name)));
     g->setPen(QPen(s.color, s.width, s.style));
     g->removeFromLegend();
     g->addToLegend(s.level ? levels_legend_ : rates_legend_);
@@ -218,6 +271,7 @@ void LoadCurvesView::build() {
   }
 
   plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+  show_legend_tooltips(plot_);
   // A click on a legend entry hides or shows its curve.
   connect(plot_, &QCustomPlot::legendClick, this, [this](QCPLegend*, QCPAbstractLegendItem* item, QMouseEvent*) {
     auto* entry = qobject_cast<QCPPlottableLegendItem*>(item);
@@ -453,6 +507,7 @@ void LoadCurvesView::set_pinned(const std::vector<PinnedRun>& pinned) {
       ghost->removeFromLegend();
       if (g == 1) {  // one legend entry per pinned run, on its offered curve
         ghost->setName(pin_legend_name(pinned[p].label));
+        set_legend_tooltip(ghost, pin_meaning(pinned[p].label));
         ghost->addToLegend(rates_legend_);
       }
       ghost->setLayer("pins");  // above the shading, behind the current run
@@ -468,6 +523,7 @@ void LoadCurvesView::rename_pins(const std::vector<PinnedRun>& pinned) {
   // Each pin has one graph per curve; its offered curve carries the legend entry.
   for (std::size_t p = 0; p < pinned.size() && (p + 1) * graphs_.size() <= pin_graphs_.size(); ++p) {
     pin_graphs_[p * graphs_.size() + 1]->setName(pin_legend_name(pinned[p].label));
+    set_legend_tooltip(pin_graphs_[p * graphs_.size() + 1], pin_meaning(pinned[p].label));
     if (p < pinned_.size()) pinned_[p].label = pinned[p].label;
   }
   fit_legends();

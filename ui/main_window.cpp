@@ -690,9 +690,12 @@ QString MainWindow::set_parameter(const std::string& path, const std::string& va
   // The moves of one slider drag merge into one undo step; anything else is a step of its own.
   const int merge = dragging ? merge_id_for(path) * 1000 + drag_generation_ % 1000 : -1;
   if (find_policy(path))
-    push_change(next, (get_text(next, path) == "true" ? tr("Switch on %1") : tr("Switch off %1")).arg(parameter_label(path)), merge);
+    push_change(next,
+                (get_text(next, path) == "true" ? tr("Switch on %1") : tr("Switch off %1"))
+                    .arg(parameter_words(path)),
+                merge);
   else
-    push_change(next, tr("Set %1 to %2").arg(parameter_label(path), QString::fromStdString(value)), merge);
+    push_change(next, tr("Set %1 to %2").arg(parameter_words(path), QString::fromStdString(value)), merge);
   return {};
 }
 
@@ -814,8 +817,12 @@ QString MainWindow::move_operating_point(double x, double y) {
     show_banner(tr("Not applied: %1").arg(message));
     return message;
   }
-  push_change(next, tr("Move to %1 = %2, %3 = %4")
-                        .arg(parameter_label(ax.path)).arg(x, 0, 'g', 4).arg(parameter_label(ay.path)).arg(y, 0, 'g', 4),
+  push_change(next,
+              tr("Move to %1 = %2, %3 = %4")
+                  .arg(parameter_words(ax.path))
+                  .arg(x, 0, 'g', 4)
+                  .arg(parameter_words(ay.path))
+                  .arg(y, 0, 'g', 4),
               -1);
   return {};
 }

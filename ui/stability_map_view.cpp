@@ -16,15 +16,17 @@
 #include <algorithm>
 #include <cmath>
 
+#include "dashboard_text.h"
 #include "legend_swatch.h"
+#include "legend_tooltip.h"
 #include "legend_wrap.h"
 #include "qcustomplot.h"
-#include "theme.h"
-#include "dashboard_text.h"
-#include "scenario/parameters.h"
 #include "scenario/number_text.h"
+#include "scenario/parameter_labels.h"
+#include "scenario/parameters.h"
 #include "scenario/policy_fields.h"
 #include "scenario/scenario_file.h"
+#include "theme.h"
 
 namespace sg::ui {
 namespace {
@@ -52,27 +54,43 @@ QCPColorGradient class_colours() {
 /// An axis label: the parameter in words and its unit. Demand keeps the name
 /// the boundary lines use ("demand = capacity").
 QString short_name(const std::string& path) {
-  QString name = path == "demand.base_rate" ? QStringLiteral("demand") : parameter_label(path);
-  const ParameterInfo* info = find_parameter(path);
+  QString name = path == "demand.base_rate" ? QStringLiteral("demand") : parameter_words(path);
+  const std::optional<ParameterInfo> info = describe_parameter(path);
   if (info && !info->unit.empty()) name += QStringLiteral(" (%1)").arg(QString::fromStdString(info->unit));
   return name;
 }
 
-/// A parameter path chooser narrower than its longest path: the path shown is
-/// elided in the middle ("client.adapt…window_s", keeping the field), the
-/// tooltip and the list give it whole.
+}  // namespace
+
+/// A parameter chooser: each item shows the parameter's label
+/// ("Client: timeout (s)", sg::parameter_label) and holds its path as its
+/// data, which the tooltip gives too. Narrower than its longest label, it
+/// elides the label in the middle (keeping the unit); the list gives it whole.
 class PathComboBox : public QComboBox {
 public:
   explicit PathComboBox(const QString& role, QWidget* parent) : QComboBox(parent), role_(role) {
     setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     setMinimumContentsLength(12);
-    connect(this, &QComboBox::currentIndexChanged, this, [this] {
-      setToolTip(tr("%1: %2 (%3)").arg(role_, currentText(), short_name(currentText().toStdString())));
-    });
+    connect(this, &QComboBox::currentIndexChanged, this,
+            [this] { setToolTip(tr("%1: %2 (%3)").arg(role_, currentText(), path())); });
+  }
+
+  QString path() const { return currentData().toString(); }
+
+  void add_path(const ParameterInfo& p) {
+    const QString path = QString::fromStdString(p.path);
+    addItem(QString::fromStdString(sg::parameter_label(p.path)), path);
+    setItemData(count() - 1, QStringLiteral("%1: %2").arg(path, QString::fromStdString(p.help)),
+                Qt::ToolTipRole);
+  }
+
+  void select_path(const QString& path) {
+    const int index = findData(path);
+    if (index >= 0) setCurrentIndex(index);
   }
 
   void showPopup() override {
-    // The list as wide as its longest path, even when the box is narrower.
+    // The list as wide as its longest label, even when the box is narrower.
     view()->setMinimumWidth(view()->sizeHintForColumn(0) + view()->verticalScrollBar()->sizeHint().width() + 8);
     QComboBox::showPopup();
   }
@@ -91,6 +109,8 @@ protected:
 private:
   QString role_;
 };
+
+namespace {
 
 /// An axis end: as many decimals as the value needs ("100", "0.25"), not a
 /// fixed two.
@@ -131,14 +151,10 @@ StabilityMapView::StabilityMapView(QWidget* parent) : QWidget(parent) {
     if (p.kind != ParameterKind::Number && p.kind != ParameterKind::WholeOrNone &&
         p.kind != ParameterKind::WholeOrUnlimited)
       continue;
-    for (QComboBox* c : {x_path_, y_path_}) {
-      c->addItem(QString::fromStdString(p.path));
-      c->setItemData(c->count() - 1, QStringLiteral("%1: %2").arg(short_name(p.path), QString::fromStdString(p.help)),
-                     Qt::ToolTipRole);
-    }
+    for (PathComboBox* c : {x_path_, y_path_}) c->add_path(p);
   }
-  x_path_->setCurrentText(QStringLiteral("demand.base_rate"));
-  y_path_->setCurrentText(QStringLiteral("server.capacity"));
+  x_path_->select_path(QStringLiteral("demand.base_rate"));
+  y_path_->select_path(QStringLiteral("server.capacity"));
   x_from_ = range_box(this, 100);
   x_to_ = range_box(this, 1500);
   y_from_ = range_box(this, 500);
@@ -172,11 +188,11 @@ StabilityMapView::StabilityMapView(QWidget* parent) : QWidget(parent) {
   // A new path gets a range around its current value: the old path's range
   // means nothing for it (demand's 100-1500 on a timeout).
   connect(x_path_, qOverload<int>(&QComboBox::activated), this, [this] {
-    reset_range(x_path_->currentText().toStdString(), x_from_, x_to_);
+    reset_range(x_path_->path().toStdString(), x_from_, x_to_);
     emit axes_changed();
   });
   connect(y_path_, qOverload<int>(&QComboBox::activated), this, [this] {
-    reset_range(y_path_->currentText().toStdString(), y_from_, y_to_);
+    reset_range(y_path_->path().toStdString(), y_from_, y_to_);
     emit axes_changed();
   });
   connect(resolution_, qOverload<int>(&QComboBox::activated), this, &StabilityMapView::axes_changed);
@@ -213,13 +229,29 @@ StabilityMapView::StabilityMapView(QWidget* parent) : QWidget(parent) {
   legend_->setColumnSpacing(10);
   legend_->setFillOrder(QCPLayoutGrid::foColumnsFirst);
   legend_->setSelectableParts(QCPLegend::spNone);
-  // The colours of class_colours(), at the values show_map gives each class.
-  legend_->addItem(LegendSwatch::patch(legend_, tr("stable (darker: slower recovery)"), QColor(200, 230, 201),
-                                       QColor(46, 125, 50)));
-  legend_->addItem(LegendSwatch::patch(legend_, tr("draining (recovers after the run ends)"), QColor(255, 224, 130)));
-  legend_->addItem(LegendSwatch::patch(legend_, tr("metastable"), QColor(255, 152, 0)));
-  legend_->addItem(LegendSwatch::patch(legend_, tr("overloaded"), QColor(198, 40, 40)));
-  legend_->addItem(LegendSwatch::marker(legend_, tr("operating point"), operating_point_->scatterStyle()));
+  // The colours of class_colours(), at the values show_map gives each class;
+  // each entry's tooltip says what its class means (spec/system.md, "Stability map").
+  auto add = [this](LegendSwatch* entry, const QString& meaning) {
+    set_legend_tooltip(entry, meaning);
+    legend_->addItem(entry);
+  };
+  add(LegendSwatch::patch(legend_, tr("stable (darker: slower recovery)"), QColor(200, 230, 201),
+                          QColor(46, 125, 50)),
+      tr("Stable: healthy without a trigger, and healthy again after it; the darker the green, the longer "
+         "the "
+         "recovery took."));
+  add(LegendSwatch::patch(legend_, tr("draining (recovers after the run ends)"), QColor(255, 224, 130)),
+      tr("Draining: still unhealthy when the run ends, but its queue is draining; run longer, it would "
+         "recover "
+         "(hover over a point for when)."));
+  add(LegendSwatch::patch(legend_, tr("metastable"), QColor(255, 152, 0)),
+      tr("Metastable: healthy without a trigger, but the trigger tips it into a retry storm that outlasts "
+         "it."));
+  add(LegendSwatch::patch(legend_, tr("overloaded"), QColor(198, 40, 40)),
+      tr("Overloaded: unhealthy even without a trigger; demand alone is more than the server can serve."));
+  add(LegendSwatch::marker(legend_, tr("operating point"), operating_point_->scatterStyle()),
+      tr("The operating point: the current settings' values of the two parameters."));
+  show_legend_tooltips(plot_);
   apply_plot_palette(*plot_, palette());
 
   connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
@@ -236,11 +268,13 @@ StabilityMapView::StabilityMapView(QWidget* parent) : QWidget(parent) {
 }
 
 MapAxis StabilityMapView::x_axis() const {
-  return {x_path_->currentText().toStdString(), x_from_->value(), x_to_->value(), resolution_->currentData().toInt()};
+  return {x_path_->path().toStdString(), x_from_->value(), x_to_->value(),
+          resolution_->currentData().toInt()};
 }
 
 MapAxis StabilityMapView::y_axis() const {
-  return {y_path_->currentText().toStdString(), y_from_->value(), y_to_->value(), resolution_->currentData().toInt()};
+  return {y_path_->path().toStdString(), y_from_->value(), y_to_->value(),
+          resolution_->currentData().toInt()};
 }
 
 void StabilityMapView::set_resolution(int points) {
@@ -458,6 +492,11 @@ void StabilityMapView::draw_boundaries(const Scenario& s) {
                      tr("demand = capacity / %1").arg(*s.client.max_attempts)});
   const QCPRange xr = plot_->xAxis->range(), yr = plot_->yAxis->range();
   boundary_entry_ = LegendSwatch::line(legend_, tr("the model's boundaries"), QPen(QColor(30, 30, 30), 1.5, Qt::DashLine));
+  set_legend_tooltip(
+      boundary_entry_,
+      tr("The model's closed-form boundaries (docs/model.md, 7.5): past demand = capacity the server "
+         "is overloaded; between it and demand = capacity / max attempts, a storm that a trigger "
+         "starts can sustain itself."));
   legend_->addItem(boundary_entry_);
   wrap_legend_to_width(*legend_, plot_->width() - 16, 3);
   for (const Line& line : lines) {
@@ -515,8 +554,10 @@ QString StabilityMapView::describe_at(double x, double y) const {
                      ? tr("metastable: the trigger tips it into a storm that lasts")
                      : tr("overloaded: unhealthy even without a trigger");
   return tr("%1 = %2, %3 = %4: <b>%5</b>; goodput at the end %6% of demand%7")
-      .arg(parameter_label(ax.path)).arg(p.x, 0, 'g', 4)
-      .arg(parameter_label(ay.path)).arg(p.y, 0, 'g', 4)
+      .arg(parameter_words(ax.path))
+      .arg(p.x, 0, 'g', 4)
+      .arg(parameter_words(ay.path))
+      .arg(p.y, 0, 'g', 4)
       .arg(what)
       .arg(std::round(100 * p.verdict.goodput_ratio))
       .arg(p.solved ? QString() : tr(" (coarse, refining)"));

@@ -18,6 +18,8 @@ class QLabel;
 
 namespace sg::ui {
 
+class PathComboBox;
+
 /// Stable points green (darker the longer the recovery after the trigger),
 /// draining pale orange, metastable orange, overloaded red; the operating point marked; the model's
 /// closed-form boundaries drawn and labelled where they apply. A click picks
@@ -83,8 +85,8 @@ private:
   void reset_range(const std::string& path, QDoubleSpinBox* from, QDoubleSpinBox* to);
   void refresh_status();
 
-  QComboBox* x_path_ = nullptr;
-  QComboBox* y_path_ = nullptr;
+  PathComboBox* x_path_ = nullptr;
+  PathComboBox* y_path_ = nullptr;
   QDoubleSpinBox* x_from_ = nullptr;
   QDoubleSpinBox* x_to_ = nullptr;
   QDoubleSpinBox* y_from_ = nullptr;

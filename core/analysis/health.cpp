@@ -1,6 +1,7 @@
 #include "analysis/health.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "graph/service_graph.h"
@@ -195,7 +196,9 @@ std::string describe_run(const Scenario& scenario, const RunHealth& h) {
                     h.recovery_s.value_or(0));
       out += line;
       if (h.gave_up_after_trigger >= 1) {
-        std::snprintf(line, sizeof line, "After the trigger ended, %.0f more jobs gave up.\n", h.gave_up_after_trigger);
+        std::snprintf(line, sizeof line, "After the trigger ended, %.0f more %s up.\n",
+                      h.gave_up_after_trigger,
+                      std::round(h.gave_up_after_trigger) == 1 ? "job gave" : "jobs gave");
         out += line;
       }
       if (flood_outlasts_recovery(h)) {
@@ -234,15 +237,20 @@ std::string describe_run(const Scenario& scenario, const RunHealth& h) {
   out += line;
   // What the policies did, when they did anything.
   std::string policies;
-  auto part = [&](double amount, const char* what) {
+  // A count agrees with its number: "1 retry denied", "2 retries denied".
+  auto part = [&](double amount, const char* one, const char* many) {
     if (amount < 0.5) return;
-    std::snprintf(line, sizeof line, "%s%.0f %s", policies.empty() ? "" : "; ", amount, what);
+    std::snprintf(line, sizeof line, "%s%.0f %s", policies.empty() ? "" : "; ", amount,
+                  std::round(amount) == 1 ? one : many);
     policies += line;
   };
-  part(h.throttled, "attempts refused by the clients themselves");
-  part(h.denied, "retries denied by a token bucket, quota or budget");
-  part(h.stopped, "jobs stopped by the server's signal");
-  part(h.shed, "attempts of jobs refused by admission control");
+  part(h.throttled, "attempt refused by the clients themselves",
+       "attempts refused by the clients themselves");
+  part(h.denied, "retry denied by a token bucket, quota or budget",
+       "retries denied by a token bucket, quota or budget");
+  part(h.stopped, "job stopped by the server's signal", "jobs stopped by the server's signal");
+  part(h.shed, "attempt of a job refused by admission control",
+       "attempts of jobs refused by admission control");
   if (!policies.empty()) out += "Policies: " + policies + ".\n";
   return out;
 }

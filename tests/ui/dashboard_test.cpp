@@ -22,11 +22,21 @@
 
 #include <gtest/gtest.h>
 
+#include <QDirIterator>
+#include <QFileInfo>
+#include <QHelpEvent>
+#include <QRegularExpression>
+#include <QToolTip>
+#include "analysis/parameter_map.h"
 #include "capacity_schedule_editor.h"
 #include "dashboard_text.h"
 #include "figure_export.h"
+#include "help.h"
+#include "hysteresis_view.h"
+#include "legend_swatch.h"
+#include "legend_tooltip.h"
+#include "load_curves_view.h"
 #include "main_window.h"
-#include "window_waits.h"
 #include "model/fluid_solver.h"
 #include "parameter_control.h"
 #include "qcustomplot.h"
@@ -35,9 +45,7 @@
 #include "scenario/policy_fields.h"
 #include "scenario/scenario_file.h"
 #include "stability_map_view.h"
-#include "hysteresis_view.h"
-#include <QFileInfo>
-#include "analysis/parameter_map.h"
+#include "window_waits.h"
 
 namespace sg::ui {
 namespace {
@@ -712,16 +720,279 @@ TEST(DashboardMap, ChoosingAnotherAxisPathGivesItARangeAroundItsValue) {
   auto* x_to = view.findChild<QDoubleSpinBox*>("map_x_to");
   ASSERT_TRUE(x_path && x_from && x_to);
   QSignalSpy changed(&view, &StabilityMapView::axes_changed);
-  x_path->setCurrentText("client.timeout_s");
+  x_path->setCurrentIndex(x_path->findData("client.timeout_s"));
   emit x_path->activated(x_path->currentIndex());
   EXPECT_EQ(x_from->value(), 2.5);
   EXPECT_EQ(x_to->value(), 10);
   EXPECT_EQ(changed.count(), 1);  // one new map, not one per box
-  x_path->setCurrentText("client.backoff.spread");
-  ASSERT_EQ(x_path->currentText(), "client.backoff.spread");
+  x_path->setCurrentIndex(x_path->findData("client.backoff.spread"));
+  ASSERT_EQ(view.x_axis().path, "client.backoff.spread");
   emit x_path->activated(x_path->currentIndex());
   EXPECT_EQ(x_from->value(), 0.4);
   EXPECT_NEAR(x_to->value(), 0.96, 1e-9);
+}
+
+TEST(DashboardWords, MapAxisChoosersShowFriendlyNamesAndChooseByPath) {
+  // Issue 10, item 8: the axis choosers listed raw paths
+  // ("client.backoff.base_s"). Each item now shows the parameter's label
+  // (sg::parameter_label), holds the path as its data and gives it in its
+  // tooltip; the map still asks for the path.
+  StabilityMapView view;
+  view.show_operating_point(Scenario{});
+  auto* x_path = view.findChild<QComboBox*>("map_x_path");
+  auto* y_path = view.findChild<QComboBox*>("map_y_path");
+  ASSERT_TRUE(x_path && y_path);
+  EXPECT_EQ(x_path->currentText(), "Demand: base rate (jobs/s)");
+  EXPECT_EQ(x_path->currentData().toString(), "demand.base_rate");
+  EXPECT_EQ(y_path->currentText(), "Server: capacity (attempts/s)");
+  EXPECT_EQ(view.x_axis().path, "demand.base_rate");
+  EXPECT_EQ(view.y_axis().path, "server.capacity");
+  for (QComboBox* c : {x_path, y_path})
+    for (int i = 0; i < c->count(); ++i) {
+      const QString path = c->itemData(i).toString();
+      EXPECT_FALSE(path.isEmpty());
+      EXPECT_NE(c->itemText(i), path);
+      EXPECT_FALSE(c->itemText(i).contains('_')) << c->itemText(i).toStdString();
+      EXPECT_TRUE(c->itemData(i, Qt::ToolTipRole).toString().startsWith(path + ": "))
+          << c->itemData(i, Qt::ToolTipRole).toString().toStdString();
+    }
+  const int timeout = x_path->findData("client.timeout_s");
+  ASSERT_GE(timeout, 0);
+  EXPECT_EQ(x_path->itemText(timeout), "Client: timeout (s)");
+  x_path->setCurrentIndex(timeout);
+  emit x_path->activated(timeout);
+  EXPECT_EQ(view.x_axis().path, "client.timeout_s");
+  EXPECT_TRUE(x_path->toolTip().contains("Client: timeout (s)")) << x_path->toolTip().toStdString();
+  EXPECT_TRUE(x_path->toolTip().contains("client.timeout_s")) << x_path->toolTip().toStdString();
+  // A map of a graph path titles its axis in words, not by its path.
+  ParameterMap map;
+  map.x = MapAxis{"services.db.capacity", 500, 2000, 2};
+  map.y = MapAxis{"server.calls.db.timeout_s", 0.5, 2, 2};
+  map.points.resize(4);
+  QFile f(QStringLiteral(":/scenarios/graphs/graph-md-example.json"));
+  ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+  view.show_map(map, 1, parse_scenario(f.readAll().toStdString(), "graph-md-example.json"));
+  EXPECT_EQ(view.plot()->xAxis->label(), "db capacity (attempts/s)");
+  EXPECT_EQ(view.plot()->yAxis->label(), "server \u2192 db timeout (s)");
+}
+
+/// Where `text` miscounts attempts and retries (issue 10, item 8): a job
+/// makes up to max_attempts attempts, its first and max_attempts - 1
+/// retries. `max_attempts` is the client's the text speaks of (0: unknown,
+/// -1: unlimited). Each problem quotes the words found.
+QStringList miscounts(QString text, long long max_attempts) {
+  text.remove(QRegularExpression(QStringLiteral("<[^>]*>")));  // rich text: the words only
+  QStringList problems;
+  // A count of one is singular.
+  for (const auto& m :
+       QRegularExpression(QStringLiteral("(?<![\\d.,])1 (attempts|retries|jobs|tries)\\b")).globalMatch(text))
+    problems << m.captured(0);
+  if (max_attempts <= 0) return problems;
+  const QString attempts = QString::number(max_attempts), retries = QString::number(max_attempts - 1);
+  // "retried up to 3 times" or "3 retries" for 3 attempts.
+  for (const auto& m :
+       QRegularExpression(QStringLiteral("retried (up to )?(\\d+) times|(\\d+) retr(y|ies)\\b|"
+                                         "(up to|at most) (\\d+) retr(y|ies)"))
+           .globalMatch(text)) {
+    const QString n = !m.captured(2).isEmpty()   ? m.captured(2)
+                      : !m.captured(3).isEmpty() ? m.captured(3)
+                                                 : m.captured(6);
+    if (n != retries) problems << m.captured(0);
+  }
+  // "up to 4 attempts" or "4 attempts per job" for 3 ("at most 2000 attempts" may be a queue's).
+  for (const auto& m :
+       QRegularExpression(QStringLiteral("up to (\\d+) attempts\\b|(\\d+) attempts (per job|in all)"))
+           .globalMatch(text)) {
+    const QString n = !m.captured(1).isEmpty() ? m.captured(1) : m.captured(2);
+    if (n != attempts) problems << m.captured(0);
+  }
+  if (text.contains(QRegularExpression(QStringLiteral("max(imum)? retries"),
+                                       QRegularExpression::CaseInsensitiveOption)))
+    problems << QStringLiteral("max retries");
+  return problems;
+}
+
+/// The miscounts of `text`, as one line for a test's message.
+std::string miscounted(const QString& text, long long max_attempts) {
+  return miscounts(text, max_attempts).join(QStringLiteral(" | ")).toStdString();
+}
+
+TEST(DashboardWords, AttemptsAndRetriesAreCountedAlikeInEveryText) {
+  // Issue 10, item 8. The checker itself first: the default scenario's old
+  // text, and counts of one.
+  EXPECT_EQ(miscounted("each job is retried up to 3 times", 3), "retried up to 3 times");
+  EXPECT_EQ(miscounted("<b>1</b> retries denied", 0), "1 retries");
+  EXPECT_TRUE(
+      miscounts("3 of its attempts (its first and 2 retries), 10,000 attempts, 0.1 attempts", 3).isEmpty());
+
+  // Every bundled scenario's description, teaching and graph ones included,
+  // against its users' client.
+  int scenarios = 0;
+  for (QDirIterator it(QStringLiteral(":/scenarios"), {QStringLiteral("*.json")}, QDir::Files,
+                       QDirIterator::Subdirectories);
+       it.hasNext();) {
+    QFile f(it.next());
+    ASSERT_TRUE(f.open(QIODevice::ReadOnly)) << f.fileName().toStdString();
+    const Scenario s = parse_scenario(f.readAll().toStdString(), f.fileName().toStdString());
+    EXPECT_EQ(miscounted(QString::fromStdString(s.description), s.client.max_attempts.value_or(-1)), "")
+        << f.fileName().toStdString();
+    ++scenarios;
+  }
+  EXPECT_EQ(scenarios, 9);
+
+  // The parameters' and the policies' help, as the controls' tooltips show it.
+  for (const ParameterInfo& p : parameters())
+    EXPECT_EQ(miscounted(QString::fromStdString(p.help), 0), "") << p.path;
+  for (const PolicyObject& p : policy_objects()) {
+    EXPECT_EQ(miscounted(QString::fromLatin1(p.help), 0), "") << p.path;
+    for (const PolicyField& f : p.fields) EXPECT_EQ(miscounted(QString::fromLatin1(f.help), 0), "") << f.key;
+  }
+  EXPECT_EQ(find_parameter("client.max_attempts")->help,
+            "Attempts per job, the first included; 1 means no retries.");
+
+  // The client presets: each says its attempts and, where it retries, how
+  // many retries that is.
+  for (const NamedPolicy& p : client_policies()) {
+    const QString text = QString::fromStdString(p.name + ". " + p.summary);
+    const long long m = p.client.max_attempts.value_or(-1);
+    EXPECT_EQ(miscounted(text, m), "") << p.name;
+    if (m == 1) {
+      EXPECT_TRUE(text.contains("One attempt per job")) << p.summary;
+    } else if (m < 0) {
+      EXPECT_TRUE(text.contains("nlimited")) << p.summary;
+    } else {
+      EXPECT_TRUE(text.contains(QStringLiteral("%1 attempts").arg(m))) << p.summary;
+      EXPECT_TRUE(text.contains(QRegularExpression(QStringLiteral("\\b%1 retr(y|ies)\\b").arg(m - 1))))
+          << p.summary;
+    }
+  }
+  auto preset = [](const std::string& name) {
+    for (const NamedPolicy& p : client_policies())
+      if (p.name == name) return p.summary;
+    return std::string();
+  };
+  // Three attempts wait twice, 0.1 s then 0.2 s: no "0.4 s ..." that never comes.
+  EXPECT_EQ(
+      preset("Exponential backoff, no jitter"),
+      "3 attempts (the first and 2 retries): waits 0.1 s before the first retry, 0.2 s before the second "
+      "(doubling, at most 20 s).");
+  EXPECT_EQ(
+      preset("Envoy defaults"),
+      "2 attempts (1 retry), full jitter up to 25 ms (doubling, at most 250 ms: Envoy's router defaults).");
+
+  // The summary beside the curves, the CLI's summary, with counts of one
+  // (counts of events, not of one job's retries: no max_attempts to hold them to).
+  Scenario s;
+  RunHealth h;
+  h.storm_start_s = 600;
+  h.recovered = true;
+  h.recovery_s = 30;
+  h.gave_up_after_trigger = 1;
+  h.throttled = 1;
+  h.denied = 1;
+  h.stopped = 1;
+  h.shed = 1;
+  const QString html = summary_html(s, h);
+  EXPECT_EQ(miscounted(html, 0), "") << html.toStdString();
+  EXPECT_TRUE(html.contains(
+      "Policies: <b>1</b> attempt refused by the clients themselves; <b>1</b> retry denied by a "
+      "token bucket, quota or budget; <b>1</b> job stopped by the server's signal; <b>1</b> "
+      "attempt of a job refused by admission control."))
+      << html.toStdString();
+  const QString cli = QString::fromStdString(describe_run(s, h));
+  EXPECT_EQ(miscounted(cli, 0), "") << cli.toStdString();
+  EXPECT_TRUE(cli.contains("After the trigger ended, 1 more job gave up.")) << cli.toStdString();
+  EXPECT_TRUE(
+      cli.contains("Policies: 1 attempt refused by the clients themselves; 1 retry denied by a token bucket, "
+                   "quota or budget;"))
+      << cli.toStdString();
+  h.denied = 2;
+  EXPECT_TRUE(QString::fromStdString(describe_run(s, h)).contains("2 retries denied"));
+
+  // The figure caption of a client of one attempt, and the Help text.
+  s.client.timeout_s = 3;  // no preset: the caption gives the knobs
+  s.client.max_attempts = 1;
+  const QString caption = scenario_caption(s);
+  EXPECT_EQ(miscounted(caption, 1), "") << caption.toStdString();
+  EXPECT_TRUE(caption.contains(QStringLiteral("1\u00a0attempt\u00a0(no\u00a0retries)")))
+      << caption.toStdString();
+  s.client.max_attempts = 4;
+  EXPECT_TRUE(scenario_caption(s).contains(QStringLiteral("4\u00a0attempts")))
+      << scenario_caption(s).toStdString();
+  EXPECT_EQ(miscounted(about_text(), 0), "");
+}
+
+/// The entry of `legend` named `name` (a curve's or a swatch's), or nullptr.
+QCPAbstractLegendItem* legend_entry(QCPLegend* legend, const QString& name) {
+  for (int i = 0; i < legend->itemCount(); ++i) {
+    QCPAbstractLegendItem* item = legend->item(i);
+    if (auto* curve = qobject_cast<QCPPlottableLegendItem*>(item);
+        curve && curve->plottable()->name() == name)
+      return item;
+    if (auto* swatch = dynamic_cast<LegendSwatch*>(item); swatch && swatch->text() == name) return item;
+  }
+  return nullptr;
+}
+
+/// The tooltip shown when the pointer rests on the middle of `entry` of `plot`.
+QString hover_tooltip(QCustomPlot* plot, QCPAbstractLegendItem* entry) {
+  const QPoint at = entry->rect().center();
+  QHelpEvent help(QEvent::ToolTip, at, plot->mapToGlobal(at));
+  QApplication::sendEvent(plot, &help);
+  return QToolTip::text();
+}
+
+TEST(DashboardWords, LegendEntriesSayWhatTheirCurveOrClassMeans) {
+  // Issue 10, item 8: hovering a legend entry showed nothing; QCustomPlot's
+  // legends have no tooltips of their own (legend_tooltip.h).
+  LoadCurvesView curves;
+  curves.resize(1000, 700);
+  curves.show();
+  curves.plot()->replot();  // lays the legends out
+  auto* rates_legend = qobject_cast<QCPLegend*>(curves.plot()->plotLayout()->element(0, 0));
+  ASSERT_NE(rates_legend, nullptr);
+  QCPAbstractLegendItem* goodput = legend_entry(rates_legend, "goodput");
+  ASSERT_NE(goodput, nullptr);
+  const QString meaning = "Jobs completed within the client's timeout, per second.";
+  EXPECT_EQ(legend_tooltip_at(*curves.plot(), goodput->rect().center()), meaning);
+  EXPECT_EQ(hover_tooltip(curves.plot(), goodput), meaning);
+  EXPECT_EQ(legend_tooltip_at(*curves.plot(), QPointF(-5, -5)), "");
+  // Every curve's entry has a sentence of its own.
+  for (const char* name : {"demand", "offered", "wasted", "rejected", "gave up", "capacity"}) {
+    QCPAbstractLegendItem* entry = legend_entry(rates_legend, name);
+    ASSERT_NE(entry, nullptr) << name;
+    EXPECT_TRUE(legend_tooltip_at(*curves.plot(), entry->rect().center()).endsWith(".")) << name;
+  }
+  EXPECT_EQ(legend_tooltip_at(*curves.plot(), legend_entry(rates_legend, "offered")->rect().center()),
+            "Attempts sent per second: first attempts and retries.");
+
+  StabilityMapView map;
+  map.resize(600, 600);
+  map.show();
+  map.plot()->replot();
+  QCPAbstractLegendItem* metastable = legend_entry(map.legend(), "metastable");
+  ASSERT_NE(metastable, nullptr);
+  EXPECT_EQ(
+      hover_tooltip(map.plot(), metastable),
+      "Metastable: healthy without a trigger, but the trigger tips it into a retry storm that outlasts it.");
+  for (const char* name : {"stable (darker: slower recovery)", "draining (recovers after the run ends)",
+                           "overloaded", "operating point"}) {
+    QCPAbstractLegendItem* entry = legend_entry(map.legend(), name);
+    ASSERT_NE(entry, nullptr) << name;
+    EXPECT_FALSE(legend_tooltip_at(*map.plot(), entry->rect().center()).isEmpty()) << name;
+  }
+
+  HysteresisView hysteresis;
+  hysteresis.resize(600, 500);
+  hysteresis.show();
+  hysteresis.plot()->replot();
+  QCPAbstractLegendItem* falling = legend_entry(hysteresis.plot()->legend, "goodput, demand falling");
+  ASSERT_NE(falling, nullptr);
+  EXPECT_TRUE(
+      hover_tooltip(hysteresis.plot(), falling)
+          .startsWith("Jobs completed within the client's timeout, per second, as demand ramps back down"))
+      << QToolTip::text().toStdString();
+  QToolTip::hideText();
 }
 
 TEST(DashboardMap, AnAxisOverAPolicyThatIsOffShowsNoOperatingPoint) {
