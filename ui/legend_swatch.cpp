@@ -50,6 +50,13 @@ void LegendSwatch::draw(QCPPainter* painter) {
   const QRectF icon(mRect.x(), mRect.y() + (height - icon_size.height()) / 2.0, icon_size.width(),
                     icon_size.height());
   painter->save();
+  if (!marker_.isNone() || pen_.style() != Qt::NoPen) {
+    // The marker and the boundary lines are dark, drawn over the map's light
+    // colours: on a light patch of their own they read on a dark legend too.
+    painter->setPen(QPen(QColor(0, 0, 0, 90), 0));
+    painter->setBrush(QColor(250, 250, 250));
+    painter->drawRect(icon);
+  }
   if (!marker_.isNone()) {
     QCPScatterStyle m = marker_;
     m.setSize(std::min(m.size(), icon.height()));

@@ -165,24 +165,34 @@ StabilityMapView::StabilityMapView(QWidget* parent) : QWidget(parent) {
   x_to_->setObjectName(QStringLiteral("map_x_to"));
   y_from_->setObjectName(QStringLiteral("map_y_from"));
   y_to_->setObjectName(QStringLiteral("map_y_to"));
+  // Each axis's parameter on a row of its own, so that its name reads whole
+  // ("Demand: base rate (jobs/s)"), and its range below it.
+  auto range_label = [this] {
+    auto* label = new QLabel(tr("from, to"), this);
+    label->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    return label;
+  };
   controls->addWidget(new QLabel(tr("x"), this), 0, 0);
-  controls->addWidget(x_path_, 0, 1);
-  controls->addWidget(x_from_, 0, 2);
-  controls->addWidget(x_to_, 0, 3);
-  controls->addWidget(new QLabel(tr("y"), this), 1, 0);
-  controls->addWidget(y_path_, 1, 1);
-  controls->addWidget(y_from_, 1, 2);
-  controls->addWidget(y_to_, 1, 3);
+  controls->addWidget(x_path_, 0, 1, 1, 3);
+  controls->addWidget(range_label(), 1, 1);
+  controls->addWidget(x_from_, 1, 2);
+  controls->addWidget(x_to_, 1, 3);
+  controls->addWidget(new QLabel(tr("y"), this), 2, 0);
+  controls->addWidget(y_path_, 2, 1, 1, 3);
+  controls->addWidget(range_label(), 3, 1);
+  controls->addWidget(y_from_, 3, 2);
+  controls->addWidget(y_to_, 3, 3);
   resolution_ = new QComboBox(this);
   resolution_->setObjectName(QStringLiteral("map_resolution"));
   for (int n : {32, 64, 128}) resolution_->addItem(tr("%1 x %1").arg(n), n);
   resolution_->setCurrentIndex(1);
   resolution_->setToolTip(tr("Points along each axis"));
-  controls->addWidget(resolution_, 2, 1);
+  controls->addWidget(new QLabel(tr("points"), this), 4, 0);
+  controls->addWidget(resolution_, 4, 1);
   status_ = new QLabel(this);
   status_->setWordWrap(true);
   status_->setTextFormat(Qt::PlainText);
-  controls->addWidget(status_, 3, 0, 1, 4);
+  controls->addWidget(status_, 5, 0, 1, 4);
   controls->setColumnStretch(1, 1);
   layout->addLayout(controls);
   // A new path gets a range around its current value: the old path's range

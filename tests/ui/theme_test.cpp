@@ -7,8 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include "analysis/parameter_map.h"
 #include "figure_export.h"
 #include "hysteresis_view.h"
+#include "legend_swatch.h"
 #include "load_curves_view.h"
 #include "model/fluid_solver.h"
 #include "qcustomplot.h"
@@ -55,6 +57,45 @@ TEST_F(DarkTheme, AnUntickedCheckBoxHasAVisibleFrame) {
     for (int x = 0; x < std::min(image.width(), 20); ++x)  // the indicator, left of the text
       most = std::max(most, std::abs(QColor(image.pixel(x, y)).lightness() - window));
   EXPECT_GT(most, 70);
+}
+
+TEST_F(DarkTheme, TheMapLegendsMarkerAndBoundaryLineStandOutFromIt) {
+  // The operating point and the boundary lines are drawn dark, for the
+  // map's light colours; on the dark legend their swatches vanished (a line
+  // of (30, 30, 30) on (28, 30, 35)). Each swatch's icon must hold both a
+  // dark stroke and a light ground.
+  StabilityMapView map;
+  map.resize(400, 600);
+  const Scenario example;  // spec/interfaces.md's example, on the demand x capacity plane
+  map.show_map(compute_map(example, MapAxis{"demand.base_rate", 100, 1500, 4}, MapAxis{"server.capacity", 500, 2000, 4}),
+               1, example);
+  map.show_operating_point(example);
+  QCustomPlot* plot = map.plot();
+  plot->replot();
+  const QImage image = plot->toPixmap(plot->width(), plot->height(), 1.0).toImage();
+  QCPLegend* legend = nullptr;
+  for (int i = 0; i < plot->plotLayout()->elementCount(); ++i)
+    if (auto* l = qobject_cast<QCPLegend*>(plot->plotLayout()->elementAt(i))) legend = l;
+  ASSERT_NE(legend, nullptr);
+  int checked = 0;
+  for (int i = 0; i < legend->itemCount(); ++i) {
+    auto* swatch = dynamic_cast<LegendSwatch*>(legend->item(i));
+    if (!swatch || !swatch->visible()) continue;
+    if (swatch->text() != QStringLiteral("operating point") && swatch->text() != QStringLiteral("the model's boundaries"))
+      continue;
+    const QRect icon(swatch->rect().topLeft(), legend->iconSize());
+    int darkest = 255, lightest = 0;
+    for (int y = icon.top(); y <= icon.bottom(); ++y)
+      for (int x = icon.left(); x <= icon.right(); ++x) {
+        const int l = QColor(image.pixel(x, y)).lightness();
+        darkest = std::min(darkest, l);
+        lightest = std::max(lightest, l);
+      }
+    EXPECT_LT(darkest, 80) << swatch->text().toStdString();
+    EXPECT_GT(lightest - darkest, 150) << swatch->text().toStdString();
+    ++checked;
+  }
+  EXPECT_EQ(checked, 2);
 }
 
 TEST_F(DarkTheme, ExportsAreDarkOnWhite) {
