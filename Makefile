@@ -35,9 +35,10 @@ build: deps
 # The model's and the command line's tests under AddressSanitizer and
 # UndefinedBehaviorSanitizer (the widget tests and the slow ones run in the
 # release build: under the sanitizers they and their build took minutes of
-# CI's fifteen).
+# CI's fifteen). -O1 with line tables: the sanitizers' reports keep their
+# lines, and the tests take 47 s instead of 111 s at -O0 (2 cores).
 asan: deps
-	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSTORMGLASS_SANITIZE=ON -DSTORMGLASS_BUILD_TESTS=ON -DSTORMGLASS_BUILD_UI_TESTS=OFF -DSTORMGLASS_BUILD_SLOW_TESTS=OFF -DSTORMGLASS_BUILD_BENCH=OFF
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG='-O1 -g1' -DSTORMGLASS_SANITIZE=ON -DSTORMGLASS_BUILD_TESTS=ON -DSTORMGLASS_BUILD_UI_TESTS=OFF -DSTORMGLASS_BUILD_SLOW_TESTS=OFF -DSTORMGLASS_BUILD_BENCH=OFF
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 # Opens the dashboard; without a display it says so and writes the figure to files.
