@@ -3,6 +3,8 @@
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+SOAK_BUILD ?= build-soak
+SOAK_S     ?= 120
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO   ?= resources/scenarios/default.json
 
@@ -12,7 +14,7 @@ PACKAGES = cmake g++ make pkg-config nlohmann-json3-dev libgtest-dev libgmock-de
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build asan run summary test bench clean
+.PHONY: all deps build asan run summary test soak bench clean
 
 all: build
 
@@ -62,6 +64,16 @@ test: build asan
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE slow -E '$(ASAN_SKIP)'
 
+# A long randomized soak of the map under the sanitizers, outside make test
+# (it takes minutes): parameter changes, axis changes, scenario opens and
+# Learn entries fired at random while maps of slow scenarios compute; the map
+# must never stay stuck or show a stale map as current. SOAK_S seconds of
+# activity (120 by default), then the map must settle and match fresh runs.
+soak: deps
+	cmake -S . -B $(SOAK_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG='-O1 -g1' -DSTORMGLASS_SANITIZE=ON -DSTORMGLASS_BUILD_TESTS=ON -DSTORMGLASS_BUILD_UI_TESTS=ON -DSTORMGLASS_BUILD_SLOW_TESTS=OFF -DSTORMGLASS_BUILD_BENCH=OFF
+	cmake --build $(SOAK_BUILD) -j $(JOBS) --target ui_tests
+	QT_QPA_PLATFORM=offscreen STORMGLASS_MAP_STRESS_S=$(SOAK_S) $(SOAK_BUILD)/tests/ui_tests --gtest_filter='MapUnderChanges.*'
+
 # The benchmarks of bench/ (Google Benchmark), in the release build.
 bench: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE='-O2 -DNDEBUG' -DSTORMGLASS_SANITIZE=OFF -DSTORMGLASS_BUILD_TESTS=ON -DSTORMGLASS_BUILD_BENCH=ON
@@ -71,4 +83,4 @@ bench: deps
 	$(BUILD)/bench/stormglass-dashboard-bench
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(SOAK_BUILD)

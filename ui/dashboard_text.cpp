@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "scenario/client_policies.h"
+#include "scenario/input_error.h"
 #include "scenario/parameter_labels.h"
 #include "scenario/parameters.h"
 #include "scenario/policy_fields.h"
@@ -183,12 +185,25 @@ QString policy_field_label(const std::string& path) {
 
 QString pin_label(const Scenario& pinned, const Scenario& current) {
   QStringList differences;
-  for (const ParameterInfo& p : parameters()) {
+  // Each parameter in words with its unit ("backoff base 0.1 s", "db capacity
+  // 800 attempts/s"), a graph's services and calls included; one the current
+  // scenario does not have (a service since removed) differs by its value.
+  for (const ParameterInfo& p : parameters(pinned)) {
     if (p.kind == ParameterKind::Text) continue;
-    std::string was = get_text(pinned, p.path), now = get_text(current, p.path);
-    if (was != now)
-      differences << QStringLiteral("%1 %2").arg(QString::fromStdString(p.path).section('.', -1).replace('_', ' '),
-                                                  QString::fromStdString(was));
+    const std::string was = get_text(pinned, p.path);
+    std::optional<std::string> now;
+    try {
+      now = get_text(current, p.path);
+    } catch (const InputError&) {
+    }
+    if (now == was) continue;
+    const QString value = p.kind == ParameterKind::Flag ? (was == "true" ? tr("on") : tr("off"))
+                                                        : QString::fromStdString(was);
+    QString item = QStringLiteral("%1 %2").arg(parameter_words(p.path), value);
+    const bool counted = was != "none" && was != "unlimited";
+    if (counted && p.kind != ParameterKind::Flag && p.kind != ParameterKind::Choice && !p.unit.empty())
+      item += QLatin1Char(' ') + QString::fromStdString(p.unit);
+    differences << item;
   }
   // Not a parameter path (a list): named by its steps.
   if (pinned.server.capacity_schedule != current.server.capacity_schedule)

@@ -32,8 +32,9 @@ QString parameter_words(const std::string& path);
 QString policy_field_label(const std::string& path);
 
 /// A short label that tells a pinned run from the current one: the pinned
-/// values of the parameters that differ ("capacity 1000, queue limit none"),
-/// or its key parameters when nothing differs.
+/// values of the parameters that differ, in words with their units
+/// ("capacity 1000 attempts/s, queue limit none, backoff base 0.1 s",
+/// "db capacity 800 attempts/s"), or its key parameters when nothing differs.
 QString pin_label(const Scenario& pinned, const Scenario& current);
 
 /// The client policy's name, or "custom".

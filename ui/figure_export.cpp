@@ -192,8 +192,51 @@ QString export_dashboard(LoadCurvesView& view, const Scenario& scenario, const R
   };
   const QString summary = summary_html(scenario, health);
   const QColor text = view.palette().color(QPalette::WindowText);
-  if (const FigurePreset* preset = find_figure_preset(size.preset)) {
-    // Title, caption, the curves at the preset's size, the summary under them.
+  const FigurePreset* preset = find_figure_preset(size.preset);
+  if (preset && size.width >= 1.5 * size.height) {
+    // A landscape preset (the page, the slide) keeps its size: a 16:9 slide
+    // stays 16:9. Title and caption across the top, the curves on the left,
+    // the summary beside them.
+    const int margin = 4, width = size.width - 2 * margin;
+    const QFont font = figure_font(size, false), small = figure_font(size, true);
+    const QString big_title = title(QStringLiteral("%1px").arg(qRound(preset->text_pt * 1.4)));
+    const int top = margin + text_height(big_title, width, font) + text_height(caption_html(view.caption()), width, small);
+    const int curves_height = size.height - top - margin;
+    const int summary_width = qRound(0.3 * size.width), curves_width = size.width - summary_width;
+    // The summary's text smaller, down to the preset's tick size, until it
+    // fits beside the curves; then its last paragraphs go (the verdict and
+    // the first facts stay: a slide is read at a glance, the file's prose is
+    // in the CLI's summary and the dashboard).
+    QFont summary_font = font;
+    QStringList paragraphs = summary.split(QStringLiteral("</p>"), Qt::SkipEmptyParts);
+    const auto fits = [&] {
+      return text_height(paragraphs.join(QStringLiteral("</p>")), summary_width - 2 * margin, summary_font) <=
+             curves_height;
+    };
+    for (int px = preset->text_pt; px >= preset->tick_pt; --px) {
+      summary_font.setPixelSize(px);
+      if (fits()) break;
+    }
+    while (paragraphs.size() > 2 && !fits()) paragraphs.removeLast();
+    const QString shown = paragraphs.join(QStringLiteral("</p>"));
+    return write_figure(path, size, [&](QCPPainter& painter) {
+      painter.fillRect(QRect(0, 0, size.width, size.height), view.plot()->background());
+      int y = margin;
+      y += draw_text(painter, big_title, margin, y, width, text, font);
+      y += draw_text(painter, caption_html(view.caption()), margin, y, width, text, small);
+      {
+        const FigureLook look(*view.plot(), preset, QSize(curves_width, curves_height));
+        painter.save();
+        painter.translate(0, y);
+        view.plot()->toPainter(&painter, curves_width, curves_height);
+        painter.restore();
+      }
+      draw_text(painter, shown, curves_width + margin, y, summary_width - 2 * margin, text, summary_font);
+    });
+  }
+  if (preset) {
+    // The column: title, caption, the curves at the preset's size, the
+    // summary under them (beside them it would be a few words a line).
     const int margin = 4, width = size.width - 2 * margin;
     const QFont font = figure_font(size, false), small = figure_font(size, true);
     const QString big_title = title(QStringLiteral("%1px").arg(qRound(preset->text_pt * 1.4)));

@@ -44,9 +44,10 @@ QString export_curves(LoadCurvesView& view, const QString& path, FigureSize size
 QString export_plot(QCustomPlot& plot, const QString& caption, const QString& path, FigureSize size = {});
 
 /// Writes the dashboard figure: title, caption of the key parameters, the load
-/// curves and the summary in words. Same formats and guarantees. With a
-/// preset, the summary goes under the curves, which keep the preset's size:
-/// the figure has the preset's width and is taller by the title and summary.
+/// curves and the summary in words. Same formats and guarantees. A landscape
+/// preset (page, slide) keeps its size exactly, the summary beside the curves;
+/// on the column the summary goes under the curves, which keep the preset's
+/// size: that figure has the column's width and is taller by title and summary.
 QString export_dashboard(LoadCurvesView& view, const Scenario& scenario, const RunHealth& health,
                          const QString& path, FigureSize size = {});
 

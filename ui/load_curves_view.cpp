@@ -15,6 +15,7 @@
 
 #include "dashboard_text.h"
 #include "figure_look.h"
+#include "legend_swatch.h"
 #include "legend_tooltip.h"
 #include "legend_wrap.h"
 #include "qcustomplot.h"
@@ -22,6 +23,10 @@
 
 namespace sg::ui {
 namespace {
+
+/// The band of unhealthy intervals and its legend patch.
+const QColor kSick(217, 48, 37, 170);
+
 
 struct CurveStyle {
   const char* name;
@@ -226,6 +231,13 @@ void LoadCurvesView::build() {
     l->setBorderPen(Qt::NoPen);
   }
 
+  // The red band of unhealthy intervals is named in the legend, not by a
+  // label on the plot: there it sat where the storm begins, under the
+  // offered load's peak. In the legend only while a run has such intervals.
+  unhealthy_entry_ = LegendSwatch::patch(rates_legend_, tr("unhealthy"), kSick);
+  set_legend_tooltip(unhealthy_entry_, tr("The red band along the top: the intervals in which goodput is below 95% "
+                                          "of demand, spec/system.md's rule for an unhealthy interval."));
+
   for (const CurveStyle& s : styles()) {
     QCPAxisRect* r = s.level ? levels_ : rates_;
     QCPGraph* g = plot_->addGraph(r->axis(QCPAxis::atBottom), r->axis(s.right_axis ? QCPAxis::atRight : QCPAxis::atLeft));
@@ -341,8 +353,8 @@ void LoadCurvesView::show_run(const Scenario& scenario, const RunResult& run) {
     if (styles()[g].optional)
       present_[g] = std::any_of(values.begin(), values.end(), [](double v) { return v != 0; });
   }
+  update_markers(scenario, run);  // first: it finds the unhealthy intervals the legend names
   refresh_rates_legend();
-  update_markers(scenario, run);
   if (first || horizon_changed)
     reset_zoom();
   else
@@ -386,12 +398,17 @@ void LoadCurvesView::refresh_rates_legend() {
   for (std::size_t g = 0; g < graphs_.size(); ++g)
     if (styles()[g].optional) graphs_[g]->removeFromLegend(rates_legend_);
   for (std::size_t i = 1; i < pin_graphs_.size(); i += graphs_.size()) pin_graphs_[i]->removeFromLegend(rates_legend_);
+  if (rates_legend_->hasItem(unhealthy_entry_)) rates_legend_->take(unhealthy_entry_);
   rates_legend_->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);  // closes the gaps the removals left
   for (QCPGraph* g : entries) {
     g->addToLegend(rates_legend_);
     QColor c = palette().color(QPalette::WindowText);
     if (!g->visible()) c.setAlpha(90);
     rates_legend_->itemWithPlottable(g)->setTextColor(c);
+  }
+  if (unhealthy_shown_) {
+    rates_legend_->addItem(unhealthy_entry_);
+    unhealthy_entry_->setTextColor(palette().color(QPalette::WindowText));
   }
   fit_legends();
 }
@@ -435,7 +452,7 @@ void LoadCurvesView::update_markers(const Scenario& s, const RunResult& run) {
     t->setSelectable(false);
   };
   // Trigger labels sit at the foot of the rates panel, clear of the red band.
-  const QColor trigger(250, 190, 40, 55), sick(217, 48, 37, 170);
+  const QColor trigger(250, 190, 40, 55);
   if (!s.demand.profile && s.demand.surge && s.demand.surge->extra_rate > 0 && s.demand.surge->duration_s > 0) {
     double a = s.demand.surge->start_s, b = a + s.demand.surge->duration_s;
     for (QCPAxisRect* r : {rates_, levels_}) band(r, a, b, 0, 1, trigger);
@@ -469,14 +486,13 @@ void LoadCurvesView::update_markers(const Scenario& s, const RunResult& run) {
     begins(s.server.admission.start_s, 0.85, tr("admission %1%").arg(100 * s.server.admission.share), QColor(63, 81, 181));
   // Unhealthy intervals: a red band along the top of the rates panel.
   double previous = 0, run_start = -1;
-  bool labelled = false;
+  unhealthy_shown_ = false;
   for (std::size_t i = 0; i <= run.intervals.size(); ++i) {
     bool sick_now = i < run.intervals.size() && !is_healthy(run.intervals[i]);
     if (sick_now && run_start < 0) run_start = previous;
     if (!sick_now && run_start >= 0) {
-      band(rates_, run_start, previous, 0, 0.025, sick);
-      if (!labelled) label(run_start, 0.025, Qt::AlignTop, tr("unhealthy"), QColor(217, 48, 37));
-      labelled = true;
+      band(rates_, run_start, previous, 0, 0.025, kSick);
+      unhealthy_shown_ = true;
       run_start = -1;
     }
     if (i < run.intervals.size()) previous = run.intervals[i].t_s;

@@ -13,6 +13,7 @@
 #include "scenario/scenario.h"
 
 class QCustomPlot;
+class QCPAbstractLegendItem;
 class QCPAxisRect;
 class QCPGraph;
 class QCPItemStraightLine;
@@ -103,6 +104,8 @@ private:
   QCPItemStraightLine* cursor_[2] = {nullptr, nullptr};
   QCPItemStraightLine* timeout_line_ = nullptr;
   QCPItemText* timeout_label_ = nullptr;
+  QCPAbstractLegendItem* unhealthy_entry_ = nullptr;  // the red band's entry (LegendSwatch), in the legend when shown
+  bool unhealthy_shown_ = false;                      // the run shown has unhealthy intervals
   double timeout_s_ = 0;
   QLabel* readout_ = nullptr;
   QPushButton* reset_ = nullptr;

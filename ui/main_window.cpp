@@ -766,6 +766,7 @@ void MainWindow::apply_scenario(const Scenario& s) {
     schedule_editor_->setVisible(on);
     schedule_editor_->show_steps(kept_schedule_, s.duration_s);
   }
+  map_view_->offer_parameters(s);  // a graph's services and calls too
   request_map_if_needed(false);
   hysteresis_view_->show_scenario(s);
   if (!pinned_.empty()) relabel_pins();

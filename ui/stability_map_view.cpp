@@ -71,9 +71,11 @@ public:
   explicit PathComboBox(const QString& role, QWidget* parent) : QComboBox(parent), role_(role) {
     setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     setMinimumContentsLength(12);
-    connect(this, &QComboBox::currentIndexChanged, this,
-            [this] { setToolTip(tr("%1: %2 (%3)").arg(role_, currentText(), path())); });
+    connect(this, &QComboBox::currentIndexChanged, this, &PathComboBox::refresh_tooltip);
   }
+
+  /// The tooltip names the role, the label and the path of the current item.
+  void refresh_tooltip() { setToolTip(tr("%1: %2 (%3)").arg(role_, currentText(), path())); }
 
   QString path() const { return currentData().toString(); }
 
@@ -147,14 +149,7 @@ StabilityMapView::StabilityMapView(QWidget* parent) : QWidget(parent) {
   controls->setHorizontalSpacing(4);
   x_path_ = new PathComboBox(tr("The parameter along the horizontal axis"), this);
   y_path_ = new PathComboBox(tr("The parameter along the vertical axis"), this);
-  for (const ParameterInfo& p : parameters()) {
-    if (p.kind != ParameterKind::Number && p.kind != ParameterKind::WholeOrNone &&
-        p.kind != ParameterKind::WholeOrUnlimited)
-      continue;
-    for (PathComboBox* c : {x_path_, y_path_}) c->add_path(p);
-  }
-  x_path_->select_path(QStringLiteral("demand.base_rate"));
-  y_path_->select_path(QStringLiteral("server.capacity"));
+  fill_choosers(parameters());
   x_from_ = range_box(this, 100);
   x_to_ = range_box(this, 1500);
   y_from_ = range_box(this, 500);
@@ -275,6 +270,56 @@ StabilityMapView::StabilityMapView(QWidget* parent) : QWidget(parent) {
     readout_->setText(describe_at(plot_->xAxis->pixelToCoord(event->position().x()),
                                   plot_->yAxis->pixelToCoord(event->position().y())));
   });
+}
+
+namespace {
+
+/// The parameters a map axis can take: numbers and whole counts.
+std::vector<ParameterInfo> numeric(std::vector<ParameterInfo> all) {
+  all.erase(std::remove_if(all.begin(), all.end(),
+                           [](const ParameterInfo& p) {
+                             return p.kind != ParameterKind::Number && p.kind != ParameterKind::Whole &&
+                                    p.kind != ParameterKind::WholeOrNone &&
+                                    p.kind != ParameterKind::WholeOrUnlimited;
+                           }),
+            all.end());
+  return all;
+}
+
+const QString kDefaultX = QStringLiteral("demand.base_rate");
+const QString kDefaultY = QStringLiteral("server.capacity");
+
+}  // namespace
+
+bool StabilityMapView::fill_choosers(const std::vector<ParameterInfo>& all) {
+  const std::vector<ParameterInfo> offered = numeric(all);
+  std::vector<std::string> paths;
+  for (const ParameterInfo& p : offered) paths.push_back(p.path);
+  if (paths == offered_) return false;
+  offered_ = paths;
+  bool defaulted = false;
+  for (auto [chooser, fallback] : {std::pair{x_path_, kDefaultX}, std::pair{y_path_, kDefaultY}}) {
+    const QString kept = chooser->path();
+    const QSignalBlocker block(chooser);
+    chooser->clear();
+    for (const ParameterInfo& p : offered) chooser->add_path(p);
+    if (!kept.isEmpty() && chooser->findData(kept) >= 0) {
+      chooser->select_path(kept);
+    } else {
+      chooser->select_path(fallback);
+      defaulted = defaulted || !kept.isEmpty();
+    }
+    chooser->refresh_tooltip();  // its signal was blocked
+  }
+  return defaulted;
+}
+
+void StabilityMapView::offer_parameters(const Scenario& scenario) {
+  const QString x_before = x_path_->path(), y_before = y_path_->path();
+  current_ = scenario;
+  fill_choosers(parameters(scenario));
+  if (x_path_->path() != x_before) reset_range(x_path_->path().toStdString(), x_from_, x_to_);
+  if (y_path_->path() != y_before) reset_range(y_path_->path().toStdString(), y_from_, y_to_);
 }
 
 MapAxis StabilityMapView::x_axis() const {
@@ -443,7 +488,7 @@ void StabilityMapView::reset_range(const std::string& path, QDoubleSpinBox* from
       hi = v * f;
       break;
     }
-  const ParameterInfo* info = find_parameter(path);
+  const std::optional<ParameterInfo> info = describe_parameter(path);
   if (info && info->kind != ParameterKind::Number) {
     lo = std::max(1.0, std::floor(lo));
     hi = std::max(lo + 1, std::ceil(hi));

@@ -5,6 +5,7 @@
 #include <QWidget>
 
 #include "analysis/parameter_map.h"
+#include "scenario/parameters.h"
 #include "scenario/scenario.h"
 
 class QComboBox;
@@ -40,6 +41,13 @@ public:
   void clear_map();
   /// Moves the operating-point marker to the scenario's values on the axes.
   void show_operating_point(const Scenario& scenario);
+  /// Offers on both axes every numeric parameter of `scenario`: the entry's
+  /// and the users' and, in a graph, every service's and every call's
+  /// ("db: capacity (attempts/s)"). An axis whose parameter the scenario
+  /// does not have (a service of the last scenario) goes back to its default,
+  /// demand across and the entry's capacity up, with a range around the
+  /// scenario's value. Signals nothing: the caller asks for the map.
+  void offer_parameters(const Scenario& scenario);
   /// The hover text for the point nearest (x, y), as the mouse shows it.
   QString describe_at(double x, double y) const;
 
@@ -84,6 +92,9 @@ private:
   /// A range around the current value of `path` for the axis boxes.
   void reset_range(const std::string& path, QDoubleSpinBox* from, QDoubleSpinBox* to);
   void refresh_status();
+  /// Fills both choosers with `offered`, keeping each axis's parameter where
+  /// it is offered; returns whether an axis had to go back to its default.
+  bool fill_choosers(const std::vector<ParameterInfo>& offered);
 
   PathComboBox* x_path_ = nullptr;
   PathComboBox* y_path_ = nullptr;
@@ -109,6 +120,7 @@ private:
   QString computing_for_;     // the scenario of the map being computed
   Scenario current_;          // the current settings (show_operating_point)
   QString off_policy_;         // the title of a policy an axis belongs to that is off (no operating point)
+  std::vector<std::string> offered_;  // the paths the choosers offer, in order
   QString progress_;          // "37 of 64 points (pass 1 of 4)"
 };
 

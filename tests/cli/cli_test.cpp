@@ -238,11 +238,18 @@ TEST(Cli, PresetDrawsPlotAndMapAtThePresetsPhysicalSize) {
   Outcome column = cli("plot " + kExample + " --curves-only --preset column --out " + pdf);
   ASSERT_EQ(column.status, 0) << column.err;
   EXPECT_EQ(media_box(slurp(pdf)), std::make_pair(252.0, 252.0));
-  // The dashboard figure keeps the preset's width; the summary under the curves makes it taller.
+  // The dashboard figure on a landscape preset is exactly the preset's size,
+  // the summary beside the curves (a slide at 960 x 1852 pt was no slide); on
+  // the column it keeps the width, and the summary under the curves makes it taller.
   Outcome dashboard = cli("plot " + kExample + " --preset page --out " + page);
   ASSERT_EQ(dashboard.status, 0) << dashboard.err;
-  EXPECT_EQ(media_box(slurp(page)).first, 504.0);
-  EXPECT_GT(media_box(slurp(page)).second, 288.0);
+  EXPECT_EQ(media_box(slurp(page)), std::make_pair(504.0, 288.0));
+  const std::string slide = temp("slide.pdf"), column_dashboard = temp("column-dashboard.pdf");
+  ASSERT_EQ(cli("plot " + kExample + " --preset slide --out " + slide).status, 0);
+  EXPECT_EQ(media_box(slurp(slide)), std::make_pair(960.0, 540.0));
+  ASSERT_EQ(cli("plot " + kExample + " --preset column --out " + column_dashboard).status, 0);
+  EXPECT_EQ(media_box(slurp(column_dashboard)).first, 252.0);
+  EXPECT_GT(media_box(slurp(column_dashboard)).second, 252.0);
   Outcome map = cli("map " + kExample + " --x demand.base_rate=100:1500:8 --y server.capacity=500:2000:8 --preset slide --out " + svg);
   ASSERT_EQ(map.status, 0) << map.err;
   // 960 x 540 pt = 338.667 x 190.5 mm.

@@ -812,6 +812,74 @@ QStringList miscounts(QString text, long long max_attempts) {
   return problems;
 }
 
+TEST(DashboardWords, AGraphsMapOffersItsServicesAndCallsAndForgetsThemWithTheGraph) {
+  // Issue 10, item 8 and issue 9, item 1: the map's axes can take any
+  // service's or call's parameter. The choosers listed only the entry's and
+  // the users' paths, so a graph's db capacity could not be mapped from the
+  // dashboard. They now list the open scenario's own (parameters(scenario)),
+  // labelled in words; an axis on a service the next scenario does not have
+  // goes back to demand, with a range around the new scenario's value.
+  MainWindow window(false);
+  auto* x_path = window.map_view()->findChild<QComboBox*>("map_x_path");
+  auto* y_path = window.map_view()->findChild<QComboBox*>("map_y_path");
+  ASSERT_TRUE(x_path && y_path);
+  EXPECT_LT(x_path->findData("services.db.capacity"), 0);
+  ASSERT_TRUE(window.open_file(QStringLiteral(":/scenarios/graphs/graph-md-example.json")).isEmpty());
+  for (QComboBox* c : {x_path, y_path}) {
+    const int db = c->findData("services.db.capacity");
+    ASSERT_GE(db, 0);
+    EXPECT_EQ(c->itemText(db), "db: capacity (attempts/s)");
+    const int call = c->findData("services.auth.calls.db.timeout_s");
+    ASSERT_GE(call, 0);
+    EXPECT_EQ(c->itemText(call), "auth \u2192 db: timeout (s)");
+    EXPECT_GE(c->findData("server.calls.db.fan_out"), 0);
+  }
+  // The default axes stay demand across and the entry's capacity up.
+  EXPECT_EQ(window.map_view()->x_axis().path, "demand.base_rate");
+  EXPECT_EQ(window.map_view()->y_axis().path, "server.capacity");
+  const int db = x_path->findData("services.db.capacity");
+  x_path->setCurrentIndex(db);
+  emit x_path->activated(db);
+  // db's 4000/s: half to twice.
+  EXPECT_EQ(window.map_view()->x_axis().path, "services.db.capacity");
+  EXPECT_EQ(window.map_view()->x_axis().from, 2000);
+  EXPECT_EQ(window.map_view()->x_axis().to, 8000);
+  // Reopening the same graph keeps the axis and its range.
+  ASSERT_TRUE(window.open_file(QStringLiteral(":/scenarios/graphs/graph-md-example.json")).isEmpty());
+  EXPECT_EQ(window.map_view()->x_axis().path, "services.db.capacity");
+  EXPECT_EQ(window.map_view()->x_axis().to, 8000);
+  // A single service has no db: the axis goes back to demand, around the
+  // default scenario's 300 jobs/s (half to twice), and db leaves the lists.
+  window.open_default_scenario();
+  EXPECT_LT(x_path->findData("services.db.capacity"), 0);
+  EXPECT_LT(y_path->findData("services.db.capacity"), 0);
+  EXPECT_EQ(window.map_view()->x_axis().path, "demand.base_rate");
+  EXPECT_EQ(x_path->currentText(), "Demand: base rate (jobs/s)");
+  EXPECT_TRUE(x_path->toolTip().contains("demand.base_rate")) << x_path->toolTip().toStdString();
+  EXPECT_EQ(window.map_view()->x_axis().from, window.scenario().demand.base_rate / 2);
+  EXPECT_EQ(window.map_view()->x_axis().to, window.scenario().demand.base_rate * 2);
+  EXPECT_EQ(window.map_view()->y_axis().path, "server.capacity");
+}
+
+TEST(DashboardWords, APinIsLabelledByWhatDiffersInWordsWithItsUnit) {
+  // Issue 10, item 8: a pin differing in its backoff base was labelled
+  // "base s 0.1" (the path's last part); a graph's service was not looked at.
+  Scenario current;
+  Scenario pinned = current;
+  pinned.client.backoff.base_s = 0.25;
+  EXPECT_EQ(pin_label(pinned, current), "backoff base 0.25 s");
+  pinned.server.queue_limit.reset();
+  current.server.queue_limit = 500;
+  EXPECT_EQ(pin_label(pinned, current), "queue limit none, backoff base 0.25 s");
+  QFile f(QStringLiteral(":/scenarios/graphs/graph-md-example.json"));
+  ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+  const Scenario graph = parse_scenario(f.readAll().toStdString(), "graph-md-example.json");
+  Scenario slower = graph;
+  ASSERT_NO_THROW(set_text(slower, "services.db.capacity", "800"));
+  ASSERT_NO_THROW(set_text(slower, "server.calls.db.timeout_s", "0.25"));
+  EXPECT_EQ(pin_label(slower, graph), "server \u2192 db timeout 0.25 s, db capacity 800 attempts/s");
+}
+
 /// The miscounts of `text`, as one line for a test's message.
 std::string miscounted(const QString& text, long long max_attempts) {
   return miscounts(text, max_attempts).join(QStringLiteral(" | ")).toStdString();

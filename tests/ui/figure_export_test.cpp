@@ -12,16 +12,19 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 
+#include <algorithm>
 #include <cmath>
 
 #include <gtest/gtest.h>
 
+#include "analysis/health.h"
 #include "analysis/parameter_map.h"
 #include "figure_export.h"
 #include "figure_export_dialog.h"
 #include "figure_look.h"
 #include "figure_preset.h"
 #include "hysteresis_view.h"
+#include "legend_swatch.h"
 #include "load_curves_view.h"
 #include "model/fluid_solver.h"
 #include "qcustomplot.h"
@@ -164,6 +167,41 @@ TEST(FigurePresets, EveryTextInTheSvgIsAtLeastSevenPointsAndSlidesTwiceThat) {
       for (double s : sizes) EXPECT_GE(s * to_points, least) << path.toStdString();
     }
   }
+}
+
+/// The texts of every swatch entry (not a curve's) in the plot's legends.
+QStringList swatch_texts(QCustomPlot& plot) {
+  QStringList texts;
+  for (int i = 0; i < plot.plotLayout()->elementCount(); ++i)
+    if (auto* legend = qobject_cast<QCPLegend*>(plot.plotLayout()->elementAt(i)))
+      for (int k = 0; k < legend->itemCount(); ++k)
+        if (auto* swatch = dynamic_cast<LegendSwatch*>(legend->item(k))) texts << swatch->text();
+  return texts;
+}
+
+TEST(FigureExport, TheUnhealthyBandIsNamedInTheLegendNotOnTopOfTheCurves) {
+  // Issue 10, item 3: the red band's "unhealthy" label sat at the band's
+  // start, where the storm begins, across the offered load's peak. It is now
+  // an entry of the rates legend (its tooltip gives the rule), shown while a run has such
+  // intervals: the default scenario's storm has them, a healthy run none.
+  Curves storm;
+  for (int i = 0; i < storm.view.plot()->itemCount(); ++i) {
+    if (auto* text = qobject_cast<QCPItemText*>(storm.view.plot()->item(i))) {
+      EXPECT_FALSE(text->text().contains("unhealthy")) << text->text().toStdString();
+    }
+  }
+  EXPECT_TRUE(swatch_texts(*storm.view.plot()).contains("unhealthy"))
+      << swatch_texts(*storm.view.plot()).join(", ").toStdString();
+  Scenario calm;
+  calm.demand.surge.reset();
+  calm.server.outage = {};
+  const RunResult run = solve(calm);
+  ASSERT_TRUE(std::all_of(run.intervals.begin(), run.intervals.end(), [](const Interval& x) { return is_healthy(x); }));
+  storm.view.show_run(calm, run);
+  EXPECT_FALSE(swatch_texts(*storm.view.plot()).join(' ').contains("unhealthy"));
+  // And back: one entry, not two.
+  storm.view.show_run(storm.scenario, solve(storm.scenario));
+  EXPECT_EQ(swatch_texts(*storm.view.plot()).filter("unhealthy").size(), 1);
 }
 
 TEST(FigureExport, AHoverAtExportTimeLeavesTheFileAsWithoutIt) {
