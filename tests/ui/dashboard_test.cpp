@@ -1344,6 +1344,32 @@ TEST(DashboardMap, TheNaiveBoundaryGoesWhenAPolicyIsOn) {
   EXPECT_EQ(boundary_lines(*window.map_view()), 1);  // demand = capacity only
 }
 
+TEST(DashboardMap, AGraphsMapDrawsNoSingleServiceBoundaries) {
+  // The closed-form lines (docs/model.md 7.5) are one service's. On
+  // graph-md-example's demand x capacity map, db (4000/s, fed 3 x demand)
+  // saturates at demand 1333/s whatever the entry's capacity: a line
+  // "demand = capacity" across it contradicted the red the map showed.
+  StabilityMapView view;
+  view.resize(700, 600);
+  QFile f(QStringLiteral(":/scenarios/graphs/graph-md-example.json"));
+  ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+  const Scenario graph = parse_scenario(f.readAll().toStdString(), "graph-md-example.json");
+  ParameterMap map;
+  map.x = MapAxis{"demand.base_rate", 100, 1500, 2};
+  map.y = MapAxis{"server.capacity", 500, 2000, 2};
+  map.points.resize(4);
+  view.show_map(map, 1, graph);
+  EXPECT_EQ(boundary_lines(view), 0);
+  for (int i = 0; i < view.legend()->itemCount(); ++i) {
+    if (auto* swatch = dynamic_cast<LegendSwatch*>(view.legend()->item(i))) {
+      EXPECT_NE(swatch->text(), "the model's boundaries");
+    }
+  }
+  // The same axes on one service draw them.
+  view.show_map(map, 1, Scenario{});
+  EXPECT_EQ(boundary_lines(view), 2);
+}
+
 TEST(DashboardMap, MapExportsAreValidFiles) {
   SmallMapWindow window;
   ASSERT_TRUE(wait_for_final_map(window));
