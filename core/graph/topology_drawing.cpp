@@ -106,11 +106,15 @@ TopologyState topology_state(const Scenario& scenario, const std::vector<Service
     c.fan_out = site.call->fan_out;
     c.jobs = static_cast<double>(c.fan_out) * caller_end.served;
     if (any_users) c.jobs_per_user_job = c.jobs / users.demand;
-    // A callee's attempts are its callers' first attempts (their jobs) and
-    // its retries. With one call in, they are all that call's; with no
-    // retries, each call sends exactly its jobs. Otherwise the split of the
-    // retries is not in the results: leave it out rather than guess.
-    if (boost::in_degree(callee, g) == 1) {
+    // The attempts this call sent (its jobs' first attempts and retries),
+    // as the solver counted them per sender; a run made without that split
+    // falls back on what the callee's totals tell.
+    const ServiceRun& callee_run = run_of(site.callee);
+    const auto sender = std::find_if(callee_run.senders.begin(), callee_run.senders.end(),
+                                     [&](const SenderRun& r) { return r.path == site.path && !r.attempts.empty(); });
+    if (sender != callee_run.senders.end()) {
+      c.attempts = sender->attempts.back();
+    } else if (boost::in_degree(callee, g) == 1) {
       c.attempts = callee_end.offered;
     } else if (callee_end.retries == 0) {
       c.attempts = c.jobs;

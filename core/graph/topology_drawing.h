@@ -32,11 +32,10 @@ struct DrawnCall {
   /// (spec/graph.md: the callee's demand is the sum of these).
   double jobs = 0;
   double jobs_per_user_job = 0;
-  /// Attempts sent on the call per second, and per user job, where the run's
-  /// per-service results determine them exactly: the callee's offered load
-  /// when this is its only call in, or the call's jobs when the callee sent
-  /// no retries in the interval. Empty otherwise (the solver does not export
-  /// how a callee's retries split between the calls into it).
+  /// Attempts sent on the call per second, and per user job: the solver's
+  /// count for this sender (ServiceRun::senders). Runs without it (made by
+  /// hand) give the callee's offered load when this is its only call in, or
+  /// the call's jobs when the callee sent no retries; empty otherwise.
   std::optional<double> attempts;
   std::optional<double> attempts_per_user_job;
 };

@@ -66,12 +66,14 @@ public:
     }
     // The users, then every call, each a population of its target.
     add_population(s.client, -1, 0, 1);
+    population_path_.push_back("client");
     for (std::size_t i = 0; i < n_stations; ++i) {
       const ServiceId v = graph_.order()[i];
       for (auto [e, end] = boost::out_edges(v, graph_.graph()); e != end; ++e) {
         const CallEdge& edge = graph_.graph()[*e];
         const int callee = station_of_[boost::target(*e, graph_.graph())];
         stations_[i].calls.push_back(add_population(edge.call->client, static_cast<int>(i), callee, edge.call->fan_out));
+        population_path_.push_back(edge.path);
       }
     }
     for (Station& st : stations_) {
@@ -89,6 +91,9 @@ public:
                                                                                   st.fresh_admit[k].get());
       }
       st.boundary.assign(q, 0.0);
+      st.sent_sum.assign(q, 0.0);
+      st.sent_rows.assign(q, {});
+      for (auto& rows : st.sent_rows) rows.reserve(static_cast<std::size_t>(steps_ / steps_per_interval_ + 1));
       st.early.resize(q);
       st.success.resize(q);
       st.deferred.resize(q);
@@ -184,7 +189,14 @@ public:
     std::vector<ServiceRun> out;
     for (Station& st : stations_) {
       st.result.solver_step_s = h_;
-      out.push_back({st.name, std::move(st.result)});
+      std::vector<SenderRun> senders;
+      for (std::size_t q = 0; q < st.q_count(); ++q) {
+        const int p = st.populations[q];
+        const int caller = rules_[static_cast<std::size_t>(p)]->caller;
+        senders.push_back({caller < 0 ? std::string("users") : stations_[static_cast<std::size_t>(caller)].name,
+                           population_path_[static_cast<std::size_t>(p)], std::move(st.sent_rows[q])});
+      }
+      out.push_back({st.name, std::move(st.result), std::move(senders)});
     }
     return out;
   }
@@ -305,6 +317,7 @@ private:
           st.sums.offered += (fresh + retries) * keep;
           st.sums.retries += retries * keep;
           st.sent[st.at(n, q)] = (fresh + retries) * keep;
+          st.sent_sum[q] += (fresh + retries) * keep;
           st.dropped_early[st.at(n, q)] = 0;
           fresh_now[q] = fresh * keep;
           sent_total += (fresh + retries) * keep;
@@ -369,6 +382,7 @@ private:
           if (r.burn) {
             const double extra = pop.burn(n, now, gave);
             if (main) {
+              st.sent_sum[q] += extra;
               st.sums.offered += extra;
               st.sums.retries += extra;
               st.sums.rejected += extra;
@@ -761,7 +775,15 @@ private:
         out.t_s = std::min(s_.duration_s, static_cast<double>(b) * h_);
         out.demand = out.offered = out.served = out.goodput = factor_[i] * demand;
         out.capacity = (st.capacity_before[static_cast<std::size_t>(b)] - st.capacity_before[static_cast<std::size_t>(a)]) / length;
-        emit_interval(static_cast<int>(i), out);
+        // Each population sends its first attempts: f times its caller's.
+        std::vector<double>& rates = rates_scratch_;
+        rates.assign(st.q_count(), 0.0);
+        for (std::size_t q = 0; q < st.q_count(); ++q) {
+          const PopulationRules& r = *rules_[static_cast<std::size_t>(st.populations[q])];
+          rates[q] = r.caller < 0 ? demand
+                                  : static_cast<double>(r.fan_out) * factor_[static_cast<std::size_t>(r.caller)] * demand;
+        }
+        emit_interval(static_cast<int>(i), out, rates);
       }
     }
   }
@@ -865,6 +887,7 @@ private:
           options_.on_interval(out);
         else
           st.result.intervals.push_back(out);
+        for (auto& rows : st.sent_rows) rows.push_back(rows.back());
       }
       st.result.steady_steps = steps_ - (n + 1);
     }
@@ -910,13 +933,21 @@ private:
 
   void close_interval(int i, long n, double length) {
     Station& st = stations_[static_cast<std::size_t>(i)];
-    emit_interval(i, st.close_interval(n, length, std::min(s_.duration_s, static_cast<double>(n + 1) * h_)));
+    std::vector<double>& rates = rates_scratch_;
+    rates.resize(st.q_count());
+    for (std::size_t q = 0; q < st.q_count(); ++q) {
+      rates[q] = st.sent_sum[q] / length;
+      st.sent_sum[q] = 0;
+    }
+    emit_interval(i, st.close_interval(n, length, std::min(s_.duration_s, static_cast<double>(n + 1) * h_)), rates);
   }
 
   /// Station i's interval, with its callers' backlog, to the entry's
-  /// on_interval or the station's result.
-  void emit_interval(int i, Interval out) {
+  /// on_interval or the station's result; and the rates each of its
+  /// populations sent in it (`rates`, per local population).
+  void emit_interval(int i, Interval out, const std::vector<double>& rates) {
     Station& st = stations_[static_cast<std::size_t>(i)];
+    for (std::size_t q = 0; q < st.q_count(); ++q) st.sent_rows[q].push_back(rates[q]);
     double backlog = 0;
     for (int p : st.populations) backlog += populations_[static_cast<std::size_t>(p)]->backlog();
     out.backlog = std::max(0.0, backlog);
@@ -952,11 +983,13 @@ private:
   // step (where to put one, and its admitted twin).
   std::vector<std::vector<std::pair<std::unique_ptr<Population>*, const Population*>>> new_tags_;
   std::vector<double> scratch_;
+  std::vector<double> rates_scratch_;  // per local population, as an interval closes
   std::vector<std::vector<double>> late_law_;  // per population: its all-late law (empty: no shortcut)
   std::vector<std::vector<long>> late_moves_;   // per population: moves[k], the first step >= k at which its law moves
   std::vector<std::list<Batch>::iterator> due_;
   std::vector<std::unique_ptr<Population>> spare_tags_;  // of answered batches, for reuse
   std::vector<bool> dead_;  // per station, in collapsed_after
+  std::vector<std::string> population_path_;  // per population: "client" for the users, else its call's path
   std::vector<double> factor_;  // per station, with stop_when_decided: its first attempts per user job
   // With SolverOptions::audit, per population: the share of each cohort's
   // admitted, and rejected, attempts whose fate its jobs have learnt.
@@ -1007,7 +1040,13 @@ double default_graph_step(const Scenario& s) {
 }
 
 std::vector<ServiceRun> solve_services(const Scenario& s, const SolverOptions& options) {
-  if (!needs_graph_model(s)) return {{"server", solve(s, options)}};
+  if (!needs_graph_model(s)) {
+    ServiceRun one{"server", solve(s, options), {}};
+    SenderRun users{"users", "client", {}};
+    for (const Interval& x : one.run.intervals) users.attempts.push_back(x.offered);
+    one.senders.push_back(std::move(users));
+    return {std::move(one)};
+  }
   refuse_policies(s);
   double shortest = s.client.timeout_s;
   for (const CallSite& site : call_sites(s)) shortest = std::min(shortest, site.call->client.timeout_s);

@@ -10,10 +10,22 @@
 
 namespace sg {
 
+/// The attempts one population of callers sent to a service: the users (to
+/// the entry), or the jobs of one call.
+struct SenderRun {
+  std::string caller;            ///< "users", or the calling service ("server" for the entry)
+  std::string path;              ///< "client" for the users, else the call's: "services.auth.calls.db"
+  std::vector<double> attempts;  ///< attempts sent per second, one per interval of the service's run
+};
+
 /// One service's intervals (spec/graph.md, "What is measured, per service").
 struct ServiceRun {
   std::string name;  ///< "server" for the entry
   RunResult run;
+  /// Who sent its attempts, interval by interval: in every interval they sum
+  /// to the run's `offered` (to rounding). The users first, then its callers
+  /// in the order of the graph's solving.
+  std::vector<SenderRun> senders;
 };
 
 /// Solves every service of a validated scenario, callers before callees (the

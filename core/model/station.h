@@ -104,6 +104,10 @@ struct Station {
   // before its sends, successes, failures after its sends.
   std::vector<std::vector<Outcome>> early, success, deferred;
   Sums sums;
+  // Per local population: the attempts it sent in the current interval, and
+  // its rates of the intervals so far (ServiceRun::senders).
+  std::vector<double> sent_sum;
+  std::vector<std::vector<double>> sent_rows;
   RunResult result;
 
   std::size_t q_count() const { return populations.size(); }

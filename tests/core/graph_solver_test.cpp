@@ -1,5 +1,6 @@
 // The fluid model of a service graph (spec/graph.md; docs/model.md, section 11):
 // its books at every service and between services, and cases computed by hand.
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <string>
@@ -256,6 +257,75 @@ TEST(GraphSolver, OneServiceDropsWithItsMarginToo) {
   // Every dropped job is a timeout of its sender at 5 s (it learns nothing).
   EXPECT_NEAR(total(with_margin, &Interval::timeouts), total(with_margin, &Interval::dropped), 1e-6);
   EXPECT_NEAR(total(with_margin, &Interval::goodput), 100 * 120 - total(with_margin, &Interval::dropped), 1e-6);
+}
+
+/// Every service's senders add up to its offered load in every interval, one
+/// value per interval of its run.
+void expect_senders_sum_to_offered(const std::vector<ServiceRun>& runs, const std::string& what) {
+  for (const ServiceRun& r : runs) {
+    ASSERT_FALSE(r.senders.empty()) << what << ": " << r.name;
+    for (const SenderRun& sender : r.senders)
+      ASSERT_EQ(sender.attempts.size(), r.run.intervals.size()) << what << ": " << r.name << " <- " << sender.path;
+    for (std::size_t k = 0; k < r.run.intervals.size(); ++k) {
+      double sum = 0;
+      for (const SenderRun& sender : r.senders) sum += sender.attempts[k];
+      const double offered = r.run.intervals[k].offered;
+      ASSERT_NEAR(sum, offered, 1e-9 * std::max(1.0, offered))
+          << what << ": " << r.name << " at t = " << r.run.intervals[k].t_s;
+    }
+  }
+}
+
+TEST(GraphSolver, EachCallsAttemptsAreCountedApartWhereTwoCallsFeedOneService) {
+  // spec/graph.md's example: db is called by server (2 jobs per completion)
+  // and by auth (1). Healthy, before the surge at 600 s, nothing retries:
+  // server serves the users' 800/s, so its call sends 2 x 800 = 1600/s to db;
+  // auth serves server's 800/s, so its call sends 800/s. In the storm both
+  // calls retry; db's totals alone could not tell whose retries they are
+  // (the drawing said "not split by call"), the solver's count per sender does.
+  const Scenario s = load_scenario(std::string(STORMGLASS_SCENARIOS) + "/graphs/graph-md-example.json");
+  const std::vector<ServiceRun> runs = solve_services(s);
+  expect_senders_sum_to_offered(runs, "graph-md-example");
+  std::map<std::string, const ServiceRun*> by;
+  for (const ServiceRun& r : runs) by[r.name] = &r;
+  const ServiceRun& db = *by.at("db");
+  ASSERT_EQ(db.senders.size(), 2u);
+  std::map<std::string, const SenderRun*> into_db;
+  for (const SenderRun& x : db.senders) into_db[x.path] = &x;
+  const SenderRun& from_server = *into_db.at("server.calls.db");
+  const SenderRun& from_auth = *into_db.at("services.auth.calls.db");
+  EXPECT_EQ(from_server.caller, "server");
+  EXPECT_EQ(from_auth.caller, "auth");
+  EXPECT_EQ(by.at("server")->senders.front().caller, "users");
+  EXPECT_EQ(by.at("server")->senders.front().path, "client");
+  const std::size_t before = 299;  // the interval ending at 300 s
+  ASSERT_NEAR(db.run.intervals[before].t_s, 300, 1e-9);
+  EXPECT_NEAR(from_server.attempts[before], 1600, 1e-6);
+  EXPECT_NEAR(from_auth.attempts[before], 800, 1e-6);
+  EXPECT_NEAR(by.at("auth")->senders.front().attempts[before], 800, 1e-6);
+  // At the end both calls retry: each sends more than its jobs.
+  const double server_served = by.at("server")->run.intervals.back().served;
+  const double auth_served = by.at("auth")->run.intervals.back().served;
+  EXPECT_GT(from_server.attempts.back(), 2 * server_served + 1);
+  EXPECT_GT(from_auth.attempts.back(), auth_served + 1);
+  // The same with the verdict's shortcuts (a quiet stretch skipped, an
+  // early stop) and with the steady tail: one value per interval, summing.
+  SolverOptions decided;
+  decided.stop_when_decided = true;
+  expect_senders_sum_to_offered(solve_services(s, decided), "stop_when_decided");
+  Scenario calm = s;
+  calm.demand.surge.reset();
+  calm.services.at("db").outage = {};
+  const std::vector<ServiceRun> quiet = solve_services(calm, decided);
+  EXPECT_TRUE(quiet.front().run.skipped_steps > 0 || quiet.front().run.rest == Rest::Healthy);
+  expect_senders_sum_to_offered(quiet, "calm, stop_when_decided");
+  const std::vector<ServiceRun> tail = solve_services(s);
+  EXPECT_GT(tail.front().run.steady_steps, 0);  // the storm's rows after its steady point are the tail's
+  // One service: the users are its only sender.
+  const std::vector<ServiceRun> one = solve_services(Scenario{});
+  ASSERT_EQ(one.size(), 1u);
+  expect_senders_sum_to_offered(one, "one service");
+  EXPECT_EQ(one.front().senders.size(), 1u);
 }
 
 TEST(GraphSolver, RetryingAtTheTopLayerOnlyRecoversFromTheOutageThatTipsAChainRetryingEverywhere) {
