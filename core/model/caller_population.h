@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <memory>
 #include <utility>
@@ -47,6 +48,18 @@ struct PopulationRules {
   /// The callers' client gates are on (docs/model.md, 11.12): failures are
   /// kept apart by kind, timed out or told, for the retry share.
   bool gated = false;
+  /// docs/model.md, 11.5: per class t, the (source class, share) of a
+  /// failure of the source that retries in the step it failed (its kernels'
+  /// mass at offset 0, to class t). Empty when no delay is that short.
+  std::vector<std::vector<std::pair<int, double>>> same_step_in;
+  bool same_step = false;  ///< some class retries within its failure's step
+};
+
+/// What a kernel puts in the step of the failure itself (NowPart).
+enum class NowPart {
+  Retry,  ///< retries in the step: the step's sends are still to be made
+  Defer,  ///< leaves in the next step instead: the step's sends are made
+  Sent,   ///< already sent in the step (Population::add_same_step_retries): dropped
 };
 
 /// A caller population's state (docs/model.md, 11.2): what it sent in each
@@ -210,6 +223,57 @@ public:
     return refused;
   }
 
+  /// docs/model.md, 11.5: the attempts of cohort n (just sent and admitted
+  /// at a full queue with the shares the station set for it) grow by the
+  /// retries of its rejected ones that fall in this very step: `now` of the
+  /// rejections fail at once, and with A the step's sends by class,
+  /// A = S + P'(now x rejected share x A), P the rules' same_step_in.
+  /// Gauss-Seidel sweeps in class order (exact in one when retries go to
+  /// later classes). With `write`, the cohort's record becomes A; in any
+  /// case returns the retries added. Their failures are then handled with
+  /// NowPart::Sent.
+  double add_same_step_retries(long n, double now, bool write) {
+    if (!rules_->same_step || now <= 0 || n != last_) return 0;
+    const double z = single_admit_[n];
+    const double fresh = fresh_of(n);
+    const double fresh_share = n == first_ && first_admitted_ >= 0 ? first_admitted_ : fresh_admit_[n];
+    const std::size_t first = static_cast<std::size_t>(rules_->policy.first_class);
+    std::vector<double>& a = same_step_scratch_;
+    a.resize(classes_);
+    for (std::size_t c = 0; c < classes_; ++c) a[c] = record(n, c);
+    const auto rejected = [&](std::size_t c) {
+      const double f = c == first ? fresh : 0;
+      return (a[c] - f) * (1 - z) + f * (1 - fresh_share);
+    };
+    double added = 0;
+    for (int sweep = 0; sweep < 200; ++sweep) {
+      double change = 0, total = 0;
+      for (std::size_t t = 0; t < classes_; ++t) {
+        if (rules_->same_step_in[t].empty()) continue;
+        double in = record(n, t), self = 0;
+        for (auto [source, share] : rules_->same_step_in[t]) {
+          if (static_cast<std::size_t>(source) == t)
+            self += share;
+          else
+            in += now * share * rejected(static_cast<std::size_t>(source));
+        }
+        // Retries of a class into itself: a = in + now self (1 - z) a (its first attempts are not retries).
+        const double loop = now * self * (1 - z);
+        const double v = loop < 1 ? in / (1 - loop) : in;
+        change += std::fabs(v - a[t]);
+        total += v;
+        a[t] = v;
+      }
+      if (change <= 1e-15 * total) break;
+    }
+    for (std::size_t c = 0; c < classes_; ++c) added += a[c] - record(n, c);
+    if (!write || added <= 0) return std::max(0.0, added);
+    if (single_) expand();
+    double* r = &record_[slot(n)];
+    for (std::size_t c = 0; c < classes_; ++c) r[c] = a[c];
+    return added;
+  }
+
   /// A share of cohort j's admitted attempts succeeds: returns the jobs that did.
   double succeed(long j, double share) {
     if (j < first_ || j > last_ || share <= 0) return 0;
@@ -227,6 +291,9 @@ public:
   /// `retry_share` may (the client gates, 11.12): the rest are denied and
   /// give up too, counted in `denied`. Returns the jobs that gave up.
   double handle_failures(long n, bool defer_now, double retry_share = 1, double* denied = nullptr) {
+    return handle_failures(n, defer_now ? NowPart::Defer : NowPart::Retry, retry_share, denied);
+  }
+  double handle_failures(long n, NowPart now_part, double retry_share = 1, double* denied = nullptr) {
     double gave_up = 0;
     bool any = false;
     for (std::size_t c = 0; c < classes_; ++c) {
@@ -254,7 +321,7 @@ public:
         const double mass = kernel_mass_[k];
         if (mass <= 0) continue;
         kernel_mass_[k] = 0;
-        deposit(k, mass, n, defer_now);
+        deposit(k, mass, n, now_part);
       }
     gave_up_ += gave_up;
     return gave_up;
@@ -349,13 +416,15 @@ private:
 
   /// docs/model.md, 5.3: spreads `mass` failures of step n along kernel k.
   /// Retries due at or after the horizon wait in the backlog, unslotted.
-  void deposit(std::size_t kernel, double mass, long n, bool defer_now) {
+  void deposit(std::size_t kernel, double mass, long n, NowPart now_part) {
     if (single_) expand();
     if (ring_explicit_.empty()) allocate();
     const DelayKernel& k = rules_->policy.kernels[kernel];
     const std::size_t base = static_cast<std::size_t>(k.target) * static_cast<std::size_t>(ring_size_);
     busy_until_ = std::max(busy_until_, n + std::max<long>(rules_->kernel_reach[kernel], 1));
+    const bool defer_now = now_part == NowPart::Defer, sent_now = now_part == NowPart::Sent;
     for (auto [offset, share] : k.explicit_mass) {
+      if (sent_now && offset == 0) continue;  // sent in this step already
       const long due = n + std::max<long>(offset, defer_now ? 1 : 0);
       backlog_ += mass * share;
       if (due >= horizon_) continue;
@@ -363,8 +432,9 @@ private:
     }
     if (k.run_end > k.run_begin) {
       const double rate = mass * k.run_mass;
-      backlog_ += rate * (k.run_end - k.run_begin);
       long begin = n + k.run_begin, end = n + k.run_end;
+      if (sent_now && k.run_begin == 0) ++begin;  // the run's first step was sent in this step
+      backlog_ += rate * static_cast<double>(end - begin);
       if (defer_now && k.run_begin == 0) {
         // The run's first step moves to the next one.
         ring_explicit_[base + static_cast<std::size_t>((n + 1) & ring_mask_)] += n + 1 < horizon_ ? rate : 0;
@@ -402,6 +472,7 @@ private:
   const double* single_admit_ = nullptr;  // the station's, per cohort
   const double* fresh_admit_ = nullptr;   // the station's for this population, per cohort
   double first_admitted_ = -1;            // a tag's draw for its first attempt (-1: none)
+  std::vector<double> same_step_scratch_;  // add_same_step_retries' sends by class
   double backlog_ = 0, succeeded_ = 0, gave_up_ = 0;
   long busy_until_ = -1;
   bool single_ = false;  // a tag that has not failed yet (see tag())

@@ -223,6 +223,28 @@ private:
     // retries wait a step like every other that falls in its failure's step.
     rules->gated = ClientGates::any_enabled(client);
     rules->burn = rules->policy.instant && st.server->reject_latency_s == 0 && !rules->gated;
+    // docs/model.md, 11.5: what of each class's failures retries in the step
+    // it failed, for rejections at a full queue that fail in their step (as
+    // 5.1's step 6). Gated populations wait a step (above); the burn of 4.4
+    // has its own law.
+    rules->same_step_in.assign(rules->policy.classes.size(), {});
+    if (!rules->gated && !rules->burn && rules->reject_steps == 0) {
+      for (std::size_t c = 0; c < rules->policy.classes.size(); ++c)
+        for (const Transition& t : rules->policy.classes[c].on_failure) {
+          const DelayKernel& k = rules->policy.kernels[static_cast<std::size_t>(t.kernel)];
+          double now = k.run_begin == 0 && k.run_end > 0 ? k.run_mass : 0;
+          for (auto [offset, share] : k.explicit_mass)
+            if (offset == 0) now += share;
+          if (now <= 0) continue;
+          auto& in = rules->same_step_in[static_cast<std::size_t>(k.target)];
+          const auto same = std::find_if(in.begin(), in.end(), [&](const auto& e) { return e.first == static_cast<int>(c); });
+          if (same != in.end())
+            same->second += t.probability * now;
+          else
+            in.push_back({static_cast<int>(c), t.probability * now});
+          rules->same_step = true;
+        }
+    }
     gates_.push_back(rules->gated ? std::make_unique<ClientGates>(client, h_) : nullptr);
     gate_step_.emplace_back();
     send_keep_.push_back(1.0);
@@ -256,6 +278,44 @@ private:
   void each_state(int p, F f) {
     f(*populations_[static_cast<std::size_t>(p)], true);
     for (Population* t : tags_[static_cast<std::size_t>(p)]) f(*t, false);
+  }
+
+  /// Whether some population of the station retries rejections within their step.
+  bool same_step_retries(const Station& st) const {
+    return std::any_of(st.populations.begin(), st.populations.end(),
+                       [&](int p) { return rules_[static_cast<std::size_t>(p)]->same_step; });
+  }
+
+  /// docs/model.md, 11.5: the z at which the station's full queue admits
+  /// `room` when the rejected attempts that fail at once retry within the
+  /// step as singles: z (singles + their retries(z)) + the batches' admitted
+  /// first attempts = room, by bisection from [0, z0] (z0: without those
+  /// retries, `singles` then). Leaves z in the station's shares.
+  double admit_with_same_step_retries(Station& st, long n, double room, double singles, double z0) {
+    const std::size_t un = static_cast<std::size_t>(n);
+    const std::size_t Q = st.q_count();
+    auto admitted_at = [&](double z) {
+      st.single_admit[un] = z;
+      double a = 0, extra = 0;
+      for (std::size_t q = 0; q < Q; ++q) {
+        const PopulationRules& r = *rules_[static_cast<std::size_t>(st.populations[q])];
+        st.fresh_admit[q][un] = r.fan_out > 1 ? batch_member_share(z, r.fan_out) : z;
+        extra += populations_[static_cast<std::size_t>(st.populations[q])]->add_same_step_retries(
+            n, 1 - r.reject_late_share, false);
+      }
+      a = z * (singles + extra);
+      for (auto [f, count] : batches_) a += count * z * geometric_sum(z, f);
+      return a;
+    };
+    double lo = 0, hi = z0;  // admitted_at(lo) <= room < admitted_at(hi) unless z0 already fits
+    if (admitted_at(hi) <= room) return z0;
+    for (int i = 0; i < 200 && hi - lo > 1e-15; ++i) {
+      const double mid = 0.5 * (lo + hi);
+      (admitted_at(mid) < room ? lo : hi) = mid;
+    }
+    const double z = 0.5 * (lo + hi);
+    admitted_at(z);
+    return z;
   }
 
   /// docs/model.md, 11.5: one step of station i in the forward pass.
@@ -348,7 +408,25 @@ private:
         singles += st.sent[st.at(n, q)] - (f > 1 ? fresh : 0);
         if (f > 1 && fresh > 0) batches_.push_back({f, fresh / static_cast<double>(f)});
       }
-      const double z = batches_.empty() ? room / sent_total : free_place_probability(room, singles, batches_);
+      double z = batches_.empty() ? room / sent_total : free_place_probability(room, singles, batches_);
+      if (same_step_retries(st)) {
+        // docs/model.md, 11.5: rejected attempts that fail now and retry
+        // within the step compete for the same room, as singles.
+        z = admit_with_same_step_retries(st, n, room, singles, z);
+        sent_total = 0;
+        for (std::size_t q = 0; q < Q; ++q) {
+          const int p = st.populations[q];
+          const PopulationRules& r = *rules_[static_cast<std::size_t>(p)];
+          const double extra =
+              populations_[static_cast<std::size_t>(p)]->add_same_step_retries(n, 1 - r.reject_late_share, true);
+          st.sent[st.at(n, q)] += extra;
+          st.sent_sum[q] += extra;
+          st.sums.offered += extra;
+          st.sums.retries += extra;
+          sent_total += st.sent[st.at(n, q)];
+        }
+        st.step_sent = sent_total;
+      }
       st.single_admit[un] = z;
       admitted = 0;
       for (std::size_t q = 0; q < Q; ++q) {
@@ -379,7 +457,13 @@ private:
         note_outcomes(p, {{n, now, Part::Rejected}});
         each_state(p, [&](Population& pop, bool main) {
           double gave = 0;
-          if (r.burn) {
+          if (r.same_step) {
+            // Its retries within the step are in its sends (the main
+            // population's above; each tag's, with the same shares, now).
+            if (!main) pop.add_same_step_retries(n, now, true);
+            pop.fail(n, now, Part::Rejected);
+            gave = pop.handle_failures(n, NowPart::Sent);
+          } else if (r.burn) {
             const double extra = pop.burn(n, now, gave);
             if (main) {
               st.sent_sum[q] += extra;
