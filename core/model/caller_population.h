@@ -102,6 +102,7 @@ public:
     failed_told_.assign(rules.gated ? classes_ : 0, 0.0);
     kernel_mass_.assign(rules.policy.kernels.size(), 0.0);
     failed_attempts_ = 0;
+    stopped_ = 0;
     for (auto* v : {&ring_explicit_, &ring_diff_, &ring_rate_, &record_, &fresh_}) v->clear();
     ring_run_until_.clear();
     ring_size_ = 2;
@@ -163,15 +164,28 @@ public:
   /// A share of cohort j's admitted (or rejected) attempts fails now: the
   /// failures wait for handle_failures. `error`: an admitted share answered
   /// with an error, not timed out (rejections are told in any case).
-  void fail(long j, double share, Part which, bool error = false) {
-    if (j < first_ || j > last_ || share <= 0) return;
+  /// `stop`: of a rejected share, what carries the station's stop-retrying
+  /// signal to a client that honours it (docs/model.md, 11.14): those jobs
+  /// give up in handle_failures unless the attempt was their last anyway.
+  /// Returns the jobs stopped.
+  double fail(long j, double share, Part which, bool error = false, double stop = 0) {
+    if (j < first_ || j > last_ || share <= 0) return 0;
     const bool told = which == Part::Rejected || error;
+    if (which != Part::Rejected) stop = 0;
+    double stopped = 0;
     for (std::size_t c = 0; c < classes_; ++c) {
-      const double f = part(j, c, which) * share;
-      failed_[c] += f;
+      double f = part(j, c, which) * share;
       failed_attempts_ += f;
+      if (stop > 0 && f > 0 && !rules_->policy.classes[c].last) {
+        const double s = f * stop;
+        stopped += s;
+        f -= s;
+      }
+      failed_[c] += f;
       if (told && !failed_told_.empty()) failed_told_[c] += f;
     }
+    stopped_ += stopped;
+    return stopped;
   }
 
   /// Of the failures gathered so far in this step, those that want a retry
@@ -294,7 +308,8 @@ public:
     return handle_failures(n, defer_now ? NowPart::Defer : NowPart::Retry, retry_share, denied);
   }
   double handle_failures(long n, NowPart now_part, double retry_share = 1, double* denied = nullptr) {
-    double gave_up = 0;
+    double gave_up = stopped_;  // jobs the stop signal ended (fail)
+    stopped_ = 0;
     bool any = false;
     for (std::size_t c = 0; c < classes_; ++c) {
       double f = failed_[c];
@@ -353,7 +368,10 @@ public:
   /// they have left is rejected and they give up. `share` of cohort n is
   /// rejected; returns the further attempts (all rejected) and adds the jobs
   /// to `gave_up`.
-  double burn(long n, double share, double& gave_up) {
+  /// `stop`: the share of each rejection that carries the station's
+  /// stop-retrying signal to a client that honours it: at every round that
+  /// share gives up before its next attempt, counted in `stopped`.
+  double burn(long n, double share, double& gave_up, double stop = 0, double* stopped = nullptr) {
     double extra = 0;
     for (std::size_t c = 0; c < classes_; ++c) {
       const double jobs = part(n, c, Part::Rejected) * share;
@@ -362,7 +380,17 @@ public:
       // Attempts left after this one: an instant policy has one class per
       // attempt, the last one's number M (unlimited ones are refused).
       const long left = static_cast<long>(rules_->policy.classes.size()) - cls.attempt;
-      extra += jobs * static_cast<double>(std::max(0L, left));
+      if (stop > 0) {
+        double going = jobs;
+        for (long k = 0; k < left && going > 0; ++k) {
+          const double s = going * stop;
+          if (stopped) *stopped += s;
+          going -= s;
+          extra += going;
+        }
+      } else {
+        extra += jobs * static_cast<double>(std::max(0L, left));
+      }
       gave_up += jobs;
       gave_up_ += jobs;
     }
@@ -469,6 +497,7 @@ private:
   long ring_size_ = 2, ring_mask_ = 1;
   std::vector<double> record_, fresh_, failed_, failed_told_, kernel_mass_;
   double failed_attempts_ = 0;  // since take_failed_attempts
+  double stopped_ = 0;          // jobs the stop signal ended, until handle_failures
   const double* single_admit_ = nullptr;  // the station's, per cohort
   const double* fresh_admit_ = nullptr;   // the station's for this population, per cohort
   double first_admitted_ = -1;            // a tag's draw for its first attempt (-1: none)

@@ -294,6 +294,7 @@ private:
   double admit_with_same_step_retries(Station& st, long n, double room, double singles, double z0) {
     const std::size_t un = static_cast<std::size_t>(n);
     const std::size_t Q = st.q_count();
+    const double stop = st.stop_share(n);  // those jobs give up instead (docs/model.md, 11.14)
     auto admitted_at = [&](double z) {
       st.single_admit[un] = z;
       double a = 0, extra = 0;
@@ -301,7 +302,7 @@ private:
         const PopulationRules& r = *rules_[static_cast<std::size_t>(st.populations[q])];
         st.fresh_admit[q][un] = r.fan_out > 1 ? batch_member_share(z, r.fan_out) : z;
         extra += populations_[static_cast<std::size_t>(st.populations[q])]->add_same_step_retries(
-            n, 1 - r.reject_late_share, false);
+            n, (1 - r.reject_late_share) * (1 - stop), false);
       }
       a = z * (singles + extra);
       for (auto [f, count] : batches_) a += count * z * geometric_sum(z, f);
@@ -343,7 +344,9 @@ private:
     }
 
     // 4. Failures: give up or wait out a delay (a delay within this step
-    // retries in it). 5. Sends: first attempts and the retries due.
+    // retries in it), or on the stop-retrying signal the rejections carry.
+    // 5. Sends: first attempts and the retries due.
+    const double stop = st.stop_share(n);
     double sent_total = 0;
     std::vector<double>& fresh_now = scratch_;
     fresh_now.assign(Q, 0.0);
@@ -354,9 +357,11 @@ private:
                                         : static_cast<double>(r.fan_out) * stations_[static_cast<std::size_t>(r.caller)].completed;
       ClientGates* gates = gates_[static_cast<std::size_t>(p)].get();
       each_state(p, [&](Population& pop, bool main) {
-        for (const Outcome& o : st.early[q]) pop.fail(o.cohort, o.share, o.part, o.error);
+        double stopped = 0;
+        for (const Outcome& o : st.early[q]) stopped += pop.fail(o.cohort, o.share, o.part, o.error, stop);
         const double gave = handle_failures(st, p, pop, main, n, false);
         if (main) {
+          st.sums.stopped += stopped;
           note_outcomes(p, st.early[q]);
           st.sums.gave_up += gave;
           const double retries = pop.send(n, fresh);
@@ -418,7 +423,7 @@ private:
           const int p = st.populations[q];
           const PopulationRules& r = *rules_[static_cast<std::size_t>(p)];
           const double extra =
-              populations_[static_cast<std::size_t>(p)]->add_same_step_retries(n, 1 - r.reject_late_share, true);
+              populations_[static_cast<std::size_t>(p)]->add_same_step_retries(n, (1 - r.reject_late_share) * (1 - stop), true);
           st.sent[st.at(n, q)] += extra;
           st.sent_sum[q] += extra;
           st.sums.offered += extra;
@@ -456,15 +461,15 @@ private:
         const double now = 1 - r.reject_late_share;  // of the rejected attempts, those that fail at once
         note_outcomes(p, {{n, now, Part::Rejected}});
         each_state(p, [&](Population& pop, bool main) {
-          double gave = 0;
+          double gave = 0, stopped = 0;
           if (r.same_step) {
             // Its retries within the step are in its sends (the main
             // population's above; each tag's, with the same shares, now).
-            if (!main) pop.add_same_step_retries(n, now, true);
-            pop.fail(n, now, Part::Rejected);
+            if (!main) pop.add_same_step_retries(n, now * (1 - stop), true);
+            stopped = pop.fail(n, now, Part::Rejected, false, stop);
             gave = pop.handle_failures(n, NowPart::Sent);
           } else if (r.burn) {
-            const double extra = pop.burn(n, now, gave);
+            const double extra = pop.burn(n, now, gave, stop, &stopped);
             if (main) {
               st.sent_sum[q] += extra;
               st.sums.offered += extra;
@@ -472,10 +477,13 @@ private:
               st.sums.rejected += extra;
             }
           } else {
-            pop.fail(n, now, Part::Rejected);
+            stopped = pop.fail(n, now, Part::Rejected, false, stop);
             gave = handle_failures(st, p, pop, main, n, true);
           }
-          if (main) st.sums.gave_up += gave;
+          if (main) {
+            st.sums.gave_up += gave;
+            st.sums.stopped += stopped;
+          }
         });
       }
     } else {
@@ -901,6 +909,9 @@ private:
     for (const Station& st : stations_) {
       if (st.steady_steps <= memory_steps_ + steps_per_interval_ || st.recent.size() < tail_rows_) return false;
       if (!constant_after(st.capacity)) return false;
+      // Nor a stop-retrying signal that starts later.
+      const StopSignal& signal = st.server->stop_signal;
+      if (signal.enabled && signal.start_s > from && signal.start_s < s_.duration_s) return false;
       const Interval& last = st.recent.back();
       const double rise = last.queue - st.recent[st.recent.size() - 2].queue;
       for (std::size_t k = 0; k + 1 < st.recent.size(); ++k) {
@@ -1090,13 +1101,15 @@ private:
 };
 
 /// The server policies the graph model does not carry yet, by path: refused.
-/// (Client policies, on the users and on every call, it carries: 11.12.)
+/// (Client policies, on the users and on every call, it carries: 11.12; the
+/// stop-retrying signal at every service: 11.14.)
 void refuse_policies(const Scenario& s) {
   Scenario holder;
   auto check = [&](const std::string& table, const std::string& at) {
     for (const PolicyObject& p : policy_objects()) {
       const std::string path = p.path;
       if (path.rfind(table + ".", 0) != 0 || !*p.enabled(holder)) continue;
+      if (path == "server.stop_signal") continue;
       throw std::runtime_error("field '" + at + path.substr(table.size()) +
                                "': the service-graph model does not carry this policy yet; switch it off "
                                "(\"enabled\": false) to solve the graph");

@@ -130,6 +130,8 @@ Interval Station::close_interval(long n, double length, double end_s) {
   out.failed = sums.failed / length;
   out.throttled = sums.throttled / length;
   out.denied = sums.denied / length;
+  out.stopped = sums.stopped / length;
+  out.shed = sums.shed / length;
   out.capacity = sums.capacity / length;
   out.queue = std::max(0.0, queue);
   double awaiting_mass = 0;
@@ -183,6 +185,13 @@ bool Station::serves_only_late_until(long n, long last, long late, double arriva
     }
   }
   return true;
+}
+
+double Station::stop_share(long n) const {
+  const StopSignal& signal = server->stop_signal;
+  if (!signal.enabled) return 0;
+  const double after = std::clamp((static_cast<double>(n + 1) * h - signal.start_s) / h, 0.0, 1.0);
+  return after * signal.share * (1.0 - signal.ignored_share);
 }
 
 }  // namespace sg::fluid

@@ -25,7 +25,7 @@ namespace sg::fluid {
 /// Rates summed over the steps of the current output interval, per station.
 struct Sums {
   double demand = 0, offered = 0, retries = 0, rejected = 0, served = 0, goodput = 0, wasted = 0, dropped = 0,
-         timeouts = 0, gave_up = 0, failed = 0, capacity = 0, throttled = 0, denied = 0;
+         timeouts = 0, gave_up = 0, failed = 0, capacity = 0, throttled = 0, denied = 0, stopped = 0, shed = 0;
 };
 
 /// An in-time completion of a population's cohort whose response is awaited
@@ -162,6 +162,11 @@ struct Station {
   bool serves_only_late_until(long n, long last, long late, double arrivals) const;
 
   double wait_at_end_of(long n) const;
+
+  /// docs/model.md, 11.14: of the rejections reaching their clients in step
+  /// n, the share that carries this service's stop-retrying signal to a
+  /// client that honours it (the part of the step after its start).
+  double stop_share(long n) const;
 };
 
 }  // namespace sg::fluid

@@ -140,6 +140,19 @@ std::vector<Case> cases() {
     s.client.retry_budget = RetryBudget{true, 0.2, 0, 10};
     v.push_back({"AWS quota on a call, budget users", s});
   }
+  {
+    // docs/model.md 11.14: db's rejections (a full queue of 500, a 0.5 s
+    // wait under the 1 s call timeout) carry a stop signal to half of the
+    // server's db jobs; the server itself limits nothing.
+    Scenario s = base(600);
+    s.server.capacity = 3000;
+    s.server.calls["db"] = call(1, 4, Backoff{0.1, 2, 1, Jitter::Full});
+    s.services["db"].capacity = 1000;
+    s.services["db"].queue_limit = 500;
+    s.services["db"].outage = Outage{60, 30, 0.3};
+    s.services["db"].stop_signal = StopSignal{true, 0.5, 0, 0};
+    v.push_back({"stop signal at the bottom", s});
+  }
   return v;
 }
 
@@ -181,7 +194,8 @@ TEST_P(GraphAgreement, EveryServicesWindowsAgreeWithTheSimulation) {
                         Field{"rejected", &Interval::rejected}, Field{"dropped", &Interval::dropped},
                         Field{"gave_up", &Interval::gave_up}, Field{"failed", &Interval::failed},
                         Field{"timeouts", &Interval::timeouts}, Field{"demand", &Interval::demand},
-                        Field{"throttled", &Interval::throttled}, Field{"denied", &Interval::denied}}) {
+                        Field{"throttled", &Interval::throttled}, Field{"denied", &Interval::denied},
+                        Field{"stopped", &Interval::stopped}, Field{"shed", &Interval::shed}}) {
           const double expected = test::window_mean(fluid.at(name), f.member, t, t + kWindow);
           const double d = std::fabs(expected - test::window_mean(simulated, f.member, t, t + kWindow)) /
                            std::max(largest, std::fabs(expected));
@@ -198,7 +212,7 @@ TEST_P(GraphAgreement, EveryServicesWindowsAgreeWithTheSimulation) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Scenarios, GraphAgreement, ::testing::Range(0, 7));
+INSTANTIATE_TEST_SUITE_P(Scenarios, GraphAgreement, ::testing::Range(0, 8));
 
 }  // namespace
 }  // namespace sg

@@ -146,15 +146,16 @@ TEST(GraphPolicies, AnOpenBreakerOnACallLetsOnlyItsProbesReachTheCallee) {
 }
 
 TEST(GraphPolicies, ServerPoliciesAtAServiceAreStillRefusedByName) {
-  // docs/model.md 11.9: the graph model carries the client policies, not
-  // yet the server's; a service with one is refused, naming it.
+  // docs/model.md 11.9: the graph model carries the client policies and
+  // the stop signal, not yet admission control; a service with it is
+  // refused, naming it.
   Scenario s = refusing_db(100);
-  s.services["db"].stop_signal.enabled = true;
+  s.services["db"].admission.enabled = true;
   try {
     solve_services(s);
-    FAIL() << "a stop signal at db was solved";
+    FAIL() << "admission control at db was solved";
   } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("services.db.stop_signal"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("services.db.admission"), std::string::npos) << e.what();
   }
 }
 

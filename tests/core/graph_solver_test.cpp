@@ -328,6 +328,72 @@ TEST(GraphSolver, EachCallsAttemptsAreCountedApartWhereTwoCallsFeedOneService) {
   EXPECT_EQ(one.front().senders.size(), 1u);
 }
 
+/// The entry of `one` with a call into a callee that answers every attempt
+/// at once (capacity 10^7, one attempt, the users' timeout): its run must be
+/// one's single-service run to `tolerance` of each measure.
+void expect_entry_is_the_single_service(const Scenario& one, double tolerance) {
+  Scenario graph = one;
+  graph.server.calls["cache"] = call(one.client.timeout_s, 1, 0);
+  graph.services["cache"].capacity = 1e7;
+  validate_scenario(graph);
+  const RunResult alone = solve(one), entry = solve_services(graph).front().run;
+  ASSERT_EQ(alone.intervals.size(), entry.intervals.size());
+  for (std::size_t k = 0; k < alone.intervals.size(); ++k) {
+    const Interval &a = alone.intervals[k], &b = entry.intervals[k];
+    for (auto m : {&Interval::offered, &Interval::retries, &Interval::rejected, &Interval::goodput, &Interval::gave_up,
+                   &Interval::queue, &Interval::backlog, &Interval::stopped, &Interval::shed, &Interval::capacity,
+                   &Interval::denied, &Interval::throttled})
+      ASSERT_NEAR(a.*m, b.*m, tolerance * std::max(1.0, std::fabs(a.*m))) << "t = " << a.t_s;
+  }
+}
+
+TEST(GraphSolver, AStopSignalAtTheEntryActsAsItDoesOnOneService) {
+  // The stop-signal lesson (teaching/05): from the signal's start every
+  // rejection tells its client to give up. The entry of a graph carries it
+  // as one service does (docs/model.md, 11.14), to rounding.
+  const Scenario one = load_scenario(std::string(STORMGLASS_SCENARIOS) + "/teaching/05-stop-signal.json");
+  ASSERT_TRUE(one.server.stop_signal.enabled);
+  expect_entry_is_the_single_service(one, 1e-7);
+  EXPECT_GT(total(solve(one), &Interval::stopped), 1000);  // the signal does end jobs in this lesson
+}
+
+TEST(GraphSolver, ADatabasesStopSignalEndsItsCallersJobsAtTheirFirstRejection) {
+  // server calls db (3 attempts, 0.1 s apart); db refuses everything (queue
+  // limit 1, no capacity) and every rejection carries its stop signal. A db
+  // job then makes one attempt and stops: db is offered one attempt per
+  // server attempt, not three, and every one of them is stopped. Each server
+  // attempt errors at once; the users (3 attempts) give up after three, so
+  // server is offered 3 x 100 = 300/s and db 300/s, all stopped. With a
+  // quarter of the callers ignoring the signal a db job makes
+  // 1 + 1/4 + 1/16 = 1.3125 attempts: db offered 393.75/s, of which
+  // 300 x (3/4 + 1/4 x 3/4) = 281.25/s stopped and 300/16 = 18.75/s give up
+  // after their third rejection.
+  for (double ignored : {0.0, 0.25}) {
+    Scenario s = steady(100, 120);
+    s.client.backoff = Backoff{0.2, 1, 0.2, Jitter::None};
+    s.server.capacity = 1e6;
+    s.server.calls["db"] = call(1, 3, 0.1);
+    Server& db = s.services["db"];
+    db.queue_limit = 1;
+    db.outage = Outage{0, 120, 0};
+    db.stop_signal.enabled = true;
+    db.stop_signal.share = 1;
+    db.stop_signal.ignored_share = ignored;
+    validate_scenario(s);
+    auto runs = solve_all(s);
+    const RunResult &server = runs.at("server"), &d = runs.at("db");
+    EXPECT_NEAR(window_mean(server, &Interval::offered, 20, 120), 300, 1e-9 * 300) << ignored;
+    EXPECT_NEAR(window_mean(server, &Interval::failed, 20, 120), 300, 1e-9 * 300) << ignored;
+    EXPECT_NEAR(window_mean(server, &Interval::gave_up, 20, 120), 100, 1e-9 * 100) << ignored;
+    const double attempts = ignored == 0 ? 300 : 393.75, stopped = ignored == 0 ? 300 : 281.25;
+    EXPECT_NEAR(window_mean(d, &Interval::offered, 20, 120), attempts, 1e-9 * attempts) << ignored;
+    EXPECT_NEAR(window_mean(d, &Interval::rejected, 20, 120), attempts, 1e-9 * attempts) << ignored;
+    EXPECT_NEAR(window_mean(d, &Interval::stopped, 20, 120), stopped, 1e-9 * stopped) << ignored;
+    EXPECT_NEAR(window_mean(d, &Interval::gave_up, 20, 120), 300, 1e-9 * 300) << ignored;
+    EXPECT_NEAR(window_mean(server, &Interval::stopped, 20, 120), 0, 1e-12) << ignored;  // the users are not told
+  }
+}
+
 TEST(GraphSolver, RejectionsAtAFullQueueRetryWithinTheirStepAsOneServiceDoes) {
   // The queue-limit lesson (teaching/03): a limit of 2000 at 1000/s, a 5 s
   // timeout, so the default step is 0.2 s, and backoff delays of 0 to 0.1 s
@@ -341,20 +407,10 @@ TEST(GraphSolver, RejectionsAtAFullQueueRetryWithinTheirStepAsOneServiceDoes) {
   // every attempt at once (capacity 10^7, one attempt), the entry's run is
   // the single-service run to rounding.
   const Scenario one = load_scenario(std::string(STORMGLASS_SCENARIOS) + "/teaching/03-queue-limit.json");
-  Scenario graph = one;
-  graph.server.calls["cache"] = call(one.client.timeout_s, 1, 0);
-  graph.services["cache"].capacity = 1e7;
-  validate_scenario(graph);
-  const RunResult alone = solve(one), entry = solve_services(graph).front().run;
-  ASSERT_EQ(alone.intervals.size(), entry.intervals.size());
+  expect_entry_is_the_single_service(one, 1e-7);
+  const RunResult alone = solve(one);
   double worst_gave_up = 0;
-  for (std::size_t k = 0; k < alone.intervals.size(); ++k) {
-    const Interval &a = alone.intervals[k], &b = entry.intervals[k];
-    for (auto m : {&Interval::offered, &Interval::retries, &Interval::rejected, &Interval::goodput, &Interval::gave_up,
-                   &Interval::queue, &Interval::backlog})
-      ASSERT_NEAR(a.*m, b.*m, 1e-7 * std::max(1.0, std::fabs(a.*m))) << "t = " << a.t_s;
-    worst_gave_up = std::max(worst_gave_up, a.gave_up);
-  }
+  for (const Interval& a : alone.intervals) worst_gave_up = std::max(worst_gave_up, a.gave_up);
   // And the storm is the one described above.
   EXPECT_NEAR(test::at(alone, 700).backlog, 205.36, 0.01);
   EXPECT_NEAR(test::at(alone, 700).retries, 2847.32, 0.01);

@@ -47,6 +47,8 @@ Scenario random_graph(std::mt19937& rng, bool policies) {
       v.drop_margin_s = uniform(0.05, 0.5);
     }
     if (coin(0.2)) v.capacity_schedule = std::vector<std::pair<double, double>>{{uniform(0, 60), uniform(0.5, 2) * v.capacity}};
+    // The server policies the graph model carries (docs/model.md, 11.14).
+    if (policies && coin(0.3)) v.stop_signal = StopSignal{true, uniform(0, 1), uniform(0, 1), uniform(0, 60)};
   };
   Scenario s;
   s.duration_s = uniform(30, 80);
@@ -86,7 +88,7 @@ void check_graph_books(int trials, unsigned seed, bool policies) {
   // every interval.
   std::mt19937 rng(seed);
   int solved = 0;
-  double throttled = 0, denied = 0;
+  double throttled = 0, denied = 0, stopped = 0;
   for (int trial = 0; trial < trials; ++trial) {
     Scenario s = random_graph(rng, policies);
     try {
@@ -102,6 +104,7 @@ void check_graph_books(int trials, unsigned seed, bool policies) {
     for (const auto& [name, r] : runs) {
       throttled += total(r, &Interval::throttled);
       denied += total(r, &Interval::denied);
+      stopped += total(r, &Interval::stopped);
       // Every attempt's sender learnt its fate exactly once (the jobs' books).
       EXPECT_LT(r.audit.jobs, 1e-9) << "trial " << trial << " " << name;
       const Interval& end = r.intervals.back();
@@ -116,7 +119,8 @@ void check_graph_books(int trials, unsigned seed, bool policies) {
           << "trial " << trial << " " << name;
       for (const Interval& i : r.intervals) {
         for (double v : {i.demand, i.offered, i.retries, i.rejected, i.served, i.goodput, i.wasted, i.dropped,
-                         i.timeouts, i.gave_up, i.queue, i.backlog, i.failed, i.waiting, i.throttled, i.denied})
+                         i.timeouts, i.gave_up, i.queue, i.backlog, i.failed, i.waiting, i.throttled, i.denied,
+                         i.stopped})
           ASSERT_TRUE(std::isfinite(v) && v >= -1e-9 * scale) << "trial " << trial << " " << name;
       }
     }
@@ -136,15 +140,17 @@ void check_graph_books(int trials, unsigned seed, bool policies) {
     }
   }
   EXPECT_GT(solved, trials * 7 / 10);
-  // With policies the clients did refuse and deny (the books were tested
-  // with them at work); without, they never do.
+  // With policies the clients did refuse and deny and the stop signal did
+  // end jobs (the books were tested with them at work); without, never.
   if (policies) {
     EXPECT_GT(throttled, 0);
     EXPECT_GT(denied, 0);
+    EXPECT_GT(stopped, 0);
   } else {
-    EXPECT_EQ(throttled + denied, 0);
+    EXPECT_EQ(throttled + denied + stopped, 0);
   }
-  std::printf("%d random graphs solved; attempts refused by clients %.6g, retries denied %.6g\n", solved, throttled, denied);
+  std::printf("%d random graphs solved; attempts refused by clients %.6g, retries denied %.6g, jobs stopped %.6g\n",
+              solved, throttled, denied, stopped);
 }
 
 
