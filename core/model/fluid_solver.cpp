@@ -6,6 +6,7 @@
 #include <limits>
 #include <string>
 
+#include "model/autoscaler.h"
 #include "model/client_gates.h"
 #include "model/collapse_drain.h"
 #include "model/graph_solver.h"
@@ -95,22 +96,7 @@ public:
         autoscaling_on_(s.server.autoscaling.enabled) {
     if (admission_on_) add_shed_lane(policy_);
     lane_classes_ = static_cast<std::size_t>(policy_.lane_classes);
-    if (autoscaling_on_) {
-      const Autoscaling& a = s.server.autoscaling;
-      // Added capacity suffers the outage like the rest; the maximum bounds
-      // the scheduled capacity (outage aside) plus what was added.
-      const Outage& o = s.server.outage;
-      outage_factor_.add(0, std::numeric_limits<double>::infinity(), 1, 1);
-      if (o.duration_s > 0 && o.capacity_factor != 1.0)
-        outage_factor_.add(o.start_s, o.start_s + o.duration_s, o.capacity_factor - 1, o.capacity_factor - 1);
-      Scenario without_outage = s;
-      without_outage.server.outage = Outage{0, 0, 1.0};
-      scheduled_capacity_ = capacity_schedule(without_outage);
-      scale_window_steps_ = std::max(1L, std::lround(a.window_s / h));
-      scale_delay_steps_ = std::max(0L, std::lround(a.delay_s / h));
-      scale_served_.assign(static_cast<std::size_t>(scale_window_steps_), 0.0);
-      scale_capacity_.assign(static_cast<std::size_t>(scale_window_steps_), 0.0);
-    }
+    if (autoscaling_on_) autoscaler_ = std::make_unique<fluid::Autoscaler>(s.server, h);
     // Step masses are filled in chunks as the run reaches them (fill_masses):
     // a run that stops early never computes the rest.
     demand_mass_.reset(new double[static_cast<std::size_t>(steps_)]);
@@ -282,9 +268,9 @@ private:
     if (n >= filled_to_) fill_masses(n);
     if (admission_on() && !admission_lifted_ && static_cast<double>(n) * h_ >= admission_end_s()) lift_admission();
     const double t0 = static_cast<double>(n) * h_;
-    const double step_capacity =
-        added_capacity_ > 0 ? capacity_mass_[un] + added_capacity_ * outage_factor_.integral(t0, t0 + step_length(n))
-                            : capacity_mass_[un];
+    const double step_capacity = autoscaling_on() && autoscaler_->added() > 0
+                                     ? capacity_mass_[un] + autoscaler_->added_mass(t0, t0 + step_length(n))
+                                     : capacity_mass_[un];
     double capacity_left = step_capacity;
     out.capacity += step_capacity;
     if (gates_on()) step_ = GateStep{};
@@ -561,37 +547,7 @@ private:
   /// Closes step n for the client gates and the autoscaler.
   void end_step(long n, double capacity, double served, const GateStep& gate_step) {
     if (gates_on()) gates_.end_step(gate_step);
-    if (!autoscaling_on()) return;
-    const Autoscaling& a = s_.server.autoscaling;
-    if (scale_lands_at_ >= 0 && n + 1 >= scale_lands_at_) {
-      land_capacity();
-      return;
-    }
-    const std::size_t slot = static_cast<std::size_t>(n % scale_window_steps_);
-    scale_served_sum_ += served - scale_served_[slot];
-    scale_capacity_sum_ += capacity - scale_capacity_[slot];
-    scale_served_[slot] = served;
-    scale_capacity_[slot] = capacity;
-    scale_filled_ = std::min(scale_filled_ + 1, scale_window_steps_);
-    // A window with no capacity (a total outage) says nothing of utilisation.
-    const double planned = scheduled_capacity_.before(static_cast<double>(n + 1) * h_) + added_capacity_;
-    if (scale_lands_at_ < 0 && scale_filled_ == scale_window_steps_ && scale_capacity_sum_ > 0 &&
-        scale_served_sum_ >= a.threshold * scale_capacity_sum_ * (1 - 1e-12) && planned < a.max_capacity) {
-      scale_pending_ = std::min(a.step, a.max_capacity - planned);
-      scale_lands_at_ = n + 1 + scale_delay_steps_;
-      if (scale_delay_steps_ == 0) land_capacity();
-    }
-  }
-
-  /// The capacity ordered by the autoscaler starts serving.
-  void land_capacity() {
-    added_capacity_ += scale_pending_;
-    scale_pending_ = 0;
-    scale_lands_at_ = -1;
-    scale_filled_ = 0;  // the window starts again with the new capacity
-    scale_served_sum_ = scale_capacity_sum_ = 0;
-    std::fill(scale_served_.begin(), scale_served_.end(), 0.0);
-    std::fill(scale_capacity_.begin(), scale_capacity_.end(), 0.0);
+    if (autoscaling_on()) autoscaler_->end_step(n, capacity, served);
   }
 
   /// The sends of this step, sent_ (initially those due before admission),
@@ -894,22 +850,8 @@ private:
   /// The time at which the server, from `from` on, has served `amount`: at
   /// the scheduled capacity plus what autoscaling has added so far.
   double time_to_serve(double from, double amount) const {
-    if (added_capacity_ <= 0) return capacity_.time_to_accumulate(from, amount);
-    auto served = [&](double t) {
-      return capacity_.integral(from, t) + added_capacity_ * outage_factor_.integral(from, t);
-    };
-    // Outside an outage at least the added capacity serves: widen until it is enough.
-    double lo = from, hi = from + amount / added_capacity_;
-    while (served(hi) < amount) {
-      if (hi - from > 1e12) return std::numeric_limits<double>::infinity();
-      lo = hi;
-      hi = from + 2 * (hi - from);
-    }
-    for (int i = 0; i < 200 && hi - lo > 1e-13 * std::max(1.0, hi); ++i) {
-      const double mid = 0.5 * (lo + hi);
-      (served(mid) < amount ? lo : hi) = mid;
-    }
-    return hi;
+    return autoscaling_on() ? autoscaler_->time_to_serve(capacity_, from, amount)
+                            : capacity_.time_to_accumulate(from, amount);
   }
 
   /// spec/system.md, "Conservation", recomputed from the state itself.
@@ -963,7 +905,6 @@ private:
   double most_drain_per_step_ = 0, most_capacity_per_step_ = 0;
   RateSchedule capacity_;
   RateSchedule demand_;
-  RateSchedule outage_factor_, scheduled_capacity_;  // autoscaling only: factor(t), and capacity(t) outage aside
   RetryPolicy policy_;
   ClientGates gates_;
   const bool gates_on_, admission_on_, autoscaling_on_;
@@ -976,10 +917,7 @@ private:
   double same_step_factor_ = 1;   // of retries within the step, the share the gates and the stop signal let go
   // Autoscaling: capacity added so far, the order on its way, and the
   // utilisation window (served and capacity per step).
-  double added_capacity_ = 0, scale_pending_ = 0;
-  long scale_lands_at_ = -1, scale_window_steps_ = 1, scale_delay_steps_ = 0, scale_filled_ = 0;
-  std::vector<double> scale_served_, scale_capacity_;
-  double scale_served_sum_ = 0, scale_capacity_sum_ = 0;
+  std::unique_ptr<fluid::Autoscaler> autoscaler_;  // autoscaling only
 
   std::unique_ptr<double[]> demand_mass_, capacity_mass_;
   long filled_to_ = 0;  // step masses are known below this step

@@ -62,6 +62,10 @@ public:
       st.limit = st.limited ? static_cast<double>(*st.server->queue_limit) : 0;
       st.drop = st.server->drop_expired;
       st.h = h;
+      if (st.server->autoscaling.enabled) {
+        st.autoscaler = std::make_unique<fluid::Autoscaler>(*st.server, h);
+        scaling_ = true;
+      }
       st.result.intervals.reserve(static_cast<std::size_t>(steps_ / steps_per_interval_ + 1));
     }
     // The users, then every call, each a population of its target.
@@ -105,7 +109,10 @@ public:
     // longest timeout and two steps).
     late_law_.resize(rules_.size());
     late_moves_.resize(rules_.size());
-    if (options_.shortcuts)
+    // With an autoscaler capacity grows with the run, which no proof made
+    // ahead of it knows: the shortcuts that look ahead are off (11.15).
+    shortcuts_ = options_.shortcuts && !scaling_;
+    if (shortcuts_)
       for (const Station& st : stations_)
         for (int c : st.calls) {
           const PopulationRules& r = *rules_[static_cast<std::size_t>(c)];
@@ -137,7 +144,7 @@ public:
     }
     // docs/model.md, 11.13: a steady storm's tail, whole intervals to a
     // last step of the solver's length (else the last interval differs).
-    tail_ = options_.shortcuts && options_.steady_tail && !options_.audit && !any_gates_ && memory_steps_ >= 0 &&
+    tail_ = shortcuts_ && options_.steady_tail && !options_.audit && !any_gates_ && memory_steps_ >= 0 &&
             steps_ % steps_per_interval_ == 0 && std::fabs(last_step_s_ - h_) <= 1e-9 * h_;
     tail_rows_ = static_cast<std::size_t>(memory_steps_ / steps_per_interval_ + 3);
     if (options_.audit)
@@ -165,13 +172,13 @@ public:
           end = n + 1;
           break;
         }
-        if (options_.stop_when_decided && n < steps_ - 1 && collapsed_after(n)) {
+        if (options_.stop_when_decided && !scaling_ && n < steps_ - 1 && collapsed_after(n)) {
           for (Station& st : stations_) st.result.rest = Rest::Undecided;
           stations_.front().result.rest = Rest::Unhealthy;
           end = n + 1;
           break;
         }
-        if (options_.stop_when_decided && options_.shortcuts && !options_.audit && !any_gates_ && n < steps_ - 1 &&
+        if (options_.stop_when_decided && shortcuts_ && !options_.audit && !any_gates_ && n < steps_ - 1 &&
             settled_at(n)) {
           const long resume = quiet_until(n);
           if (resume > n + 1) {
@@ -323,7 +330,7 @@ private:
   void forward(int i, long n) {
     Station& st = stations_[static_cast<std::size_t>(i)];
     const std::size_t un = static_cast<std::size_t>(n);
-    double left = st.begin_step(n);
+    double left = st.begin_step(n, step_length(n));
     const std::size_t Q = st.q_count();
 
     // 1. Older cohorts first (FIFO), oldest first; expired ones go first at no cost.
@@ -511,6 +518,7 @@ private:
     st.queue += queued;
     if (st.head == n && queued <= 0) st.head = n + 1;
     st.sums.served += st.completed;
+    st.end_step(n, left - served_now);
 
     // The in-time completions of this step start jobs whose answers they
     // await: one tag per call follows those jobs (docs/model.md, 11.4).
@@ -1073,6 +1081,8 @@ private:
   std::vector<GateStep> gate_step_;
   std::vector<double> send_keep_, retry_keep_;
   bool any_gates_ = false;
+  bool scaling_ = false;    // some service has an autoscaler
+  bool shortcuts_ = false;  // the look-ahead shortcuts (11.10, 11.11, 11.13): off with an autoscaler
   std::vector<std::vector<Population*>> tags_;  // per population, its live tags
   // Per population: the twins to make if its callee's queue is full in this
   // step (where to put one, and its admitted twin).
@@ -1102,14 +1112,14 @@ private:
 
 /// The server policies the graph model does not carry yet, by path: refused.
 /// (Client policies, on the users and on every call, it carries: 11.12; the
-/// stop-retrying signal at every service: 11.14.)
+/// stop-retrying signal and autoscaling at every service: 11.14, 11.15.)
 void refuse_policies(const Scenario& s) {
   Scenario holder;
   auto check = [&](const std::string& table, const std::string& at) {
     for (const PolicyObject& p : policy_objects()) {
       const std::string path = p.path;
       if (path.rfind(table + ".", 0) != 0 || !*p.enabled(holder)) continue;
-      if (path == "server.stop_signal") continue;
+      if (path == "server.stop_signal" || path == "server.autoscaling") continue;
       throw std::runtime_error("field '" + at + path.substr(table.size()) +
                                "': the service-graph model does not carry this policy yet; switch it off "
                                "(\"enabled\": false) to solve the graph");

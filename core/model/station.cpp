@@ -5,10 +5,15 @@
 
 namespace sg::fluid {
 
-double Station::begin_step(long n) {
+double Station::begin_step(long n, double length) {
   current = nullptr;
   completed = 0;
-  const double mass = capacity_mass[static_cast<std::size_t>(n)];
+  double mass = capacity_mass[static_cast<std::size_t>(n)];
+  if (autoscaler && autoscaler->added() > 0) {
+    const double t0 = static_cast<double>(n) * h;
+    mass += autoscaler->added_mass(t0, t0 + length);
+  }
+  step_capacity = mass;
   sums.capacity += mass;
   return mass;
 }
@@ -146,7 +151,7 @@ Interval Station::close_interval(long n, double length, double end_s) {
 
 double Station::wait_at_end_of(long n) const {
   const double now = static_cast<double>(n + 1) * h;
-  if (!drop) return capacity.time_to_accumulate(now, std::max(0.0, queue)) - now;
+  if (!drop) return time_to_serve(now, std::max(0.0, queue)) - now;
   double t = now;
   for (long j = head; j <= n; ++j)
     for (std::size_t q = 0; q < q_count(); ++q) {
@@ -154,7 +159,7 @@ double Station::wait_at_end_of(long n) const {
       if (r <= 0) continue;
       const long reached = static_cast<long>(std::floor(t / h + 1e-9));
       if (reached - j > drop_age[q]) continue;
-      t = capacity.time_to_accumulate(t, r);
+      t = time_to_serve(t, r);
     }
   return t - now;
 }

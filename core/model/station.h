@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "model/autoscaler.h"
 #include "model/caller_population.h"
 #include "model/fluid_solver.h"
 #include "model/rate_schedule.h"
@@ -65,6 +66,10 @@ struct Station {
   StepArray<double> capacity_before;  // capacity_before[k]: the capacity of steps 0 .. k - 1
   bool limited = false, drop = false;
   double limit = 0;
+  /// Its autoscaler, when it has one (docs/model.md, 11.15): capacity
+  /// added as the run goes, on top of capacity_mass (which is the schedule's).
+  std::unique_ptr<Autoscaler> autoscaler;
+  double step_capacity = 0;  // the current step's
   double h = 0;                       // the solver's step
   std::vector<int> populations;       // global indices of the populations feeding it
   std::vector<long> timeout_steps;    // per local population: its sender's timeout
@@ -113,8 +118,19 @@ struct Station {
   std::size_t q_count() const { return populations.size(); }
   std::size_t at(long j, std::size_t q) const { return static_cast<std::size_t>(j) * q_count() + q; }
 
-  /// Starts step n: nothing served yet, its capacity counted. Returns it.
-  double begin_step(long n);
+  /// Starts step n, `length` seconds long: nothing served yet, its
+  /// capacity counted. Returns it.
+  double begin_step(long n, double length);
+
+  /// Ends step n for the autoscaler, with `left` capacity unused.
+  void end_step(long n, double left) {
+    if (autoscaler) autoscaler->end_step(n, step_capacity, step_capacity - left);
+  }
+
+  /// The time at which, from `from` on, it has served `amount`.
+  double time_to_serve(double from, double amount) const {
+    return autoscaler ? autoscaler->time_to_serve(capacity, from, amount) : capacity.time_to_accumulate(from, amount);
+  }
 
   /// Step n's service of the cohorts older than n (FIFO, oldest first) from
   /// `left` capacity; expired shares are dropped where the front meets them.

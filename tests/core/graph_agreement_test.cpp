@@ -153,6 +153,13 @@ std::vector<Case> cases() {
     s.services["db"].stop_signal = StopSignal{true, 0.5, 0, 0};
     v.push_back({"stop signal at the bottom", s});
   }
+  {
+    // docs/model.md 11.15: the chain's db scales up in steps of 300/s once
+    // it has run at 70 % for 10 s, 10 s after each decision, to 2500/s.
+    Scenario s = chain();
+    s.services["db"].autoscaling = Autoscaling{true, 0.7, 10, 10, 300, 2500};
+    v.push_back({"autoscaling at the bottom", s});
+  }
   return v;
 }
 
@@ -212,7 +219,7 @@ TEST_P(GraphAgreement, EveryServicesWindowsAgreeWithTheSimulation) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Scenarios, GraphAgreement, ::testing::Range(0, 8));
+INSTANTIATE_TEST_SUITE_P(Scenarios, GraphAgreement, ::testing::Range(0, 9));
 
 }  // namespace
 }  // namespace sg

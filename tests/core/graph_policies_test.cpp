@@ -147,7 +147,7 @@ TEST(GraphPolicies, AnOpenBreakerOnACallLetsOnlyItsProbesReachTheCallee) {
 
 TEST(GraphPolicies, ServerPoliciesAtAServiceAreStillRefusedByName) {
   // docs/model.md 11.9: the graph model carries the client policies and
-  // the stop signal, not yet admission control; a service with it is
+  // the stop signal and autoscaling, not yet admission control; a service with it is
   // refused, naming it.
   Scenario s = refusing_db(100);
   s.services["db"].admission.enabled = true;

@@ -394,6 +394,37 @@ TEST(GraphSolver, ADatabasesStopSignalEndsItsCallersJobsAtTheirFirstRejection) {
   }
 }
 
+TEST(GraphSolver, AnAutoscalerAtTheEntryActsAsItDoesOnOneService) {
+  // The default scenario runs at 80 % of its capacity, the autoscaler's
+  // threshold: it scales up after its first 60 s window and again in the
+  // surge. The entry of a graph scales as one service does (11.15).
+  Scenario one;
+  one.server.autoscaling.enabled = true;
+  validate_scenario(one);
+  expect_entry_is_the_single_service(one, 1e-7);
+  EXPECT_GT(solve(one).intervals.back().capacity, 1000);
+}
+
+TEST(GraphSolver, ADatabasesAutoscalerAddsItsStepOnceTheWindowIsFullAndTheDelayHasPassed) {
+  // server calls db at 900/s against db's 1000/s: utilisation 0.9, above the
+  // threshold 0.8. After the first full 10 s window db orders 250/s more,
+  // which serves from 10 + 5 = 15 s on: capacity 1000 in the interval ending
+  // at 15 s, 1250 from the next. Then 900/1250 = 0.72 stays below 0.8 and
+  // nothing more is added. Every attempt is served at once throughout.
+  Scenario s = steady(900, 60);
+  s.server.capacity = 1e5;
+  s.server.calls["db"] = call(1, 3, 0.1);
+  Server& db = s.services["db"];
+  db.capacity = 1000;
+  db.autoscaling = Autoscaling{true, 0.8, 10, 5, 250, 1500};
+  validate_scenario(s);
+  const RunResult d = solve_all(s).at("db");
+  EXPECT_DOUBLE_EQ(test::at(d, 15).capacity, 1000);
+  EXPECT_NEAR(test::at(d, 16).capacity, 1250, 1e-9);
+  EXPECT_NEAR(d.intervals.back().capacity, 1250, 1e-9);
+  EXPECT_NEAR(window_mean(d, &Interval::goodput, 0, 60), 900, 1e-9 * 900);
+}
+
 TEST(GraphSolver, RejectionsAtAFullQueueRetryWithinTheirStepAsOneServiceDoes) {
   // The queue-limit lesson (teaching/03): a limit of 2000 at 1000/s, a 5 s
   // timeout, so the default step is 0.2 s, and backoff delays of 0 to 0.1 s

@@ -49,6 +49,8 @@ Scenario random_graph(std::mt19937& rng, bool policies) {
     if (coin(0.2)) v.capacity_schedule = std::vector<std::pair<double, double>>{{uniform(0, 60), uniform(0.5, 2) * v.capacity}};
     // The server policies the graph model carries (docs/model.md, 11.14).
     if (policies && coin(0.3)) v.stop_signal = StopSignal{true, uniform(0, 1), uniform(0, 1), uniform(0, 60)};
+    if (policies && coin(0.3))
+      v.autoscaling = Autoscaling{true, uniform(0.3, 1), uniform(1, 30), uniform(0, 20), uniform(10, 500), v.capacity * uniform(1, 4)};
   };
   Scenario s;
   s.duration_s = uniform(30, 80);
