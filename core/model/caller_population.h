@@ -73,6 +73,7 @@ public:
   Population(const PopulationRules& rules, long first, long horizon, long record_slots)
       : rules_(&rules), first_(first), horizon_(horizon), record_slots_(std::max(2L, record_slots)) {
     classes_ = rules.policy.classes.size();
+    lane_ = static_cast<std::size_t>(rules.policy.lane_classes);
     failed_.assign(classes_, 0.0);
     failed_told_.assign(rules.gated ? classes_ : 0, 0.0);
     kernel_mass_.assign(rules.policy.kernels.size(), 0.0);
@@ -98,6 +99,8 @@ public:
     horizon_ = horizon;
     record_slots_ = std::max(2L, horizon - first + 1);
     classes_ = rules.policy.classes.size();
+    lane_ = static_cast<std::size_t>(rules.policy.lane_classes);
+    lifted_ = false;
     failed_.assign(classes_, 0.0);
     failed_told_.assign(rules.gated ? classes_ : 0, 0.0);
     kernel_mass_.assign(rules.policy.kernels.size(), 0.0);
@@ -144,6 +147,8 @@ public:
   double part(long j, std::size_t c, Part which) const {
     const double sent = record(j, c);
     if (sent <= 0) return 0;
+    // The lane of jobs refused by admission control: every attempt rejected (11.16).
+    if (c >= lane_) return which == Part::Admitted ? 0 : sent;
     const double fresh = c == static_cast<std::size_t>(rules_->policy.first_class) ? fresh_of(j) : 0;
     const double fresh_share = j == first_ && first_admitted_ >= 0 ? first_admitted_ : fresh_admit_[j];
     const double admitted = (sent - fresh) * single_admit_[j] + fresh * fresh_share;
@@ -246,7 +251,7 @@ public:
   /// later classes). With `write`, the cohort's record becomes A; in any
   /// case returns the retries added. Their failures are then handled with
   /// NowPart::Sent.
-  double add_same_step_retries(long n, double now, bool write) {
+  double add_same_step_retries(long n, double now, bool write, double* shed = nullptr) {
     if (!rules_->same_step || now <= 0 || n != last_) return 0;
     const double z = single_admit_[n];
     const double fresh = fresh_of(n);
@@ -256,6 +261,7 @@ public:
     a.resize(classes_);
     for (std::size_t c = 0; c < classes_; ++c) a[c] = record(n, c);
     const auto rejected = [&](std::size_t c) {
+      if (c >= lane_) return a[c];  // refused by admission control: rejected again
       const double f = c == first ? fresh : 0;
       return (a[c] - f) * (1 - z) + f * (1 - fresh_share);
     };
@@ -280,7 +286,10 @@ public:
       }
       if (change <= 1e-15 * total) break;
     }
-    for (std::size_t c = 0; c < classes_; ++c) added += a[c] - record(n, c);
+    for (std::size_t c = 0; c < classes_; ++c) {
+      added += a[c] - record(n, c);
+      if (shed && c >= lane_) *shed += a[c] - record(n, c);
+    }
     if (!write || added <= 0) return std::max(0.0, added);
     if (single_) expand();
     double* r = &record_[slot(n)];
@@ -311,6 +320,17 @@ public:
     double gave_up = stopped_;  // jobs the stop signal ended (fail)
     stopped_ = 0;
     bool any = false;
+    if (lifted_)
+      // Admission control has ended: the refused jobs' failures (rejections
+      // still on their way) retry as admitted jobs, class for class.
+      for (std::size_t c = lane_; c < classes_; ++c) {
+        failed_[c - lane_] += failed_[c];
+        failed_[c] = 0;
+        if (!failed_told_.empty()) {
+          failed_told_[c - lane_] += failed_told_[c];
+          failed_told_[c] = 0;
+        }
+      }
     for (std::size_t c = 0; c < classes_; ++c) {
       double f = failed_[c];
       if (f <= 0) continue;
@@ -342,12 +362,17 @@ public:
     return gave_up;
   }
 
-  /// Sends cohort n: the retries due now and `fresh` first attempts.
-  /// Returns the retries; the cohort's record holds all of it.
-  double send(long n, double fresh) {
+  /// Sends cohort n: the retries due now and `fresh` first attempts, of
+  /// which the station's admission control refuses `refused` (their jobs go
+  /// to the lane of refused jobs, 11.16). Returns the retries; the cohort's
+  /// record holds all of it.
+  double send(long n, double fresh, double refused = 0) {
     if (single_) {
-      last_ = n;
-      return 0;  // nothing waits out a delay: the first attempt was its only one
+      if (refused <= 0 || n != first_) {
+        last_ = n;
+        return 0;  // nothing waits out a delay: the first attempt was its only one
+      }
+      expand();
     }
     if (record_.empty()) allocate();
     last_ = n;
@@ -357,8 +382,9 @@ public:
       r[c] = take_due(c, n);
       retries += r[c];
     }
-    r[static_cast<std::size_t>(rules_->policy.first_class)] += fresh;
-    fresh_[static_cast<std::size_t>(n % record_slots_)] = fresh;
+    r[static_cast<std::size_t>(rules_->policy.first_class)] += fresh * (1 - refused);
+    if (refused > 0) r[static_cast<std::size_t>(rules_->policy.shed_first_class)] += fresh * refused;
+    fresh_[static_cast<std::size_t>(n % record_slots_)] = fresh * (1 - refused);
     backlog_ -= retries;
     return retries;
   }
@@ -371,15 +397,16 @@ public:
   /// `stop`: the share of each rejection that carries the station's
   /// stop-retrying signal to a client that honours it: at every round that
   /// share gives up before its next attempt, counted in `stopped`.
-  double burn(long n, double share, double& gave_up, double stop = 0, double* stopped = nullptr) {
+  double burn(long n, double share, double& gave_up, double stop = 0, double* stopped = nullptr, double* shed = nullptr) {
     double extra = 0;
     for (std::size_t c = 0; c < classes_; ++c) {
+      const double before = extra;
       const double jobs = part(n, c, Part::Rejected) * share;
       if (jobs <= 0) continue;
       const AttemptClass& cls = rules_->policy.classes[c];
       // Attempts left after this one: an instant policy has one class per
       // attempt, the last one's number M (unlimited ones are refused).
-      const long left = static_cast<long>(rules_->policy.classes.size()) - cls.attempt;
+      const long left = static_cast<long>(lane_) - cls.attempt;  // the lane of refused jobs is a copy
       if (stop > 0) {
         double going = jobs;
         for (long k = 0; k < left && going > 0; ++k) {
@@ -393,8 +420,38 @@ public:
       }
       gave_up += jobs;
       gave_up_ += jobs;
+      if (shed && c >= lane_) *shed += extra - before;
     }
     return extra;
+  }
+
+  /// Of cohort n, the attempts of jobs refused by admission control.
+  double shed_of(long n) const {
+    double shed = 0;
+    for (std::size_t c = lane_; c < classes_; ++c) shed += record(n, c);
+    return shed;
+  }
+
+  /// Admission control has ended (docs/model.md, 10.7 and 11.16): the
+  /// refused jobs waiting out a delay join the admitted lane class for
+  /// class (every state of a lane is linear in its masses), and failures
+  /// still to come of their rejected attempts retry as admitted ones.
+  void lift_admission() {
+    if (lane_ >= classes_ || lifted_) return;
+    lifted_ = true;
+    if (ring_explicit_.empty()) return;
+    const std::size_t ring = static_cast<std::size_t>(ring_size_);
+    for (std::size_t c = 0; c < lane_; ++c) {
+      const std::size_t from = c + lane_;
+      for (std::size_t i = 0; i < ring; ++i) {
+        ring_explicit_[c * ring + i] += ring_explicit_[from * ring + i];
+        ring_diff_[c * ring + i] += ring_diff_[from * ring + i];
+        ring_explicit_[from * ring + i] = ring_diff_[from * ring + i] = 0;
+      }
+      ring_rate_[c] += ring_rate_[from];
+      ring_rate_[from] = 0;
+      ring_run_until_[c] = std::max(ring_run_until_[c], ring_run_until_[from]);
+    }
   }
 
   double backlog() const { return backlog_; }
@@ -492,6 +549,8 @@ private:
   long first_, horizon_, record_slots_;
   long last_ = -1;
   std::size_t classes_ = 0;
+  std::size_t lane_ = 0;  // classes from it on: the lane of refused jobs (none when it is classes_)
+  bool lifted_ = false;   // admission control has ended
   std::vector<double> ring_explicit_, ring_diff_, ring_rate_;
   std::vector<long> ring_run_until_;
   long ring_size_ = 2, ring_mask_ = 1;

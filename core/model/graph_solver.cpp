@@ -18,7 +18,6 @@
 #include "model/station.h"
 #include "scenario/input_error.h"
 #include "scenario/number_text.h"
-#include "scenario/policy_fields.h"
 
 namespace sg {
 namespace {
@@ -62,6 +61,7 @@ public:
       st.limit = st.limited ? static_cast<double>(*st.server->queue_limit) : 0;
       st.drop = st.server->drop_expired;
       st.h = h;
+      st.admission = st.server->admission.enabled && st.server->admission.share < 1;
       if (st.server->autoscaling.enabled) {
         st.autoscaler = std::make_unique<fluid::Autoscaler>(*st.server, h);
         scaling_ = true;
@@ -117,7 +117,7 @@ public:
         for (int c : st.calls) {
           const PopulationRules& r = *rules_[static_cast<std::size_t>(c)];
           const Station& callee = stations_[static_cast<std::size_t>(r.target)];
-          if (callee.limited || callee.drop || r.gated) continue;
+          if (callee.limited || callee.drop || callee.admission || r.gated) continue;
           const long longest = *std::max_element(st.timeout_steps.begin(), st.timeout_steps.end());
           const std::vector<double>& law = late_law_[static_cast<std::size_t>(c)] = Population::all_late_law(r, longest + 3);
           std::vector<long>& moves = late_moves_[static_cast<std::size_t>(c)];
@@ -211,13 +211,15 @@ public:
 private:
   int add_population(const Client& client, int caller, int target, long long fan_out) {
     auto rules = std::make_unique<PopulationRules>();
+    Station& st = stations_[static_cast<std::size_t>(target)];
     rules->policy = build_retry_policy(client, h_);
+    // Jobs the target's admission control refuses: a copy of the classes (11.16).
+    if (st.admission) add_shed_lane(rules->policy);
     rules->timeout_steps = std::max(1L, std::lround(client.timeout_s / h_));
     for (const DelayKernel& k : rules->policy.kernels) rules->kernel_reach.push_back(k.max_offset());
     rules->fan_out = fan_out;
     rules->caller = caller;
     rules->target = target;
-    Station& st = stations_[static_cast<std::size_t>(target)];
     rules->local = static_cast<int>(st.populations.size());
     // A rejection fails its job reject_latency_s later, or at the timeout if
     // that comes first (spec/graph.md, "The sender's view"): a point delay
@@ -308,8 +310,10 @@ private:
       for (std::size_t q = 0; q < Q; ++q) {
         const PopulationRules& r = *rules_[static_cast<std::size_t>(st.populations[q])];
         st.fresh_admit[q][un] = r.fan_out > 1 ? batch_member_share(z, r.fan_out) : z;
+        double shed = 0;  // retries of refused jobs: rejected again, whatever z
         extra += populations_[static_cast<std::size_t>(st.populations[q])]->add_same_step_retries(
-            n, (1 - r.reject_late_share) * (1 - stop), false);
+            n, (1 - r.reject_late_share) * (1 - stop), false, &shed);
+        extra -= shed;
       }
       a = z * (singles + extra);
       for (auto [f, count] : batches_) a += count * z * geometric_sum(z, f);
@@ -332,6 +336,11 @@ private:
     const std::size_t un = static_cast<std::size_t>(n);
     double left = st.begin_step(n, step_length(n));
     const std::size_t Q = st.q_count();
+    if (st.admission && !st.admission_lifted && static_cast<double>(n) * h_ >= st.admission_end_s()) {
+      // Admission control ends: the refused jobs join the admitted ones (11.16).
+      st.admission_lifted = true;
+      for (int p : st.populations) each_state(p, [](Population& pop, bool) { pop.lift_admission(); });
+    }
 
     // 1. Older cohorts first (FIFO), oldest first; expired ones go first at no cost.
     left = st.serve_older(n, left);
@@ -354,9 +363,11 @@ private:
     // retries in it), or on the stop-retrying signal the rejections carry.
     // 5. Sends: first attempts and the retries due.
     const double stop = st.stop_share(n);
-    double sent_total = 0;
+    const double refused_share = st.shed_share(n);  // of the jobs arriving now, by admission control
+    double sent_total = 0, shed_total = 0;
     std::vector<double>& fresh_now = scratch_;
     fresh_now.assign(Q, 0.0);
+    shed_now_.assign(Q, 0.0);
     for (std::size_t q = 0; q < Q; ++q) {
       const int p = st.populations[q];
       const PopulationRules& r = *rules_[static_cast<std::size_t>(p)];
@@ -371,7 +382,7 @@ private:
           st.sums.stopped += stopped;
           note_outcomes(p, st.early[q]);
           st.sums.gave_up += gave;
-          const double retries = pop.send(n, fresh);
+          const double retries = pop.send(n, fresh, refused_share);
           double keep = 1;
           if (gates) {
             // The clients' gates let a share of this step's attempts out
@@ -391,10 +402,12 @@ private:
           st.sent[st.at(n, q)] = (fresh + retries) * keep;
           st.sent_sum[q] += (fresh + retries) * keep;
           st.dropped_early[st.at(n, q)] = 0;
-          fresh_now[q] = fresh * keep;
+          fresh_now[q] = fresh * (1 - refused_share) * keep;
+          shed_now_[q] = pop.shed_of(n);
+          shed_total += shed_now_[q];
           sent_total += (fresh + retries) * keep;
         } else {
-          pop.send(n, pop.first() == n ? 1.0 : 0.0);
+          pop.send(n, pop.first() == n ? 1.0 : 0.0, refused_share);
           if (gates) pop.refuse(n, send_keep_[static_cast<std::size_t>(p)]);
         }
       });
@@ -409,32 +422,46 @@ private:
     // single attempt finds a free place with probability z, the f first
     // attempts of a batch (a call's fan-out) share the places free at their
     // instant.
+    // The attempts of jobs refused by admission control are rejected at no
+    // cost, whatever the room (11.16).
     const double room = st.limited ? std::max(0.0, st.limit - st.queue + left) : std::numeric_limits<double>::infinity();
     double admitted = sent_total;
-    if (sent_total > room) {
+    const bool overflow = sent_total - shed_total > room;
+    if (overflow || shed_total > 0) {
       double singles = 0;
       batches_.clear();
       for (std::size_t q = 0; q < Q; ++q) {
         const long long f = rules_[static_cast<std::size_t>(st.populations[q])]->fan_out;
         const double fresh = fresh_now[q];
-        singles += st.sent[st.at(n, q)] - (f > 1 ? fresh : 0);
+        singles += st.sent[st.at(n, q)] - shed_now_[q] - (f > 1 ? fresh : 0);
         if (f > 1 && fresh > 0) batches_.push_back({f, fresh / static_cast<double>(f)});
       }
-      double z = batches_.empty() ? room / sent_total : free_place_probability(room, singles, batches_);
+      double z = !overflow ? 1.0
+                 : batches_.empty() ? room / (sent_total - shed_total)
+                                    : free_place_probability(room, singles, batches_);
       if (same_step_retries(st)) {
         // docs/model.md, 11.5: rejected attempts that fail now and retry
-        // within the step compete for the same room, as singles.
-        z = admit_with_same_step_retries(st, n, room, singles, z);
-        sent_total = 0;
+        // within the step compete for the same room, as singles (those of
+        // refused jobs are rejected again).
+        if (overflow) {
+          z = admit_with_same_step_retries(st, n, room, singles, z);
+        } else {
+          st.single_admit[un] = 1;
+          for (std::size_t q = 0; q < Q; ++q) st.fresh_admit[q][un] = 1;
+        }
+        sent_total = shed_total = 0;
         for (std::size_t q = 0; q < Q; ++q) {
           const int p = st.populations[q];
           const PopulationRules& r = *rules_[static_cast<std::size_t>(p)];
-          const double extra =
-              populations_[static_cast<std::size_t>(p)]->add_same_step_retries(n, (1 - r.reject_late_share) * (1 - stop), true);
+          double shed = 0;
+          const double extra = populations_[static_cast<std::size_t>(p)]->add_same_step_retries(
+              n, (1 - r.reject_late_share) * (1 - stop), true, &shed);
           st.sent[st.at(n, q)] += extra;
           st.sent_sum[q] += extra;
           st.sums.offered += extra;
           st.sums.retries += extra;
+          shed_now_[q] += shed;
+          shed_total += shed_now_[q];
           sent_total += st.sent[st.at(n, q)];
         }
         st.step_sent = sent_total;
@@ -445,22 +472,25 @@ private:
         const long long f = rules_[static_cast<std::size_t>(st.populations[q])]->fan_out;
         const double share = f > 1 ? batch_member_share(z, f) : z;
         st.fresh_admit[q][un] = share;
-        const double a = (st.sent[st.at(n, q)] - fresh_now[q]) * z + fresh_now[q] * share;
+        const double a = (st.sent[st.at(n, q)] - shed_now_[q] - fresh_now[q]) * z + fresh_now[q] * share;
         st.admitted[st.at(n, q)] = a;
         admitted += a;
       }
       st.rejected_any[un] = true;
       st.sums.rejected += sent_total - admitted;
+      st.sums.shed += shed_total;
       // Tags of first attempts sent now: the jobs of one batch whose first
       // attempt was rejected are followed apart (docs/model.md, 11.4).
-      for (std::size_t q = 0; q < Q; ++q) {
-        const int p = st.populations[q];
-        for (auto& [slot, main] : new_tags_[static_cast<std::size_t>(p)]) {
-          *slot = make_tag(*rules_[static_cast<std::size_t>(p)], *main, n, main->horizon(), 0.0);
-          (*slot)->refuse(n, send_keep_[static_cast<std::size_t>(p)]);
-          tags_[static_cast<std::size_t>(p)].push_back(slot->get());
+      if (overflow)
+        for (std::size_t q = 0; q < Q; ++q) {
+          const int p = st.populations[q];
+          for (auto& [slot, main] : new_tags_[static_cast<std::size_t>(p)]) {
+            *slot = make_tag(*rules_[static_cast<std::size_t>(p)], *main, n, main->horizon(), 0.0);
+            (*slot)->send(n, 1.0, refused_share);
+            (*slot)->refuse(n, send_keep_[static_cast<std::size_t>(p)]);
+            tags_[static_cast<std::size_t>(p)].push_back(slot->get());
+          }
         }
-      }
       for (std::size_t q = 0; q < Q; ++q) {
         const int p = st.populations[q];
         const PopulationRules& r = *rules_[static_cast<std::size_t>(p)];
@@ -476,8 +506,10 @@ private:
             stopped = pop.fail(n, now, Part::Rejected, false, stop);
             gave = pop.handle_failures(n, NowPart::Sent);
           } else if (r.burn) {
-            const double extra = pop.burn(n, now, gave, stop, &stopped);
+            double shed = 0;
+            const double extra = pop.burn(n, now, gave, stop, &stopped, &shed);
             if (main) {
+              st.sums.shed += shed;
               st.sent_sum[q] += extra;
               st.sums.offered += extra;
               st.sums.retries += extra;
@@ -809,7 +841,21 @@ private:
   /// rejection or timeout is on its way back, and in every later step every
   /// service's first attempts fit in its capacity: every later step serves
   /// everything in the step it is sent and every call answers at once.
-  bool quiet_from(long n) const { return n >= last_overload_step_ && settled_at(n); }
+  bool quiet_from(long n) const {
+    return n >= last_overload_step_ && !(next_refusal_s(n) < s_.duration_s) && settled_at(n);
+  }
+
+  /// The earliest time after step n at which some service's admission
+  /// control may refuse a job (infinite when none will): a quiet stretch
+  /// ends there (11.16).
+  double next_refusal_s(long n) const {
+    const double after = static_cast<double>(n + 1) * h_;
+    double t = std::numeric_limits<double>::infinity();
+    for (const Station& st : stations_)
+      if (st.admission && !st.admission_lifted && st.admission_end_s() > after)
+        t = std::min(t, std::max(st.server->admission.start_s, after));
+    return t;
+  }
 
   /// Nothing queued, awaited, due or on its way back anywhere at the end of
   /// step n (quiet_from without its condition on later steps).
@@ -841,6 +887,7 @@ private:
     for (std::size_t i = 0; i < stations_.size(); ++i)
       first = std::min(first, first_overload_s(demand_, factor_[i], stations_[i].capacity,
                                                static_cast<double>(n + 1) * h_, s_.duration_s));
+    first = std::min(first, next_refusal_s(n));
     const long step = std::isfinite(first) ? std::min(steps_ - 1, static_cast<long>(std::floor(first / h_))) : steps_ - 1;
     return step / steps_per_interval_ * steps_per_interval_;
   }
@@ -920,6 +967,11 @@ private:
       // Nor a stop-retrying signal that starts later.
       const StopSignal& signal = st.server->stop_signal;
       if (signal.enabled && signal.start_s > from && signal.start_s < s_.duration_s) return false;
+      // Nor admission control that starts or ends later.
+      if (st.admission && !st.admission_lifted) {
+        const double start = st.server->admission.start_s, end = st.admission_end_s();
+        if ((start > from && start < s_.duration_s) || (end > from && end < s_.duration_s)) return false;
+      }
       const Interval& last = st.recent.back();
       const double rise = last.queue - st.recent[st.recent.size() - 2].queue;
       for (std::size_t k = 0; k + 1 < st.recent.size(); ++k) {
@@ -1081,6 +1133,7 @@ private:
   std::vector<GateStep> gate_step_;
   std::vector<double> send_keep_, retry_keep_;
   bool any_gates_ = false;
+  std::vector<double> shed_now_;  // forward: per local population, its attempts of refused jobs this step
   bool scaling_ = false;    // some service has an autoscaler
   bool shortcuts_ = false;  // the look-ahead shortcuts (11.10, 11.11, 11.13): off with an autoscaler
   std::vector<std::vector<Population*>> tags_;  // per population, its live tags
@@ -1110,29 +1163,6 @@ private:
   long tail_wait_ = 0;
 };
 
-/// The server policies the graph model does not carry yet, by path: refused.
-/// (Client policies, on the users and on every call, it carries: 11.12; the
-/// stop-retrying signal and autoscaling at every service: 11.14, 11.15.)
-void refuse_policies(const Scenario& s) {
-  Scenario holder;
-  auto check = [&](const std::string& table, const std::string& at) {
-    for (const PolicyObject& p : policy_objects()) {
-      const std::string path = p.path;
-      if (path.rfind(table + ".", 0) != 0 || !*p.enabled(holder)) continue;
-      if (path == "server.stop_signal" || path == "server.autoscaling") continue;
-      throw std::runtime_error("field '" + at + path.substr(table.size()) +
-                               "': the service-graph model does not carry this policy yet; switch it off "
-                               "(\"enabled\": false) to solve the graph");
-    }
-  };
-  holder.server = s.server;
-  check("server", "server");
-  for (const auto& [name, service] : s.services) {
-    holder.server = service;
-    check("server", "services." + name);
-  }
-}
-
 }  // namespace
 
 bool needs_graph_model(const Scenario& s) {
@@ -1154,7 +1184,6 @@ std::vector<ServiceRun> solve_services(const Scenario& s, const SolverOptions& o
     one.senders.push_back(std::move(users));
     return {std::move(one)};
   }
-  refuse_policies(s);
   double shortest = s.client.timeout_s;
   for (const CallSite& site : call_sites(s)) shortest = std::min(shortest, site.call->client.timeout_s);
   double h = default_graph_step(s);

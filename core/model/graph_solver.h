@@ -30,9 +30,7 @@ struct ServiceRun {
 
 /// Solves every service of a validated scenario, callers before callees (the
 /// entry first). A scenario without calls gives one service, solved exactly
-/// as solve() solves it. Throws InputError as solve() does, and
-/// std::runtime_error naming the policy when a graph switches on a policy the
-/// graph model does not carry yet.
+/// as solve() solves it. Throws InputError as solve() does.
 std::vector<ServiceRun> solve_services(const Scenario& scenario, const SolverOptions& options = {});
 
 /// True when a scenario needs the graph model: it has calls, or its server

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace sg::fluid {
 
@@ -190,6 +191,18 @@ bool Station::serves_only_late_until(long n, long last, long late, double arriva
     }
   }
   return true;
+}
+
+double Station::admission_end_s() const {
+  const Admission& a = server->admission;
+  return a.duration_s > 0 ? a.start_s + a.duration_s : std::numeric_limits<double>::infinity();
+}
+
+double Station::shed_share(long n) const {
+  if (!admission || admission_lifted) return 0;
+  const double t0 = static_cast<double>(n) * h;
+  const double inside = std::min(t0 + h, admission_end_s()) - std::max(t0, server->admission.start_s);
+  return std::clamp(inside / h, 0.0, 1.0) * (1.0 - server->admission.share);
 }
 
 double Station::stop_share(long n) const {

@@ -70,6 +70,8 @@ struct Station {
   /// added as the run goes, on top of capacity_mass (which is the schedule's).
   std::unique_ptr<Autoscaler> autoscaler;
   double step_capacity = 0;  // the current step's
+  /// Admission control refuses a share of the jobs sent to it (11.16), until lifted.
+  bool admission = false, admission_lifted = false;
   double h = 0;                       // the solver's step
   std::vector<int> populations;       // global indices of the populations feeding it
   std::vector<long> timeout_steps;    // per local population: its sender's timeout
@@ -183,6 +185,13 @@ struct Station {
   /// n, the share that carries this service's stop-retrying signal to a
   /// client that honours it (the part of the step after its start).
   double stop_share(long n) const;
+
+  /// docs/model.md, 10.7 and 11.16: the share of the jobs whose first
+  /// attempt is sent to it in step n that admission control refuses.
+  double shed_share(long n) const;
+
+  /// When admission control ends (infinite when it lasts to the end).
+  double admission_end_s() const;
 };
 
 }  // namespace sg::fluid

@@ -145,19 +145,5 @@ TEST(GraphPolicies, AnOpenBreakerOnACallLetsOnlyItsProbesReachTheCallee) {
   EXPECT_NEAR(window_mean(runs.at("server"), &Interval::goodput, 430, 600), 800, 1e-6);
 }
 
-TEST(GraphPolicies, ServerPoliciesAtAServiceAreStillRefusedByName) {
-  // docs/model.md 11.9: the graph model carries the client policies and
-  // the stop signal and autoscaling, not yet admission control; a service with it is
-  // refused, naming it.
-  Scenario s = refusing_db(100);
-  s.services["db"].admission.enabled = true;
-  try {
-    solve_services(s);
-    FAIL() << "admission control at db was solved";
-  } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("services.db.admission"), std::string::npos) << e.what();
-  }
-}
-
 }  // namespace
 }  // namespace sg

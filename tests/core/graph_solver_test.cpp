@@ -425,6 +425,63 @@ TEST(GraphSolver, ADatabasesAutoscalerAddsItsStepOnceTheWindowIsFullAndTheDelayH
   EXPECT_NEAR(window_mean(d, &Interval::goodput, 0, 60), 900, 1e-9 * 900);
 }
 
+TEST(GraphSolver, AdmissionControlAtTheEntryActsAsItDoesOnOneService) {
+  // The hand cases of docs/model.md 10.7 as the entry of a graph (11.16):
+  // 1500 jobs/s, half refused, 3 attempts (offered 3000/s); with the stop
+  // signal too (offered 1500/s); and admission lifted at 300 s with the
+  // refused jobs retrying every second without end (they join the admitted
+  // ones, and the spare 200/s serves them by 700 s).
+  Scenario refusing = steady(1500, 600);
+  refusing.server.capacity = 1000;
+  refusing.server.queue_limit = 1000;
+  refusing.client.backoff = Backoff{0.1, 2, 20, Jitter::Full};
+  refusing.server.admission = Admission{true, 0.5, 0};
+  Scenario stopping = refusing;
+  stopping.server.stop_signal = StopSignal{true, 1, 0, 0};
+  Scenario lifted = steady(800, 1000);
+  lifted.server.capacity = 1000;
+  lifted.server.queue_limit = 1000;
+  lifted.client.max_attempts = std::nullopt;
+  lifted.client.backoff = Backoff{1, 1, 1, Jitter::None};
+  lifted.server.admission = Admission{true, 0.5, 100, 200};
+  for (const Scenario* one : {&refusing, &stopping, &lifted}) {
+    validate_scenario(*one);
+    expect_entry_is_the_single_service(*one, 1e-7);
+  }
+  EXPECT_NEAR(test::at(solve(refusing), 500).offered, 3000, 1e-6);
+  EXPECT_NEAR(test::at(solve(stopping), 500).offered, 1500, 1e-6);
+  EXPECT_NEAR(test::at(solve(lifted), 200).shed, 40000, 1e-6);
+}
+
+TEST(GraphSolver, ADatabasesAdmissionControlRefusesHalfOfItsCallersJobsAtEveryAttempt) {
+  // server calls db (3 attempts, 0.1 s apart); db admits half of the jobs
+  // sent to it and has capacity to spare. A server attempt succeeds when its
+  // db job is admitted (1/2), so a user job (3 attempts) fails with
+  // probability 1/8: server goodput 100 x 7/8 = 87.5/s, offered
+  // 100 x (1 + 1/2 + 1/4) = 175/s, failed 87.5/s, gave up 12.5/s. db: 175
+  // jobs/s, 87.5/s admitted and served, 87.5/s refused at each of their 3
+  // attempts (shed 262.5/s, given up 87.5/s): offered 350/s.
+  Scenario s = steady(100, 120);
+  s.client.backoff = Backoff{0.2, 1, 0.2, Jitter::None};
+  s.server.capacity = 1e6;
+  s.server.calls["db"] = call(1, 3, 0.1);
+  s.services["db"].capacity = 1e6;
+  s.services["db"].admission = Admission{true, 0.5, 0};
+  validate_scenario(s);
+  auto runs = solve_all(s);
+  const RunResult &server = runs.at("server"), &db = runs.at("db");
+  EXPECT_NEAR(window_mean(server, &Interval::goodput, 20, 120), 87.5, 1e-9 * 87.5);
+  EXPECT_NEAR(window_mean(server, &Interval::offered, 20, 120), 175, 1e-9 * 175);
+  EXPECT_NEAR(window_mean(server, &Interval::failed, 20, 120), 87.5, 1e-9 * 87.5);
+  EXPECT_NEAR(window_mean(server, &Interval::gave_up, 20, 120), 12.5, 1e-9 * 12.5);
+  EXPECT_NEAR(window_mean(db, &Interval::demand, 20, 120), 175, 1e-9 * 175);
+  EXPECT_NEAR(window_mean(db, &Interval::goodput, 20, 120), 87.5, 1e-9 * 87.5);
+  EXPECT_NEAR(window_mean(db, &Interval::shed, 20, 120), 262.5, 1e-9 * 262.5);
+  EXPECT_NEAR(window_mean(db, &Interval::rejected, 20, 120), 262.5, 1e-9 * 262.5);
+  EXPECT_NEAR(window_mean(db, &Interval::offered, 20, 120), 350, 1e-9 * 350);
+  EXPECT_NEAR(window_mean(db, &Interval::gave_up, 20, 120), 87.5, 1e-9 * 87.5);
+}
+
 TEST(GraphSolver, RejectionsAtAFullQueueRetryWithinTheirStepAsOneServiceDoes) {
   // The queue-limit lesson (teaching/03): a limit of 2000 at 1000/s, a 5 s
   // timeout, so the default step is 0.2 s, and backoff delays of 0 to 0.1 s

@@ -51,6 +51,7 @@ Scenario random_graph(std::mt19937& rng, bool policies) {
     if (policies && coin(0.3)) v.stop_signal = StopSignal{true, uniform(0, 1), uniform(0, 1), uniform(0, 60)};
     if (policies && coin(0.3))
       v.autoscaling = Autoscaling{true, uniform(0.3, 1), uniform(1, 30), uniform(0, 20), uniform(10, 500), v.capacity * uniform(1, 4)};
+    if (policies && coin(0.3)) v.admission = Admission{true, uniform(0, 1), uniform(0, 60), coin(0.5) ? 0.0 : uniform(1, 60)};
   };
   Scenario s;
   s.duration_s = uniform(30, 80);
@@ -90,7 +91,7 @@ void check_graph_books(int trials, unsigned seed, bool policies) {
   // every interval.
   std::mt19937 rng(seed);
   int solved = 0;
-  double throttled = 0, denied = 0, stopped = 0;
+  double throttled = 0, denied = 0, stopped = 0, shed = 0;
   for (int trial = 0; trial < trials; ++trial) {
     Scenario s = random_graph(rng, policies);
     try {
@@ -107,6 +108,7 @@ void check_graph_books(int trials, unsigned seed, bool policies) {
       throttled += total(r, &Interval::throttled);
       denied += total(r, &Interval::denied);
       stopped += total(r, &Interval::stopped);
+      shed += total(r, &Interval::shed);
       // Every attempt's sender learnt its fate exactly once (the jobs' books).
       EXPECT_LT(r.audit.jobs, 1e-9) << "trial " << trial << " " << name;
       const Interval& end = r.intervals.back();
@@ -122,7 +124,7 @@ void check_graph_books(int trials, unsigned seed, bool policies) {
       for (const Interval& i : r.intervals) {
         for (double v : {i.demand, i.offered, i.retries, i.rejected, i.served, i.goodput, i.wasted, i.dropped,
                          i.timeouts, i.gave_up, i.queue, i.backlog, i.failed, i.waiting, i.throttled, i.denied,
-                         i.stopped})
+                         i.stopped, i.shed})
           ASSERT_TRUE(std::isfinite(v) && v >= -1e-9 * scale) << "trial " << trial << " " << name;
       }
     }
@@ -148,11 +150,13 @@ void check_graph_books(int trials, unsigned seed, bool policies) {
     EXPECT_GT(throttled, 0);
     EXPECT_GT(denied, 0);
     EXPECT_GT(stopped, 0);
+    EXPECT_GT(shed, 0);
   } else {
-    EXPECT_EQ(throttled + denied + stopped, 0);
+    EXPECT_EQ(throttled + denied + stopped + shed, 0);
   }
-  std::printf("%d random graphs solved; attempts refused by clients %.6g, retries denied %.6g, jobs stopped %.6g\n",
-              solved, throttled, denied, stopped);
+  std::printf("%d random graphs solved; attempts refused by clients %.6g, retries denied %.6g, jobs stopped %.6g, "
+              "attempts shed %.6g\n",
+              solved, throttled, denied, stopped, shed);
 }
 
 
