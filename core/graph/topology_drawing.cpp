@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
-#include <mutex>
 #include <sstream>
 #include <stdexcept>
 
@@ -13,10 +12,8 @@
 #include <boost/graph/property_maps/constant_property_map.hpp>
 #include <boost/property_map/transform_value_property_map.hpp>
 
-#include <graphviz/cgraph.h>
-#include <graphviz/gvc.h>
-
 #include "analysis/graph_summary.h"
+#include "graph/graphviz_session.h"
 #include "graph/service_graph.h"
 #include "io/atomic_file.h"
 
@@ -216,52 +213,6 @@ std::string topology_format(const std::string& path) {
   return suffix == "dot" || suffix == "svg" || suffix == "png" || suffix == "pdf" ? suffix : std::string();
 }
 
-namespace {
-
-/// Graphviz's messages while it works, instead of on standard error; its
-/// library is not thread-safe, so one drawing at a time.
-class GraphvizSession {
-public:
-  GraphvizSession() : lock_(mutex()) {
-    messages().clear();
-    previous_ = agseterrf(&GraphvizSession::collect);
-    gvc_ = gvContext();
-  }
-  ~GraphvizSession() {
-    if (gvc_) gvFreeContext(gvc_);
-    agseterrf(previous_);
-  }
-  GraphvizSession(const GraphvizSession&) = delete;
-  GraphvizSession& operator=(const GraphvizSession&) = delete;
-
-  GVC_t* context() const { return gvc_; }
-  /// What Graphviz said, on one line.
-  static std::string said() {
-    std::string text;
-    for (char c : messages()) text += c == '\n' ? ' ' : c;
-    while (!text.empty() && text.back() == ' ') text.pop_back();
-    return text.empty() ? "no message" : text;
-  }
-private:
-  static std::mutex& mutex() {
-    static std::mutex m;
-    return m;
-  }
-  static std::string& messages() {
-    static std::string m;
-    return m;
-  }
-  static int collect(char* text) {
-    messages() += text;
-    return 0;
-  }
-
-  std::lock_guard<std::mutex> lock_;
-  agusererrf previous_ = nullptr;
-  GVC_t* gvc_ = nullptr;
-};
-
-}  // namespace
 
 std::string render_dot(const std::string& dot, const std::string& format) {
   GraphvizSession session;
