@@ -306,7 +306,9 @@ void LoadCurvesView::build() {
     plot_->replot(QCustomPlot::rpQueuedReplot);
   });
   connect(plot_, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
-    show_readout_at(rates_->axis(QCPAxis::atBottom)->pixelToCoord(event->position().x()));
+    const double t = rates_->axis(QCPAxis::atBottom)->pixelToCoord(event->position().x());
+    show_readout_at(t);
+    emit cursor_moved(t);
   });
   apply_palette();
 }

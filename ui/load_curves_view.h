@@ -70,6 +70,10 @@ public:
   /// The curve names in plotting order.
   static const QStringList& curve_names();
 
+signals:
+  /// The mouse moved the cursor to time t (not a run shown there).
+  void cursor_moved(double t_s);
+
 protected:
   void changeEvent(QEvent* event) override;
   void resizeEvent(QResizeEvent* event) override;

@@ -54,6 +54,7 @@
 #include "wheel_gesture_latch.h"
 #include "window_placement.h"
 #include "hysteresis_view.h"
+#include "topology_view.h"
 #include "analysis/hysteresis.h"
 #include "analysis/parameter_map.h"
 #include "scenario/client_policies.h"
@@ -197,23 +198,34 @@ MainWindow::MainWindow(bool restore_session, QWidget* parent)
   center_split->setObjectName(QStringLiteral("center_splitter"));
   center_split->setChildrenCollapsible(false);
   description_ = new DescriptionPanel(center_split);
+  // The call graph between them, only while the scenario has calls
+  // (show_outcome): it drives the curves below it.
+  topology_ = new TopologyView(center_split);
+  topology_->setObjectName(QStringLiteral("call_graph"));
+  topology_->setToolTip(tr("The services and calls at the slider's time, laid out by Graphviz. "
+                           "Click a service to see its load curves below."));
+  topology_->hide();
   curves_ = new LoadCurvesView(center_split);
+  center_split_ = center_split;
   center_split->addWidget(description_);
+  center_split->addWidget(topology_);
   center_split->addWidget(curves_);
   center_split->setStretchFactor(0, 0);
   center_split->setStretchFactor(1, 1);
+  center_split->setStretchFactor(2, 2);
   center_layout->addWidget(center_split, 1);
   connect(description_, &DescriptionPanel::preferred_height_changed, this, [center_split, this] {
     const QList<int> sizes = center_split->sizes();
-    const int total = sizes.value(0) + sizes.value(1);
+    const int total = sizes.value(0) + sizes.value(2);
     const int wanted = std::min(description_->sizeHint().height(), total - curves_->minimumSizeHint().height());
-    if (total > 0) center_split->setSizes({std::max(wanted, description_->minimumSizeHint().height()), total - wanted});
+    if (total > 0)
+      center_split->setSizes({std::max(wanted, description_->minimumSizeHint().height()), sizes.value(1), total - wanted});
   });
 
   // The right column: the map above, the words and the pins below, split.
   auto* side = new QSplitter(Qt::Vertical, splitter);
   side->setObjectName(QStringLiteral("side_splitter"));
-  auto* views = new QTabWidget(side);
+  auto* views = views_ = new QTabWidget(side);
   views->setDocumentMode(true);
   auto* map_box = new QWidget(views);
   auto* map_layout = new QVBoxLayout(map_box);
@@ -228,6 +240,12 @@ MainWindow::MainWindow(bool restore_session, QWidget* parent)
   hysteresis_view_->setToolTip(tr("Goodput and offered load while demand ramps slowly up, then down, "
                                   "with everything else as in the scenario."));
   views->addTab(hysteresis_view_, tr("Hysteresis"));
+  connect(topology_, &TopologyView::service_chosen, this, [this](const QString& name) {
+    curves_service_ = name;
+    if (shown_) show_curves(*shown_);
+  });
+  connect(topology_, &TopologyView::time_changed, this, [this](double t) { curves_->show_readout_at(t); });
+  connect(curves_, &LoadCurvesView::cursor_moved, topology_, &TopologyView::set_time);
   connect(maps_, &MapController::pass_ready, this, [this](std::shared_ptr<const MapOutcome> outcome) {
     if (outcome->generation != maps_->latest()) return;
     map_view_->show_map(outcome->map, outcome->stride, outcome->scenario);
@@ -831,9 +849,39 @@ QString MainWindow::move_operating_point(double x, double y) {
 void MainWindow::show_outcome(std::shared_ptr<const RunOutcome> outcome) {
   if (outcome->generation != runs_->latest()) return;  // superseded while in flight
   shown_ = outcome;
-  curves_->show_run(outcome->scenario, outcome->run);
-  summary_->setText(summary_html(outcome->scenario, outcome->health));
+  const bool graph = !outcome->services.empty();
+  if (graph) {
+    topology_->show_outcome(outcome);
+    if (topology_->isHidden()) {
+      // Room for the graph, from the curves: a third of the column.
+      QList<int> sizes = center_split_->sizes();
+      const int room = (sizes.value(1) + sizes.value(2)) / 3;
+      topology_->show();
+      center_split_->setSizes({sizes.value(0), room, sizes.value(1) + sizes.value(2) - room});
+    }
+  } else if (!topology_->isHidden()) {
+    topology_->hide();
+  }
+  show_curves(*outcome);
   emit run_shown();
+}
+
+void MainWindow::show_curves(const RunOutcome& outcome) {
+  // The entry's curves, or those of the service chosen in the call graph.
+  const ServiceRun* service = nullptr;
+  for (const ServiceRun& r : outcome.services)
+    if (QString::fromStdString(r.name) == curves_service_ && r.name != "server") service = &r;
+  if (!service) {
+    curves_service_ = QStringLiteral("server");
+    topology_->choose(curves_service_);
+    curves_->show_run(outcome.scenario, outcome.run);
+    summary_->setText(summary_html(outcome.scenario, outcome.health));
+    return;
+  }
+  curves_->show_run(outcome.scenario, service->run);
+  summary_->setText(tr("<p><b>Service %1</b> (click <i>server</i> in the call graph for the entry).</p>")
+                        .arg(curves_service_.toHtmlEscaped()) +
+                    summary_html(outcome.scenario, assess_run(outcome.scenario, service->run)));
 }
 
 void MainWindow::pin_current_run() {

@@ -25,6 +25,8 @@ class QLabel;
 class QListWidget;
 class QMenu;
 class QScrollArea;
+class QSplitter;
+class QTabWidget;
 class QToolButton;
 class QUndoStack;
 class QVBoxLayout;
@@ -36,6 +38,7 @@ class DescriptionPanel;
 class ParameterControl;
 class StabilityMapView;
 class HysteresisView;
+class TopologyView;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -93,6 +96,9 @@ public:
   MapController* maps() const { return maps_; }
   StabilityMapView* map_view() const { return map_view_; }
   HysteresisView* hysteresis_view() const { return hysteresis_view_; }
+  TopologyView* topology_view() const { return topology_; }
+  /// The service whose curves and summary are shown ("server": the entry).
+  QString curves_service() const { return curves_service_; }
   /// Moves the operating point to (x, y) on the map's axes: one undoable step.
   QString move_operating_point(double x, double y);
   std::size_t pinned_count() const { return pinned_.size(); }
@@ -153,6 +159,8 @@ private:
   /// The scenario as last saved: its file read again, else the default scenario (then `path` is cleared).
   Scenario saved_version(QString& path) const;
   void build_help_menu();
+  /// The curves and summary of the service chosen (the entry by default).
+  void show_curves(const RunOutcome& outcome);
   void show_shortcuts();
 
   Scenario scenario_;
@@ -163,6 +171,10 @@ private:
   MapController* maps_ = nullptr;
   StabilityMapView* map_view_ = nullptr;
   HysteresisView* hysteresis_view_ = nullptr;
+  TopologyView* topology_ = nullptr;  // shown above the curves only for scenarios with calls
+  QTabWidget* views_ = nullptr;
+  QSplitter* center_split_ = nullptr;
+  QString curves_service_ = QStringLiteral("server");  // whose curves and summary are shown
   std::string map_key_;  // what the map on screen was computed for
   LoadCurvesView* curves_ = nullptr;
   QUndoStack* undo_ = nullptr;

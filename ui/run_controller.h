@@ -7,18 +7,29 @@
 #include <memory>
 
 #include "analysis/health.h"
+#include "graph/topology_layout.h"
 #include "model/fluid_solver.h"
+#include "model/graph_solver.h"
 #include "scenario/scenario.h"
 #include "superseding_worker.h"
 
 namespace sg::ui {
 
+/// The call graph's text height in layout units (TopologyView draws its text
+/// at this times its scale; the layout is made a tenth larger, since Qt's
+/// fonts run wider than Graphviz's estimate).
+constexpr double kGraphTextSize = 10;
+
 /// A finished run: the scenario it was solved for, its curves and its health.
 struct RunOutcome {
   quint64 generation = 0;
   Scenario scenario;
-  RunResult run;
+  RunResult run;  ///< the entry's
   RunHealth health;
+  /// A scenario with calls: every service's run (the entry first), and the
+  /// Graphviz layout of its call graph (shared by the runs of one shape).
+  std::vector<ServiceRun> services;
+  std::shared_ptr<const TopologyLayout> layout;
 };
 
 /// One worker thread. request() replaces whatever waits and cancels the run
@@ -42,6 +53,9 @@ signals:
   void failed(quint64 generation, QString message);
 
 private:
+  // The worker thread's: the last call graph's layout and its shape.
+  std::shared_ptr<const TopologyLayout> layout_;
+  std::string layout_shape_;
   std::unique_ptr<SupersedingWorker<Scenario>> worker_;  // last: stopped first
 };
 

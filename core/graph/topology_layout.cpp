@@ -1,10 +1,42 @@
 #include "graph/topology_layout.h"
 
+#include <sstream>
 #include <stdexcept>
 
+#include <boost/graph/graphviz.hpp>
+#include <boost/graph/property_maps/constant_property_map.hpp>
+
 #include "graph/graphviz_session.h"
+#include "graph/service_graph.h"
 
 namespace sg {
+
+std::string topology_view_dot(const Scenario& scenario, double font_pt) {
+  const ServiceGraph graph(scenario);
+  const CallGraph& g = graph.graph();
+  std::vector<std::string> id(graph.size()), label(graph.size());
+  for (ServiceId v = 0; v < graph.size(); ++v) {
+    id[v] = graph.name(v);
+    // The widest texts the view writes in a box (TopologyView::service_text).
+    label[v] = graph.name(v) + "\\nin a storm\\n12345 attempts/s, 12.34 per user job\\nbusy 100 %, queue 12345";
+  }
+  const std::string font = "Helvetica,Arial,sans-serif", size = std::to_string(font_pt);
+  boost::dynamic_properties dp;
+  dp.property("node_id", boost::make_iterator_property_map(id.begin(), boost::get(boost::vertex_index, g)));
+  dp.property("label", boost::make_iterator_property_map(label.begin(), boost::get(boost::vertex_index, g)));
+  dp.property("shape", boost::make_constant_property<ServiceId>(std::string("box")));
+  dp.property("fontname", boost::make_constant_property<ServiceId>(font));
+  dp.property("fontsize", boost::make_constant_property<ServiceId>(size));
+  // The widest call label (TopologyView::call_label).
+  dp.property("label", boost::make_constant_property<CallGraph::edge_descriptor>(
+                           std::string("12345 attempts/s, 12.34 per user job\\nrejected 100 %, failed 100 %")));
+  dp.property("fontname", boost::make_constant_property<CallGraph::edge_descriptor>(font));
+  dp.property("fontsize", boost::make_constant_property<CallGraph::edge_descriptor>(size));
+  dp.property("rankdir", boost::make_constant_property<CallGraph*>(std::string("LR")));
+  std::ostringstream out;
+  boost::write_graphviz_dp(out, g, dp, "node_id");
+  return out.str();
+}
 
 TopologyLayout lay_out_topology(const std::string& dot) {
   GraphvizSession session;

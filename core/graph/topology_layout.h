@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "scenario/scenario.h"
+
 namespace sg {
 
 struct LayoutPoint {
@@ -33,6 +35,12 @@ struct TopologyLayout {
   std::vector<LaidOutService> services;
   std::vector<LaidOutCall> calls;
 };
+
+/// A DOT text of the scenario's call graph for views that draw their own
+/// labels: boxes and labels sized for the dashboard's texts at their widest
+/// (four lines a service, two a call, at `font_pt`), left to right, as
+/// topology_dot without its numbers.
+std::string topology_view_dot(const Scenario& scenario, double font_pt);
 
 /// Lays `dot` out with Graphviz's dot layout (topology_dot's text). Throws
 /// std::runtime_error with Graphviz's own message when the text does not

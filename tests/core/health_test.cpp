@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "analysis/condition.h"
 #include "analysis/health.h"
 
 namespace sg {
@@ -144,6 +145,29 @@ TEST(Health, AGraphWhoseDatabaseCannotCarryTheDemandIsOverloadedWhateverTheEntry
   // solve the baseline, and the point is what its triggered run says.
   s.services["db"].capacity = 1600;
   EXPECT_EQ(classify_point(s).point_class, classify_point_fully(s).point_class);
+}
+
+TEST(Condition, AServiceIsAtRiskWhenBusyOrRetryingAndInAStormWhenItsGoodputFalls) {
+  // 800 jobs/s served in full at a capacity of 1000: 80 % busy, no retries.
+  Interval i;
+  i.demand = i.offered = i.served = i.goodput = 800;
+  i.capacity = 1000;
+  EXPECT_EQ(condition_of(i), Condition::Healthy);
+  // 900 of 1000 is the 90 % threshold: at risk though every job succeeds.
+  i.demand = i.offered = i.served = i.goodput = 900;
+  EXPECT_EQ(condition_of(i), Condition::AtRisk);
+  // 800 jobs/s with 41 retries/s (above 5 % of 800 = 40): at risk.
+  i.demand = i.goodput = 800;
+  i.retries = 41;
+  i.offered = i.served = 841;
+  EXPECT_EQ(condition_of(i), Condition::AtRisk);
+  i.retries = 40;
+  i.offered = i.served = 840;
+  EXPECT_EQ(condition_of(i), Condition::Healthy);
+  // Goodput 759 of 800 (below 95 % = 760): in a storm, whatever else.
+  i.goodput = 759;
+  EXPECT_EQ(condition_of(i), Condition::Storm);
+  EXPECT_STREQ(to_string(Condition::Storm), "in a storm");
 }
 
 }  // namespace

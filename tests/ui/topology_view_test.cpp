@@ -1,0 +1,130 @@
+// The call graph above the load curves (issue 11): drawn for scenarios with
+// calls only, live from the model, clicking a service shows its curves, and
+// its time slider replays each service's condition.
+#include <QFile>
+#include <QTest>
+
+#include <gtest/gtest.h>
+
+#include "analysis/condition.h"
+#include "main_window.h"
+#include "model/graph_solver.h"
+#include "scenario/scenario_file.h"
+#include "topology_view.h"
+#include "window_waits.h"
+
+namespace sg::ui {
+namespace {
+
+using test::wait_for_run;
+
+Scenario bundled(const QString& path) {
+  QFile f(path);
+  EXPECT_TRUE(f.open(QIODevice::ReadOnly)) << path.toStdString();
+  return parse_scenario(f.readAll().toStdString(), path.toStdString());
+}
+
+struct CallGraphTest : ::testing::Test {
+  void open(const QString& path) {
+    window = std::make_unique<MainWindow>(false);
+    window->resize(1600, 1000);
+    window->show();
+    ASSERT_TRUE(wait_for_run(*window));
+    ASSERT_TRUE(window->open_file(path).isEmpty());
+    ASSERT_TRUE(wait_for_run(*window));
+    services = solve_services(window->scenario());
+  }
+  const ServiceRun& run(const std::string& name) const {
+    for (const ServiceRun& r : services)
+      if (r.name == name) return r;
+    throw std::runtime_error("no service " + name);
+  }
+  std::unique_ptr<MainWindow> window;
+  std::vector<ServiceRun> services;
+};
+
+TEST_F(CallGraphTest, AScenarioWithoutCallsHasNoCallGraph) {
+  window = std::make_unique<MainWindow>(false);
+  window->show();
+  ASSERT_TRUE(wait_for_run(*window));
+  EXPECT_TRUE(window->topology_view()->isHidden());
+}
+
+TEST_F(CallGraphTest, GraphMdsExampleIsDrawnWithItsServicesAndEachCallsAttemptsPerUserJob) {
+  // server calls auth (1 job) and db (2 jobs), auth calls db: at t = 1 s,
+  // healthy, 800 users/s: server -> db carries 1600 attempts/s, 2 per user
+  // job, server -> auth and auth -> db 800/s, 1 per user job (the model's
+  // senders, as stormglass-cli graph labels them).
+  open(QStringLiteral(":/scenarios/graphs/graph-md-example.json"));
+  TopologyView* view = window->topology_view();
+  ASSERT_FALSE(view->isHidden());
+  EXPECT_EQ(view->services(), (QStringList{"server", "auth", "db"}));
+  view->set_time(1);
+  EXPECT_EQ(view->call_label("server", "db"), "1600 attempts/s, 2 per user job");
+  EXPECT_EQ(view->call_label("server", "auth"), "800 attempts/s, 1 per user job");
+  EXPECT_EQ(view->call_label("auth", "db"), "800 attempts/s, 1 per user job");
+  for (const QString& name : view->services()) {
+    EXPECT_EQ(view->condition(name), Condition::Healthy) << name.toStdString();
+    EXPECT_FALSE(view->service_box(name).isEmpty()) << name.toStdString();
+  }
+  // In the storm (t = 1000 s) every label carries the model's numbers there.
+  view->set_time(1000);
+  const ServiceRun& db = run("db");
+  const std::size_t k = 999;
+  const double users = run("server").run.intervals[k].demand;
+  for (const SenderRun& s : db.senders) {
+    const QString label = view->call_label(QString::fromStdString(s.caller), "db");
+    EXPECT_TRUE(label.startsWith(QString::number(s.attempts[k], 'g', 4) + " attempts/s, " +
+                                 QString::number(s.attempts[k] / users, 'g', 4) + " per user job"))
+        << label.toStdString();
+    EXPECT_TRUE(label.contains("rejected")) << label.toStdString();
+  }
+}
+
+TEST_F(CallGraphTest, ClickingAServiceShowsItsCurvesAsTheCliGivesThem) {
+  open(QStringLiteral(":/scenarios/graphs/graph-md-example.json"));
+  TopologyView* view = window->topology_view();
+  QTest::mouseClick(view, Qt::LeftButton, {}, view->service_box("db").center().toPoint());
+  EXPECT_EQ(window->curves_service(), "db");
+  EXPECT_EQ(view->chosen(), "db");
+  // `stormglass-cli run --service db` writes solve_services' db run (cli_tests).
+  const QVector<double> offered = window->curves()->curve("offered");
+  const RunResult& db = run("db").run;
+  ASSERT_EQ(offered.size(), static_cast<qsizetype>(db.intervals.size()));
+  for (std::size_t k = 0; k < db.intervals.size(); ++k) ASSERT_EQ(offered[static_cast<qsizetype>(k)], db.intervals[k].offered) << k;
+  EXPECT_TRUE(window->summary_text().contains("Service db")) << window->summary_text().toStdString();
+  // And back to the entry.
+  QTest::mouseClick(view, Qt::LeftButton, {}, view->service_box("server").center().toPoint());
+  EXPECT_EQ(window->curves()->curve("offered")[900], run("server").run.intervals[900].offered);
+  EXPECT_FALSE(window->summary_text().contains("Service "));
+}
+
+TEST_F(CallGraphTest, TheSliderReplaysEachServicesConditionAtTheMomentsItChanges) {
+  // The chain whose database outage tips every layer: each service's colour
+  // at every interval is its condition in the model's run there, so it
+  // changes exactly where the run's condition does (db first).
+  open(QStringLiteral(":/scenarios/graphs/chain-db-outage.json"));
+  TopologyView* view = window->topology_view();
+  int changes = 0;
+  for (const ServiceRun& r : services) {
+    Condition before = condition_of(r.run.intervals.front());
+    for (std::size_t k = 0; k < r.run.intervals.size(); k += 7) {
+      view->set_time(r.run.intervals[k].t_s);
+      const Condition now = condition_of(r.run.intervals[k]);
+      ASSERT_EQ(view->condition(QString::fromStdString(r.name)), now) << r.name << " at " << r.run.intervals[k].t_s;
+      changes += now != before;
+      before = now;
+    }
+  }
+  EXPECT_GE(changes, 3);  // every layer leaves its healthy colour at least once
+  // The play button moves the cursor forward.
+  view->set_time(0);
+  const double start = view->time();
+  view->play();
+  QTest::qWait(300);
+  view->pause();
+  EXPECT_GT(view->time(), start);
+}
+
+}  // namespace
+}  // namespace sg::ui
