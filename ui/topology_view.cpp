@@ -175,14 +175,16 @@ QString TopologyView::call_label(const QString& caller, const QString& callee) c
   const double users = entry->run.intervals[k].demand;
   const Interval& at = to->run.intervals[k];
   QString text = tr("%1 attempts/s").arg(number(attempts));
-  if (users > 0) text += tr(", %1 per user job").arg(number(attempts / users));
-  if (at.offered > 0 && (at.rejected > 0 || at.timeouts + at.failed > 0))
-    text += tr("\nrejected %1, failed %2").arg(percent(at.rejected / at.offered), percent((at.timeouts + at.failed) / at.offered));
+  if (users > 0) text += QLatin1Char('\n') + tr("%1 per user job").arg(number(attempts / users));
+  // The callee's shares of what it was offered, where there are any.
+  if (at.offered > 0 && at.rejected > 0) text += QLatin1Char('\n') + tr("rejected %1").arg(percent(at.rejected / at.offered));
+  if (at.offered > 0 && at.timeouts + at.failed > 0)
+    text += QLatin1Char('\n') + tr("failed %1").arg(percent((at.timeouts + at.failed) / at.offered));
   return text;
 }
 
 QString TopologyView::service_text(int index) const {
-  // Four lines, as topology_view_dot sized the boxes for, at the cursor.
+  // Six short lines, as topology_view_dot sized the boxes for, at the cursor.
   const ServiceRun& r = outcome_->services[static_cast<std::size_t>(index)];
   const ServiceRun& entry = outcome_->services.front();
   const std::size_t k = std::min(static_cast<std::size_t>(interval_), r.run.intervals.size() - 1);
@@ -190,9 +192,9 @@ QString TopologyView::service_text(int index) const {
   const double users = entry.run.intervals[std::min(k, entry.run.intervals.size() - 1)].demand;
   QString text = QString::fromStdString(r.name) + QLatin1Char('\n') + QString::fromUtf8(to_string(condition_of(at)));
   text += QLatin1Char('\n') + tr("%1 attempts/s").arg(number(at.offered));
-  if (users > 0) text += tr(", %1 per user job").arg(number(at.offered / users));
+  text += QLatin1Char('\n') + (users > 0 ? tr("%1 per user job").arg(number(at.offered / users)) : tr("no users"));
   text += QLatin1Char('\n') + (at.capacity > 0 ? tr("busy %1").arg(percent(at.served / at.capacity)) : tr("no capacity"));
-  text += tr(", queue %1").arg(number(at.queue));
+  text += QLatin1Char('\n') + tr("queue %1").arg(number(at.queue));
   return text;
 }
 

@@ -18,7 +18,7 @@ std::string topology_view_dot(const Scenario& scenario, double font_pt) {
   for (ServiceId v = 0; v < graph.size(); ++v) {
     id[v] = graph.name(v);
     // The widest texts the view writes in a box (TopologyView::service_text).
-    label[v] = graph.name(v) + "\\nin a storm\\n12345 attempts/s, 12.34 per user job\\nbusy 100 %, queue 12345";
+    label[v] = graph.name(v) + "\\nin a storm\\n12345 attempts/s\\n12.34 per user job\\nbusy 100 %\\nqueue 12345";
   }
   const std::string font = "Helvetica,Arial,sans-serif", size = std::to_string(font_pt);
   boost::dynamic_properties dp;
@@ -29,7 +29,7 @@ std::string topology_view_dot(const Scenario& scenario, double font_pt) {
   dp.property("fontsize", boost::make_constant_property<ServiceId>(size));
   // The widest call label (TopologyView::call_label).
   dp.property("label", boost::make_constant_property<CallGraph::edge_descriptor>(
-                           std::string("12345 attempts/s, 12.34 per user job\\nrejected 100 %, failed 100 %")));
+                           std::string("12345 attempts/s\\n12.34 per user job\\nrejected 100 %\\nfailed 100 %")));
   dp.property("fontname", boost::make_constant_property<CallGraph::edge_descriptor>(font));
   dp.property("fontsize", boost::make_constant_property<CallGraph::edge_descriptor>(size));
   dp.property("rankdir", boost::make_constant_property<CallGraph*>(std::string("LR")));

@@ -38,7 +38,7 @@ struct TopologyLayout {
 
 /// A DOT text of the scenario's call graph for views that draw their own
 /// labels: boxes and labels sized for the dashboard's texts at their widest
-/// (four lines a service, two a call, at `font_pt`), left to right, as
+/// (six short lines a service, four a call, at `font_pt`), left to right, as
 /// topology_dot without its numbers.
 std::string topology_view_dot(const Scenario& scenario, double font_pt);
 
