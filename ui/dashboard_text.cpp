@@ -321,4 +321,37 @@ QString summary_html(const Scenario& s, const RunHealth& h) {
   return html;
 }
 
+QString graph_summary_html(const std::vector<ServiceHealth>& services) {
+  QString html = tr("<p><b>Across the call graph</b></p>");
+  const std::vector<std::size_t> fell = unhealthy_order(services);
+  if (fell.empty()) {
+    html += tr("<p>Every service stayed healthy.</p>");
+  } else {
+    QStringList spread;
+    for (std::size_t k = 1; k < fell.size(); ++k)
+      spread << tr("%1 at t = %2 s").arg(QString::fromStdString(services[fell[k]].name).toHtmlEscaped(),
+                                         num(*services[fell[k]].unhealthy_from_s, 6));
+    html += tr("<p>The storm began at <b>%1</b> (t = %2 s)%3.</p>")
+                .arg(QString::fromStdString(services[fell.front()].name).toHtmlEscaped(),
+                     num(*services[fell.front()].unhealthy_from_s, 6),
+                     spread.isEmpty() ? QString() : tr("; then %1").arg(spread.join(QStringLiteral(", "))));
+  }
+  html += tr("<table cellspacing='0' cellpadding='2'><tr><th align='left'>service</th><th align='right'>attempts per "
+             "user job: end</th><th align='right'>peak</th><th align='right'>orphaned work</th><th "
+             "align='left'>at the end</th></tr>");
+  for (const ServiceHealth& h : services) {
+    const QString end = !h.healthy_at_end ? tr("<span style='color:#d93025'>unhealthy</span>")
+                        : h.unhealthy_from_s ? tr("recovered")
+                                             : tr("healthy");
+    html += QStringLiteral("<tr><td>%1</td><td align='right'>%2</td><td align='right'>%3 (t = %4 s)</td>"
+                           "<td align='right'>%5 %</td><td>%6</td></tr>")
+                .arg(QString::fromStdString(h.name).toHtmlEscaped(), num(h.attempts_per_user_job_at_end),
+                     num(h.peak_attempts_per_user_job), num(h.peak_t_s, 6), num(100 * h.wasted_share, 2), end);
+  }
+  html += QStringLiteral("</table>");
+  html += tr("<p>Orphaned work: the share of a service's work spent on attempts whose callers had already given "
+             "up on them.</p>");
+  return html;
+}
+
 }  // namespace sg::ui

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "analysis/graph_summary.h"
 #include "analysis/health.h"
 #include "scenario/scenario.h"
 
@@ -54,5 +55,12 @@ QString trigger_note(const Scenario& scenario);
 /// as a multiple of demand, the share of server work wasted, the jobs that
 /// gave up, and what the policies did.
 QString summary_html(const Scenario& scenario, const RunHealth& health);
+
+/// Across a call graph, as rich text: where the storm began and how it
+/// spread (the order and times at which services went unhealthy), each
+/// service's attempts per user job at the end and at its peak, its orphaned
+/// work (served for callers that had given up: wasted), and which services
+/// recovered or are still unhealthy at the end.
+QString graph_summary_html(const std::vector<ServiceHealth>& services);
 
 }  // namespace sg::ui

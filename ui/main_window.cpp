@@ -875,7 +875,9 @@ void MainWindow::show_curves(const RunOutcome& outcome) {
     curves_service_ = QStringLiteral("server");
     topology_->choose(curves_service_);
     curves_->show_run(outcome.scenario, outcome.run);
-    summary_->setText(summary_html(outcome.scenario, outcome.health));
+    QString html = summary_html(outcome.scenario, outcome.health);
+    if (!outcome.services.empty()) html += graph_summary_html(assess_services(outcome.services));
+    summary_->setText(html);
     return;
   }
   curves_->show_run(outcome.scenario, service->run);

@@ -40,17 +40,23 @@ std::vector<ServiceHealth> assess_services(const std::vector<ServiceRun>& servic
   return out;
 }
 
+std::vector<std::size_t> unhealthy_order(const std::vector<ServiceHealth>& services) {
+  std::vector<std::size_t> fell;
+  for (std::size_t i = 0; i < services.size(); ++i)
+    if (services[i].unhealthy_from_s) fell.push_back(i);
+  std::stable_sort(fell.begin(), fell.end(), [&](std::size_t a, std::size_t b) {
+    if (*services[a].unhealthy_from_s != *services[b].unhealthy_from_s)
+      return *services[a].unhealthy_from_s < *services[b].unhealthy_from_s;
+    return a > b;
+  });
+  return fell;
+}
+
 std::string describe_services(const std::vector<ServiceHealth>& services) {
   char line[512];
   std::string text;
   std::vector<const ServiceHealth*> fell;
-  for (const ServiceHealth& h : services)
-    if (h.unhealthy_from_s) fell.push_back(&h);
-  // Earliest first; at the same time the callee (later in topological order) first.
-  std::stable_sort(fell.begin(), fell.end(), [&](const ServiceHealth* a, const ServiceHealth* b) {
-    if (*a->unhealthy_from_s != *b->unhealthy_from_s) return *a->unhealthy_from_s < *b->unhealthy_from_s;
-    return a > b;
-  });
+  for (std::size_t i : unhealthy_order(services)) fell.push_back(&services[i]);
   if (fell.empty()) {
     text += "Services: every service stayed healthy.\n";
   } else {

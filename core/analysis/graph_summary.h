@@ -26,6 +26,11 @@ struct ServiceHealth {
 /// One entry per service, callers before callees.
 std::vector<ServiceHealth> assess_services(const std::vector<ServiceRun>& services);
 
+/// The services that went unhealthy, as indices into `services`, in the
+/// order they did: earliest first, and at the same time the callee (later in
+/// topological order) first. The first is where the storm began.
+std::vector<std::size_t> unhealthy_order(const std::vector<ServiceHealth>& services);
+
 /// A few lines for stormglass-cli summary: the order in which services went
 /// unhealthy (the first is where the storm began), the amplification per
 /// service, and which services are unhealthy at the end.

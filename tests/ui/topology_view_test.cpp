@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "analysis/condition.h"
+#include "analysis/graph_summary.h"
 #include "main_window.h"
 #include "model/graph_solver.h"
 #include "scenario/scenario_file.h"
@@ -119,6 +120,17 @@ TEST_F(CallGraphTest, TheSliderReplaysEachServicesConditionAtTheMomentsItChanges
     }
   }
   EXPECT_GE(changes, 3);  // every layer leaves its healthy colour at least once
+  // The summary says where the storm began and how it spread, as the CLI's
+  // summary does (db first: its outage at 300 s).
+  const std::vector<ServiceHealth> health = assess_services(services);
+  const std::vector<std::size_t> order = unhealthy_order(health);
+  ASSERT_EQ(order.size(), 3u);
+  EXPECT_EQ(health[order.front()].name, "db");
+  const QString summary = window->summary_text();
+  EXPECT_TRUE(summary.contains("The storm began at <b>db</b> (t = " +
+                               QString::number(*health[order.front()].unhealthy_from_s, 'g', 6) + " s); then"))
+      << summary.toStdString();
+  EXPECT_TRUE(summary.contains("Orphaned work")) << summary.toStdString();
   // The play button moves the cursor forward.
   view->set_time(0);
   const double start = view->time();
