@@ -17,6 +17,7 @@
 #include "load_curves_view.h"
 #include "qcustomplot.h"
 #include "theme.h"
+#include "topology_view.h"
 
 namespace sg::ui {
 namespace {
@@ -176,6 +177,24 @@ QString export_plot(QCustomPlot& plot, const QString& caption, const QString& pa
     painter.translate(0, top);
     plot.toPainter(&painter, area.width(), area.height());
     painter.restore();
+  });
+}
+
+QString export_topology(const TopologyView& view, const QString& caption, const QString& path, FigureSize size) {
+  const QPalette print = print_palette();
+  const FigurePreset* preset = find_figure_preset(size.preset);
+  const int margin = preset ? 2 : 8, width = size.width - 2 * margin;
+  const QFont small = figure_font(size, true);
+  const QString legend = view.legend_html(print);
+  return write_figure(path, size, [&](QCPPainter& painter) {
+    const QColor text = print.color(QPalette::WindowText);
+    painter.fillRect(QRect(0, 0, size.width, size.height), print.color(QPalette::Base));
+    const int top = margin + draw_text(painter, caption_html(caption), margin, margin, width, text, small);
+    const int legend_height = text_height(legend, width, small);
+    const QRectF area(0, top, size.width, std::max(0, size.height - top - legend_height - margin));
+    painter.setRenderHint(QPainter::Antialiasing);
+    view.draw(painter, area, print, false);
+    draw_text(painter, legend, margin, size.height - legend_height - margin, width, text, small);
   });
 }
 

@@ -13,6 +13,7 @@ class QCustomPlot;
 namespace sg::ui {
 
 class LoadCurvesView;
+class TopologyView;
 
 struct FigurePreset;
 
@@ -42,6 +43,11 @@ QString export_curves(LoadCurvesView& view, const QString& path, FigureSize size
 
 /// Writes any plot with a caption above it (the stability map, for one).
 QString export_plot(QCustomPlot& plot, const QString& caption, const QString& path, FigureSize size = {});
+
+/// Writes the call graph (TopologyView) at its cursor's time with a caption
+/// above it and its legend below, in the print palette. Same formats and
+/// guarantees.
+QString export_topology(const TopologyView& view, const QString& caption, const QString& path, FigureSize size = {});
 
 /// Writes the dashboard figure: title, caption of the key parameters, the load
 /// curves and the summary in words. Same formats and guarantees. A landscape

@@ -596,6 +596,8 @@ void MainWindow::build_menus() {
   export_dashboard->setShortcut(QKeySequence(tr("Ctrl+E")));
   file->addAction(tr("Export &Load Curves…"), this, [this] { export_figure(false); });
   file->addAction(tr("Export Stability &Map…"), this, &MainWindow::export_map);
+  export_graph_ = file->addAction(tr("Export &Call Graph…"), this, &MainWindow::export_call_graph);
+  export_graph_->setEnabled(false);  // while the scenario has calls (show_outcome)
   file->addAction(tr("Export &Hysteresis…"), this, [this] {
     export_plot_with_data(*hysteresis_view_->plot(), hysteresis_view_->caption(), tr("Export hysteresis"),
                           QStringLiteral("hysteresis.png"), [this] { return hysteresis_csv(hysteresis_view_->loop()); });
@@ -850,6 +852,7 @@ void MainWindow::show_outcome(std::shared_ptr<const RunOutcome> outcome) {
   if (outcome->generation != runs_->latest()) return;  // superseded while in flight
   shown_ = outcome;
   const bool graph = !outcome->services.empty();
+  export_graph_->setEnabled(graph);
   if (graph) {
     topology_->show_outcome(outcome);
     if (topology_->isHidden()) {
@@ -1044,13 +1047,44 @@ void MainWindow::export_plot_with_data(QCustomPlot& plot, const QString& caption
     statusBar()->showMessage(tr("Exported %1").arg(path), 4000);
 }
 
+void MainWindow::export_call_graph() {
+  if (!shown_ || shown_->services.empty()) return;
+  const QString path = QFileDialog::getSaveFileName(this, tr("Export call graph"),
+                                                    QDir(dialog_folder()).filePath(QStringLiteral("call-graph.png")),
+                                                    tr("PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg)"));
+  if (path.isEmpty()) return;
+  FigureExportDialog dialog(tr("Export call graph"), {1200, 700, 2}, this);
+  if (dialog.exec() != QDialog::Accepted) return;
+  const QString error = export_topology(*topology_, call_graph_caption(), path, dialog.figure_size());
+  if (!error.isEmpty())
+    show_banner(error);
+  else
+    statusBar()->showMessage(tr("Exported %1").arg(path), 4000);
+}
+
+std::string MainWindow::shown_csv() const {
+  if (!shown_) return {};
+  // The rows of the service whose curves are shown, as `stormglass-cli run
+  // --service NAME` writes them (a graph's with its failed and waiting columns).
+  const RunResult* run = &shown_->run;
+  for (const ServiceRun& r : shown_->services)
+    if (QString::fromStdString(r.name) == curves_service_) run = &r.run;
+  return run_csv(*run, !shown_->services.empty());
+}
+
+QString MainWindow::call_graph_caption() const {
+  const QString name = shown_ ? QString::fromStdString(shown_->scenario.name) : QString();
+  return tr("%1: the call graph at t = %2 s").arg(name).arg(topology_->time(), 0, 'g', 6);
+}
+
 void MainWindow::export_csv() {
   if (!shown_) return;
-  QString path = QFileDialog::getSaveFileName(this, tr("Export data"), QDir(dialog_folder()).filePath(QStringLiteral("run.csv")),
+  const QString suggested = shown_->services.empty() ? QStringLiteral("run.csv") : curves_service_ + QStringLiteral(".csv");
+  QString path = QFileDialog::getSaveFileName(this, tr("Export data"), QDir(dialog_folder()).filePath(suggested),
                                               tr("CSV (*.csv)"));
   if (path.isEmpty()) return;
   try {
-    write_file_atomically(path.toStdString(), run_csv(shown_->run));
+    write_file_atomically(path.toStdString(), shown_csv());
     statusBar()->showMessage(tr("Exported %1").arg(path), 4000);
   } catch (const std::exception& e) {
     show_banner(QString::fromStdString(e.what()));

@@ -17,6 +17,7 @@
 #include "run_controller.h"
 #include "scenario/scenario.h"
 
+class QAction;
 class QCheckBox;
 class QDialog;
 class QCustomPlot;
@@ -99,6 +100,10 @@ public:
   TopologyView* topology_view() const { return topology_; }
   /// The service whose curves and summary are shown ("server": the entry).
   QString curves_service() const { return curves_service_; }
+  /// What Export Data as CSV writes: the rows of the service shown.
+  std::string shown_csv() const;
+  /// The call graph figure's caption: the scenario and the slider's time.
+  QString call_graph_caption() const;
   /// Moves the operating point to (x, y) on the map's axes: one undoable step.
   QString move_operating_point(double x, double y);
   std::size_t pinned_count() const { return pinned_.size(); }
@@ -161,6 +166,7 @@ private:
   void build_help_menu();
   /// The curves and summary of the service chosen (the entry by default).
   void show_curves(const RunOutcome& outcome);
+  void export_call_graph();
   void show_shortcuts();
 
   Scenario scenario_;
@@ -174,6 +180,7 @@ private:
   TopologyView* topology_ = nullptr;  // shown above the curves only for scenarios with calls
   QTabWidget* views_ = nullptr;
   QSplitter* center_split_ = nullptr;
+  QAction* export_graph_ = nullptr;
   QString curves_service_ = QStringLiteral("server");  // whose curves and summary are shown
   std::string map_key_;  // what the map on screen was computed for
   LoadCurvesView* curves_ = nullptr;

@@ -203,22 +203,24 @@ QRectF TopologyView::canvas() const {
   return QRectF(0, 0, width(), std::max(0.0, bottom));
 }
 
-void TopologyView::fit(double& scale, QPointF& origin) const {
+void TopologyView::fit(const QRectF& drawing, double& scale, QPointF& origin) const {
   scale = 1;
-  origin = QPointF(kMargin, kMargin);
+  origin = drawing.topLeft() + QPointF(kMargin, kMargin);
   if (!outcome_ || !outcome_->layout) return;
   const TopologyLayout& l = *outcome_->layout;
-  const QRectF area = canvas().adjusted(kMargin, kMargin, -kMargin, -kMargin);
+  const QRectF area = drawing.adjusted(kMargin, kMargin, -kMargin, -kMargin);
   if (l.width <= 0 || l.height <= 0 || area.width() <= 0 || area.height() <= 0) return;
   scale = std::min({area.width() / l.width, area.height() / l.height, kMostScale});
   origin = QPointF(area.left() + (area.width() - l.width * scale) / 2, area.top() + (area.height() - l.height * scale) / 2);
 }
 
-QRectF TopologyView::service_box(const QString& name) const {
+QRectF TopologyView::service_box(const QString& name) const { return box_in(canvas(), name); }
+
+QRectF TopologyView::box_in(const QRectF& drawing, const QString& name) const {
   if (!outcome_ || !outcome_->layout) return {};
   double scale;
   QPointF origin;
-  fit(scale, origin);
+  fit(drawing, scale, origin);
   for (const LaidOutService& v : outcome_->layout->services)
     if (QString::fromStdString(v.name) == name)
       return QRectF(origin.x() + (v.centre.x - v.width / 2) * scale, origin.y() + (v.centre.y - v.height / 2) * scale,
@@ -229,17 +231,20 @@ QRectF TopologyView::service_box(const QString& name) const {
 void TopologyView::paintEvent(QPaintEvent*) {
   QPainter p(this);
   p.setRenderHint(QPainter::Antialiasing);
-  const QPalette& pal = palette();
-  p.fillRect(canvas(), pal.color(QPalette::Base));
+  draw(p, canvas(), palette());
+}
+
+void TopologyView::draw(QPainter& p, const QRectF& drawing, const QPalette& pal, bool on_screen) const {
+  p.fillRect(drawing, pal.color(QPalette::Base));
   if (!outcome_ || !outcome_->layout || outcome_->services.empty()) {
     p.setPen(pal.color(QPalette::PlaceholderText));
-    p.drawText(canvas(), Qt::AlignCenter, tr("A scenario with calls draws its call graph here."));
+    p.drawText(drawing, Qt::AlignCenter, tr("A scenario with calls draws its call graph here."));
     return;
   }
   const bool on_dark = dark(pal);
   double scale;
   QPointF origin;
-  fit(scale, origin);
+  fit(drawing, scale, origin);
   auto at = [&](const LayoutPoint& q) { return QPointF(origin.x() + q.x * scale, origin.y() + q.y * scale); };
   QFont small = font();
   small.setPixelSize(std::max(7, static_cast<int>(std::lround(kGraphTextSize * scale))));
@@ -289,10 +294,10 @@ void TopologyView::paintEvent(QPaintEvent*) {
   bold.setBold(true);
   for (std::size_t i = 0; i < outcome_->services.size(); ++i) {
     const QString name = QString::fromStdString(outcome_->services[i].name);
-    const QRectF box = service_box(name);
+    const QRectF box = box_in(drawing, name);
     if (box.isEmpty()) continue;
     const auto [fill, border] = colours(condition(name), on_dark);
-    p.setPen(QPen(border, name == chosen_ ? 3.0 : 1.4));
+    p.setPen(QPen(border, on_screen && name == chosen_ ? 3.0 : 1.4));
     p.setBrush(fill);
     p.drawRoundedRect(box, 6, 6);
     p.setPen(pal.color(QPalette::WindowText));
@@ -333,18 +338,22 @@ void TopologyView::sync_slider() {
   slider_->setEnabled(n > 1);
   play_->setEnabled(n > 1);
   time_label_->setText(n > 0 ? tr("t = %1 s").arg(number(time())) : QString());
-  // The legend names each colour with its threshold.
-  const bool on_dark = dark(palette());
+  legend_->setText(legend_html(palette()));
+}
+
+QString TopologyView::legend_html(const QPalette& pal) const {
+  // Each colour named with its threshold.
+  const bool on_dark = dark(pal);
   auto swatch = [&](Condition c) {
     return QStringLiteral("<span style=\"background-color:%1; color:%1\">&nbsp;&nbsp;&nbsp;</span>")
         .arg(colours(c, on_dark).second.name());
   };
-  legend_->setText(tr("%1 healthy &nbsp; %2 at risk: busy at least %3 % or retries above %4 % of demand &nbsp; "
-                      "%5 in a storm: goodput below 95 % of demand. Arrows: attempts/s (width) and per user job.")
-                       .arg(swatch(Condition::Healthy), swatch(Condition::AtRisk))
-                       .arg(100 * kBusyUtilisation, 0, 'g', 3)
-                       .arg(100 * kRetryShare, 0, 'g', 3)
-                       .arg(swatch(Condition::Storm)));
+  return tr("%1 healthy &nbsp; %2 at risk: busy at least %3 % or retries above %4 % of demand &nbsp; "
+            "%5 in a storm: goodput below 95 % of demand. Arrows: attempts/s (width) and per user job.")
+      .arg(swatch(Condition::Healthy), swatch(Condition::AtRisk))
+      .arg(100 * kBusyUtilisation, 0, 'g', 3)
+      .arg(100 * kRetryShare, 0, 'g', 3)
+      .arg(swatch(Condition::Storm));
 }
 
 void TopologyView::play() {

@@ -17,6 +17,7 @@
 #include "run_controller.h"
 
 class QLabel;
+class QPainter;
 class QSlider;
 class QTimer;
 class QToolButton;
@@ -55,6 +56,14 @@ public:
   void pause();
   bool playing() const;
 
+  /// Draws the graph at the cursor into `drawing` (the view's own painting,
+  /// and exports with the print palette). `on_screen`: the chosen service is
+  /// marked (an export shows no interaction's state).
+  void draw(QPainter& painter, const QRectF& drawing, const QPalette& palette, bool on_screen = true) const;
+  /// The legend: each condition's colour and threshold, as rich text for a
+  /// background of `palette` (the view's, or an export's).
+  QString legend_html(const QPalette& palette) const;
+
 signals:
   /// A click on a service's box.
   void service_chosen(const QString& name);
@@ -69,7 +78,8 @@ protected:
 private:
   /// The part of the widget the graph is drawn in, and the layout's scale into it.
   QRectF canvas() const;
-  void fit(double& scale, QPointF& origin) const;
+  void fit(const QRectF& drawing, double& scale, QPointF& origin) const;
+  QRectF box_in(const QRectF& drawing, const QString& name) const;
   int service_index(const QString& name) const;
   const ServiceRun* run_of(const QString& name) const;
   void sync_slider();

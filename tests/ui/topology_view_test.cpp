@@ -2,12 +2,16 @@
 // calls only, live from the model, clicking a service shows its curves, and
 // its time slider replays each service's condition.
 #include <QFile>
+#include <QImage>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <gtest/gtest.h>
 
 #include "analysis/condition.h"
 #include "analysis/graph_summary.h"
+#include "figure_export.h"
 #include "main_window.h"
 #include "model/graph_solver.h"
 #include "scenario/scenario_file.h"
@@ -138,6 +142,44 @@ TEST_F(CallGraphTest, TheSliderReplaysEachServicesConditionAtTheMomentsItChanges
   QTest::qWait(300);
   view->pause();
   EXPECT_GT(view->time(), start);
+}
+
+TEST_F(CallGraphTest, TheShownServicesCsvIsTheClisAndTheGraphExportsInEveryFormat) {
+  open(QStringLiteral(":/scenarios/graphs/chain-db-outage.json"));
+  TopologyView* view = window->topology_view();
+  QTest::mouseClick(view, Qt::LeftButton, {}, view->service_box("db").center().toPoint());
+  ASSERT_EQ(window->curves_service(), "db");
+  // Export Data as CSV writes what `stormglass-cli run --service db` writes.
+  QTemporaryDir dir;
+  const QString file = dir.filePath("chain.json");
+  ASSERT_TRUE(window->save_file(file).isEmpty());
+  QProcess cli;
+  cli.start(QStringLiteral(STORMGLASS_CLI), {"run", file, "--service", "db"});
+  ASSERT_TRUE(cli.waitForFinished(30000));
+  ASSERT_EQ(cli.exitCode(), 0) << cli.readAllStandardError().toStdString();
+  EXPECT_EQ(window->shown_csv(), cli.readAllStandardOutput().toStdString());
+  // The call graph at t = 320 s (the storm) in each format and at a slide's size.
+  view->set_time(320);
+  EXPECT_TRUE(window->call_graph_caption().endsWith("the call graph at t = 320 s")) << window->call_graph_caption().toStdString();
+  for (const char* suffix : {"png", "pdf", "svg"}) {
+    const QString out = dir.filePath(QStringLiteral("graph.") + suffix);
+    ASSERT_TRUE(export_topology(*view, window->call_graph_caption(), out, {960, 540, 2}).isEmpty()) << suffix;
+    QFile f(out);
+    ASSERT_TRUE(f.open(QIODevice::ReadOnly)) << suffix;
+    const QByteArray bytes = f.readAll();
+    EXPECT_GT(bytes.size(), 2000) << suffix;
+    if (QByteArray(suffix) == "png") {
+      const QImage image(out);
+      EXPECT_EQ(image.size(), QSize(1920, 1080));
+      // Drawn in the print palette: a white page, whatever the screen's theme.
+      EXPECT_EQ(image.pixelColor(2, 2), QColor(Qt::white));
+    }
+    if (QByteArray(suffix) == "svg") {
+      EXPECT_TRUE(bytes.contains("db")) << "the services are named";
+      EXPECT_TRUE(bytes.contains("per user job")) << "the calls are labelled";
+      EXPECT_TRUE(bytes.contains("in a storm")) << "the legend and the boxes say it";
+    }
+  }
 }
 
 }  // namespace
