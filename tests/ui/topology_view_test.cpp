@@ -23,12 +23,6 @@ namespace {
 
 using test::wait_for_run;
 
-Scenario bundled(const QString& path) {
-  QFile f(path);
-  EXPECT_TRUE(f.open(QIODevice::ReadOnly)) << path.toStdString();
-  return parse_scenario(f.readAll().toStdString(), path.toStdString());
-}
-
 struct CallGraphTest : ::testing::Test {
   void open(const QString& path) {
     window = std::make_unique<MainWindow>(false);
