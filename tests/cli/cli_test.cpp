@@ -621,4 +621,76 @@ TEST(CliGraph, GraphNeedsADrawingFileAndRefusesOtherOptions) {
     EXPECT_NE(help.out.find(part), std::string::npos) << part;
 }
 
+// The graph lessons of the Learn menu (teaching/07-10): each description's
+// numbers, as stormglass-cli gives them.
+
+/// Column `name` of the row for time t of a CSV that stormglass-cli wrote.
+double csv_at(const std::string& csv, double t, const std::string& name) {
+  std::istringstream lines(csv);
+  std::string header, row;
+  std::getline(lines, header);
+  std::vector<std::string> columns;
+  for (std::istringstream h(header); std::getline(h, row, ',');) columns.push_back(row);
+  const auto column = std::find(columns.begin(), columns.end(), name) - columns.begin();
+  while (std::getline(lines, row)) {
+    std::vector<double> values;
+    for (std::istringstream r(row); std::getline(r, header, ',');) values.push_back(std::stod(header));
+    if (std::fabs(values[0] - t) < 1e-9) return values.at(static_cast<std::size_t>(column));
+  }
+  ADD_FAILURE() << "no row for t = " << t;
+  return 0;
+}
+
+const std::string kLessons = std::string(STORMGLASS_SCENARIOS) + "/teaching/";
+
+TEST(CliLessons, RetriesMultiplyAcrossLayersTo64AttemptsAtTheBottom) {
+  const std::string f = kLessons + "07-layers-multiply.json";
+  // In the outage: 4, 16 and 64 attempts per user job (100 users/s).
+  EXPECT_NEAR(csv_at(cli("run " + f).out, 130, "offered"), 400, 1e-6);
+  EXPECT_NEAR(csv_at(cli("run " + f + " --service mid").out, 130, "offered"), 1600, 1e-6);
+  EXPECT_NEAR(csv_at(cli("run " + f + " --service bottom").out, 130, "offered"), 6400, 1e-6);
+  const Outcome summary = cli("summary " + f);
+  EXPECT_NE(summary.out.find("67.6 at t = 114 s"), std::string::npos) << summary.out;  // the overlap at the start
+  EXPECT_NE(summary.out.find("Every service is healthy at the end."), std::string::npos) << summary.out;
+  // Try: one attempt below mid: 4 x 4 x 1 = 16 at the bottom.
+  EXPECT_NEAR(csv_at(cli("run " + f + " --service bottom --set services.mid.calls.bottom.max_attempts=1").out, 130, "offered"),
+              1600, 1e-6);
+}
+
+TEST(CliLessons, RetryingAtOneLayerRecoversWhereRetryingAtEveryLayerDoesNot) {
+  const std::string f = kLessons + "08-retry-one-layer.json";
+  const Outcome one = cli("summary " + f);
+  EXPECT_NE(one.out.find("Recovered: healthy again 179 s after the trigger ended"), std::string::npos) << one.out;
+  EXPECT_NE(one.out.find("3 at t = 306 s"), std::string::npos) << one.out;  // at most 3 db attempts per user job
+  const Outcome every = cli("summary " + f + " --set server.calls.api.max_attempts=3 --set services.api.calls.db.max_attempts=3");
+  EXPECT_NE(every.out.find("Unhealthy at the end: server, api, db."), std::string::npos) << every.out;
+  EXPECT_NE(every.out.find("db                 25 at the end"), std::string::npos) << every.out;
+}
+
+TEST(CliLessons, AShortInnerTimeoutOrphansAllOfTheDatabasesWork) {
+  const std::string f = kLessons + "09-orphaned-work.json";
+  const std::string db = cli("run " + f + " --service db").out;
+  EXPECT_NEAR(csv_at(db, 200, "served"), 1000, 1e-6);
+  EXPECT_NEAR(csv_at(db, 200, "wasted"), 1000, 1e-6);  // every attempt served outlived its caller's 0.5 s
+  EXPECT_NEAR(csv_at(db, 200, "rejected"), 2000, 1e-6);
+  EXPECT_NEAR(csv_at(db, 200, "offered"), 3000, 1e-6);
+  EXPECT_NEAR(csv_at(cli("run " + f).out, 200, "offered"), 1000, 1e-6);
+  for (const char* fix : {"services.db.queue_limit=400", "server.calls.db.timeout_s=2"}) {
+    const Outcome fixed = cli("summary " + f + " --set " + fix);
+    EXPECT_NE(fixed.out.find("Every service is healthy at the end."), std::string::npos) << fix << "\n" << fixed.out;
+  }
+}
+
+TEST(CliLessons, OneSlowShardFailsEveryRequestAndItsRetriesFloodTheOthers) {
+  const std::string f = kLessons + "10-fan-out-shard.json";
+  EXPECT_NEAR(csv_at(cli("run " + f + " --service shard1").out, 106, "offered"), 2532, 1);
+  const Outcome summary = cli("summary " + f);
+  EXPECT_NE(summary.out.find("Storm began at shard4 (t = 100 s); then server (t = 100 s), shard1 (t = 104 s)"), std::string::npos)
+      << summary.out;
+  EXPECT_NE(summary.out.find("6.33 at t = 106 s"), std::string::npos) << summary.out;
+  EXPECT_NE(summary.out.find("Every service is healthy at the end."), std::string::npos) << summary.out;
+  const Outcome once = cli("summary " + f + " --set client.max_attempts=1");
+  EXPECT_NE(once.out.find("Storm began at shard4 (t = 100 s); then server (t = 100 s)."), std::string::npos) << once.out;
+}
+
 }  // namespace

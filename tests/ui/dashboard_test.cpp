@@ -906,7 +906,7 @@ TEST(DashboardWords, AttemptsAndRetriesAreCountedAlikeInEveryText) {
         << f.fileName().toStdString();
     ++scenarios;
   }
-  EXPECT_EQ(scenarios, 9);
+  EXPECT_EQ(scenarios, 13);
 
   // The parameters' and the policies' help, as the controls' tooltips show it.
   for (const ParameterInfo& p : parameters())
@@ -1144,16 +1144,21 @@ TEST_F(DashboardTest, OpensAServiceGraphAndShowsTheEntrysCurves) {
 TEST_F(DashboardTest, TheLearnMenuOpensEachTeachingScenarioWithItsDescription) {
   QMenu* menu = window->teaching_menu();
   ASSERT_NE(menu, nullptr);
-  // The six scenarios of issue 5, item 11 (after "Default scenario" and a separator).
+  // The six scenarios of issue 5, item 11, and the four graph lessons of
+  // issue 11, item 5 (after "Default scenario" and a separator).
   QList<QAction*> lessons;
   for (QAction* a : menu->actions())
     if (!a->isSeparator() && a->objectName() != QLatin1String("default_scenario_action")) lessons << a;
-  ASSERT_EQ(lessons.size(), 6);
+  ASSERT_EQ(lessons.size(), 10);
   QStringList names;
   for (QAction* a : lessons) names << a->text();
   for (const char* name : {"Signal, January 2021", "Backoff alone does not save an open system",
                            "Jitter against a thundering herd", "A queue limit below the timeout",
-                           "A retry budget caps amplification", "The server tells clients to stop"})
+                           "A retry budget caps amplification", "The server tells clients to stop",
+                           "Retries multiply across layers: 4 x 4 x 4 = 64 attempts at the bottom",
+                           "Retry at one layer only: the chain's outage, and every layer recovers",
+                           "A short inner timeout under a long outer one leaves orphaned work",
+                           "Fan-out: one slow shard holds every request"})
     EXPECT_TRUE(names.contains(QString::fromUtf8(name))) << name;
   for (QAction* a : lessons) {
     a->trigger();
@@ -1172,7 +1177,7 @@ TEST_F(DashboardTest, TheLearnMenuOpensEachTeachingScenarioWithItsDescription) {
 
 TEST(DashboardTeaching, EveryBundledTeachingScenarioParses) {
   const QStringList files = QDir(QStringLiteral(":/scenarios/teaching")).entryList({QStringLiteral("*.json")});
-  EXPECT_EQ(files.size(), 6);
+  EXPECT_EQ(files.size(), 10);
   for (const QString& name : files) {
     QFile f(QStringLiteral(":/scenarios/teaching/") + name);
     ASSERT_TRUE(f.open(QIODevice::ReadOnly)) << name.toStdString();
