@@ -856,9 +856,11 @@ void MainWindow::show_outcome(std::shared_ptr<const RunOutcome> outcome) {
   if (graph) {
     topology_->show_outcome(outcome);
     if (topology_->isHidden()) {
-      // Room for the graph, from the curves: a third of the column.
+      // Room for the graph, from the curves: what it needs at full scale,
+      // from a third to at most half of what the two share.
       QList<int> sizes = center_split_->sizes();
-      const int room = (sizes.value(1) + sizes.value(2)) / 3;
+      const int shared = sizes.value(1) + sizes.value(2);
+      const int room = std::clamp(topology_->preferred_height(), shared / 3, shared / 2);
       topology_->show();
       center_split_->setSizes({sizes.value(0), room, sizes.value(1) + sizes.value(2) - room});
     }

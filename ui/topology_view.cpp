@@ -21,6 +21,7 @@ constexpr double kMargin = 16;     // pixels around the drawing
 constexpr double kMostScale = 1.6;  // a small graph is not blown up beyond this
 constexpr int kReplaySteps = 300;   // a replay crosses the run in about this many ticks
 constexpr int kTickMs = 50;
+constexpr int kLeastTextPx = 9;     // the smallest text the graph draws
 
 /// Four significant digits, whole numbers from 10 000 up.
 QString number(double v) {
@@ -198,6 +199,11 @@ QString TopologyView::service_text(int index) const {
   return text;
 }
 
+int TopologyView::preferred_height() const {
+  const double drawing = outcome_ && outcome_->layout ? outcome_->layout->height + 2 * kMargin : 200;
+  return static_cast<int>(std::ceil(drawing)) + legend_->sizeHint().height() + play_->sizeHint().height() + 24;
+}
+
 QRectF TopologyView::canvas() const {
   const double bottom = legend_->geometry().top() - 4;
   return QRectF(0, 0, width(), std::max(0.0, bottom));
@@ -247,7 +253,11 @@ void TopologyView::draw(QPainter& p, const QRectF& drawing, const QPalette& pal,
   fit(drawing, scale, origin);
   auto at = [&](const LayoutPoint& q) { return QPointF(origin.x() + q.x * scale, origin.y() + q.y * scale); };
   QFont small = font();
-  small.setPixelSize(std::max(7, static_cast<int>(std::lround(kGraphTextSize * scale))));
+  // Text never below kLeastTextPx: when the drawing is scaled down further,
+  // boxes and labels keep the lines that fit (the name and condition first).
+  const int text_px = std::max(kLeastTextPx, static_cast<int>(std::lround(kGraphTextSize * scale)));
+  const bool crowded = text_px > kGraphTextSize * scale * 1.05;
+  small.setPixelSize(text_px);
 
   // Calls first, under the boxes.
   for (const LaidOutCall& c : outcome_->layout->calls) {
@@ -277,7 +287,8 @@ void TopologyView::draw(QPainter& p, const QRectF& drawing, const QPalette& pal,
       p.setBrush(ink);
       p.drawPolygon(QPolygonF({tip, left.p2(), right.p2()}));
     }
-    const QString label = call_label(QString::fromStdString(c.caller), QString::fromStdString(c.callee));
+    QString label = call_label(QString::fromStdString(c.caller), QString::fromStdString(c.callee));
+    if (crowded) label = label.section(QLatin1Char('\n'), 0, 1);  // attempts/s and per user job
     p.setFont(small);
     p.setPen(pal.color(QPalette::WindowText));
     const QFontMetricsF fm(small);
@@ -301,9 +312,12 @@ void TopologyView::draw(QPainter& p, const QRectF& drawing, const QPalette& pal,
     p.setBrush(fill);
     p.drawRoundedRect(box, 6, 6);
     p.setPen(pal.color(QPalette::WindowText));
-    const QStringList lines = service_text(static_cast<int>(i)).split(QLatin1Char('\n'));
+    QStringList lines = service_text(static_cast<int>(i)).split(QLatin1Char('\n'));
     const QFontMetricsF fm(small);
     const double line = fm.lineSpacing();
+    const int room = std::max(1, static_cast<int>((box.height() - 2) / line));
+    if (lines.size() > room) lines = lines.mid(0, room);
+    for (QString& l : lines) l = fm.elidedText(l, Qt::ElideRight, box.width() - 4);
     double y = box.center().y() - line * lines.size() / 2;
     for (int l = 0; l < lines.size(); ++l, y += line) {
       p.setFont(l == 0 ? bold : small);

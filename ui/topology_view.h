@@ -52,6 +52,10 @@ public:
   /// A service's box in widget coordinates.
   QRectF service_box(const QString& name) const;
 
+  /// The height at which the drawing is at full scale (its text at its
+  /// layout's size), legend and player included.
+  int preferred_height() const;
+
   void play();
   void pause();
   bool playing() const;
