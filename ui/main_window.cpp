@@ -242,6 +242,7 @@ MainWindow::MainWindow(bool restore_session, QWidget* parent)
   views->addTab(hysteresis_view_, tr("Hysteresis"));
   connect(topology_, &TopologyView::service_chosen, this, [this](const QString& name) {
     curves_service_ = name;
+    rebuild_service_controls();
     if (shown_) show_curves(*shown_);
   });
   connect(topology_, &TopologyView::time_changed, this, [this](double t) { curves_->show_readout_at(t); });
@@ -376,6 +377,14 @@ void MainWindow::build_controls(QWidget* panel) {
   QVBoxLayout* load = group(tr("Load"));
   add(load, "demand.base_rate", tr("Signup rate (demand)"), ControlRange::adaptive_linear(2000));
   add(load, "server.capacity", tr("Capacity"), ControlRange::adaptive_linear(2000));
+  // The service chosen in the call graph and its calls (a scenario with calls only).
+  service_group_ = new QGroupBox(panel);
+  service_group_->setObjectName(QStringLiteral("service_controls"));
+  auto* service_box = new QVBoxLayout(service_group_);
+  service_box->setContentsMargins(6, 4, 6, 4);
+  service_box->setSpacing(2);
+  layout->addWidget(service_group_);
+  service_group_->hide();
 
   QVBoxLayout* client = group(tr("Client policy"));
   policy_ = new QComboBox(panel);
@@ -575,6 +584,61 @@ QString MainWindow::set_capacity_schedule(const std::optional<std::vector<std::p
   return {};
 }
 
+void MainWindow::rebuild_service_controls() {
+  // The controls of the service chosen in the call graph, and of its calls,
+  // bound to their parameter paths like every other control (spec/graph.md,
+  // "Parameter paths"); rebuilt only when the choice or the graph's shape
+  // changes, never under a drag. A service gone with its scenario leaves the entry chosen.
+  if (curves_service_ != QLatin1String("server") && !scenario_.services.count(curves_service_.toStdString()))
+    curves_service_ = QStringLiteral("server");
+  std::string shape = curves_service_.toStdString();
+  for (const CallSite& site : call_sites(scenario_)) shape += "|" + site.path;
+  if (!has_calls(scenario_)) shape.clear();
+  if (shape == service_controls_shape_) return;
+  service_controls_shape_ = shape;
+  for (ParameterControl* c : service_controls_) {
+    controls_.erase(std::remove(controls_.begin(), controls_.end(), c), controls_.end());
+    c->deleteLater();
+  }
+  service_controls_.clear();
+  for (QLabel* l : service_group_->findChildren<QLabel*>(QStringLiteral("call_heading"))) l->deleteLater();
+  if (shape.empty()) {
+    service_group_->hide();
+    return;
+  }
+  auto* box = static_cast<QVBoxLayout*>(service_group_->layout());
+  auto add = [&](const std::string& path, const QString& label, ControlRange range) {
+    auto* c = new ParameterControl(path, label, range, service_group_);
+    box->addWidget(c);
+    bind_control(c);
+    service_controls_.push_back(c);
+    c->show_value(scenario_);
+  };
+  const std::string name = curves_service_.toStdString();
+  const bool entry = name == "server";
+  const std::string at = entry ? std::string("server") : "services." + name;
+  service_group_->setTitle(entry ? tr("Calls of the entry (server)") : tr("Service %1 and its calls").arg(curves_service_));
+  if (!entry) {
+    add(at + ".capacity", tr("Capacity"), ControlRange::adaptive_linear(2000));
+    add(at + ".queue_limit", tr("Queue limit"), ControlRange::logarithmic(1, 10000000, 0).whole_numbers(tr("none"), 2000));
+    add(at + ".reject_latency_s", tr("Reject latency"), ControlRange::logarithmic(0, 10, 3, 0.001));
+  }
+  const Server& server = entry ? scenario_.server : scenario_.services.at(name);
+  for (const auto& [callee, call] : server.calls) {
+    auto* heading = new QLabel(tr("<b>calls %1</b>").arg(QString::fromStdString(callee).toHtmlEscaped()), service_group_);
+    heading->setObjectName(QStringLiteral("call_heading"));
+    box->addWidget(heading);
+    const std::string c = at + ".calls." + callee;
+    add(c + ".fan_out", tr("Fan-out"), ControlRange::linear(1, 16, 0).whole_numbers());
+    add(c + ".timeout_s", tr("Timeout"), ControlRange::logarithmic(0.01, 300, 2));
+    add(c + ".max_attempts", tr("Max attempts"), ControlRange::linear(1, 20, 0).whole_numbers(tr("unlimited"), 3));
+    add(c + ".backoff.base_s", tr("Backoff base"), ControlRange::logarithmic(0, 60, 3, 0.001));
+    add(c + ".backoff.cap_s", tr("Backoff cap"), ControlRange::logarithmic(0, 600, 2, 0.01));
+  }
+  if (entry && server.calls.empty()) box->addWidget(new QLabel(tr("The entry calls no service."), service_group_));
+  service_group_->show();
+}
+
 void MainWindow::bind_control(ParameterControl* c) {
   controls_.push_back(c);
   connect(c, &ParameterControl::edited, this,
@@ -759,6 +823,10 @@ void MainWindow::push_change(const Scenario& next, const QString& text, int merg
 
 void MainWindow::apply_scenario(const Scenario& s) {
   scenario_ = s;
+  // The chosen service's controls first: those of a service or call gone with
+  // the old scenario must not read the new one.
+  if (!has_calls(s)) curves_service_ = QStringLiteral("server");
+  rebuild_service_controls();
   for (ParameterControl* c : controls_) c->show_value(s);
   const QString note = trigger_note(s);
   trigger_note_->setText(note);

@@ -22,6 +22,7 @@ class QCheckBox;
 class QDialog;
 class QCustomPlot;
 class QComboBox;
+class QGroupBox;
 class QLabel;
 class QListWidget;
 class QMenu;
@@ -167,6 +168,8 @@ private:
   /// The curves and summary of the service chosen (the entry by default).
   void show_curves(const RunOutcome& outcome);
   void export_call_graph();
+  /// The controls of the service chosen in the call graph and of its calls.
+  void rebuild_service_controls();
   void show_shortcuts();
 
   Scenario scenario_;
@@ -181,6 +184,9 @@ private:
   QTabWidget* views_ = nullptr;
   QSplitter* center_split_ = nullptr;
   QAction* export_graph_ = nullptr;
+  QGroupBox* service_group_ = nullptr;
+  std::vector<ParameterControl*> service_controls_;  // in controls_ too
+  std::string service_controls_shape_;               // the choice and the graph they were built for
   QString curves_service_ = QStringLiteral("server");  // whose curves and summary are shown
   std::string map_key_;  // what the map on screen was computed for
   LoadCurvesView* curves_ = nullptr;

@@ -24,7 +24,8 @@ constexpr int kSliderSteps = 1000;
 ParameterControl::ParameterControl(const std::string& path, const QString& label, ControlRange range,
                                    QWidget* parent)
     : QWidget(parent), path_(path), range_(range) {
-  const ParameterInfo* info = find_parameter(path);
+  // Graph paths too (services.db.capacity): their unit and help by their shape.
+  const std::optional<ParameterInfo> info = describe_parameter(path);
   QString unit = info ? QString::fromStdString(info->unit) : QString();
   QString tip = info ? QString::fromStdString(info->help) : QString();
   tip += QStringLiteral("\n(") + QString::fromStdString(path) + QStringLiteral(")");

@@ -1,10 +1,12 @@
 // The call graph above the load curves (issue 11): drawn for scenarios with
 // calls only, live from the model, clicking a service shows its curves, and
 // its time slider replays each service's condition.
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QImage>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QUndoStack>
 #include <QTest>
 
 #include <gtest/gtest.h>
@@ -13,6 +15,7 @@
 #include "analysis/graph_summary.h"
 #include "figure_export.h"
 #include "main_window.h"
+#include "parameter_control.h"
 #include "model/graph_solver.h"
 #include "scenario/scenario_file.h"
 #include "topology_view.h"
@@ -85,9 +88,14 @@ TEST_F(CallGraphTest, GraphMdsExampleIsDrawnWithItsServicesAndEachCallsAttemptsP
 TEST_F(CallGraphTest, ClickingAServiceShowsItsCurvesAsTheCliGivesThem) {
   open(QStringLiteral(":/scenarios/graphs/graph-md-example.json"));
   TopologyView* view = window->topology_view();
+  const quint64 map_request = window->maps()->latest();
   QTest::mouseClick(view, Qt::LeftButton, {}, view->service_box("db").center().toPoint());
+  QTest::qWait(50);
   EXPECT_EQ(window->curves_service(), "db");
   EXPECT_EQ(view->chosen(), "db");
+  // Choosing changes nothing: no step to undo, the map computing goes on.
+  EXPECT_EQ(window->undo_stack()->count(), 0);
+  EXPECT_EQ(window->maps()->latest(), map_request);
   // `stormglass-cli run --service db` writes solve_services' db run (cli_tests).
   const QVector<double> offered = window->curves()->curve("offered");
   const RunResult& db = run("db").run;
@@ -174,6 +182,33 @@ TEST_F(CallGraphTest, TheShownServicesCsvIsTheClisAndTheGraphExportsInEveryForma
       EXPECT_TRUE(bytes.contains("in a storm")) << "the legend and the boxes say it";
     }
   }
+}
+
+TEST_F(CallGraphTest, AChosenServicesAndItsCallsControlsEditTheirPathsWithOneUndoStepEach) {
+  open(QStringLiteral(":/scenarios/graphs/graph-md-example.json"));
+  TopologyView* view = window->topology_view();
+  // The entry first: its calls' controls.
+  ASSERT_NE(window->control("server.calls.db.fan_out"), nullptr);
+  EXPECT_EQ(window->control("services.db.capacity"), nullptr);
+  QTest::mouseClick(view, Qt::LeftButton, {}, view->service_box("auth").center().toPoint());
+  ParameterControl* capacity = window->control("services.auth.capacity");
+  ASSERT_NE(capacity, nullptr);
+  EXPECT_EQ(capacity->spin_box()->value(), 1500);
+  EXPECT_EQ(capacity->spin_box()->suffix(), " attempts/s");  // the unit of a graph path
+  ASSERT_NE(window->control("services.auth.calls.db.timeout_s"), nullptr);
+  EXPECT_EQ(window->control("server.calls.db.fan_out"), nullptr);
+  // An edit is one undo step, and undone it comes back.
+  capacity->spin_box()->setValue(2500);
+  capacity->spin_box()->editingFinished();
+  EXPECT_EQ(window->scenario().services.at("auth").capacity, 2500);
+  EXPECT_EQ(window->undo_stack()->count(), 1);
+  window->undo_stack()->undo();
+  EXPECT_EQ(window->scenario().services.at("auth").capacity, 1500);
+  EXPECT_EQ(window->control("services.auth.capacity")->spin_box()->value(), 1500);
+  // A scenario without calls has none of them.
+  ASSERT_TRUE(window->open_file(QStringLiteral(":/scenarios/default.json")).isEmpty());
+  EXPECT_EQ(window->control("services.auth.capacity"), nullptr);
+  EXPECT_EQ(window->curves_service(), "server");
 }
 
 }  // namespace
