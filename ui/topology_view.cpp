@@ -19,7 +19,7 @@ namespace {
 
 constexpr double kMargin = 16;     // pixels around the drawing
 constexpr double kMostScale = 1.6;  // a small graph is not blown up beyond this
-constexpr int kReplaySteps = 300;   // a replay crosses the run in about this many ticks
+constexpr int kReplaySteps = 600;   // a replay crosses the run in about this many ticks (30 s)
 constexpr int kTickMs = 50;
 constexpr int kLeastTextPx = 9;     // the smallest text the graph draws
 
@@ -105,10 +105,13 @@ void TopologyView::show_outcome(std::shared_ptr<const RunOutcome> outcome) {
         if (s.caller != "users")
           for (double a : s.attempts) widest_ = std::max(widest_, a);
   if (service_index(chosen_) < 0) chosen_ = QStringLiteral("server");
-  if (t >= 0)
+  if (t >= 0) {
     set_time(t);
-  else
-    interval_ = 0;
+  } else if (const ServiceRun* entry = run_of(QStringLiteral("server")); entry && !entry->run.intervals.empty()) {
+    // A graph opens at the end of its run, as stormglass-cli graph draws it
+    // and the summary tells it.
+    interval_ = static_cast<int>(entry->run.intervals.size()) - 1;
+  }
   sync_slider();
   update();
 }
@@ -177,10 +180,12 @@ QString TopologyView::call_label(const QString& caller, const QString& callee) c
   const Interval& at = to->run.intervals[k];
   QString text = tr("%1 attempts/s").arg(number(attempts));
   if (users > 0) text += QLatin1Char('\n') + tr("%1 per user job").arg(number(attempts / users));
-  // The callee's shares of what it was offered, where there are any.
+  // What became of the attempts the callee was offered, as shares of them,
+  // where there are any: rejected, timed out (their senders gave up
+  // waiting) and answered with an error (its own calls failed).
   if (at.offered > 0 && at.rejected > 0) text += QLatin1Char('\n') + tr("rejected %1").arg(percent(at.rejected / at.offered));
-  if (at.offered > 0 && at.timeouts + at.failed > 0)
-    text += QLatin1Char('\n') + tr("failed %1").arg(percent((at.timeouts + at.failed) / at.offered));
+  if (at.offered > 0 && at.timeouts > 0) text += QLatin1Char('\n') + tr("timed out %1").arg(percent(at.timeouts / at.offered));
+  if (at.offered > 0 && at.failed > 0) text += QLatin1Char('\n') + tr("errors %1").arg(percent(at.failed / at.offered));
   return text;
 }
 
@@ -363,7 +368,8 @@ QString TopologyView::legend_html(const QPalette& pal) const {
         .arg(colours(c, on_dark).second.name());
   };
   return tr("%1 healthy &nbsp; %2 at risk: busy at least %3 % or retries above %4 % of demand &nbsp; "
-            "%5 in a storm: goodput below 95 % of demand. Arrows: attempts/s (width) and per user job.")
+            "%5 in a storm: goodput below 95 % of demand. Arrows: attempts/s (width) and per user job; "
+            "the callee's rejected, timed-out and error shares of what it was offered.")
       .arg(swatch(Condition::Healthy), swatch(Condition::AtRisk))
       .arg(100 * kBusyUtilisation, 0, 'g', 3)
       .arg(100 * kRetryShare, 0, 'g', 3)

@@ -29,7 +29,7 @@ std::string topology_view_dot(const Scenario& scenario, double font_pt) {
   dp.property("fontsize", boost::make_constant_property<ServiceId>(size));
   // The widest call label (TopologyView::call_label).
   dp.property("label", boost::make_constant_property<CallGraph::edge_descriptor>(
-                           std::string("12345 attempts/s\\n12.34 per user job\\nrejected 100 %\\nfailed 100 %")));
+                           std::string("12345 attempts/s\\n12.34 per user job\\nrejected 100 %\\ntimed out 100 %")));
   dp.property("fontname", boost::make_constant_property<CallGraph::edge_descriptor>(font));
   dp.property("fontsize", boost::make_constant_property<CallGraph::edge_descriptor>(size));
   dp.property("rankdir", boost::make_constant_property<CallGraph*>(std::string("LR")));

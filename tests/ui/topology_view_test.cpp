@@ -61,6 +61,9 @@ TEST_F(CallGraphTest, GraphMdsExampleIsDrawnWithItsServicesAndEachCallsAttemptsP
   TopologyView* view = window->topology_view();
   ASSERT_FALSE(view->isHidden());
   EXPECT_EQ(view->services(), (QStringList{"server", "auth", "db"}));
+  // It opens at the end of the run, as the CLI's drawing and the summary.
+  EXPECT_EQ(view->time(), window->scenario().duration_s);
+  EXPECT_EQ(view->condition("db"), Condition::Storm);
   view->set_time(1);
   EXPECT_EQ(view->call_label("server", "db"), "1600 attempts/s\n2 per user job");
   EXPECT_EQ(view->call_label("server", "auth"), "800 attempts/s\n1 per user job");
@@ -81,7 +84,7 @@ TEST_F(CallGraphTest, GraphMdsExampleIsDrawnWithItsServicesAndEachCallsAttemptsP
         << label.toStdString();
     // db's queue is unlimited: nothing is rejected, and most attempts time out.
     EXPECT_FALSE(label.contains("rejected")) << label.toStdString();
-    EXPECT_TRUE(label.contains("failed")) << label.toStdString();
+    EXPECT_TRUE(label.contains("timed out")) << label.toStdString();
   }
 }
 
