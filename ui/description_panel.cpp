@@ -37,6 +37,7 @@ DescriptionPanel::DescriptionPanel(QWidget* parent) : QFrame(parent) {
   auto* header = new QHBoxLayout;
   title_ = new QLabel(this);
   title_->setTextFormat(Qt::RichText);
+  title_->setWordWrap(true);  // a long scenario name wraps rather than widen the window
   header->addWidget(title_, 1);
   fold_ = new QToolButton(this);
   fold_->setCheckable(true);
@@ -51,6 +52,9 @@ DescriptionPanel::DescriptionPanel(QWidget* parent) : QFrame(parent) {
   body_->setTextFormat(Qt::RichText);
   body_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
   body_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  // A description may hold a long parameter path ("services.api.calls.db.max_attempts=1")
+  // that no line break splits: it must not set the window's least width.
+  body_->setMinimumWidth(240);
   scroll_ = new QScrollArea(this);
   scroll_->setWidget(body_);
   scroll_->setWidgetResizable(true);

@@ -924,13 +924,18 @@ void MainWindow::show_outcome(std::shared_ptr<const RunOutcome> outcome) {
   if (graph) {
     topology_->show_outcome(outcome);
     if (topology_->isHidden()) {
-      // Room for the graph, from the curves: what it needs at full scale,
-      // from a third to at most half of what the two share.
+      // Room for the graph: what it needs at full scale, a third to a half of
+      // the column, from the curves and, when they would fall below their
+      // least height, from the description.
       QList<int> sizes = center_split_->sizes();
-      const int shared = sizes.value(1) + sizes.value(2);
-      const int room = std::clamp(topology_->preferred_height(), shared / 3, shared / 2);
+      const int total = sizes.value(0) + sizes.value(1) + sizes.value(2);
+      const int room = std::clamp(topology_->preferred_height(), total / 3, total / 2);
+      const int least_curves = curves_->minimumSizeHint().height();
+      int description = sizes.value(0);
+      if (total - room - description < least_curves)
+        description = std::max(description_->minimumSizeHint().height(), total - room - least_curves);
       topology_->show();
-      center_split_->setSizes({sizes.value(0), room, sizes.value(1) + sizes.value(2) - room});
+      center_split_->setSizes({description, room, std::max(0, total - room - description)});
     }
   } else if (!topology_->isHidden()) {
     topology_->hide();

@@ -58,7 +58,7 @@ const SenderRun* sender_of(const ServiceRun& callee, const std::string& caller) 
 }  // namespace
 
 TopologyView::TopologyView(QWidget* parent) : QWidget(parent) {
-  setMinimumSize(360, 300);
+  setMinimumSize(320, 150);  // the window still fits 1280 x 800 with the graph shown
   setMouseTracking(false);
   auto* column = new QVBoxLayout(this);
   column->setContentsMargins(6, 6, 6, 6);
