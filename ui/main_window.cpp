@@ -958,10 +958,13 @@ void MainWindow::show_curves(const RunOutcome& outcome) {
     summary_->setText(html);
     return;
   }
-  curves_->show_run(outcome.scenario, service->run);
+  // Its caption and timeout line are its own: its capacity, and the timeout
+  // of the calls into it.
+  const Scenario view = service_view(outcome.scenario, service->name);
+  curves_->show_run(view, service->run);
   summary_->setText(tr("<p><b>Service %1</b> (click <i>server</i> in the call graph for the entry).</p>")
                         .arg(curves_service_.toHtmlEscaped()) +
-                    summary_html(outcome.scenario, assess_run(outcome.scenario, service->run)));
+                    summary_html(view, assess_run(outcome.scenario, service->run)));
 }
 
 void MainWindow::pin_current_run() {

@@ -38,6 +38,23 @@ double outage_end_s(const Server& server) { return server.outage.start_s + serve
 
 }  // namespace
 
+Scenario service_view(const Scenario& s, const std::string& service) {
+  Scenario view = s;
+  if (service != "server") {
+    view.server = s.services.at(service);
+    std::vector<const Call*> into;
+    for (const CallSite& site : call_sites(s))
+      if (site.callee == service) into.push_back(site.call);
+    if (!into.empty() && std::all_of(into.begin(), into.end(), [&](const Call* c) {
+          return c->client.timeout_s == into.front()->client.timeout_s;
+        }))
+      view.client = into.front()->client;
+  }
+  view.server.calls.clear();
+  view.services.clear();
+  return view;
+}
+
 std::vector<CallSite> call_sites(const Scenario& s) {
   std::vector<CallSite> sites;
   for (const auto& [callee, call] : s.server.calls) sites.push_back({"server", callee, "server.calls." + callee, &call});

@@ -211,6 +211,14 @@ std::vector<CallSite> call_sites(const Scenario& scenario);
 /// True when the scenario is a graph: some service calls another.
 bool has_calls(const Scenario& scenario);
 
+/// One service of a graph as a single service's words would describe it
+/// (the dashboard's caption, timeout line and summary of that service's
+/// curves): its own server (without calls) as the server, and as the
+/// client the policy of the calls into it when they share one timeout (the
+/// users' for the entry). Demand and trigger stay the users'. Throws
+/// std::out_of_range for an unknown service.
+Scenario service_view(const Scenario& scenario, const std::string& service);
+
 /// The trigger's end (spec/system.md and spec/graph.md, "Health of a run"):
 /// the latest of the surge's (or profile's) end and every service's outage's
 /// end; 0 when there is no trigger.

@@ -360,5 +360,21 @@ TEST(ServiceGraph, MapAxesTakeGraphPathsAndRefuseFractionalWholeNumbers) {
   EXPECT_NE(error("services.cache.capacity=1:2:2").find("no service 'cache'"), std::string::npos);
 }
 
+TEST(ServiceView, AServiceIsSeenWithItsOwnCapacityAndTheTimeoutOfTheCallsIntoIt) {
+  // The bundled chain: db has 1000/s and api calls it with a 1 s timeout;
+  // the users' demand (600/s) stays. graph.md's example: db is called by
+  // server (1 s) and by auth (0.5 s), two timeouts: the users' client stays.
+  const Scenario chain = load_scenario(std::string(STORMGLASS_SCENARIOS) + "/graphs/chain-db-outage.json");
+  const Scenario db = service_view(chain, "db");
+  EXPECT_EQ(db.server.capacity, 1000);
+  EXPECT_EQ(db.client.timeout_s, 1);
+  EXPECT_EQ(db.demand.base_rate, 600);
+  EXPECT_FALSE(has_calls(db));
+  EXPECT_EQ(service_view(chain, "server").server.capacity, chain.server.capacity);
+  const Scenario example = load_scenario(std::string(STORMGLASS_SCENARIOS) + "/graphs/graph-md-example.json");
+  EXPECT_EQ(service_view(example, "db").client.timeout_s, example.client.timeout_s);
+  EXPECT_THROW(service_view(example, "nope"), std::out_of_range);
+}
+
 }  // namespace
 }  // namespace sg
