@@ -212,6 +212,9 @@ StabilityMapView::StabilityMapView(QWidget* parent) : QWidget(parent) {
   layout->addWidget(readout_);
 
   cells_ = new QCPColorMap(plot_->xAxis, plot_->yAxis);
+  // No cells until a map arrives: an empty colour map would paint the plane
+  // in the first class's colour, a "stable" map of nothing.
+  cells_->setVisible(false);
   cells_->setGradient(class_colours());
   cells_->setDataRange(QCPRange(0, kOverloaded));
   cells_->setInterpolate(false);
@@ -368,6 +371,12 @@ void StabilityMapView::begin_computing(const QString& scenario_name) {
   busy_ = true;
   computing_for_ = scenario_name;
   progress_.clear();
+  if (map_.points.empty()) {
+    // Nothing to show yet: the plane of the axes asked for, empty.
+    plot_->xAxis->setRange(x_axis().from, x_axis().to);
+    plot_->yAxis->setRange(y_axis().from, y_axis().to);
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+  }
   if (!map_.points.empty() && !stale_) {
     // The map on screen is no longer that of the settings: greyed, and said so.
     stale_ = true;
@@ -422,6 +431,7 @@ QString StabilityMapView::caption() const {
 void StabilityMapView::show_map(const ParameterMap& map, int stride, const Scenario& scenario) {
   map_ = map;
   map_scenario_ = scenario;
+  cells_->setVisible(true);
   if (stale_) cells_->setGradient(class_colours());
   stale_ = false;
   final_ = stride == 1;
@@ -459,6 +469,7 @@ void StabilityMapView::clear_map() {
   map_ = ParameterMap{};
   map_scenario_ = Scenario{};
   cells_->data()->clear();
+  cells_->setVisible(false);
   if (stale_) cells_->setGradient(class_colours());
   stale_ = false;
   final_ = false;
