@@ -106,6 +106,7 @@ public:
     kernel_mass_.assign(rules.policy.kernels.size(), 0.0);
     failed_attempts_ = 0;
     stopped_ = 0;
+    pending_failures_ = false;
     for (auto* v : {&ring_explicit_, &ring_diff_, &ring_rate_, &record_, &fresh_}) v->clear();
     ring_run_until_.clear();
     ring_size_ = 2;
@@ -190,6 +191,7 @@ public:
       if (told && !failed_told_.empty()) failed_told_[c] += f;
     }
     stopped_ += stopped;
+    pending_failures_ = true;
     return stopped;
   }
 
@@ -317,6 +319,9 @@ public:
     return handle_failures(n, defer_now ? NowPart::Defer : NowPart::Retry, retry_share, denied);
   }
   double handle_failures(long n, NowPart now_part, double retry_share = 1, double* denied = nullptr) {
+    // Most steps of most tags have nothing to handle: nothing failed since the last call.
+    if (!pending_failures_) return 0;
+    pending_failures_ = false;
     double gave_up = stopped_;  // jobs the stop signal ended (fail)
     stopped_ = 0;
     bool any = false;
@@ -367,13 +372,16 @@ public:
   /// to the lane of refused jobs, 11.16). Returns the retries; the cohort's
   /// record holds all of it.
   double send(long n, double fresh, double refused = 0) {
-    if (single_) {
-      if (refused <= 0 || n != first_) {
-        last_ = n;
-        return 0;  // nothing waits out a delay: the first attempt was its only one
-      }
-      expand();
+    if (single_ && (refused <= 0 || n != first_)) {
+      last_ = n;
+      return 0;  // nothing waits out a delay: the first attempt was its only one
     }
+    return send_cohort(n, fresh, refused);
+  }
+
+private:
+  double send_cohort(long n, double fresh, double refused) {
+    if (single_) expand();
     if (record_.empty()) allocate();
     last_ = n;
     double* r = &record_[slot(n)];
@@ -389,6 +397,7 @@ public:
     return retries;
   }
 
+public:
   /// docs/model.md, 4.4: jobs rejected at once whose every delay is zero
   /// retry into the same full queue at the same instant, so every attempt
   /// they have left is rejected and they give up. `share` of cohort n is
@@ -557,6 +566,7 @@ private:
   std::vector<double> record_, fresh_, failed_, failed_told_, kernel_mass_;
   double failed_attempts_ = 0;  // since take_failed_attempts
   double stopped_ = 0;          // jobs the stop signal ended, until handle_failures
+  bool pending_failures_ = false;  // fail() was called since the last handle_failures
   const double* single_admit_ = nullptr;  // the station's, per cohort
   const double* fresh_admit_ = nullptr;   // the station's for this population, per cohort
   double first_admitted_ = -1;            // a tag's draw for its first attempt (-1: none)
