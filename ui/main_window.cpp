@@ -681,6 +681,32 @@ void MainWindow::build_menus() {
   redo->setShortcuts(keys(QKeySequence::Redo, QStringLiteral("Ctrl+Y")));
   edit->addAction(undo);
   edit->addAction(redo);
+  // The call graph (spec/graph.md): each change one undo step, refused with
+  // the reason (a cycle named) before anything changes. They act on the
+  // service chosen in the call graph (the entry by default).
+  edit->addSeparator();
+  QMenu* graph = edit->addMenu(tr("&Call Graph"));
+  graph->setObjectName(QStringLiteral("graph_menu"));
+  connect(graph, &QMenu::aboutToShow, this, [this, graph] {
+    graph->clear();
+    const QString chosen = curves_service_;
+    graph->addAction(tr("Add a Service Called by %1").arg(chosen), this, [this, chosen] { add_service(chosen); });
+    QAction* remove = graph->addAction(tr("Remove Service %1").arg(chosen), this, [this, chosen] { remove_service(chosen); });
+    remove->setEnabled(chosen != QLatin1String("server"));
+    QMenu* add_to = graph->addMenu(tr("Add a Call from %1 to").arg(chosen));
+    QMenu* remove_to = graph->addMenu(tr("Remove the Call from %1 to").arg(chosen));
+    const Server& from = chosen == QLatin1String("server") ? scenario_.server : scenario_.services.at(chosen.toStdString());
+    for (const auto& [name, service] : scenario_.services) {
+      const QString callee = QString::fromStdString(name);
+      if (callee == chosen) continue;
+      if (from.calls.count(name))
+        remove_to->addAction(callee, this, [this, chosen, callee] { remove_call(chosen, callee); });
+      else
+        add_to->addAction(callee, this, [this, chosen, callee] { add_call(chosen, callee); });
+    }
+    add_to->setEnabled(!add_to->isEmpty());
+    remove_to->setEnabled(!remove_to->isEmpty());
+  });
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
   QAction* pin = view->addAction(tr("&Pin Current Run"), this, &MainWindow::pin_current_run);
@@ -759,6 +785,59 @@ QCheckBox* MainWindow::policy_box(const std::string& path) const {
 }
 
 QString MainWindow::description_text() const { return description_->text(); }
+
+QString MainWindow::change_graph(const Scenario& next, const QString& text) {
+  try {
+    validate_scenario(next);
+  } catch (const InputError& e) {
+    const QString message = QString::fromStdString(e.what());
+    show_banner(tr("Not applied: %1").arg(message));
+    return message;
+  }
+  push_change(next, text, -1);
+  return {};
+}
+
+QString MainWindow::add_service(const QString& caller) {
+  Scenario next = scenario_;
+  if (caller != QLatin1String("server") && !next.services.count(caller.toStdString())) return tr("no service %1").arg(caller);
+  std::string name;
+  for (int k = 1; name.empty() || next.services.count(name); ++k) name = "service" + std::to_string(k);
+  next.services[name] = Server{};
+  Server& from = caller == QLatin1String("server") ? next.server : next.services.at(caller.toStdString());
+  from.calls[name] = Call{};
+  return change_graph(next, tr("Add service %1 called by %2").arg(QString::fromStdString(name), caller));
+}
+
+QString MainWindow::remove_service(const QString& name) {
+  const std::string id = name.toStdString();
+  if (name == QLatin1String("server") || !scenario_.services.count(id)) return tr("no service %1 to remove").arg(name);
+  // The service and every call into it, in one step.
+  Scenario next = scenario_;
+  next.services.erase(id);
+  next.server.calls.erase(id);
+  for (auto& [other, service] : next.services) service.calls.erase(id);
+  return change_graph(next, tr("Remove service %1 and its calls").arg(name));
+}
+
+QString MainWindow::add_call(const QString& caller, const QString& callee) {
+  Scenario next = scenario_;
+  if (!next.services.count(callee.toStdString()) ||
+      (caller != QLatin1String("server") && !next.services.count(caller.toStdString())))
+    return tr("no call from %1 to %2 can be made").arg(caller, callee);
+  Server& from = caller == QLatin1String("server") ? next.server : next.services.at(caller.toStdString());
+  from.calls[callee.toStdString()] = Call{};
+  return change_graph(next, tr("Add a call from %1 to %2").arg(caller, callee));
+}
+
+QString MainWindow::remove_call(const QString& caller, const QString& callee) {
+  Scenario next = scenario_;
+  if (caller != QLatin1String("server") && !next.services.count(caller.toStdString()))
+    return tr("no service %1").arg(caller);
+  Server& from = caller == QLatin1String("server") ? next.server : next.services.at(caller.toStdString());
+  if (!from.calls.erase(callee.toStdString())) return tr("%1 does not call %2").arg(caller, callee);
+  return change_graph(next, tr("Remove the call from %1 to %2").arg(caller, callee));
+}
 
 QString MainWindow::set_parameter(const std::string& path, const std::string& value, bool dragging) {
   Scenario next = scenario_;

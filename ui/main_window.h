@@ -101,6 +101,15 @@ public:
   TopologyView* topology_view() const { return topology_; }
   /// The service whose curves and summary are shown ("server": the entry).
   QString curves_service() const { return curves_service_; }
+  /// Edits of the call graph (Edit > Call Graph), each one undo step; each
+  /// returns an error message (also shown in the banner), empty when done.
+  /// A new service ("service1", ...) with default settings, called by `caller`.
+  QString add_service(const QString& caller);
+  /// A service and every call into it.
+  QString remove_service(const QString& name);
+  QString add_call(const QString& caller, const QString& callee);
+  QString remove_call(const QString& caller, const QString& callee);
+
   /// What Export Data as CSV writes: the rows of the service shown.
   std::string shown_csv() const;
   /// The call graph figure's caption: the scenario and the slider's time.
@@ -168,6 +177,8 @@ private:
   /// The curves and summary of the service chosen (the entry by default).
   void show_curves(const RunOutcome& outcome);
   void export_call_graph();
+  /// Validates a change of the graph and pushes it as one undo step, or says why not.
+  QString change_graph(const Scenario& next, const QString& text);
   /// The controls of the service chosen in the call graph and of its calls.
   void rebuild_service_controls();
   void show_shortcuts();

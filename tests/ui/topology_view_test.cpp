@@ -214,5 +214,47 @@ TEST_F(CallGraphTest, AChosenServicesAndItsCallsControlsEditTheirPathsWithOneUnd
   EXPECT_EQ(window->curves_service(), "server");
 }
 
+TEST_F(CallGraphTest, ServicesAndCallsAreAddedAndRemovedInOneUndoStepEachAndACycleIsRefused) {
+  open(QStringLiteral(":/scenarios/graphs/graph-md-example.json"));
+  QUndoStack* undo = window->undo_stack();
+  const std::string before = scenario_to_json(window->scenario());
+  // A cycle (db -> auth while auth calls db) is refused, naming it, and nothing changes.
+  const QString refused = window->add_call("db", "auth");
+  EXPECT_TRUE(refused.contains("auth -> db -> auth") || refused.contains("db -> auth -> db")) << refused.toStdString();
+  EXPECT_EQ(scenario_to_json(window->scenario()), before);
+  EXPECT_EQ(undo->count(), 0);
+  // A service called by db: one step, drawn once solved.
+  ASSERT_TRUE(window->add_service("db").isEmpty());
+  EXPECT_EQ(undo->count(), 1);
+  EXPECT_TRUE(window->scenario().services.at("db").calls.count("service1"));
+  ASSERT_TRUE(wait_for_run(*window));
+  EXPECT_EQ(window->topology_view()->services(), (QStringList{"server", "auth", "db", "service1"}));
+  // Removing auth takes server's call to it along, in one step; db is still reached.
+  ASSERT_TRUE(window->remove_service("auth").isEmpty());
+  EXPECT_EQ(undo->count(), 2);
+  EXPECT_FALSE(window->scenario().services.count("auth"));
+  EXPECT_FALSE(window->scenario().server.calls.count("auth"));
+  // A call added and removed.
+  EXPECT_FALSE(window->remove_call("server", "db").isEmpty());  // db would be reached by no call: refused
+  EXPECT_TRUE(window->scenario().server.calls.count("db"));
+  ASSERT_TRUE(window->add_call("server", "service1").isEmpty());
+  ASSERT_TRUE(window->remove_call("db", "service1").isEmpty());
+  EXPECT_EQ(undo->count(), 4);
+  // Saved and reopened without loss.
+  QTemporaryDir dir;
+  const QString file = dir.filePath("edited.json");
+  const std::string edited = scenario_to_json(window->scenario());
+  ASSERT_TRUE(window->save_file(file).isEmpty());
+  ASSERT_TRUE(window->open_file(file).isEmpty());
+  EXPECT_EQ(scenario_to_json(window->scenario()), edited);
+  // Undone step by step, back to graph.md's example.
+  ASSERT_TRUE(window->open_file(QStringLiteral(":/scenarios/graphs/graph-md-example.json")).isEmpty());
+  ASSERT_TRUE(window->add_service("server").isEmpty());
+  ASSERT_TRUE(window->remove_service("service1").isEmpty());
+  undo->undo();
+  undo->undo();
+  EXPECT_EQ(scenario_to_json(window->scenario()), before);
+}
+
 }  // namespace
 }  // namespace sg::ui
