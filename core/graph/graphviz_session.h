@@ -4,6 +4,7 @@
 #pragma once
 
 #include <mutex>
+#include <stdexcept>
 #include <string>
 
 #include <graphviz/cgraph.h>
@@ -28,6 +29,27 @@ public:
   GraphvizSession& operator=(const GraphvizSession&) = delete;
 
   GVC_t* context() const { return gvc_; }
+
+  /// Reads `dot` and lays it out with the dot layout; throws
+  /// std::runtime_error with Graphviz's own message. The caller frees it
+  /// with close().
+  Agraph_t* lay_out(const std::string& dot) {
+    if (!gvc_) throw std::runtime_error("Graphviz could not start: " + said());
+    Agraph_t* g = agmemread(dot.c_str());
+    if (!g) throw std::runtime_error("Graphviz could not read the DOT text: " + said());
+    if (gvLayout(gvc_, g, "dot") != 0) {
+      agclose(g);
+      throw std::runtime_error("Graphviz's dot layout failed (" + said() +
+                               "; `dot -c` as root registers the installed plugins)");
+    }
+    return g;
+  }
+
+  /// Frees a graph lay_out() made.
+  void close(Agraph_t* g) {
+    gvFreeLayout(gvc_, g);
+    agclose(g);
+  }
   /// What Graphviz said, on one line.
   static std::string said() {
     std::string text;

@@ -216,22 +216,14 @@ std::string topology_format(const std::string& path) {
 
 std::string render_dot(const std::string& dot, const std::string& format) {
   GraphvizSession session;
-  if (!session.context()) throw std::runtime_error("Graphviz could not start: " + GraphvizSession::said());
-  Agraph_t* g = agmemread(dot.c_str());
-  if (!g) throw std::runtime_error("Graphviz could not read the DOT text: " + GraphvizSession::said());
-  if (gvLayout(session.context(), g, "dot") != 0) {
-    agclose(g);
-    throw std::runtime_error("Graphviz's dot layout failed (" + GraphvizSession::said() +
-                             "; `dot -c` as root registers the installed plugins)");
-  }
+  Agraph_t* g = session.lay_out(dot);
   char* data = nullptr;
   unsigned int length = 0;
   const int status = gvRenderData(session.context(), g, format.c_str(), &data, &length);
   std::string out;
   if (status == 0 && data) out.assign(data, length);
   if (data) gvFreeRenderData(data);
-  gvFreeLayout(session.context(), g);
-  agclose(g);
+  session.close(g);
   // A format without its plugin fails here ("renderer for png is unavailable").
   if (status != 0 || out.empty())
     throw std::runtime_error("Graphviz could not render " + format + " (" + GraphvizSession::said() +

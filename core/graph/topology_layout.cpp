@@ -40,13 +40,7 @@ std::string topology_view_dot(const Scenario& scenario, double font_pt) {
 
 TopologyLayout lay_out_topology(const std::string& dot) {
   GraphvizSession session;
-  if (!session.context()) throw std::runtime_error("Graphviz could not start: " + GraphvizSession::said());
-  Agraph_t* g = agmemread(dot.c_str());
-  if (!g) throw std::runtime_error("Graphviz could not read the DOT text: " + GraphvizSession::said());
-  if (gvLayout(session.context(), g, "dot") != 0) {
-    agclose(g);
-    throw std::runtime_error("Graphviz's dot layout failed (" + GraphvizSession::said() + ")");
-  }
+  Agraph_t* g = session.lay_out(dot);
   TopologyLayout out;
   const boxf bb = GD_bb(g);
   out.width = bb.UR.x - bb.LL.x;
@@ -71,8 +65,7 @@ TopologyLayout lay_out_topology(const std::string& dot) {
       out.calls.push_back(std::move(c));
     }
   }
-  gvFreeLayout(session.context(), g);
-  agclose(g);
+  session.close(g);
   return out;
 }
 

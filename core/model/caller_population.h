@@ -449,18 +449,7 @@ public:
     if (lane_ >= classes_ || lifted_) return;
     lifted_ = true;
     if (ring_explicit_.empty()) return;
-    const std::size_t ring = static_cast<std::size_t>(ring_size_);
-    for (std::size_t c = 0; c < lane_; ++c) {
-      const std::size_t from = c + lane_;
-      for (std::size_t i = 0; i < ring; ++i) {
-        ring_explicit_[c * ring + i] += ring_explicit_[from * ring + i];
-        ring_diff_[c * ring + i] += ring_diff_[from * ring + i];
-        ring_explicit_[from * ring + i] = ring_diff_[from * ring + i] = 0;
-      }
-      ring_rate_[c] += ring_rate_[from];
-      ring_rate_[from] = 0;
-      ring_run_until_[c] = std::max(ring_run_until_[c], ring_run_until_[from]);
-    }
+    merge_refused_lane(ring_explicit_, ring_diff_, ring_rate_, ring_run_until_, static_cast<std::size_t>(ring_size_), lane_);
   }
 
   double backlog() const { return backlog_; }

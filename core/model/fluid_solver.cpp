@@ -504,17 +504,11 @@ private:
   /// its masses, so adding them is exact).
   void lift_admission() {
     admission_lifted_ = true;
-    const std::size_t ring = static_cast<std::size_t>(ring_size_);
+    merge_refused_lane(ring_explicit_, ring_diff_, ring_rate_, ring_run_until_, static_cast<std::size_t>(ring_size_),
+                       lane_classes_);
+    // And the rejections on their way back.
     for (std::size_t c = 0; c < lane_classes_; ++c) {
       const std::size_t from = c + lane_classes_;
-      for (std::size_t i = 0; i < ring; ++i) {
-        ring_explicit_[c * ring + i] += ring_explicit_[from * ring + i];
-        ring_diff_[c * ring + i] += ring_diff_[from * ring + i];
-        ring_explicit_[from * ring + i] = ring_diff_[from * ring + i] = 0;
-      }
-      ring_rate_[c] += ring_rate_[from];
-      ring_rate_[from] = 0;
-      ring_run_until_[c] = std::max(ring_run_until_[c], ring_run_until_[from]);
       for (long slot = 0; slot < pending_slots_; ++slot) {
         double* p = &pending_[static_cast<std::size_t>(slot) * classes_];
         p[c] += p[from];

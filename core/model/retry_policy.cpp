@@ -213,4 +213,19 @@ void add_shed_lane(RetryPolicy& policy) {
   policy.shed_first_class = policy.first_class + classes;
 }
 
+void merge_refused_lane(std::vector<double>& explicit_mass, std::vector<double>& run_diff, std::vector<double>& rate,
+                        std::vector<long>& run_until, std::size_t ring, std::size_t lane) {
+  for (std::size_t c = 0; c < lane; ++c) {
+    const std::size_t from = c + lane;
+    for (std::size_t i = 0; i < ring; ++i) {
+      explicit_mass[c * ring + i] += explicit_mass[from * ring + i];
+      run_diff[c * ring + i] += run_diff[from * ring + i];
+      explicit_mass[from * ring + i] = run_diff[from * ring + i] = 0;
+    }
+    rate[c] += rate[from];
+    rate[from] = 0;
+    run_until[c] = std::max(run_until[c], run_until[from]);
+  }
+}
+
 }  // namespace sg

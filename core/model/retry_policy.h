@@ -58,6 +58,15 @@ struct RetryPolicy {
 /// class and kernel whose retries stay in the copy.
 void add_shed_lane(RetryPolicy& policy);
 
+/// Admission control has ended (docs/model.md, 10.7): the retries of the
+/// refused jobs waiting out a delay join the admitted lane, class for class
+/// (every state of a lane is linear in its masses, so adding is exact). The
+/// rings hold, per class, `ring` due steps of explicit masses and of run
+/// differences; `rate` is each class's running rate and `run_until` the step
+/// its runs end. Classes from `lane` on are the refused lane; it is cleared.
+void merge_refused_lane(std::vector<double>& explicit_mass, std::vector<double>& run_diff, std::vector<double>& rate,
+                        std::vector<long>& run_until, std::size_t ring, std::size_t lane);
+
 /// Builds the classes and kernels of a client for solver step `h` seconds.
 /// `decorrelated_ratio` sets the width of the previous-delay bins (ratio of a
 /// bin's upper to lower edge) used for decorrelated jitter.
