@@ -117,6 +117,8 @@ Scenario default_scenario() {
 
 /// Where the teaching scenarios are bundled; the Learn menu lists them in file name order.
 const QString kTeachingDir = QStringLiteral(":/scenarios/teaching");
+/// The call graph's least height when it needs more (the window still fits 1280 x 800).
+constexpr int kLeastGraphHeight = 180;
 
 /// The slider of a policy field. The table's bounds are what the model
 /// accepts (often up to 1e9); the slider spans what is worth trying: shares
@@ -225,7 +227,7 @@ MainWindow::MainWindow(bool restore_session, QWidget* parent)
   // The right column: the map above, the words and the pins below, split.
   auto* side = new QSplitter(Qt::Vertical, splitter);
   side->setObjectName(QStringLiteral("side_splitter"));
-  auto* views = views_ = new QTabWidget(side);
+  auto* views = new QTabWidget(side);
   views->setDocumentMode(true);
   auto* map_box = new QWidget(views);
   auto* map_layout = new QVBoxLayout(map_box);
@@ -1013,6 +1015,9 @@ void MainWindow::show_outcome(std::shared_ptr<const RunOutcome> outcome) {
       int description = sizes.value(0);
       if (total - room - description < least_curves)
         description = std::max(description_->minimumSizeHint().height(), total - room - least_curves);
+      // At least the height its drawing needs, up to kLeastGraphHeight: the
+      // splitter gives the sizes above before the window has its own.
+      topology_->setMinimumHeight(std::min(topology_->preferred_height(), kLeastGraphHeight));
       topology_->show();
       center_split_->setSizes({description, room, std::max(0, total - room - description)});
     }

@@ -28,7 +28,6 @@ class QListWidget;
 class QMenu;
 class QScrollArea;
 class QSplitter;
-class QTabWidget;
 class QToolButton;
 class QUndoStack;
 class QVBoxLayout;
@@ -192,7 +191,6 @@ private:
   StabilityMapView* map_view_ = nullptr;
   HysteresisView* hysteresis_view_ = nullptr;
   TopologyView* topology_ = nullptr;  // shown above the curves only for scenarios with calls
-  QTabWidget* views_ = nullptr;
   QSplitter* center_split_ = nullptr;
   QAction* export_graph_ = nullptr;
   QGroupBox* service_group_ = nullptr;

@@ -59,7 +59,6 @@ const SenderRun* sender_of(const ServiceRun& callee, const std::string& caller) 
 
 TopologyView::TopologyView(QWidget* parent) : QWidget(parent) {
   setMinimumSize(320, 150);  // the window still fits 1280 x 800 with the graph shown
-  setMouseTracking(false);
   auto* column = new QVBoxLayout(this);
   column->setContentsMargins(6, 6, 6, 6);
   column->addStretch(1);  // the drawing's room; paintEvent fills it
