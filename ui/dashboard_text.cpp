@@ -91,6 +91,12 @@ QString policy_item(const Scenario& s, const std::string& path) {
     if (p.min_per_s > 0) text += tr(" + %1/s").arg(num(p.min_per_s));
     return item(text);
   }
+  if (path == "client.concurrent_retry_budget") {
+    const ConcurrentRetryBudget& p = c.concurrent_retry_budget;
+    if (p.budget_percent <= 0) return item(tr("at most %1 active retries").arg(num(p.min_retry_concurrency, 6)));
+    return item(tr("active retries %1 % of requests, at least %2")
+                    .arg(num(p.budget_percent), num(p.min_retry_concurrency, 6)));
+  }
   if (path == "client.adaptive_throttling")
     return item(tr("adaptive throttling K %1 / %2 s").arg(num(c.adaptive_throttling.k), num(c.adaptive_throttling.window_s, 6)));
   if (path == "client.circuit_breaker") {

@@ -129,6 +129,7 @@ ControlRange policy_field_range(const PolicyField& f, double default_value) {
   if (f.high <= 1) return ControlRange::linear(f.low_open ? 0.01 : f.low, f.high, 2);
   if (key.endsWith(QLatin1String("start_s"))) return ControlRange::linear(0, 7200, 0);
   if (unit == QLatin1String("attempts/s")) return ControlRange::adaptive_linear(2 * default_value);
+  if (unit == QLatin1String("%")) return ControlRange::linear(f.low, f.high, 0);
   if (unit == QLatin1String("s"))
     return f.low_open ? ControlRange::logarithmic(1, 3600, 1) : ControlRange::logarithmic(0, 3600, 1, 1);
   const double top = std::min(f.high, default_value > 0 ? 100 * default_value : 100.0);
@@ -433,7 +434,7 @@ void MainWindow::build_controls(QWidget* panel) {
 
   QVBoxLayout* client_policies_box = group(tr("Client policies"));
   add(client_policies_box, "client.instances", tr("Client instances"), ControlRange::logarithmic(1, 1000000, 0));
-  build_policy_group(panel, client_policies_box, "client.");
+  build_policy_group(panel, client_policies_box, "client.", "client.", policy_rows_);
 
   QVBoxLayout* trigger = group(tr("Trigger"));
   add(trigger, "demand.surge.extra_rate", tr("Surge extra rate"), ControlRange::logarithmic(0, 100000, 0, 1));
@@ -461,7 +462,7 @@ void MainWindow::build_controls(QWidget* panel) {
   add(server, "server.reject_latency_s", tr("Reject latency"), ControlRange::logarithmic(0, 10, 3, 0.001));
 
   QVBoxLayout* server_policies = group(tr("Server policies"));
-  build_policy_group(panel, server_policies, "server.");
+  build_policy_group(panel, server_policies, "server.", "server.", policy_rows_);
   build_capacity_schedule(panel, server_policies);
 
   QVBoxLayout* run = group(tr("Run"));
@@ -469,19 +470,22 @@ void MainWindow::build_controls(QWidget* panel) {
   layout->addStretch(1);
 }
 
-void MainWindow::build_policy_group(QWidget* panel, QVBoxLayout* box, const std::string& prefix) {
+void MainWindow::build_policy_group(QWidget* panel, QVBoxLayout* box, const std::string& table, const std::string& at,
+                                    std::vector<PolicyRow>& rows) {
   // One row per policy of the table (scenario/policy_fields.h): a check box
   // bound to its flag path and a fold button; its fields below, greyed out
   // while it is off. Folded until wanted: the 26 fields of all the policies
   // would push every other control out of sight.
   Scenario defaults;
   for (const PolicyObject& p : policy_objects()) {
-    if (std::string(p.path).rfind(prefix, 0) != 0) continue;
+    const std::string table_path = p.path;
+    if (table_path.rfind(table, 0) != 0) continue;
+    const std::string path = at + table_path.substr(table.size());  // the users' or a call's
     PolicyRow row;
-    row.path = p.path;
+    row.path = path;
     auto* header = new QHBoxLayout;
     row.box = new QCheckBox(QString::fromLatin1(p.title), panel);
-    row.box->setToolTip(QStringLiteral("%1\n(%2)").arg(QString::fromLatin1(p.help), QString::fromLatin1(p.path)));
+    row.box->setToolTip(QStringLiteral("%1\n(%2)").arg(QString::fromLatin1(p.help), QString::fromStdString(path)));
     header->addWidget(row.box, 1);
     row.fold = new QToolButton(panel);
     row.fold->setCheckable(true);
@@ -496,10 +500,11 @@ void MainWindow::build_policy_group(QWidget* panel, QVBoxLayout* box, const std:
     fields->setContentsMargins(18, 0, 0, 4);  // indented under the check box
     fields->setSpacing(2);
     for (const PolicyField& f : p.fields) {
-      auto* c = new ParameterControl(field_path(p, f), policy_field_label(field_path(p, f)),
+      auto* c = new ParameterControl(path + "." + f.key, policy_field_label(field_path(p, f)),
                                      policy_field_range(f, *f.value(defaults)), row.fields);
       fields->addWidget(c);
       bind_control(c);
+      if (&rows == &call_policy_rows_) service_controls_.push_back(c);
     }
     row.fields->setVisible(false);
     box->addWidget(row.fields);
@@ -510,14 +515,49 @@ void MainWindow::build_policy_group(QWidget* panel, QVBoxLayout* box, const std:
       fields_widget->setVisible(open);
       fold->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
     });
-    const std::string path = p.path;
     connect(row.box, &QCheckBox::clicked, this, [this, path, fold](bool on) {
       // Switched on: its settings are what one wants next; off: out of the way again.
       fold->setChecked(on);
       set_parameter(path, on ? "true" : "false");
     });
-    policy_rows_.push_back(row);
+    rows.push_back(row);
   }
+}
+
+void MainWindow::show_policy_rows(const std::vector<PolicyRow>& rows, const Scenario& s) {
+  for (const PolicyRow& row : rows) {
+    const bool on = get_number(s, row.path).value_or(0) != 0;
+    QSignalBlocker block(row.box);
+    row.box->setChecked(on);
+    row.fields->setEnabled(on);
+    if (on) row.fold->setChecked(true);  // a scenario's policies show their settings
+  }
+}
+
+void MainWindow::show_call_choosers(const Scenario& s) {
+  for (const CallChoosers& c : call_choosers_) {
+    QSignalBlocker b1(c.policy), b2(c.jitter);
+    for (const CallSite& site : call_sites(s))
+      if (site.path == c.path) {
+        auto match = matching_policy(site.call->client);
+        c.policy->setCurrentIndex(match ? static_cast<int>(*match) : c.policy->count() - 1);
+        c.jitter->setCurrentIndex(static_cast<int>(site.call->client.backoff.jitter));
+      }
+  }
+}
+
+void MainWindow::choose_call_policy(const std::string& call_path, int index) {
+  const auto& all = client_policies();
+  if (index < 0 || index >= static_cast<int>(all.size())) return;
+  Scenario next = scenario_;
+  for (const CallSite& site : call_sites(next))
+    if (site.path == call_path) {
+      Server& caller = site.caller == "server" ? next.server : next.services.at(site.caller);
+      apply_policy(all[static_cast<std::size_t>(index)], caller.calls.at(site.callee).client);
+    }
+  const QString name = QString::fromStdString(all[static_cast<std::size_t>(index)].name);
+  if (change_graph(next, tr("Choose policy %1 for %2").arg(name, QString::fromStdString(call_path))).isEmpty()) return;
+  apply_scenario(scenario_);  // refused: the chooser goes back to what the call has
 }
 
 void MainWindow::build_capacity_schedule(QWidget* panel, QVBoxLayout* box) {
@@ -603,6 +643,10 @@ void MainWindow::rebuild_service_controls() {
     c->deleteLater();
   }
   service_controls_.clear();
+  call_policy_rows_.clear();
+  call_choosers_.clear();
+  for (QWidget* w : service_group_->findChildren<QWidget*>(QStringLiteral("call_block"), Qt::FindDirectChildrenOnly))
+    w->deleteLater();
   for (QLabel* l : service_group_->findChildren<QLabel*>(QStringLiteral("call_heading"))) l->deleteLater();
   if (shape.empty()) {
     service_group_->hide();
@@ -627,16 +671,70 @@ void MainWindow::rebuild_service_controls() {
   }
   const Server& server = entry ? scenario_.server : scenario_.services.at(name);
   for (const auto& [callee, call] : server.calls) {
-    auto* heading = new QLabel(tr("<b>calls %1</b>").arg(QString::fromStdString(callee).toHtmlEscaped()), service_group_);
+    // Each call's client, exactly like the users' (spec/graph.md: a call
+    // holds every field of a client): its knobs, jitter, a named policy and
+    // every client policy, bound to the call's paths.
+    auto* block = new QWidget(service_group_);
+    block->setObjectName(QStringLiteral("call_block"));
+    auto* lines = new QVBoxLayout(block);
+    lines->setContentsMargins(0, 4, 0, 0);
+    lines->setSpacing(2);
+    box->addWidget(block);
+    auto* heading = new QLabel(tr("<b>calls %1</b>").arg(QString::fromStdString(callee).toHtmlEscaped()), block);
     heading->setObjectName(QStringLiteral("call_heading"));
-    box->addWidget(heading);
+    lines->addWidget(heading);
     const std::string c = at + ".calls." + callee;
-    add(c + ".fan_out", tr("Fan-out"), ControlRange::linear(1, 16, 0).whole_numbers());
-    add(c + ".timeout_s", tr("Timeout"), ControlRange::logarithmic(0.01, 300, 2));
-    add(c + ".max_attempts", tr("Max attempts"), ControlRange::linear(1, 20, 0).whole_numbers(tr("unlimited"), 3));
-    add(c + ".backoff.base_s", tr("Backoff base"), ControlRange::logarithmic(0, 60, 3, 0.001));
-    add(c + ".backoff.cap_s", tr("Backoff cap"), ControlRange::logarithmic(0, 600, 2, 0.01));
+    auto add_here = [&](const std::string& path, const QString& label, ControlRange range) {
+      auto* control = new ParameterControl(path, label, range, block);
+      lines->addWidget(control);
+      bind_control(control);
+      service_controls_.push_back(control);
+      control->show_value(scenario_);
+    };
+    CallChoosers choosers;
+    choosers.path = c;
+    choosers.policy = new QComboBox(block);
+    choosers.policy->setObjectName(QStringLiteral("call_policy_chooser"));
+    for (const NamedPolicy& p : client_policies()) {
+      choosers.policy->addItem(QString::fromStdString(p.name));
+      choosers.policy->setItemData(choosers.policy->count() - 1, QString::fromStdString(p.summary), Qt::ToolTipRole);
+    }
+    choosers.policy->addItem(tr("Custom"));
+    choosers.policy->setToolTip(tr("The named client policy of the call to %1; changing a knob below makes it custom.")
+                                    .arg(QString::fromStdString(callee)));
+    lines->addWidget(choosers.policy);
+    QComboBox* policy = choosers.policy;
+    connect(policy, qOverload<int>(&QComboBox::activated), this, [this, c, policy](int index) {
+      if (index < static_cast<int>(client_policies().size()))
+        choose_call_policy(c, index);
+      else
+        apply_scenario(scenario_);  // "Custom" is what the knobs are, not a policy
+    });
+    add_here(c + ".fan_out", tr("Fan-out"), ControlRange::linear(1, 16, 0).whole_numbers());
+    add_here(c + ".timeout_s", tr("Timeout"), ControlRange::logarithmic(0.01, 300, 2));
+    add_here(c + ".max_attempts", tr("Max attempts"), ControlRange::linear(1, 20, 0).whole_numbers(tr("unlimited"), 3));
+    add_here(c + ".backoff.base_s", tr("Backoff base"), ControlRange::logarithmic(0, 60, 3, 0.001));
+    add_here(c + ".backoff.multiplier", tr("Backoff multiplier"), ControlRange::linear(1, 10, 2));
+    add_here(c + ".backoff.cap_s", tr("Backoff cap"), ControlRange::logarithmic(0, 600, 2, 0.01));
+    auto* jitter_row = new QHBoxLayout;
+    jitter_row->addWidget(new QLabel(tr("Jitter"), block));
+    choosers.jitter = new QComboBox(block);
+    choosers.jitter->setObjectName(QStringLiteral("call_jitter_chooser"));
+    for (const char* j : {"none", "full", "equal", "decorrelated", "proportional"})
+      choosers.jitter->addItem(QString::fromLatin1(j));
+    choosers.jitter->setToolTip(QString::fromStdString(find_parameter("client.backoff.jitter")->help));
+    jitter_row->addWidget(choosers.jitter, 1);
+    lines->addLayout(jitter_row);
+    QComboBox* jitter = choosers.jitter;
+    connect(jitter, qOverload<int>(&QComboBox::activated), this,
+            [this, c, jitter](int) { set_parameter(c + ".backoff.jitter", jitter->currentText().toStdString()); });
+    add_here(c + ".backoff.spread", tr("Jitter spread"), ControlRange::linear(0, 1, 2));
+    add_here(c + ".instances", tr("Client instances"), ControlRange::logarithmic(1, 1000000, 0));
+    build_policy_group(block, lines, "client.", c + ".", call_policy_rows_);
+    call_choosers_.push_back(choosers);
   }
+  show_policy_rows(call_policy_rows_, scenario_);
+  show_call_choosers(scenario_);
   if (entry && server.calls.empty()) box->addWidget(new QLabel(tr("The entry calls no service."), service_group_));
   service_group_->show();
 }
@@ -708,6 +806,12 @@ void MainWindow::build_menus() {
     }
     add_to->setEnabled(!add_to->isEmpty());
     remove_to->setEnabled(!remove_to->isEmpty());
+    graph->addSeparator();
+    QAction* one_layer =
+        graph->addAction(tr("Retry at One Layer Only (Every Call One Attempt)"), this, [this] { retry_at_one_layer_only(); });
+    one_layer->setToolTip(tr("Only the users retry: retries at every layer multiply (4 x 4 x 4 = 64 attempts at the "
+                             "bottom per user action); at one layer they add."));
+    one_layer->setEnabled(has_calls(scenario_) && !retries_at_one_layer(scenario_));
   });
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
@@ -781,8 +885,9 @@ ParameterControl* MainWindow::control(const std::string& path) const {
 }
 
 QCheckBox* MainWindow::policy_box(const std::string& path) const {
-  for (const PolicyRow& row : policy_rows_)
-    if (row.path == path) return row.box;
+  for (const auto* rows : {&policy_rows_, &call_policy_rows_})
+    for (const PolicyRow& row : *rows)
+      if (row.path == path) return row.box;
   return nullptr;
 }
 
@@ -839,6 +944,13 @@ QString MainWindow::remove_call(const QString& caller, const QString& callee) {
   Server& from = caller == QLatin1String("server") ? next.server : next.services.at(caller.toStdString());
   if (!from.calls.erase(callee.toStdString())) return tr("%1 does not call %2").arg(caller, callee);
   return change_graph(next, tr("Remove the call from %1 to %2").arg(caller, callee));
+}
+
+QString MainWindow::retry_at_one_layer_only() {
+  if (!has_calls(scenario_)) return tr("the scenario has no calls");
+  Scenario next = scenario_;
+  retry_at_one_layer(next);
+  return change_graph(next, tr("Retry at one layer only: every call one attempt"));
 }
 
 QString MainWindow::set_parameter(const std::string& path, const std::string& value, bool dragging) {
@@ -919,14 +1031,9 @@ void MainWindow::apply_scenario(const Scenario& s) {
     jitter_->setCurrentIndex(static_cast<int>(s.client.backoff.jitter));
     drop_expired_->setChecked(s.server.drop_expired);
   }
-  Scenario readable = s;  // the policy table's accessors take a mutable scenario
-  for (const PolicyRow& row : policy_rows_) {
-    const bool on = *find_policy(row.path)->enabled(readable);
-    QSignalBlocker block(row.box);
-    row.box->setChecked(on);
-    row.fields->setEnabled(on);
-    if (on) row.fold->setChecked(true);  // a scenario's policies show their settings
-  }
+  show_policy_rows(policy_rows_, s);
+  show_policy_rows(call_policy_rows_, s);
+  show_call_choosers(s);
   {
     const bool on = s.server.capacity_schedule.has_value();
     if (on) kept_schedule_ = *s.server.capacity_schedule;

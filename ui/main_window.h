@@ -41,6 +41,16 @@ class StabilityMapView;
 class HysteresisView;
 class TopologyView;
 
+/// The controls of one policy object: its check box (bound to the flag path,
+/// "client.retry_budget" or "server.calls.db.retry_budget"), a fold button,
+/// and its fields below.
+struct PolicyRow {
+  std::string path;
+  QCheckBox* box = nullptr;
+  QToolButton* fold = nullptr;
+  QWidget* fields = nullptr;
+};
+
 class MainWindow : public QMainWindow {
   Q_OBJECT
 
@@ -108,6 +118,8 @@ public:
   QString remove_service(const QString& name);
   QString add_call(const QString& caller, const QString& callee);
   QString remove_call(const QString& caller, const QString& callee);
+  /// Every call one attempt: only the users retry (core's retry_at_one_layer).
+  QString retry_at_one_layer_only();
 
   /// What Export Data as CSV writes: the rows of the service shown.
   std::string shown_csv() const;
@@ -136,7 +148,11 @@ protected:
 
 private:
   void build_controls(QWidget* panel);
-  void build_policy_group(QWidget* panel, QVBoxLayout* box, const std::string& prefix);
+  /// One row per client (or server) policy of the table whose path starts
+  /// with `table` ("client.", "server."), for the policies at `at` ("client."
+  /// for the users, "server.calls.db." for a call): rows go to `rows`.
+  void build_policy_group(QWidget* panel, QVBoxLayout* box, const std::string& table, const std::string& at,
+                          std::vector<PolicyRow>& rows);
   void build_capacity_schedule(QWidget* panel, QVBoxLayout* box);
   /// The table's steps were edited: applied, or refused with the schedule in force shown again.
   void capacity_schedule_edited();
@@ -206,13 +222,21 @@ private:
   QComboBox* jitter_ = nullptr;
   QCheckBox* drop_expired_ = nullptr;
   /// A policy's check box and its fields, folded away until wanted.
-  struct PolicyRow {
-    std::string path;
-    QCheckBox* box = nullptr;
-    QToolButton* fold = nullptr;
-    QWidget* fields = nullptr;
-  };
   std::vector<PolicyRow> policy_rows_;
+  std::vector<PolicyRow> call_policy_rows_;  // the chosen service's calls' (rebuilt with them)
+  /// A call's choosers that are not parameter controls: its named policy and jitter.
+  struct CallChoosers {
+    std::string path;  ///< "server.calls.db"
+    QComboBox* policy = nullptr;
+    QComboBox* jitter = nullptr;
+  };
+  std::vector<CallChoosers> call_choosers_;
+  /// Shows each policy row's state as the scenario has it.
+  void show_policy_rows(const std::vector<PolicyRow>& rows, const Scenario& s);
+  /// Shows each call's named policy and jitter as the scenario has them.
+  void show_call_choosers(const Scenario& s);
+  /// Gives the call at `call_path` the named policy `index` (one undo step).
+  void choose_call_policy(const std::string& call_path, int index);
   QCheckBox* schedule_box_ = nullptr;
   CapacityScheduleEditor* schedule_editor_ = nullptr;
   /// The last schedule in force: unticking keeps its steps for ticking again.

@@ -104,7 +104,7 @@ public:
     failed_.assign(classes_, 0.0);
     failed_told_.assign(rules.gated ? classes_ : 0, 0.0);
     kernel_mass_.assign(rules.policy.kernels.size(), 0.0);
-    failed_attempts_ = 0;
+    failed_attempts_ = failed_first_attempts_ = 0;
     stopped_ = 0;
     pending_failures_ = false;
     for (auto* v : {&ring_explicit_, &ring_diff_, &ring_rate_, &record_, &fresh_}) v->clear();
@@ -182,6 +182,7 @@ public:
     for (std::size_t c = 0; c < classes_; ++c) {
       double f = part(j, c, which) * share;
       failed_attempts_ += f;
+      if (rules_->policy.classes[c].attempt == 1) failed_first_attempts_ += f;
       if (stop > 0 && f > 0 && !rules_->policy.classes[c].last) {
         const double s = f * stop;
         stopped += s;
@@ -199,21 +200,34 @@ public:
   /// (not on their last attempt): timed out, and told (rejected or answered
   /// with an error). Only a gated population keeps them apart; otherwise
   /// all are counted as timed out.
-  std::pair<double, double> wanting_retry() const {
+  struct Wanting {
     double timed_out = 0, told = 0;
+    double later = 0;  ///< of both, failures of retries (attempt 2 on)
+  };
+  Wanting wanting_retry() const {
+    Wanting w;
     for (std::size_t c = 0; c < classes_; ++c) {
       if (rules_->policy.classes[c].last) continue;
       const double t = failed_told_.empty() ? 0.0 : failed_told_[c];
-      told += t;
-      timed_out += failed_[c] - t;
+      w.told += t;
+      w.timed_out += failed_[c] - t;
+      if (rules_->policy.classes[c].attempt > 1) w.later += failed_[c];
     }
-    return {std::max(0.0, timed_out), told};
+    w.timed_out = std::max(0.0, w.timed_out);
+    return w;
   }
 
   /// The attempts that failed since the last call (for the client gates).
   double take_failed_attempts() {
     const double f = failed_attempts_;
     failed_attempts_ = 0;
+    return f;
+  }
+  /// Of those, the jobs' first attempts (the policy keeps them in classes of
+  /// attempt 1 when a gate needs them apart, build_retry_policy).
+  double take_failed_first_attempts() {
+    const double f = failed_first_attempts_;
+    failed_first_attempts_ = 0;
     return f;
   }
 
@@ -315,10 +329,14 @@ public:
   /// made, docs/model.md 11.5). Of those wanting a retry, only
   /// `retry_share` may (the client gates, 11.12): the rest are denied and
   /// give up too, counted in `denied`. Returns the jobs that gave up.
-  double handle_failures(long n, bool defer_now, double retry_share = 1, double* denied = nullptr) {
-    return handle_failures(n, defer_now ? NowPart::Defer : NowPart::Retry, retry_share, denied);
+  /// `later_share`: the share for the failures of retries (attempt 2 on),
+  /// when it differs (Envoy's budget, docs/model.md 10.11); -1: the same.
+  double handle_failures(long n, bool defer_now, double retry_share = 1, double* denied = nullptr,
+                         double later_share = -1) {
+    return handle_failures(n, defer_now ? NowPart::Defer : NowPart::Retry, retry_share, denied, later_share);
   }
-  double handle_failures(long n, NowPart now_part, double retry_share = 1, double* denied = nullptr) {
+  double handle_failures(long n, NowPart now_part, double retry_share = 1, double* denied = nullptr,
+                         double later_share = -1) {
     // Most steps of most tags have nothing to handle: nothing failed since the last call.
     if (!pending_failures_) return 0;
     pending_failures_ = false;
@@ -346,8 +364,9 @@ public:
         gave_up += f;
         continue;
       }
-      if (retry_share < 1) {
-        const double no = f * (1 - retry_share);
+      const double share = later_share >= 0 && cls.attempt > 1 ? later_share : retry_share;
+      if (share < 1) {
+        const double no = f * (1 - share);
         gave_up += no;
         if (denied) *denied += no;
         f -= no;
@@ -554,6 +573,7 @@ private:
   long ring_size_ = 2, ring_mask_ = 1;
   std::vector<double> record_, fresh_, failed_, failed_told_, kernel_mass_;
   double failed_attempts_ = 0;  // since take_failed_attempts
+  double failed_first_attempts_ = 0;  // of those, first attempts (classes of attempt 1)
   double stopped_ = 0;          // jobs the stop signal ended, until handle_failures
   bool pending_failures_ = false;  // fail() was called since the last handle_failures
   const double* single_admit_ = nullptr;  // the station's, per cohort

@@ -52,7 +52,7 @@ ClientGates::ClientGates(const Client& client, double step_s)
 
 bool ClientGates::any_enabled(const Client& c) {
   return c.retry_throttling.enabled || c.retry_quota.enabled || c.retry_budget.enabled ||
-         c.adaptive_throttling.enabled || c.circuit_breaker.enabled;
+         c.concurrent_retry_budget.enabled || c.adaptive_throttling.enabled || c.circuit_breaker.enabled;
 }
 
 double ClientGates::send_share(double requested) {
@@ -100,7 +100,47 @@ double ClientGates::budget_left() const {
          budget_retries_now_;
 }
 
+namespace {
+
+/// Attempts sent less those whose fate reached their clients, in a step's sums.
+double net_in_flight(const GateStep& s) { return (s.requested - s.refused) - (s.successes + s.failures); }
+
+/// Retries whose attempt ended (succeeded, failed, or refused by the client) in a step's sums.
+double retries_ended(const GateStep& s) {
+  return (s.successes - s.first_successes) + (s.failures - s.first_failures) + (s.refused - s.first_refused);
+}
+
+}  // namespace
+
+double ClientGates::concurrency_share() const {
+  // The share of a slot one attempt moves the cap by: budget_percent while
+  // the percentage sets the cap, none while its minimum does.
+  const ConcurrentRetryBudget& b = c_.concurrent_retry_budget;
+  return 0.01 * b.budget_percent * in_flight_ > b.min_retry_concurrency * instances_ ? 0.01 * b.budget_percent : 0.0;
+}
+
+double ClientGates::concurrency_left() const {
+  // Per client max(min, percent x its active requests); the clients share
+  // the flows evenly (docs/model.md, 10.0), so in totals:
+  // max(min x instances, percent x active requests). The active retries are
+  // as they stand now, within the step under way: the retries whose attempt
+  // ended in it so far are released first, as Envoy does. The requests in
+  // flight are their mean over the step (10.11): a failure falls anywhere
+  // in it, and sees on average half of the step's ends and half of its
+  // sends, which are not made yet and are taken as the last step's.
+  const ConcurrentRetryBudget& b = c_.concurrent_retry_budget;
+  const double active = active_retries_ + granted_now_ - (live_ ? retries_ended(*live_) : 0.0);
+  const double ended = live_ ? live_->successes + live_->failures : 0.0;
+  const double in_flight = std::max(0.0, in_flight_ + 0.5 * (last_sent_ - ended));
+  const double limit = std::max(b.min_retry_concurrency * instances_, 0.01 * b.budget_percent * in_flight);
+  return limit - active;
+}
+
 double ClientGates::preview_share(double after_timeout, double after_reject) const {
+  return preview_share(after_timeout, after_reject, true);
+}
+
+double ClientGates::preview_share(double after_timeout, double after_reject, bool with_concurrency) const {
   const double wanting = after_timeout + after_reject;
   if (!active_ || wanting <= 0) return 1;
   double g = throttling_share();
@@ -109,23 +149,56 @@ double ClientGates::preview_share(double after_timeout, double after_reject) con
     if (cost > 0) g = std::min(g, std::max(0.0, quota_) * instances_ / cost);
   }
   if (c_.retry_budget.enabled) g = std::min(g, std::max(0.0, budget_left()) / wanting);
+  if (with_concurrency && c_.concurrent_retry_budget.enabled)
+    g = std::min(g, std::max(0.0, concurrency_left()) / wanting);
   return std::clamp(g, 0.0, 1.0);
 }
 
-double ClientGates::retry_share(double after_timeout, double after_reject, double fixed_share) {
+double ClientGates::retry_share(double after_timeout, double after_reject, double fixed_share, double later,
+                                double* later_share) {
   const double wanting = after_timeout + after_reject;
+  if (later_share) *later_share = 1;
   if (!active_ || wanting <= 0) return 1;
+  const bool fixed = fixed_share >= 0;
+  const bool split = c_.concurrent_retry_budget.enabled && !fixed;
+  // The share every other policy allows (tokens, quota, budget), then
+  // Envoy's, which serves the failures of retries first (10.11).
+  double g = std::clamp(fixed ? fixed_share : preview_share(after_timeout, after_reject, !split), 0.0, 1.0);
+  double g_first = g, g_later = g;
+  if (split) {
+    later = std::clamp(later, 0.0, wanting);
+    double room = std::max(0.0, concurrency_left());
+    const double want_later = g * later, want_first = g * (wanting - later);
+    if (room < want_later + want_first) {
+      // Saturated. A failing retry frees its own slot and asks at once, but
+      // its attempt's end also lowers the cap by budget_percent of a slot:
+      // with the clients' room spread evenly over a slot (each send and end
+      // moves it by that much), it keeps its slot with probability 1 - p
+      // (10.11); the static limit (p = 0) gives it back always. The first
+      // attempts' failures share what is left.
+      const double p = concurrency_share();
+      if (want_later > 0) {
+        g_later = g * std::min(1.0 - p, room / want_later);
+        room = std::max(0.0, room - g_later * later);
+      }
+      if (want_first > 0) g_first = g * std::min(1.0, room / want_first);
+    }
+  }
+  if (later_share) *later_share = g_later;
+  const double granted = g_first * (wanting - later) + g_later * later;
+  // The policies' costs, for the retries granted (the quota's split of
+  // timeouts and rejections taken as the same among both kinds of failure).
   const double cost = c_.retry_quota.enabled
                           ? c_.retry_quota.timeout_cost * after_timeout + c_.retry_quota.retry_cost * after_reject
                           : 0.0;
-  const double g = std::clamp(fixed_share >= 0 ? fixed_share : preview_share(after_timeout, after_reject), 0.0, 1.0);
   if (c_.retry_quota.enabled && cost > 0) {
-    quota_ = std::max(0.0, quota_ - g * cost / instances_);
-    paid_ += g * cost;
-    paid_retries_ += g * wanting;
+    quota_ = std::max(0.0, quota_ - cost * (granted / wanting) / instances_);
+    paid_ += cost * (granted / wanting);
+    paid_retries_ += granted;
   }
-  if (c_.retry_budget.enabled) budget_retries_now_ += g * wanting;
-  return g;
+  if (c_.retry_budget.enabled) budget_retries_now_ += granted;
+  if (c_.concurrent_retry_budget.enabled) granted_now_ += granted;
+  return g_first;
 }
 
 void ClientGates::end_step(const GateStep& s) {
@@ -152,6 +225,16 @@ void ClientGates::end_step(const GateStep& s) {
     budget_jobs_.push(s.first_requested);
     budget_retries_.push(budget_retries_now_);
     budget_retries_now_ = 0;
+  }
+  if (c_.concurrent_retry_budget.enabled) {
+    // Every attempt sent is in flight until its client learns its fate; a
+    // granted retry is active from the grant to the end of its attempt
+    // (Envoy releases it when the retry's request ends), or until the client
+    // refuses to send it.
+    in_flight_ = std::max(0.0, in_flight_ + net_in_flight(s));
+    last_sent_ = s.requested - s.refused;
+    active_retries_ = std::max(0.0, active_retries_ + granted_now_ - retries_ended(s));
+    granted_now_ = 0;
   }
   if (c_.adaptive_throttling.enabled) {
     throttle_requests_.push(s.requested);

@@ -18,7 +18,9 @@ struct GateStep {
   double successes = 0;        ///< attempts completed within their timeout
   double first_successes = 0;  ///< of those, jobs' first attempts
   double failures = 0;         ///< attempts that failed (timed out, or rejected and told so)
+  double first_failures = 0;   ///< of those, jobs' first attempts
   double refused = 0;          ///< attempts the clients refused themselves
+  double first_refused = 0;    ///< of those, jobs' first attempts
 };
 
 class ClientGates {
@@ -39,8 +41,14 @@ public:
   /// from the tokens or budget. A failure always takes its gRPC token.
   double retry_share(double after_timeout, double after_reject);
   /// The same with the share fixed in advance (retries that fell in the
-  /// same step as their failure were sent with it): only takes the cost.
-  double retry_share(double after_timeout, double after_reject, double fixed_share);
+  /// same step as their failure were sent with it): only takes the cost
+  /// (fixed_share < 0: not fixed). `later`: of the failures, those of
+  /// retries (attempt 2 on); with Envoy's budget they get back the slot
+  /// their attempt frees, before the first attempts' failures are served
+  /// (docs/model.md, 10.11): their share goes to `later_share`, and the
+  /// share returned is then the first attempts'. Otherwise both are equal.
+  double retry_share(double after_timeout, double after_reject, double fixed_share, double later = 0,
+                     double* later_share = nullptr);
 
   /// The share retry_share would grant these failures now, taking nothing.
   double preview_share(double after_timeout, double after_reject) const;
@@ -51,7 +59,20 @@ public:
 
   /// Whether a quota or budget caps the number of retries (the share then
   /// depends on how many failures ask).
-  bool limits_by_count() const { return c_.retry_quota.enabled || c_.retry_budget.enabled; }
+  bool limits_by_count() const {
+    return c_.retry_quota.enabled || c_.retry_budget.enabled || c_.concurrent_retry_budget.enabled;
+  }
+
+  /// Whether the gates need a step's first attempts told apart from its
+  /// retries in its successes, failures and refusals (the quota's reward,
+  /// the concurrent budget's active retries).
+  bool counts_first_attempts() const { return c_.retry_quota.enabled || c_.concurrent_retry_budget.enabled; }
+
+  /// The solver's running sums of the step under way (the same object it
+  /// hands to end_step): Envoy's budget releases a retry the moment its
+  /// attempt ends, so a failure retrying in the step sees the slots freed
+  /// before it in that step (docs/model.md, 10.11).
+  void watch(const GateStep* live) { live_ = live; }
 
   /// Closes a step: refills tokens, moves the windows, and steps the breaker.
   void end_step(const GateStep& step);
@@ -64,6 +85,11 @@ public:
   double throttling_tokens() const { return tokens_; }
   double quota_tokens() const { return quota_; }
   bool breaker_open() const { return breaker_ == Breaker::Open; }
+  /// Envoy's budget, over all clients: attempts in flight (sent, their fate
+  /// not yet known to the client) and active retries (granted, waiting out
+  /// their backoff or in flight).
+  double active_requests() const { return in_flight_; }
+  double active_retries() const { return active_retries_; }
 
 private:
   /// A sliding sum over the last `size` steps.
@@ -84,6 +110,9 @@ private:
 
   double throttling_share() const;  // gRPC: the share of clients above half their tokens
   double budget_left() const;       // retry budget: retries still allowed in the window
+  double concurrency_left() const;  // Envoy's budget: retries that may still become active
+  double concurrency_share() const;  // Envoy's budget: the share of a slot an attempt moves the cap by
+  double preview_share(double after_timeout, double after_reject, bool with_concurrency) const;
 
   const Client& c_;
   const double h_, instances_;
@@ -95,6 +124,8 @@ private:
   double paid_ = 0, paid_retries_ = 0;
   Window budget_jobs_, budget_retries_;  // retry budget
   double budget_retries_now_ = 0;
+  double in_flight_ = 0, active_retries_ = 0, granted_now_ = 0, last_sent_ = 0;  // Envoy's budget
+  const GateStep* live_ = nullptr;
   Window throttle_requests_, throttle_accepts_;  // adaptive throttling
   Window breaker_calls_, breaker_failures_;  // circuit breaker
   Breaker breaker_ = Breaker::Closed;

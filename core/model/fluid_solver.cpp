@@ -68,6 +68,8 @@ class FluidRun {
   static constexpr bool P = Policies;
 
 public:
+  FluidRun(const FluidRun&) = delete;  // its client gates watch its own step sums
+  FluidRun& operator=(const FluidRun&) = delete;
   FluidRun(const Scenario& s, double h, const SolverOptions& options)
       : s_(s),
         h_(h),
@@ -95,6 +97,7 @@ public:
         admission_on_(s.server.admission.enabled && s.server.admission.share < 1),
         autoscaling_on_(s.server.autoscaling.enabled) {
     if (admission_on_) add_shed_lane(policy_);
+    gates_.watch(&step_);
     lane_classes_ = static_cast<std::size_t>(policy_.lane_classes);
     if (autoscaling_on_) autoscaler_ = std::make_unique<fluid::Autoscaler>(s.server, h);
     // Step masses are filled in chunks as the run reaches them (fill_masses):
@@ -372,6 +375,7 @@ private:
         out.throttled += refused;
         out.gave_up += refused;
         step_.refused += refused;
+        step_.first_refused += fresh * (1.0 - send_share_);
       }
     }
     const double fresh_sent = fresh * send_share_;
@@ -531,7 +535,7 @@ private:
   void count_success(long j, double mass) {
     if (!gates_on()) return;
     step_.successes += mass;
-    if (s_.client.retry_quota.enabled && admitted_[static_cast<std::size_t>(j)] > 0) {
+    if (gates_.counts_first_attempts() && admitted_[static_cast<std::size_t>(j)] > 0) {
       const double* mix = &composition_[static_cast<std::size_t>(j % composition_slots_) * classes_];
       step_.first_successes +=
           mass * mix[static_cast<std::size_t>(policy_.first_class)] / admitted_[static_cast<std::size_t>(j)];
@@ -643,9 +647,11 @@ private:
       double jobs = sent_[c] * share_of(c);
       if (jobs <= 0) continue;
       const long left = max_attempts - policy_.classes[c].attempt;
+      const bool first = policy_.classes[c].attempt == 1;
       for (long j = 0; j < left && jobs > 0; ++j) {
         // `jobs` were just rejected and fail now.
         step_.failures += jobs;
+        if (first && j == 0) step_.first_failures += jobs;
         const double stopped = jobs * stop;
         out.stopped += stopped;
         out.gave_up += stopped;
@@ -658,6 +664,7 @@ private:
         const double refused = jobs * (1 - send_share_);
         out.throttled += refused;
         out.gave_up += refused;
+        if (gates_on()) step_.refused += refused;
         jobs -= refused;
         out.offered += jobs;
         out.retries += jobs;
@@ -665,6 +672,7 @@ private:
         if (c >= lane_classes_) out.shed += jobs;
       }
       step_.failures += jobs;
+      if (first && left <= 0) step_.first_failures += jobs;
       out.gave_up += jobs;  // the last attempt was rejected too
     }
   }
@@ -678,7 +686,7 @@ private:
   /// the step.
   void handle_failures(long n, bool after_admission, Sums& out) {
     const double stop = stop_share(n);
-    double timed_out = 0, rejected = 0;
+    double timed_out = 0, rejected = 0, later = 0;
     bool any = false;
     if (!split_failures()) {
       // Without gates or the stop signal a failure is a failure: the loop
@@ -703,6 +711,7 @@ private:
       if (ft <= 0 && fr <= 0) continue;
       failed_[c] = failed_reject_[c] = 0;
       step_.failures += ft + fr;
+      if (policy_.classes[c].attempt == 1) step_.first_failures += ft + fr;
       const AttemptClass& cls = policy_.classes[c];
       if (cls.last) {
         out.gave_up += ft + fr;
@@ -716,21 +725,24 @@ private:
       failed_[c] = ft + fr;  // wanting a retry, until the gates have their say
       timed_out += ft;
       rejected += fr;
+      if (cls.attempt > 1) later += ft + fr;
       any = true;
     }
     if (!any) return;
-    double g = 1;
+    double g = 1, g_later = 1;
     if (gates_on()) {
       // Rejections of this step whose retries fell in it were sent with
-      // same_step_share_; with no such retries the share is free to set now.
-      g = after_admission && has_same_step_retries_ ? gates_.retry_share(timed_out, rejected, same_step_share_)
-                                                    : gates_.retry_share(timed_out, rejected);
-      const double denied = (timed_out + rejected) * (1 - g);
+      // same_step_share_; with no such retries the share is free to set now
+      // (Envoy's budget then serves the failures of retries first, 10.11).
+      g = after_admission && has_same_step_retries_
+              ? gates_.retry_share(timed_out, rejected, same_step_share_, later, &g_later)
+              : gates_.retry_share(timed_out, rejected, -1, later, &g_later);
+      const double denied = (timed_out + rejected - later) * (1 - g) + later * (1 - g_later);
       out.denied += denied;
       out.gave_up += denied;
     }
     for (std::size_t c = 0; c < classes_; ++c) {
-      double f = failed_[c] * g;
+      double f = failed_[c] * (policy_.classes[c].attempt > 1 ? g_later : g);
       if (failed_[c] <= 0) continue;
       failed_[c] = 0;
       for (const Transition& t : policy_.classes[c].on_failure)

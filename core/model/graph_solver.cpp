@@ -29,6 +29,8 @@ constexpr double kMaxSteps = 1e7;
 
 class GraphRun {
 public:
+  GraphRun(const GraphRun&) = delete;  // its client gates watch its own step sums
+  GraphRun& operator=(const GraphRun&) = delete;
   GraphRun(const Scenario& s, double h, const SolverOptions& options)
       : s_(s), graph_(s), h_(h), options_(options),
         steps_(std::max(1L, static_cast<long>(std::ceil(s.duration_s / h - 1e-9)))),
@@ -258,6 +260,7 @@ private:
     gate_step_.emplace_back();
     send_keep_.push_back(1.0);
     retry_keep_.push_back(1.0);
+    retry_keep_later_.push_back(1.0);
     any_gates_ = any_gates_ || rules->gated;
     // docs/model.md, 11.6: with drop_expired an attempt is discarded once
     // its sender times out within the margin; a positive margin is at least
@@ -393,6 +396,7 @@ private:
             keep = send_keep_[static_cast<std::size_t>(p)] = gates->send_share(fresh + retries);
             const double refused = pop.refuse(n, keep);
             g.refused += refused;
+            g.first_refused += fresh * (1 - keep);
             st.sums.throttled += refused;
             st.sums.gave_up += refused;
           }
@@ -589,12 +593,19 @@ private:
     ClientGates* gates = gates_[static_cast<std::size_t>(p)].get();
     if (!gates) return pop.handle_failures(n, defer_now);
     double& keep = retry_keep_[static_cast<std::size_t>(p)];
+    double& keep_later = retry_keep_later_[static_cast<std::size_t>(p)];
     if (main) {
-      const auto [timed_out, told] = pop.wanting_retry();
-      keep = gates->retry_share(timed_out, told);
+      // The step's failures so far reach the gates' running sums now: Envoy's
+      // budget frees the slots of the retries among them first (10.11).
+      GateStep& g = gate_step_[static_cast<std::size_t>(p)];
+      g.failures += pop.take_failed_attempts();
+      g.first_failures += pop.take_failed_first_attempts();
+      gates->watch(&g);
+      const fluid::Population::Wanting w = pop.wanting_retry();
+      keep = gates->retry_share(w.timed_out, w.told, -1, w.later, &keep_later);
     }
     double denied = 0;
-    const double gave = pop.handle_failures(n, defer_now, keep, &denied);
+    const double gave = pop.handle_failures(n, defer_now, keep, &denied, keep_later);
     if (main) st.sums.denied += denied;
     return gave;
   }
@@ -605,7 +616,8 @@ private:
     for (std::size_t p = 0; p < gates_.size(); ++p) {
       if (!gates_[p]) continue;
       GateStep& g = gate_step_[p];
-      g.failures = populations_[p]->take_failed_attempts();
+      g.failures += populations_[p]->take_failed_attempts();
+      g.first_failures += populations_[p]->take_failed_first_attempts();
       gates_[p]->end_step(g);
       g = GateStep{};
     }
@@ -1131,7 +1143,7 @@ private:
   // of the current step for them, and the shares they gave in it.
   std::vector<std::unique_ptr<ClientGates>> gates_;
   std::vector<GateStep> gate_step_;
-  std::vector<double> send_keep_, retry_keep_;
+  std::vector<double> send_keep_, retry_keep_, retry_keep_later_;  // later: for failures of retries (10.11)
   bool any_gates_ = false;
   std::vector<double> shed_now_;  // forward: per local population, its attempts of refused jobs this step
   bool scaling_ = false;    // some service has an autoscaler

@@ -66,6 +66,9 @@ void build_by_attempt(RetryPolicy& policy, const Client& client, Jitter jitter, 
     count = 1;
     while (count < kMaxGrowthClasses && d(count) < b.cap_s && b.multiplier > 1 && b.base_s > 0)
       ++count;
+    // Envoy's budget counts a job's retries apart from its first attempt:
+    // the first attempt keeps a class of its own (the same laws either way).
+    if (client.concurrent_retry_budget.enabled) count = std::max(count, 2);
   }
   KernelTable table(policy.kernels, h);
   policy.classes.resize(static_cast<std::size_t>(count));

@@ -98,12 +98,32 @@ const std::vector<NamedPolicy>& client_policies() {
                  RetryBudget{true, 0.1, 0, 60}),
             &Client::adaptive_throttling, AdaptiveThrottling{true, 2, 120})},
       // Envoy's router defaults: one retry (num_retries 1), fully jittered
-      // exponential backoff from 25 ms to 250 ms. (Envoy's limit of 3
-      // concurrent retries per cluster is a concurrency limit, not modelled.)
+      // exponential backoff from 25 ms to 250 ms, and the cluster's default
+      // circuit breaker of 3 concurrent retries (max_retries), the
+      // concurrent budget with no percentage.
       {"Envoy defaults",
        "2 attempts (1 retry), full jitter up to 25 ms (doubling, at most 250 ms: Envoy's router "
-       "defaults).",
-       client(2, Backoff{0.025, 2, 0.25, Jitter::Full})},
+       "defaults), and at most 3 active retries per client (its default max_retries).",
+       with(client(2, Backoff{0.025, 2, 0.25, Jitter::Full}), &Client::concurrent_retry_budget,
+            ConcurrentRetryBudget{true, 0, 3})},
+      // Envoy's cluster retry_budget (circuit_breakers.thresholds): active
+      // retries at most budget_percent (default 20 %) of the active requests,
+      // never below min_retry_concurrency (default 3), over the router's
+      // default retries.
+      {"Envoy with retry budget",
+       "2 attempts (1 retry), full jitter up to 25 ms (doubling, at most 250 ms), and Envoy's retry budget: "
+       "a client's active retries at most 20 % of its active requests (never fewer than 3).",
+       with(client(2, Backoff{0.025, 2, 0.25, Jitter::Full}), &Client::concurrent_retry_budget,
+            ConcurrentRetryBudget{true, 20, 3})},
+      // Linkerd's budgeted retries (ServiceProfile retryBudget, the proxy's
+      // defaults): retryRatio 0.2, minRetriesPerSecond 10, ttl 10 s, and no
+      // limit on a request's retries but the budget; a ServiceProfile has no
+      // backoff setting, so retries leave at once.
+      {"Linkerd retry budget",
+       "Unlimited attempts, retried at once, within Linkerd's budget per client: retries at most 20 % of the "
+       "jobs started over 10 s, plus 10 a second.",
+       with(client(std::nullopt, Backoff{0, 1, 0, Jitter::None}), &Client::retry_budget,
+            RetryBudget{true, 0.2, 10, 10})},
       // Polly v8 defaults: retry 3 times (4 attempts) after a constant 2 s, no
       // jitter; circuit breaker FailureRatio 0.1, MinimumThroughput 100,
       // SamplingDuration 30 s, BreakDuration 5 s, one probe when half-open.

@@ -137,6 +137,8 @@ std::string policy_field_label(const std::string& path) {
       {"server.admission.share", "Share admitted"},
       {"server.autoscaling.step", "Capacity per step"},
       {"client.retry_budget.min_per_s", "Minimum retries/s"},
+      {"client.concurrent_retry_budget.budget_percent", "Share of active requests"},
+      {"client.concurrent_retry_budget.min_retry_concurrency", "Minimum active retries"},
       {"client.circuit_breaker.open_s", "Open for"},
       {"client.circuit_breaker.half_open_calls", "Half-open probes"}};
   if (auto it = names.find(path); it != names.end()) return it->second;

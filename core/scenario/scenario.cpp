@@ -64,6 +64,19 @@ std::vector<CallSite> call_sites(const Scenario& s) {
   return sites;
 }
 
+void retry_at_one_layer(Scenario& s) {
+  for (auto& [callee, call] : s.server.calls) call.client.max_attempts = 1;
+  for (auto& [name, service] : s.services)
+    for (auto& [callee, call] : service.calls) call.client.max_attempts = 1;
+}
+
+bool retries_at_one_layer(const Scenario& s) {
+  const std::vector<CallSite> sites = call_sites(s);
+  return !sites.empty() && std::all_of(sites.begin(), sites.end(), [](const CallSite& c) {
+    return c.call->client.max_attempts && *c.call->client.max_attempts == 1;
+  });
+}
+
 bool has_calls(const Scenario& s) {
   if (!s.server.calls.empty()) return true;
   for (const auto& entry : s.services)

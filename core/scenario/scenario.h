@@ -100,6 +100,18 @@ struct RetryBudget {
   double window_s = 10;
 };
 
+/// Envoy's retry budget (cluster circuit breakers, `retry_budget`): a
+/// failure may retry only while the client's active retries (granted, in
+/// their backoff or in flight) stay under max(min_retry_concurrency,
+/// budget_percent % of its active requests); the active retry of a job is
+/// released when that retry's attempt ends. With budget_percent 0 it is
+/// Envoy's default static limit (max_retries 3).
+struct ConcurrentRetryBudget {
+  bool enabled = false;
+  double budget_percent = 20;
+  double min_retry_concurrency = 3;
+};
+
 /// Client-side adaptive throttling (the SRE book, "Handling Overload"): an
 /// attempt is refused locally with probability
 /// max(0, (requests - k accepts) / (requests + 1)) over the last window_s.
@@ -145,6 +157,7 @@ struct Client {
   RetryThrottling retry_throttling;
   RetryQuota retry_quota;
   RetryBudget retry_budget;
+  ConcurrentRetryBudget concurrent_retry_budget;
   AdaptiveThrottling adaptive_throttling;
   CircuitBreaker circuit_breaker;
 };
@@ -207,6 +220,14 @@ struct CallSite {
 /// Every call of the scenario: the entry's first, then each service's by
 /// name, each caller's calls by the callee's name.
 std::vector<CallSite> call_sites(const Scenario& scenario);
+
+/// Retrying at one layer only (the SRE book's advice, docs/model.md 11.7):
+/// every call of the graph makes one attempt, so only the users' client
+/// retries. The calls' other settings stay as they were.
+void retry_at_one_layer(Scenario& scenario);
+
+/// True when every call makes one attempt (and there is a call).
+bool retries_at_one_layer(const Scenario& scenario);
 
 /// True when the scenario is a graph: some service calls another.
 bool has_calls(const Scenario& scenario);

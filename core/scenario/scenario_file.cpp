@@ -217,7 +217,8 @@ Client read_client(const json& v, const std::string& path, const std::vector<con
   require_object(v, path);
   std::vector<const char*> known = {"timeout_s",    "max_attempts", "backoff",
                                     "instances",    "retry_throttling", "retry_quota",
-                                    "retry_budget", "adaptive_throttling", "circuit_breaker"};
+                                    "retry_budget", "concurrent_retry_budget", "adaptive_throttling",
+                                    "circuit_breaker"};
   known.insert(known.end(), more_keys.begin(), more_keys.end());
   require_known_keys(v, path, known);
   read_number(v, "instances", path, c.instances);

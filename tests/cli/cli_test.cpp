@@ -693,4 +693,29 @@ TEST(CliLessons, OneSlowShardFailsEveryRequestAndItsRetriesFloodTheOthers) {
   EXPECT_NE(once.out.find("Storm began at shard4 (t = 100 s); then server (t = 100 s)."), std::string::npos) << once.out;
 }
 
+TEST(CliLessons, RetryBudgetsAtEveryHopRecoverWhereABudgetAtTheBottomDoesNot) {
+  const std::string f = kLessons + "11-budgets-every-hop.json";
+  const Outcome every = cli("summary " + f);
+  EXPECT_NE(every.out.find("Recovered: healthy again 153 s after the trigger ended"), std::string::npos) << every.out;
+  EXPECT_NE(every.out.find("6.04 at t = 409 s"), std::string::npos) << every.out;  // db's peak per user job
+  EXPECT_NE(every.out.find("47874 retries denied"), std::string::npos) << every.out;
+  // The waves 10 s apart: the budgets refill together.
+  const std::string db = cli("run " + f + " --service db").out;
+  EXPECT_GT(csv_at(db, 479, "offered"), 3 * csv_at(db, 472, "offered"));
+  // Without any budget: 25 db attempts per user job, a storm to the end.
+  const std::string none = " --set client.retry_budget=false --set server.calls.api.retry_budget=false";
+  const Outcome bare = cli("summary " + f + none + " --set services.api.calls.db.retry_budget=false");
+  EXPECT_NE(bare.out.find("db                 25 at the end"), std::string::npos) << bare.out;
+  // A budget at the bottom hop only: the layers above still multiply.
+  const Outcome bottom = cli("summary " + f + none);
+  EXPECT_NE(bottom.out.find("db               10.8 at the end"), std::string::npos) << bottom.out;
+  EXPECT_NE(bottom.out.find("Unhealthy at the end: server, api, db."), std::string::npos) << bottom.out;
+  // Envoy's budget on every hop instead: healthy 23 s after the outage.
+  const Outcome envoy = cli("summary " + f + none +
+                            " --set services.api.calls.db.retry_budget=false --set client.concurrent_retry_budget=true "
+                            "--set server.calls.api.concurrent_retry_budget=true "
+                            "--set services.api.calls.db.concurrent_retry_budget=true");
+  EXPECT_NE(envoy.out.find("Recovered: healthy again 23 s after the trigger ended"), std::string::npos) << envoy.out;
+}
+
 }  // namespace

@@ -53,6 +53,7 @@ Scenario random_scenario_with_policies(std::mt19937& rng) {
   c.retry_budget = RetryBudget{coin(0.4), uniform(0, 0.5), uniform(0, 2), uniform(1, 30)};
   c.adaptive_throttling = AdaptiveThrottling{coin(0.4), uniform(1, 3), uniform(1, 120)};
   c.circuit_breaker = CircuitBreaker{coin(0.4), uniform(0.05, 1), uniform(0, 50), uniform(1, 60), uniform(0.5, 30), uniform(1, 10)};
+  c.concurrent_retry_budget = ConcurrentRetryBudget{coin(0.4), uniform(0, 100), uniform(0, 10)};
   return s;
 }
 

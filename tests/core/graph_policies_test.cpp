@@ -107,6 +107,37 @@ TEST(GraphPolicies, ARetryBudgetOnACallCapsItsRetriesAtItsRatio) {
   EXPECT_NEAR(window_mean(users.at("db"), &Interval::offered, 100, 300), 4 * offered, 0.1);
 }
 
+TEST(GraphPolicies, EnvoysRetryBudgetOnACallHoldsItsActiveRetriesToItsLimit) {
+  // db's rejections reach the server 0.5 s after each attempt and the call
+  // waits a constant 1 s before a retry: a retry Envoy grants is active for
+  // 1.5 s (its backoff, then its attempt). With the default static limit
+  // (3 active retries per client, the call's 10 clients: 30) Little's law
+  // gives 30 / 1.5 = 20 retries/s at db, the same number as for one service
+  // (Policies.EnvoyStaticRetryLimit...), whatever the demand.
+  Scenario s = refusing_db(1000);
+  s.client.max_attempts = 1;
+  s.services["db"].reject_latency_s = 0.5;
+  Client& call = s.server.calls["db"].client;
+  call.max_attempts.reset();
+  call.backoff = Backoff{1, 1, 1, Jitter::None};
+  call.instances = 10;
+  call.concurrent_retry_budget = ConcurrentRetryBudget{true, 0, 3};
+  std::map<std::string, RunResult> fixed = solve_by_name(s);
+  EXPECT_NEAR(window_mean(fixed.at("db"), &Interval::retries, 50, 290), 20, 0.02 * 20);
+  EXPECT_NEAR(window_mean(fixed.at("db"), &Interval::demand, 50, 290), 1000, 1e-6);
+  // 20 % of the active requests, with full jitter (a retry active 0.5 s in
+  // backoff on average, then 0.5 s in flight): every db attempt is in
+  // flight 0.5 s, so A = 0.5 (1000 + r), and 1 x r = 0.2 A gives
+  // r = 100 / 0.9 = 111.1/s (Policies.EnvoyRetryBudgetFollows...).
+  call.concurrent_retry_budget.budget_percent = 20;
+  call.backoff.jitter = Jitter::Full;
+  std::map<std::string, RunResult> share = solve_by_name(s);
+  EXPECT_NEAR(window_mean(share.at("db"), &Interval::retries, 50, 290), 100 / 0.9, 1e-3 * 100 / 0.9);
+  // The users never retry and the server has room: its books are untouched.
+  EXPECT_NEAR(window_mean(share.at("server"), &Interval::retries, 50, 290), 0, 1e-12);
+  EXPECT_NEAR(window_mean(share.at("server"), &Interval::denied, 50, 290), 0, 1e-12);
+}
+
 TEST(GraphPolicies, AnOpenBreakerOnACallLetsOnlyItsProbesReachTheCallee) {
   // As Policies.OpenBreakerSendsNothingButProbes for one service, on the
   // server's call to db: no retries anywhere, db refuses everything. The

@@ -523,8 +523,13 @@ TEST(GraphSolver, RetryingAtTheTopLayerOnlyRecoversFromTheOutageThatTipsAChainRe
     EXPECT_TRUE(h.unhealthy_from_s.has_value()) << h.name;
   }
   EXPECT_GT(everywhere.back().peak_attempts_per_user_job, 9);  // db: beyond 3 x 3
-  s.server.calls.at("api").client.max_attempts = 1;
-  s.services.at("api").calls.at("db").client.max_attempts = 1;
+  // The dashboard's Retry at One Layer Only (core's retry_at_one_layer):
+  // both calls one attempt, the users' three kept.
+  retry_at_one_layer(s);
+  EXPECT_EQ(s.server.calls.at("api").client.max_attempts, 1);
+  EXPECT_EQ(s.services.at("api").calls.at("db").client.max_attempts, 1);
+  EXPECT_EQ(s.client.max_attempts, 3);
+  EXPECT_TRUE(retries_at_one_layer(s));
   validate_scenario(s);
   const auto top_only_runs = solve_services(s);
   for (const ServiceHealth& h : assess_services(top_only_runs)) {

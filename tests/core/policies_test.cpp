@@ -69,6 +69,78 @@ TEST(Policies, FinagleMinimumRetriesAddToTheBudget) {
   EXPECT_NEAR(window_mean(solve(s), &Interval::retries, 150, 400), 260, 1e-6);
 }
 
+/// The outage of full_outage() with rejections reaching the clients 0.5 s
+/// later and a constant 1 s backoff: a retry granted at a failure is active
+/// (Envoy's count) for its 1 s backoff and its attempt's 0.5 s, 1.5 s in all.
+Scenario envoy_outage(ConcurrentRetryBudget budget) {
+  Scenario s = full_outage(std::nullopt);
+  s.server.reject_latency_s = 0.5;
+  s.client.backoff = Backoff{1, 1, 1, Jitter::None};
+  s.client.instances = 10;
+  s.client.concurrent_retry_budget = budget;
+  return s;
+}
+
+TEST(Policies, EnvoyStaticRetryLimitAllowsItsActiveRetriesOverTheirLifetime) {
+  // Envoy's default circuit breaker, 3 active retries per client, 10
+  // clients: at most 30 retries active at once. Each lives 1.5 s (its
+  // backoff and its rejected attempt), so by Little's law the clients retry
+  // 30 / 1.5 = 20 times a second through the outage, whatever the demand:
+  // offered 820/s where, unlimited, it grows without end.
+  Scenario s = envoy_outage({true, 0, 3});
+  const RunResult r = solve(s);
+  EXPECT_NEAR(window_mean(r, &Interval::retries, 150, 390), 20, 0.02 * 20);
+  EXPECT_NEAR(window_mean(r, &Interval::offered, 150, 390), 820, 0.02 * 20);
+  // Every other failure is denied: the 800 first attempts a second.
+  EXPECT_NEAR(window_mean(r, &Interval::denied, 150, 390), 800, 0.02 * 20);
+  // As the step shrinks the rate tends to the hand value (the delays are
+  // whole steps at 0.1 s and 0.05 s as at 0.2 s).
+  for (double h : {0.1, 0.05}) {
+    SolverOptions o;
+    o.step_s = h;
+    EXPECT_NEAR(window_mean(solve(s, o), &Interval::retries, 150, 390), 20, 0.01 * 20) << h;
+  }
+  s.client.concurrent_retry_budget.enabled = false;
+  EXPECT_GT(window_mean(solve(s), &Interval::retries, 150, 390), 10 * 800);
+}
+
+TEST(Policies, EnvoyRetryBudgetFollowsTwentyPercentOfTheActiveRequests) {
+  // budget_percent 20: active retries R at most 0.2 x the attempts in
+  // flight A. With full jitter a retry waits U(0, 1 s), 0.5 s on average,
+  // then its attempt's 0.5 s: it is active 1 s, R = 1 x r with r the
+  // retries a second (Little). Every attempt is in flight for the 0.5 s its
+  // rejection takes: A = 0.5 (800 + r). At the limit r = 0.2 x 0.5 (800 + r):
+  // r = 80 / 0.9 = 88.9/s (the minimum of 30 is below it); at every step,
+  // the flows being steady (the level in flight is the step's mean, 10.11).
+  Scenario s = envoy_outage({true, 20, 3});
+  s.client.backoff.jitter = Jitter::Full;
+  const double r = 80 / 0.9;
+  for (double h : {0.2, 0.05}) {
+    SolverOptions o;
+    o.step_s = h;
+    EXPECT_NEAR(window_mean(solve(s, o), &Interval::retries, 150, 390), r, 1e-3 * r) << h;
+  }
+  // The static limit with the same jitter: 30 active, 1 s each: 30/s.
+  s.client.concurrent_retry_budget.budget_percent = 0;
+  EXPECT_NEAR(window_mean(solve(s), &Interval::retries, 150, 390), 30, 1e-3 * 30);
+  // Healthy before and after the outage: every first attempt succeeds and
+  // no retry is wanted, so nothing is denied.
+  s.client.concurrent_retry_budget.budget_percent = 20;
+  const RunResult run = solve(s);
+  EXPECT_NEAR(window_mean(run, &Interval::denied, 20, 90), 0, 1e-9);
+  EXPECT_NEAR(window_mean(run, &Interval::goodput, 450, 600), 800, 1e-6);
+}
+
+TEST(Policies, LinkerdPresetIsFinaglesBudgetAtTwentyPercentPlusTenASecond) {
+  // Linkerd's retryBudget (0.2, 10/s, 10 s) on 10 clients in a full outage:
+  // 0.2 x 800 + 10 x 10 = 260 retries a second, as Finagle's.
+  Scenario s = full_outage(std::nullopt);
+  s.server.reject_latency_s = 0.5;  // the preset retries at once: a rejection must take time
+  s.client = preset("Linkerd retry budget");
+  s.client.instances = 10;
+  EXPECT_NEAR(window_mean(solve(s), &Interval::retries, 150, 390), 260, 0.01 * 260);
+}
+
 TEST(Policies, GrpcTokenBucketStopsRetriesAtHalfItsTokensAndOfferedReturnsToDemand) {
   // 1000 clients with 10 tokens each; every failure takes one, and nothing
   // succeeds. Retries stop once a client is down to 5 tokens: after 5

@@ -36,6 +36,7 @@ Scenario random_graph(std::mt19937& rng, bool policies) {
     if (coin(0.3))
       c.circuit_breaker = CircuitBreaker{true, uniform(0.05, 0.9), uniform(1, 50), uniform(1, 30), uniform(0.5, 10),
                                          uniform(1, 5)};
+    if (coin(0.3)) c.concurrent_retry_budget = ConcurrentRetryBudget{true, uniform(0, 100), uniform(0, 10)};
   };
   auto random_server = [&](Server& v, double load) {
     v.capacity = load * uniform(0.5, 3);

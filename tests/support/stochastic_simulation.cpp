@@ -74,7 +74,7 @@ std::vector<double> capacity_breaks(const Server& s) {
 
 bool any_client_policy(const Client& c) {
   return c.retry_throttling.enabled || c.retry_quota.enabled || c.retry_budget.enabled ||
-         c.adaptive_throttling.enabled || c.circuit_breaker.enabled;
+         c.concurrent_retry_budget.enabled || c.adaptive_throttling.enabled || c.circuit_breaker.enabled;
 }
 
 /// Times of events in a sliding window.
@@ -101,6 +101,9 @@ struct ClientState {
   Recent calls, failures;
   double open_until = 0;
   double probes_sent = 0, probe_outcomes = 0, probe_failures = 0;
+  // Envoy's retry budget: the client's attempts awaiting their outcome, and
+  // its active retries (granted, from the grant to the end of the retry's attempt).
+  long active_requests = 0, active_retries = 0;
 };
 
 /// A sender of jobs to one service under one client policy: the users (to
@@ -138,6 +141,7 @@ struct Job {
   bool refused = false;  // by admission control: every attempt is rejected while it lasts
   int client = 0;
   double last_cost = 0;  // AWS quota: what its latest retry cost
+  bool holds_retry = false;  // Envoy's budget: its current retry counts as active
 };
 
 struct Service {
@@ -415,11 +419,21 @@ private:
     return true;
   }
 
+  /// Envoy releases a job's active retry when the retry's request ends
+  /// (before deciding on the next one), or when the job ends.
+  void release_retry(int job_id) {
+    if (!job(job_id).holds_retry) return;
+    job(job_id).holds_retry = false;
+    client_state(job_id).active_retries -= 1;
+  }
+
   /// An outcome reaches the job's client: its tokens, windows and breaker.
   void outcome(int job_id, bool success) {
     ClientState& c = client_state(job_id);
     const Client& k = *caller_of(job_id).policy;
     const Job& j = job(job_id);
+    c.active_requests -= 1;
+    release_retry(job_id);
     if (k.retry_throttling.enabled)
       c.tokens = std::clamp(c.tokens + (success ? k.retry_throttling.token_ratio : -1.0), 0.0,
                             k.retry_throttling.max_tokens);
@@ -464,12 +478,23 @@ private:
       cost = after_timeout ? k.retry_quota.timeout_cost : k.retry_quota.retry_cost;
       if (c.quota < cost) return false;
     }
+    if (k.concurrent_retry_budget.enabled) {
+      // Envoy: retries().canCreate() against max(min_retry_concurrency,
+      // budget_percent of the active requests); retries().inc() once granted.
+      const ConcurrentRetryBudget& b = k.concurrent_retry_budget;
+      const double limit = std::max(b.min_retry_concurrency, 0.01 * b.budget_percent * static_cast<double>(c.active_requests));
+      if (static_cast<double>(c.active_retries) >= limit) return false;
+    }
     if (k.retry_budget.enabled) {
       const RetryBudget& b = k.retry_budget;
       const double left = b.ratio * c.budget_jobs.count(now_, b.window_s) + b.min_per_s * b.window_s -
                           c.budget_retries.count(now_, b.window_s);
       if (left < 1) return false;
       c.budget_retries.add(now_);
+    }
+    if (k.concurrent_retry_budget.enabled) {
+      c.active_retries += 1;
+      job(job_id).holds_retry = true;
     }
     if (k.retry_quota.enabled) {
       c.quota -= cost;
@@ -481,6 +506,7 @@ private:
   /// The job ends: its record is freed and the attempt that started it, if
   /// any, hears of it (spec/graph.md, "Responses").
   void finish(int job_id, bool success) {
+    release_retry(job_id);
     const int v = target_of(job_id), parent = job(job_id).parent;
     if (!success) here(v).gave_up += 1;
     --svc(v).alive;
@@ -522,6 +548,7 @@ private:
       return;
     }
     here(v).offered += 1;
+    client_state(job_id).active_requests += 1;
     if (job(job_id).failures > 0) here(v).retries += 1;
     Service& x = svc(v);
     const double timeout = caller_of(job_id).policy->timeout_s;

@@ -906,7 +906,7 @@ TEST(DashboardWords, AttemptsAndRetriesAreCountedAlikeInEveryText) {
         << f.fileName().toStdString();
     ++scenarios;
   }
-  EXPECT_EQ(scenarios, 13);
+  EXPECT_EQ(scenarios, 14);
 
   // The parameters' and the policies' help, as the controls' tooltips show it.
   for (const ParameterInfo& p : parameters())
@@ -946,7 +946,8 @@ TEST(DashboardWords, AttemptsAndRetriesAreCountedAlikeInEveryText) {
       "(doubling, at most 20 s).");
   EXPECT_EQ(
       preset("Envoy defaults"),
-      "2 attempts (1 retry), full jitter up to 25 ms (doubling, at most 250 ms: Envoy's router defaults).");
+      "2 attempts (1 retry), full jitter up to 25 ms (doubling, at most 250 ms: Envoy's router defaults), and at "
+      "most 3 active retries per client (its default max_retries).");
 
   // The summary beside the curves, the CLI's summary, with counts of one
   // (counts of events, not of one job's retries: no max_attempts to hold them to).
@@ -1144,12 +1145,12 @@ TEST_F(DashboardTest, OpensAServiceGraphAndShowsTheEntrysCurves) {
 TEST_F(DashboardTest, TheLearnMenuOpensEachTeachingScenarioWithItsDescription) {
   QMenu* menu = window->teaching_menu();
   ASSERT_NE(menu, nullptr);
-  // The six scenarios of issue 5, item 11, and the four graph lessons of
+  // The six scenarios of issue 5, item 11, and the five graph lessons of
   // issue 11, item 5 (after "Default scenario" and a separator).
   QList<QAction*> lessons;
   for (QAction* a : menu->actions())
     if (!a->isSeparator() && a->objectName() != QLatin1String("default_scenario_action")) lessons << a;
-  ASSERT_EQ(lessons.size(), 10);
+  ASSERT_EQ(lessons.size(), 11);
   QStringList names;
   for (QAction* a : lessons) names << a->text();
   for (const char* name : {"Signal, January 2021", "Backoff alone does not save an open system",
@@ -1158,7 +1159,8 @@ TEST_F(DashboardTest, TheLearnMenuOpensEachTeachingScenarioWithItsDescription) {
                            "Retries multiply across layers: 4 x 4 x 4 = 64 attempts at the bottom",
                            "Retry at one layer only: the chain's outage, and every layer recovers",
                            "A short inner timeout under a long outer one leaves orphaned work",
-                           "Fan-out: one slow shard holds every request"})
+                           "Fan-out: one slow shard holds every request",
+                           "Retry budgets at every hop: the chain's outage, and every layer recovers"})
     EXPECT_TRUE(names.contains(QString::fromUtf8(name))) << name;
   for (QAction* a : lessons) {
     a->trigger();
@@ -1177,7 +1179,7 @@ TEST_F(DashboardTest, TheLearnMenuOpensEachTeachingScenarioWithItsDescription) {
 
 TEST(DashboardTeaching, EveryBundledTeachingScenarioParses) {
   const QStringList files = QDir(QStringLiteral(":/scenarios/teaching")).entryList({QStringLiteral("*.json")});
-  EXPECT_EQ(files.size(), 10);
+  EXPECT_EQ(files.size(), 11);
   for (const QString& name : files) {
     QFile f(QStringLiteral(":/scenarios/teaching/") + name);
     ASSERT_TRUE(f.open(QIODevice::ReadOnly)) << name.toStdString();

@@ -1,6 +1,8 @@
 // The call graph above the load curves (issue 11): drawn for scenarios with
 // calls only, live from the model, clicking a service shows its curves, and
 // its time slider replays each service's condition.
+#include <QCheckBox>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QImage>
@@ -16,6 +18,7 @@
 #include "figure_export.h"
 #include "main_window.h"
 #include "parameter_control.h"
+#include "scenario/client_policies.h"
 #include "model/graph_solver.h"
 #include "scenario/scenario_file.h"
 #include "topology_view.h"
@@ -254,6 +257,83 @@ TEST_F(CallGraphTest, ServicesAndCallsAreAddedAndRemovedInOneUndoStepEachAndACyc
   undo->undo();
   undo->undo();
   EXPECT_EQ(scenario_to_json(window->scenario()), before);
+}
+
+TEST_F(CallGraphTest, ACallsClientIsEditedLikeTheUsersPoliciesAndPresetsIncluded) {
+  open(QStringLiteral(":/scenarios/graphs/graph-md-example.json"));
+  QUndoStack* undo = window->undo_stack();
+  const Client users = window->scenario().client;
+  // A client policy of the call server -> db, its check box bound to the
+  // call's path: ticked, the call has it and the users do not.
+  QCheckBox* envoy = window->policy_box("server.calls.db.concurrent_retry_budget");
+  ASSERT_NE(envoy, nullptr);
+  EXPECT_FALSE(envoy->isChecked());
+  envoy->click();
+  EXPECT_TRUE(window->scenario().server.calls.at("db").client.concurrent_retry_budget.enabled);
+  EXPECT_FALSE(window->scenario().client.concurrent_retry_budget.enabled);
+  EXPECT_EQ(undo->count(), 1);
+  ParameterControl* percent = window->control("server.calls.db.concurrent_retry_budget.budget_percent");
+  ASSERT_NE(percent, nullptr);
+  EXPECT_EQ(percent->spin_box()->value(), 20);  // Envoy's default
+  EXPECT_EQ(percent->spin_box()->suffix(), " %");
+  percent->spin_box()->setValue(50);
+  percent->spin_box()->editingFinished();
+  EXPECT_EQ(window->scenario().server.calls.at("db").client.concurrent_retry_budget.budget_percent, 50);
+  EXPECT_EQ(undo->count(), 2);
+  // The call's named-policy chooser: one preset, one undo step, the users' client untouched.
+  const auto choosers = window->findChildren<QComboBox*>(QStringLiteral("call_policy_chooser"));
+  ASSERT_EQ(choosers.size(), 2);  // the entry's calls: auth and db
+  QComboBox* auth = choosers[0];
+  // Linkerd's preset retries at once without limit: into auth, whose full
+  // queue rejects at once, that loop has no end in no time, and the
+  // validator's refusal is shown with nothing changed.
+  const int linkerd = auth->findText(QStringLiteral("Linkerd retry budget"));
+  ASSERT_GE(linkerd, 0);
+  emit auth->activated(linkerd);
+  EXPECT_TRUE(window->banner_text().contains(QStringLiteral("server.calls.auth"))) << window->banner_text().toStdString();
+  EXPECT_EQ(undo->count(), 2);
+  EXPECT_EQ(window->findChildren<QComboBox*>(QStringLiteral("call_policy_chooser"))[0]->currentText(), QStringLiteral("Custom"));
+  // Envoy's is taken.
+  const int envoy_preset = auth->findText(QStringLiteral("Envoy with retry budget"));
+  ASSERT_GE(envoy_preset, 0);
+  emit window->findChildren<QComboBox*>(QStringLiteral("call_policy_chooser"))[0]->activated(envoy_preset);
+  const Client& call = window->scenario().server.calls.at("auth").client;
+  ASSERT_TRUE(matching_policy(call));
+  EXPECT_EQ(client_policies()[*matching_policy(call)].name, "Envoy with retry budget");
+  EXPECT_TRUE(call.concurrent_retry_budget.enabled);
+  EXPECT_EQ(call.max_attempts, 2);
+  Scenario users_now, users_before;
+  users_now.client = window->scenario().client;
+  users_before.client = users;
+  EXPECT_EQ(scenario_to_json(users_now), scenario_to_json(users_before));
+  EXPECT_EQ(undo->count(), 3);
+  EXPECT_EQ(window->findChildren<QComboBox*>(QStringLiteral("call_policy_chooser"))[0]->currentText(),
+            QStringLiteral("Envoy with retry budget"));
+  // Saved and reopened without loss.
+  QTemporaryDir dir;
+  const QString file = dir.filePath("calls.json");
+  const std::string edited = scenario_to_json(window->scenario());
+  ASSERT_TRUE(window->save_file(file).isEmpty());
+  ASSERT_TRUE(window->open_file(file).isEmpty());
+  EXPECT_EQ(scenario_to_json(window->scenario()), edited);
+  EXPECT_TRUE(window->policy_box("server.calls.db.concurrent_retry_budget")->isChecked());
+}
+
+TEST_F(CallGraphTest, RetryingAtOneLayerGivesEveryCallOneAttemptInOneUndoStep) {
+  open(QStringLiteral(":/scenarios/graphs/chain-db-outage.json"));
+  const std::string before = scenario_to_json(window->scenario());
+  const auto users_attempts = window->scenario().client.max_attempts;
+  ASSERT_FALSE(retries_at_one_layer(window->scenario()));
+  ASSERT_TRUE(window->retry_at_one_layer_only().isEmpty());
+  for (const CallSite& site : call_sites(window->scenario())) EXPECT_EQ(site.call->client.max_attempts, 1) << site.path;
+  EXPECT_EQ(window->scenario().client.max_attempts, users_attempts);  // the users keep theirs
+  EXPECT_TRUE(retries_at_one_layer(window->scenario()));
+  EXPECT_EQ(window->undo_stack()->count(), 1);
+  window->undo_stack()->undo();
+  EXPECT_EQ(scenario_to_json(window->scenario()), before);
+  // A scenario without calls has nothing to set.
+  ASSERT_TRUE(window->open_file(QStringLiteral(":/scenarios/default.json")).isEmpty());
+  EXPECT_FALSE(window->retry_at_one_layer_only().isEmpty());
 }
 
 }  // namespace
