@@ -150,6 +150,20 @@ int draw_text(QPainter& painter, const QString& html, int x, int y, int width, c
   return static_cast<int>(std::ceil(doc.size().height()));
 }
 
+/// Draws the call graph (at its cursor's time) and its legend in the band
+/// at (x, y) of the given size, in the print palette.
+void draw_graph_band(QPainter& painter, const TopologyView& graph, int x, int y, int width, int height,
+                     const QFont& font) {
+  const QPalette print = print_palette();
+  const QString legend = graph.legend_html(print);
+  const int legend_height = text_height(legend, width, font);
+  painter.save();
+  painter.setRenderHint(QPainter::Antialiasing);
+  graph.draw(painter, QRectF(x, y, width, std::max(0, height - legend_height)), print, false);
+  painter.restore();
+  draw_text(painter, legend, x, y + height - legend_height, width, print.color(QPalette::WindowText), font);
+}
+
 QString caption_html(const QString& caption) {
   return QStringLiteral("<div align='center'>%1</div>").arg(caption.toHtmlEscaped().replace('\n', QStringLiteral("<br>")));
 }
@@ -203,7 +217,7 @@ QString export_curves(LoadCurvesView& view, const QString& path, FigureSize size
 }
 
 QString export_dashboard(LoadCurvesView& view, const Scenario& scenario, const RunHealth& health,
-                         const QString& path, FigureSize size) {
+                         const QString& path, FigureSize size, const TopologyView* graph) {
   const PrintLook print(&view);
   const QString name = QString::fromStdString(scenario.name).toHtmlEscaped();
   const auto title = [&](const QString& font_size) {
@@ -220,7 +234,9 @@ QString export_dashboard(LoadCurvesView& view, const Scenario& scenario, const R
     const QFont font = figure_font(size, false), small = figure_font(size, true);
     const QString big_title = title(QStringLiteral("%1px").arg(qRound(preset->text_pt * 1.4)));
     const int top = margin + text_height(big_title, width, font) + text_height(caption_html(view.caption()), width, small);
-    const int curves_height = size.height - top - margin;
+    // The call graph, if any, takes the top third of the curves' place.
+    const int graph_height = graph ? qRound(0.34 * (size.height - top - margin)) : 0;
+    const int curves_height = size.height - top - margin - graph_height;
     const int summary_width = qRound(0.3 * size.width), curves_width = size.width - summary_width;
     // The summary's text smaller, down to the preset's tick size, until it
     // fits beside the curves; then its last paragraphs go (the verdict and
@@ -230,7 +246,7 @@ QString export_dashboard(LoadCurvesView& view, const Scenario& scenario, const R
     QStringList paragraphs = summary.split(QStringLiteral("</p>"), Qt::SkipEmptyParts);
     const auto fits = [&] {
       return text_height(paragraphs.join(QStringLiteral("</p>")), summary_width - 2 * margin, summary_font) <=
-             curves_height;
+             curves_height + graph_height;
     };
     for (int px = preset->text_pt; px >= preset->tick_pt; --px) {
       summary_font.setPixelSize(px);
@@ -243,6 +259,11 @@ QString export_dashboard(LoadCurvesView& view, const Scenario& scenario, const R
       int y = margin;
       y += draw_text(painter, big_title, margin, y, width, text, font);
       y += draw_text(painter, caption_html(view.caption()), margin, y, width, text, small);
+      const int summary_top = y;
+      if (graph) {
+        draw_graph_band(painter, *graph, margin, y, curves_width - 2 * margin, graph_height, small);
+        y += graph_height;
+      }
       {
         const FigureLook look(*view.plot(), preset, QSize(curves_width, curves_height));
         painter.save();
@@ -250,7 +271,7 @@ QString export_dashboard(LoadCurvesView& view, const Scenario& scenario, const R
         view.plot()->toPainter(&painter, curves_width, curves_height);
         painter.restore();
       }
-      draw_text(painter, shown, curves_width + margin, y, summary_width - 2 * margin, text, summary_font);
+      draw_text(painter, shown, curves_width + margin, summary_top, summary_width - 2 * margin, text, summary_font);
     });
   }
   if (preset) {
@@ -263,12 +284,18 @@ QString export_dashboard(LoadCurvesView& view, const Scenario& scenario, const R
     const int caption_height = text_height(caption_html(view.caption()), width, small);
     const int summary_height = text_height(summary, width, font);
     const int curves_height = size.height;
-    size.height = margin + title_height + caption_height + curves_height + summary_height + margin;
+    // The call graph, if any, in a band above the curves: the figure grows by it.
+    const int graph_height = graph ? qRound(0.4 * size.width) : 0;
+    size.height = margin + title_height + caption_height + graph_height + curves_height + summary_height + margin;
     return write_figure(path, size, [&](QCPPainter& painter) {
       painter.fillRect(QRect(0, 0, size.width, size.height), view.plot()->background());
       int y = margin;
       y += draw_text(painter, big_title, margin, y, width, text, font);
       y += draw_text(painter, caption_html(view.caption()), margin, y, width, text, small);
+      if (graph) {
+        draw_graph_band(painter, *graph, margin, y, width, graph_height, small);
+        y += graph_height;
+      }
       {
         const FigureLook look(*view.plot(), preset, QSize(size.width, curves_height));
         painter.save();
@@ -285,8 +312,11 @@ QString export_dashboard(LoadCurvesView& view, const Scenario& scenario, const R
     int title_height = draw_text(painter, title(QStringLiteral("20pt")), margin, margin, size.width - 2 * margin, text);
     int caption_height = draw_text(painter, caption_html(view.caption()), margin, margin + title_height,
                                    size.width - summary_width - 2 * margin, text);
-    const int curves_top = margin + title_height + caption_height + 6;
+    const int graph_top = margin + title_height + caption_height + 6;
     const int curves_width = size.width - summary_width - margin;
+    const int graph_height = graph ? qRound(0.3 * (size.height - graph_top - margin)) : 0;
+    if (graph) draw_graph_band(painter, *graph, margin, graph_top, curves_width - margin, graph_height, QFont());
+    const int curves_top = graph_top + graph_height;
     const int curves_height = size.height - curves_top - margin;
     {
       const FigureLook look(*view.plot(), nullptr, QSize(curves_width, curves_height));
@@ -295,7 +325,7 @@ QString export_dashboard(LoadCurvesView& view, const Scenario& scenario, const R
       view.plot()->toPainter(&painter, curves_width, curves_height);
       painter.restore();
     }
-    draw_text(painter, summary, size.width - summary_width, curves_top + 16, summary_width - margin, text);
+    draw_text(painter, summary, size.width - summary_width, graph_top + 16, summary_width - margin, text);
   });
 }
 

@@ -54,7 +54,9 @@ QString export_topology(const TopologyView& view, const QString& caption, const 
 /// preset (page, slide) keeps its size exactly, the summary beside the curves;
 /// on the column the summary goes under the curves, which keep the preset's
 /// size: that figure has the column's width and is taller by title and summary.
+/// With `graph` (a scenario with calls) the call graph at its cursor's time,
+/// with its legend, takes a band above the curves, in the print palette.
 QString export_dashboard(LoadCurvesView& view, const Scenario& scenario, const RunHealth& health,
-                         const QString& path, FigureSize size = {});
+                         const QString& path, FigureSize size = {}, const TopologyView* graph = nullptr);
 
 }  // namespace sg::ui

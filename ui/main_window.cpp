@@ -156,6 +156,24 @@ int merge_id_for(const std::string& path) {
   return -1;
 }
 
+/// The named client policies, then "Custom", each with its summary as tooltip.
+void fill_policy_chooser(QComboBox* chooser) {
+  for (const NamedPolicy& p : client_policies()) {
+    chooser->addItem(QString::fromStdString(p.name));
+    chooser->setItemData(chooser->count() - 1, QString::fromStdString(p.summary), Qt::ToolTipRole);
+  }
+  chooser->addItem(QObject::tr("Custom"));
+}
+
+/// A chooser of the jitter kinds, in the order of the Jitter enum.
+QComboBox* new_jitter_chooser(QWidget* parent, const QString& object_name) {
+  auto* chooser = new QComboBox(parent);
+  chooser->setObjectName(object_name);
+  for (const char* j : {"none", "full", "equal", "decorrelated", "proportional"}) chooser->addItem(QString::fromLatin1(j));
+  chooser->setToolTip(QString::fromStdString(find_parameter("client.backoff.jitter")->help));
+  return chooser;
+}
+
 }  // namespace
 
 MainWindow::MainWindow(bool restore_session, QWidget* parent)
@@ -391,11 +409,7 @@ void MainWindow::build_controls(QWidget* panel) {
 
   QVBoxLayout* client = group(tr("Client policy"));
   policy_ = new QComboBox(panel);
-  for (const NamedPolicy& p : client_policies()) {
-    policy_->addItem(QString::fromStdString(p.name));
-    policy_->setItemData(policy_->count() - 1, QString::fromStdString(p.summary), Qt::ToolTipRole);
-  }
-  policy_->addItem(tr("Custom"));
+  fill_policy_chooser(policy_);
   policy_->setToolTip(tr("A named client policy; changing any knob below makes it custom."));
   client->addWidget(policy_);
   policy_->setItemData(policy_->count() - 1, tr("Shown when the knobs match no named policy; change a knob below to get there."),
@@ -423,10 +437,7 @@ void MainWindow::build_controls(QWidget* panel) {
   add(client, "client.backoff.spread", tr("Jitter spread"), ControlRange::linear(0, 1, 2));
   auto* jitter_row = new QHBoxLayout;
   jitter_row->addWidget(new QLabel(tr("Jitter"), panel));
-  jitter_ = new QComboBox(panel);
-  jitter_->setObjectName(QStringLiteral("jitter_chooser"));
-  for (const char* j : {"none", "full", "equal", "decorrelated", "proportional"}) jitter_->addItem(QString::fromLatin1(j));
-  jitter_->setToolTip(QString::fromStdString(find_parameter("client.backoff.jitter")->help));
+  jitter_ = new_jitter_chooser(panel, QStringLiteral("jitter_chooser"));
   jitter_row->addWidget(jitter_, 1);
   client->addLayout(jitter_row);
   connect(jitter_, qOverload<int>(&QComboBox::activated), this,
@@ -653,12 +664,16 @@ void MainWindow::rebuild_service_controls() {
     return;
   }
   auto* box = static_cast<QVBoxLayout*>(service_group_->layout());
-  auto add = [&](const std::string& path, const QString& label, ControlRange range) {
-    auto* c = new ParameterControl(path, label, range, service_group_);
-    box->addWidget(c);
+  auto add_to = [&](QWidget* parent, QVBoxLayout* layout, const std::string& path, const QString& label,
+                    ControlRange range) {
+    auto* c = new ParameterControl(path, label, range, parent);
+    layout->addWidget(c);
     bind_control(c);
     service_controls_.push_back(c);
     c->show_value(scenario_);
+  };
+  auto add = [&](const std::string& path, const QString& label, ControlRange range) {
+    add_to(service_group_, box, path, label, range);
   };
   const std::string name = curves_service_.toStdString();
   const bool entry = name == "server";
@@ -685,21 +700,13 @@ void MainWindow::rebuild_service_controls() {
     lines->addWidget(heading);
     const std::string c = at + ".calls." + callee;
     auto add_here = [&](const std::string& path, const QString& label, ControlRange range) {
-      auto* control = new ParameterControl(path, label, range, block);
-      lines->addWidget(control);
-      bind_control(control);
-      service_controls_.push_back(control);
-      control->show_value(scenario_);
+      add_to(block, lines, path, label, range);
     };
     CallChoosers choosers;
     choosers.path = c;
     choosers.policy = new QComboBox(block);
     choosers.policy->setObjectName(QStringLiteral("call_policy_chooser"));
-    for (const NamedPolicy& p : client_policies()) {
-      choosers.policy->addItem(QString::fromStdString(p.name));
-      choosers.policy->setItemData(choosers.policy->count() - 1, QString::fromStdString(p.summary), Qt::ToolTipRole);
-    }
-    choosers.policy->addItem(tr("Custom"));
+    fill_policy_chooser(choosers.policy);
     choosers.policy->setToolTip(tr("The named client policy of the call to %1; changing a knob below makes it custom.")
                                     .arg(QString::fromStdString(callee)));
     lines->addWidget(choosers.policy);
@@ -718,11 +725,7 @@ void MainWindow::rebuild_service_controls() {
     add_here(c + ".backoff.cap_s", tr("Backoff cap"), ControlRange::logarithmic(0, 600, 2, 0.01));
     auto* jitter_row = new QHBoxLayout;
     jitter_row->addWidget(new QLabel(tr("Jitter"), block));
-    choosers.jitter = new QComboBox(block);
-    choosers.jitter->setObjectName(QStringLiteral("call_jitter_chooser"));
-    for (const char* j : {"none", "full", "equal", "decorrelated", "proportional"})
-      choosers.jitter->addItem(QString::fromLatin1(j));
-    choosers.jitter->setToolTip(QString::fromStdString(find_parameter("client.backoff.jitter")->help));
+    choosers.jitter = new_jitter_chooser(block, QStringLiteral("call_jitter_chooser"));
     jitter_row->addWidget(choosers.jitter, 1);
     lines->addLayout(jitter_row);
     QComboBox* jitter = choosers.jitter;
@@ -1274,7 +1277,8 @@ void MainWindow::export_figure(bool whole_dashboard) {
                                               tr("PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg)"));
   if (path.isEmpty()) return;
   const FigureSize size = dialog.figure_size();
-  QString error = whole_dashboard ? export_dashboard(*curves_, shown_->scenario, shown_->health, path, size)
+  const TopologyView* graph = has_calls(shown_->scenario) ? topology_ : nullptr;
+  QString error = whole_dashboard ? export_dashboard(*curves_, shown_->scenario, shown_->health, path, size, graph)
                                   : export_curves(*curves_, path, size);
   if (!error.isEmpty())
     show_banner(error);

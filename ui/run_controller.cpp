@@ -15,6 +15,10 @@ std::string shape_of(const Scenario& s) {
 
 }  // namespace
 
+TopologyLayout call_graph_layout(const Scenario& scenario) {
+  return lay_out_topology(topology_view_dot(scenario, kGraphTextSize * 1.1));
+}
+
 RunController::RunController(QObject* parent) : QObject(parent) {
   qRegisterMetaType<std::shared_ptr<const RunOutcome>>();
   worker_ = std::make_unique<SupersedingWorker<Scenario>>(
@@ -31,7 +35,7 @@ RunController::RunController(QObject* parent) : QObject(parent) {
             // the view draws the numbers of each run on it.
             const std::string shape = shape_of(scenario);
             if (shape != layout_shape_) {
-              layout_ = std::make_shared<const TopologyLayout>(lay_out_topology(topology_view_dot(scenario, kGraphTextSize * 1.1)));
+              layout_ = std::make_shared<const TopologyLayout>(call_graph_layout(scenario));
               layout_shape_ = shape;
             }
             outcome->layout = layout_;

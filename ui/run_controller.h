@@ -20,6 +20,10 @@ namespace sg::ui {
 /// fonts run wider than Graphviz's estimate).
 constexpr double kGraphTextSize = 10;
 
+/// The layout TopologyView draws a scenario's call graph on (Graphviz's dot,
+/// about a tenth of a second).
+TopologyLayout call_graph_layout(const Scenario& scenario);
+
 /// A finished run: the scenario it was solved for, its curves and its health.
 struct RunOutcome {
   quint64 generation = 0;

@@ -21,7 +21,8 @@ constexpr double kMargin = 16;     // pixels around the drawing
 constexpr double kMostScale = 1.6;  // a small graph is not blown up beyond this
 constexpr int kReplaySteps = 600;   // a replay crosses the run in about this many ticks (30 s)
 constexpr int kTickMs = 50;
-constexpr int kLeastTextPx = 9;     // the smallest text the graph draws
+constexpr int kLeastTextPx = 9;     // the smallest text the graph draws on screen
+constexpr int kLeastFigureTextPx = 7;  // in a figure (points): no figure text is smaller
 
 /// Four significant digits, whole numbers from 10 000 up.
 QString number(double v) {
@@ -257,9 +258,11 @@ void TopologyView::draw(QPainter& p, const QRectF& drawing, const QPalette& pal,
   fit(drawing, scale, origin);
   auto at = [&](const LayoutPoint& q) { return QPointF(origin.x() + q.x * scale, origin.y() + q.y * scale); };
   QFont small = font();
-  // Text never below kLeastTextPx: when the drawing is scaled down further,
-  // boxes and labels keep the lines that fit (the name and condition first).
-  const int text_px = std::max(kLeastTextPx, static_cast<int>(std::lround(kGraphTextSize * scale)));
+  // Text never below kLeastTextPx (a figure's points: kLeastFigureTextPx):
+  // when the drawing is scaled down further, boxes and labels keep the lines
+  // that fit (the name and condition first).
+  const int least = on_screen ? kLeastTextPx : kLeastFigureTextPx;
+  const int text_px = std::max(least, static_cast<int>(std::lround(kGraphTextSize * scale)));
   const bool crowded = text_px > kGraphTextSize * scale * 1.05;
   small.setPixelSize(text_px);
 

@@ -64,7 +64,8 @@ int main(int argc, char** argv) {
     QStringList written;
     for (const char* suffix : {"png", "pdf"}) {
       QString path = QDir::current().filePath(QStringLiteral("stormglass-dashboard.%1").arg(QLatin1String(suffix)));
-      QString error = sg::ui::export_dashboard(*window.curves(), outcome.scenario, outcome.health, path, {1600, 1000, 1});
+      const sg::ui::TopologyView* graph = sg::has_calls(outcome.scenario) ? window.topology_view() : nullptr;
+      QString error = sg::ui::export_dashboard(*window.curves(), outcome.scenario, outcome.health, path, {1600, 1000, 1}, graph);
       if (!error.isEmpty()) {
         std::fprintf(stderr, "stormglass: %s\n", qPrintable(error));
         return 1;

@@ -16,6 +16,7 @@
 #include "analysis/condition.h"
 #include "analysis/graph_summary.h"
 #include "figure_export.h"
+#include "figure_preset.h"
 #include "main_window.h"
 #include "parameter_control.h"
 #include "scenario/client_policies.h"
@@ -187,6 +188,24 @@ TEST_F(CallGraphTest, TheShownServicesCsvIsTheClisAndTheGraphExportsInEveryForma
       EXPECT_TRUE(bytes.contains("per user job")) << "the calls are labelled";
       EXPECT_TRUE(bytes.contains("in a storm")) << "the legend and the boxes say it";
     }
+  }
+  // The dashboard figure holds the call graph above the curves, at every
+  // preset; without a graph it is the figure of one service.
+  for (const char* preset : {"", "column", "slide"}) {
+    const QString out = dir.filePath(QStringLiteral("dashboard-%1.svg").arg(QLatin1String(preset)));
+    FigureSize size;
+    if (const FigurePreset* p = find_figure_preset(QLatin1String(preset))) size = preset_figure_size(*p);
+    ASSERT_TRUE(export_dashboard(*window->curves(), window->scenario(), window->shown()->health, out, size, view).isEmpty())
+        << preset;
+    QFile f(out);
+    ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+    const QByteArray bytes = f.readAll();
+    for (const char* text : {"api", "per user job", "in a storm", "goodput"}) EXPECT_TRUE(bytes.contains(text)) << preset << " " << text;
+    const QString without = dir.filePath(QStringLiteral("curves-only-%1.svg").arg(QLatin1String(preset)));
+    ASSERT_TRUE(export_dashboard(*window->curves(), window->scenario(), window->shown()->health, without, size).isEmpty());
+    QFile g(without);
+    ASSERT_TRUE(g.open(QIODevice::ReadOnly));
+    EXPECT_FALSE(g.readAll().contains("per user job")) << preset;
   }
 }
 
