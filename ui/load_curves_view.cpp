@@ -62,9 +62,15 @@ const std::vector<CurveStyle>& styles() {
       {"stopped", "stopped", &Interval::stopped, false, false, QColor(216, 27, 96, 170), Qt::SolidLine, 1.2,
        true},
       {"shed", "shed", &Interval::shed, false, false, QColor(63, 81, 181, 170), Qt::SolidLine, 1.2, true},
+      // A service with calls (spec/graph.md): errors answered, and attempts awaiting their calls.
+      {"failed", "failed (error answers)", &Interval::failed, false, false, QColor(121, 85, 72), Qt::DashDotLine, 1.6,
+       true},
       {"queue", "queue (attempts)", &Interval::queue, true, false, QColor(25, 103, 210), Qt::SolidLine},
       {"backlog", "backlog (jobs in backoff)", &Interval::backlog, true, false, QColor(18, 150, 150), Qt::SolidLine},
       {"wait_s", "wait (s, right axis)", &Interval::wait_s, true, true, QColor(200, 120, 170), Qt::DashLine},
+      // Last of the levels: its legend entry comes and goes at the end (refresh_rates_legend).
+      {"waiting", "waiting (on calls)", &Interval::waiting, true, false, QColor(121, 85, 72), Qt::DashDotLine, 1.6,
+       true},
   };
   return s;
 }
@@ -97,6 +103,13 @@ QString curve_meaning(const QString& name) {
                                     "Jobs that gave up on the server's stop-retrying signal, per second.")},
       {"shed",
        QT_TRANSLATE_NOOP("LoadCurvesView", "Attempts of jobs refused by admission control, per second.")},
+      {"failed",
+       QT_TRANSLATE_NOOP("LoadCurvesView",
+                         "Attempts served that answered their sender with an error before its timeout, because "
+                         "one of the jobs they started at the services they call gave up, per second.")},
+      {"waiting", QT_TRANSLATE_NOOP("LoadCurvesView",
+                                    "Attempts served, still within their sender's timeout, awaiting the jobs they "
+                                    "started at the services they call.")},
       {"queue", QT_TRANSLATE_NOOP("LoadCurvesView",
                                   "Attempts waiting in the server's queue, timed-out ones included.")},
       {"backlog",
@@ -395,10 +408,22 @@ void LoadCurvesView::refresh_rates_legend() {
   // and put back in order.
   std::vector<QCPGraph*> entries;
   for (std::size_t g = 0; g < graphs_.size(); ++g)
-    if (styles()[g].optional && present_[g]) entries.push_back(graphs_[g]);
+    if (styles()[g].optional && !styles()[g].level && present_[g]) entries.push_back(graphs_[g]);
+  // The optional levels (last in their legend): in it only while not zero.
+  for (std::size_t g = 0; g < graphs_.size(); ++g) {
+    if (!styles()[g].optional || !styles()[g].level) continue;
+    graphs_[g]->removeFromLegend(levels_legend_);
+    if (present_[g]) {
+      graphs_[g]->addToLegend(levels_legend_);
+      QColor c = palette().color(QPalette::WindowText);
+      if (!graphs_[g]->visible()) c.setAlpha(90);
+      levels_legend_->itemWithPlottable(graphs_[g])->setTextColor(c);
+    }
+  }
+  levels_legend_->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
   for (std::size_t i = 1; i < pin_graphs_.size(); i += graphs_.size()) entries.push_back(pin_graphs_[i]);
   for (std::size_t g = 0; g < graphs_.size(); ++g)
-    if (styles()[g].optional) graphs_[g]->removeFromLegend(rates_legend_);
+    if (styles()[g].optional && !styles()[g].level) graphs_[g]->removeFromLegend(rates_legend_);
   for (std::size_t i = 1; i < pin_graphs_.size(); i += graphs_.size()) pin_graphs_[i]->removeFromLegend(rates_legend_);
   if (rates_legend_->hasItem(unhealthy_entry_)) rates_legend_->take(unhealthy_entry_);
   rates_legend_->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);  // closes the gaps the removals left
