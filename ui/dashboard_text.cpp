@@ -258,6 +258,15 @@ QString trigger_note(const Scenario& s) {
   const Outage& o = s.server.outage;
   if (o.duration_s > 0 && o.capacity_factor < 1 && o.start_s >= s.duration_s)
     notes << tr("The outage starts at %1 s, after the run ends at %2 s: it has no effect.").arg(num(o.start_s, 6), end);
+  // A graph: the outage here is the entry's; say whose outages the scenario has.
+  QStringList outages;
+  for (const auto& [name, service] : s.services)
+    if (service.outage.duration_s > 0 && service.outage.capacity_factor < 1)
+      outages << QString::fromStdString(name).toHtmlEscaped();
+  if (!outages.isEmpty())
+    notes << tr("The outage controls here are the entry's (server's). This scenario's outage is at %1: click it in "
+                "the call graph for its own controls.")
+                 .arg(outages.join(QStringLiteral(", ")));
   return notes.join(QStringLiteral(" "));
 }
 

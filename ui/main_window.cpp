@@ -266,6 +266,10 @@ MainWindow::MainWindow(bool restore_session, QWidget* parent)
     rebuild_service_controls();
     if (shown_) show_curves(*shown_);
   });
+  connect(topology_, &TopologyView::service_menu_requested, this, [this](const QString&, const QPoint& at) {
+    // Edit > Call Graph, for the service just chosen by the right click.
+    if (auto* menu = findChild<QMenu*>(QStringLiteral("graph_menu"))) menu->popup(at);
+  });
   connect(topology_, &TopologyView::time_changed, this, [this](double t) { curves_->show_readout_at(t); });
   connect(curves_, &LoadCurvesView::cursor_moved, topology_, &TopologyView::set_time);
   connect(maps_, &MapController::pass_ready, this, [this](std::shared_ptr<const MapOutcome> outcome) {
@@ -680,9 +684,20 @@ void MainWindow::rebuild_service_controls() {
   const std::string at = entry ? std::string("server") : "services." + name;
   service_group_->setTitle(entry ? tr("Calls of the entry (server)") : tr("Service %1 and its calls").arg(curves_service_));
   if (!entry) {
+    // The service's own server, as the entry's controls below give the entry's.
     add(at + ".capacity", tr("Capacity"), ControlRange::adaptive_linear(2000));
     add(at + ".queue_limit", tr("Queue limit"), ControlRange::logarithmic(1, 10000000, 0).whole_numbers(tr("none"), 2000));
     add(at + ".reject_latency_s", tr("Reject latency"), ControlRange::logarithmic(0, 10, 3, 0.001));
+    add(at + ".outage.capacity_factor", tr("Outage capacity factor"), ControlRange::linear(0, 1, 2));
+    add(at + ".outage.start_s", tr("Outage start"), ControlRange::linear(0, 7200, 0));
+    add(at + ".outage.duration_s", tr("Outage duration"), ControlRange::linear(0, 3600, 0));
+    auto* own = new QWidget(service_group_);
+    own->setObjectName(QStringLiteral("call_block"));  // rebuilt with the calls' blocks
+    auto* own_lines = new QVBoxLayout(own);
+    own_lines->setContentsMargins(0, 2, 0, 0);
+    own_lines->setSpacing(2);
+    box->addWidget(own);
+    build_policy_group(own, own_lines, "server.", at + ".", call_policy_rows_);
   }
   const Server& server = entry ? scenario_.server : scenario_.services.at(name);
   for (const auto& [callee, call] : server.calls) {

@@ -1,5 +1,7 @@
 #include "topology_view.h"
 
+#include <QComboBox>
+#include <QContextMenuEvent>
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -77,7 +79,15 @@ TopologyView::TopologyView(QWidget* parent) : QWidget(parent) {
   slider_->setFocusPolicy(Qt::StrongFocus);  // the wheel only when it has focus (issue 10's latch)
   time_label_ = new QLabel(this);
   time_label_->setMinimumWidth(90);
+  speed_chooser_ = new QComboBox(this);
+  speed_chooser_->setObjectName(QStringLiteral("replay_speed"));
+  speed_chooser_->setToolTip(tr("Replay speed: 1x crosses the run in about 30 s"));
+  for (double f : {0.25, 0.5, 1.0, 2.0, 4.0}) speed_chooser_->addItem(QStringLiteral("%1x").arg(f), f);
+  speed_chooser_->setCurrentIndex(2);
+  connect(speed_chooser_, qOverload<int>(&QComboBox::activated), this,
+          [this](int i) { set_speed(speed_chooser_->itemData(i).toDouble()); });
   bar->addWidget(play_);
+  bar->addWidget(speed_chooser_);
   bar->addWidget(slider_, 1);
   bar->addWidget(time_label_);
   column->addLayout(bar);
@@ -333,6 +343,23 @@ void TopologyView::draw(QPainter& p, const QRectF& drawing, const QPalette& pal,
   }
 }
 
+void TopologyView::contextMenuEvent(QContextMenuEvent* event) {
+  for (const QString& name : services())
+    if (service_box(name).contains(event->pos())) {
+      choose(name);
+      emit service_chosen(name);
+      emit service_menu_requested(name, event->globalPos());
+      return;
+    }
+  QWidget::contextMenuEvent(event);
+}
+
+void TopologyView::set_speed(double factor) {
+  speed_ = std::clamp(factor, 0.25, 4.0);
+  const int i = speed_chooser_->findData(speed_);
+  if (i >= 0) speed_chooser_->setCurrentIndex(i);
+}
+
 void TopologyView::mousePressEvent(QMouseEvent* event) {
   for (const QString& name : services())
     if (service_box(name).contains(event->position())) {
@@ -403,7 +430,10 @@ void TopologyView::step_player() {
   const ServiceRun* entry = run_of(QStringLiteral("server"));
   if (!entry) return pause();
   const int n = static_cast<int>(entry->run.intervals.size());
-  const int next = std::min(n - 1, interval_ + std::max(1, n / kReplaySteps));
+  // A slider moved by hand since the last tick restarts the player there.
+  if (static_cast<int>(player_position_) != interval_) player_position_ = interval_;
+  player_position_ = std::min<double>(n - 1, player_position_ + speed_ * std::max(1.0, double(n) / kReplaySteps));
+  const int next = static_cast<int>(player_position_);
   slider_->setValue(next);  // moves the cursor (valueChanged)
   if (next >= n - 1) pause();
 }

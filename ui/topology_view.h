@@ -16,6 +16,7 @@
 #include "analysis/condition.h"
 #include "run_controller.h"
 
+class QComboBox;
 class QLabel;
 class QPainter;
 class QSlider;
@@ -59,6 +60,9 @@ public:
   void play();
   void pause();
   bool playing() const;
+  /// How many times faster than the normal replay (about 30 s a run): 0.25 to 4.
+  void set_speed(double factor);
+  double speed() const { return speed_; }
 
   /// Draws the graph at the cursor into `drawing` (the view's own painting,
   /// and exports with the print palette). `on_screen`: the chosen service is
@@ -71,12 +75,15 @@ public:
 signals:
   /// A click on a service's box.
   void service_chosen(const QString& name);
+  /// A right click on a service's box (chosen first): its menu at `global`.
+  void service_menu_requested(const QString& name, const QPoint& global);
   /// The cursor moved (the slider, the player or set_time).
   void time_changed(double t_s);
 
 protected:
   void paintEvent(QPaintEvent* event) override;
   void mousePressEvent(QMouseEvent* event) override;
+  void contextMenuEvent(QContextMenuEvent* event) override;
   void changeEvent(QEvent* event) override;
 
 private:
@@ -99,6 +106,9 @@ private:
   QLabel* time_label_ = nullptr;
   QLabel* legend_ = nullptr;
   QTimer* player_ = nullptr;
+  QComboBox* speed_chooser_ = nullptr;
+  double speed_ = 1;
+  double player_position_ = 0;  // the player's interval, fractional at slow speeds
 };
 
 }  // namespace sg::ui

@@ -4,6 +4,9 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QSignalSpy>
+#include <QMenu>
+#include <QContextMenuEvent>
 #include <QFile>
 #include <QImage>
 #include <QProcess>
@@ -15,6 +18,7 @@
 
 #include "analysis/condition.h"
 #include "analysis/graph_summary.h"
+#include "dashboard_text.h"
 #include "figure_export.h"
 #include "figure_preset.h"
 #include "main_window.h"
@@ -353,6 +357,57 @@ TEST_F(CallGraphTest, RetryingAtOneLayerGivesEveryCallOneAttemptInOneUndoStep) {
   // A scenario without calls has nothing to set.
   ASSERT_TRUE(window->open_file(QStringLiteral(":/scenarios/default.json")).isEmpty());
   EXPECT_FALSE(window->retry_at_one_layer_only().isEmpty());
+}
+
+TEST_F(CallGraphTest, AServiceHasItsOwnOutageAndServerPoliciesAndItsMenuOnARightClick) {
+  open(QStringLiteral(":/scenarios/graphs/chain-db-outage.json"));
+  TopologyView* view = window->topology_view();
+  // The left panel's Trigger group is the entry's: it says where this
+  // scenario's outage is.
+  EXPECT_TRUE(trigger_note(window->scenario()).contains(QStringLiteral("outage is at db"))) << trigger_note(window->scenario()).toStdString();
+  // A right click chooses the service and opens Edit > Call Graph for it.
+  QSignalSpy menu(view, &TopologyView::service_menu_requested);
+  const QPoint db = view->service_box("db").center().toPoint();
+  QContextMenuEvent click(QContextMenuEvent::Mouse, db, view->mapToGlobal(db));
+  QCoreApplication::sendEvent(view, &click);
+  ASSERT_EQ(menu.count(), 1);
+  EXPECT_EQ(menu.front().front().toString(), QStringLiteral("db"));
+  EXPECT_EQ(window->curves_service(), "db");
+  if (auto* popup = window->findChild<QMenu*>(QStringLiteral("graph_menu"))) popup->hide();
+  // db's own outage and server policies, bound to its paths.
+  ParameterControl* factor = window->control("services.db.outage.capacity_factor");
+  ASSERT_NE(factor, nullptr);
+  EXPECT_NEAR(factor->spin_box()->value(), window->scenario().services.at("db").outage.capacity_factor, 1e-9);
+  QCheckBox* stop = window->policy_box("services.db.stop_signal");
+  ASSERT_NE(stop, nullptr);
+  stop->click();
+  EXPECT_TRUE(window->scenario().services.at("db").stop_signal.enabled);
+  EXPECT_FALSE(window->scenario().server.stop_signal.enabled);
+  EXPECT_EQ(window->undo_stack()->count(), 1);
+  ASSERT_NE(window->policy_box("services.db.admission"), nullptr);
+  ASSERT_NE(window->policy_box("services.db.autoscaling"), nullptr);
+}
+
+TEST_F(CallGraphTest, TheReplayMovesAtTheSpeedChosen) {
+  open(QStringLiteral(":/scenarios/graphs/chain-db-outage.json"));
+  TopologyView* view = window->topology_view();
+  // 1800 one-second intervals: a tick moves 1800 / 600 = 3 intervals at 1x, 12 at 4x.
+  view->set_time(100);
+  view->set_speed(4);
+  QSignalSpy moved(view, &TopologyView::time_changed);
+  view->play();
+  ASSERT_TRUE(moved.wait(2000));
+  view->pause();
+  EXPECT_DOUBLE_EQ(moved.front().front().toDouble(), 112);
+  view->set_speed(0.25);  // a tick every 4 at 1x's pace: 0.75 interval a tick
+  view->set_time(200);
+  moved.clear();
+  view->play();
+  ASSERT_TRUE(moved.wait(2000));
+  view->pause();
+  EXPECT_DOUBLE_EQ(moved.front().front().toDouble(), 201);
+  view->set_speed(100);
+  EXPECT_EQ(view->speed(), 4);  // clamped to the chooser's range
 }
 
 }  // namespace
