@@ -130,6 +130,11 @@ ControlRange policy_field_range(const PolicyField& f, double default_value) {
   if (key.endsWith(QLatin1String("start_s"))) return ControlRange::linear(0, 7200, 0);
   if (unit == QLatin1String("attempts/s")) return ControlRange::adaptive_linear(2 * default_value);
   if (unit == QLatin1String("%")) return ControlRange::linear(f.low, f.high, 0);
+  if (unit == QLatin1String("retries") || unit == QLatin1String("calls")) {
+    // Counts: whole numbers on a log scale from the least allowed.
+    const double top = std::min(f.high, default_value > 0 ? 100 * default_value : 100.0);
+    return ControlRange::logarithmic(std::max(f.low, f.low_open ? 1.0 : 0.0), top, 0, 1);
+  }
   if (unit == QLatin1String("s"))
     return f.low_open ? ControlRange::logarithmic(1, 3600, 1) : ControlRange::logarithmic(0, 3600, 1, 1);
   const double top = std::min(f.high, default_value > 0 ? 100 * default_value : 100.0);
@@ -411,7 +416,7 @@ void MainWindow::build_controls(QWidget* panel) {
   layout->addWidget(service_group_);
   service_group_->hide();
 
-  QVBoxLayout* client = group(tr("Client policy"));
+  QVBoxLayout* client = group(tr("Users' client"));
   policy_ = new QComboBox(panel);
   fill_policy_chooser(policy_);
   policy_->setToolTip(tr("A named client policy; changing any knob below makes it custom."));
@@ -447,7 +452,7 @@ void MainWindow::build_controls(QWidget* panel) {
   connect(jitter_, qOverload<int>(&QComboBox::activated), this,
           [this](int) { set_parameter("client.backoff.jitter", jitter_->currentText().toStdString()); });
 
-  QVBoxLayout* client_policies_box = group(tr("Client policies"));
+  QVBoxLayout* client_policies_box = group(tr("Users' client policies"));
   add(client_policies_box, "client.instances", tr("Client instances"), ControlRange::logarithmic(1, 1000000, 0));
   build_policy_group(panel, client_policies_box, "client.", "client.", policy_rows_);
 
@@ -519,6 +524,7 @@ void MainWindow::build_policy_group(QWidget* panel, QVBoxLayout* box, const std:
                                      policy_field_range(f, *f.value(defaults)), row.fields);
       fields->addWidget(c);
       bind_control(c);
+      c->show_value(scenario_);  // a call's rows are built after apply_scenario showed the values
       if (&rows == &call_policy_rows_) service_controls_.push_back(c);
     }
     row.fields->setVisible(false);
@@ -554,7 +560,7 @@ void MainWindow::show_call_choosers(const Scenario& s) {
     QSignalBlocker b1(c.policy), b2(c.jitter);
     for (const CallSite& site : call_sites(s))
       if (site.path == c.path) {
-        auto match = matching_policy(site.call->client);
+        auto match = matching_policy(site.call->client, true);
         c.policy->setCurrentIndex(match ? static_cast<int>(*match) : c.policy->count() - 1);
         c.jitter->setCurrentIndex(static_cast<int>(site.call->client.backoff.jitter));
       }
@@ -568,11 +574,20 @@ void MainWindow::choose_call_policy(const std::string& call_path, int index) {
   for (const CallSite& site : call_sites(next))
     if (site.path == call_path) {
       Server& caller = site.caller == "server" ? next.server : next.services.at(site.caller);
-      apply_policy(all[static_cast<std::size_t>(index)], caller.calls.at(site.callee).client);
+      apply_policy(all[static_cast<std::size_t>(index)], caller.calls.at(site.callee).client, true);
     }
   const QString name = QString::fromStdString(all[static_cast<std::size_t>(index)].name);
-  if (change_graph(next, tr("Choose policy %1 for %2").arg(name, QString::fromStdString(call_path))).isEmpty()) return;
-  apply_scenario(scenario_);  // refused: the chooser goes back to what the call has
+  try {
+    validate_scenario(next);
+  } catch (const InputError& e) {
+    // Refused: the chooser goes back to what the call has, and the banner
+    // says which preset on which call, and why.
+    show_banner(tr("Policy %1 not applied to the call %2: %3")
+                    .arg(name, QString::fromStdString(call_path), QString::fromStdString(e.what())));
+    apply_scenario(scenario_);
+    return;
+  }
+  push_change(next, tr("Choose policy %1 for %2").arg(name, QString::fromStdString(call_path)), -1);
 }
 
 void MainWindow::build_capacity_schedule(QWidget* panel, QVBoxLayout* box) {
@@ -738,6 +753,7 @@ void MainWindow::rebuild_service_controls() {
     add_here(c + ".backoff.base_s", tr("Backoff base"), ControlRange::logarithmic(0, 60, 3, 0.001));
     add_here(c + ".backoff.multiplier", tr("Backoff multiplier"), ControlRange::linear(1, 10, 2));
     add_here(c + ".backoff.cap_s", tr("Backoff cap"), ControlRange::logarithmic(0, 600, 2, 0.01));
+    add_here(c + ".backoff.spread", tr("Jitter spread"), ControlRange::linear(0, 1, 2));  // as the users' order
     auto* jitter_row = new QHBoxLayout;
     jitter_row->addWidget(new QLabel(tr("Jitter"), block));
     choosers.jitter = new_jitter_chooser(block, QStringLiteral("call_jitter_chooser"));
@@ -746,7 +762,6 @@ void MainWindow::rebuild_service_controls() {
     QComboBox* jitter = choosers.jitter;
     connect(jitter, qOverload<int>(&QComboBox::activated), this,
             [this, c, jitter](int) { set_parameter(c + ".backoff.jitter", jitter->currentText().toStdString()); });
-    add_here(c + ".backoff.spread", tr("Jitter spread"), ControlRange::linear(0, 1, 2));
     add_here(c + ".instances", tr("Client instances"), ControlRange::logarithmic(1, 1000000, 0));
     build_policy_group(block, lines, "client.", c + ".", call_policy_rows_);
     call_choosers_.push_back(choosers);

@@ -146,16 +146,20 @@ const std::vector<NamedPolicy>& client_policies() {
   return catalogue;
 }
 
-void apply_policy(const NamedPolicy& policy, Client& client) {
-  const double instances = client.instances;
+void apply_policy(const NamedPolicy& policy, Client& client, bool keep_timeout) {
+  const double instances = client.instances, timeout = client.timeout_s;
   client = policy.client;
   client.instances = instances;
+  if (keep_timeout) client.timeout_s = timeout;
 }
 
-std::optional<std::size_t> matching_policy(const Client& c) {
+std::optional<std::size_t> matching_policy(const Client& c, bool ignore_timeout) {
   const auto& all = client_policies();
-  for (std::size_t i = 0; i < all.size(); ++i)
-    if (same(all[i].client, c)) return i;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    Client preset = all[i].client;
+    if (ignore_timeout) preset.timeout_s = c.timeout_s;
+    if (same(preset, c)) return i;
+  }
   return std::nullopt;
 }
 

@@ -693,6 +693,24 @@ TEST(CliLessons, OneSlowShardFailsEveryRequestAndItsRetriesFloodTheOthers) {
   EXPECT_NE(once.out.find("Storm began at shard4 (t = 100 s); then server (t = 100 s)."), std::string::npos) << once.out;
 }
 
+TEST(CliLessons, TheBundledChainsDescriptionHasTheModelsNumbers) {
+  const std::string f = std::string(STORMGLASS_SCENARIOS) + "/graphs/chain-db-outage.json";
+  EXPECT_NEAR(csv_at(cli("run " + f + " --service db").out, 1000, "offered"), 7500, 1e-6);
+  EXPECT_NEAR(csv_at(cli("run " + f + " --service api").out, 1000, "offered"), 5400, 1e-6);
+  EXPECT_NEAR(csv_at(cli("run " + f).out, 1000, "waiting"), 9000, 1e-6);
+  EXPECT_NEAR(csv_at(cli("run " + f).out, 1000, "goodput"), 0, 1e-9);
+  // Its "Try:": one layer is not enough at 600 jobs/s (1800/s against 1000/s) ...
+  const std::string one = " --set server.calls.api.max_attempts=1 --set services.api.calls.db.max_attempts=1";
+  const Outcome one_layer = cli("summary " + f + one);
+  EXPECT_NE(one_layer.out.find("Unhealthy at the end: server, api, db."), std::string::npos) << one_layer.out;
+  EXPECT_NE(one_layer.out.find("db                  3 at the end"), std::string::npos) << one_layer.out;
+  // ... no retries at all is, and one layer at half the demand.
+  const Outcome none = cli("summary " + f + one + " --set client.max_attempts=1");
+  EXPECT_NE(none.out.find("Recovered: healthy again 29 s after the trigger ended"), std::string::npos) << none.out;
+  const Outcome half = cli("summary " + f + one + " --set demand.base_rate=300");
+  EXPECT_NE(half.out.find("Recovered: healthy again 179 s after the trigger ended"), std::string::npos) << half.out;
+}
+
 TEST(CliLessons, RetryBudgetsAtEveryHopRecoverWhereABudgetAtTheBottomDoesNot) {
   const std::string f = kLessons + "11-budgets-every-hop.json";
   const Outcome every = cli("summary " + f);

@@ -295,6 +295,8 @@ TEST_F(CallGraphTest, ACallsClientIsEditedLikeTheUsersPoliciesAndPresetsIncluded
   EXPECT_TRUE(window->scenario().server.calls.at("db").client.concurrent_retry_budget.enabled);
   EXPECT_FALSE(window->scenario().client.concurrent_retry_budget.enabled);
   EXPECT_EQ(undo->count(), 1);
+  // A call's policy fields show the call's values from the start (not the
+  // users', not zeros): the graph's retry budget... here Envoy's defaults.
   ParameterControl* percent = window->control("server.calls.db.concurrent_retry_budget.budget_percent");
   ASSERT_NE(percent, nullptr);
   EXPECT_EQ(percent->spin_box()->value(), 20);  // Envoy's default
@@ -313,7 +315,8 @@ TEST_F(CallGraphTest, ACallsClientIsEditedLikeTheUsersPoliciesAndPresetsIncluded
   const int linkerd = auth->findText(QStringLiteral("Linkerd retry budget"));
   ASSERT_GE(linkerd, 0);
   emit auth->activated(linkerd);
-  EXPECT_TRUE(window->banner_text().contains(QStringLiteral("server.calls.auth"))) << window->banner_text().toStdString();
+  EXPECT_TRUE(window->banner_text().contains(QStringLiteral("Linkerd retry budget not applied to the call server.calls.auth")))
+      << window->banner_text().toStdString();
   EXPECT_EQ(undo->count(), 2);
   EXPECT_EQ(window->findChildren<QComboBox*>(QStringLiteral("call_policy_chooser"))[0]->currentText(), QStringLiteral("Custom"));
   // Envoy's is taken.
@@ -321,10 +324,11 @@ TEST_F(CallGraphTest, ACallsClientIsEditedLikeTheUsersPoliciesAndPresetsIncluded
   ASSERT_GE(envoy_preset, 0);
   emit window->findChildren<QComboBox*>(QStringLiteral("call_policy_chooser"))[0]->activated(envoy_preset);
   const Client& call = window->scenario().server.calls.at("auth").client;
-  ASSERT_TRUE(matching_policy(call));
-  EXPECT_EQ(client_policies()[*matching_policy(call)].name, "Envoy with retry budget");
+  ASSERT_TRUE(matching_policy(call, true));
+  EXPECT_EQ(client_policies()[*matching_policy(call, true)].name, "Envoy with retry budget");
   EXPECT_TRUE(call.concurrent_retry_budget.enabled);
   EXPECT_EQ(call.max_attempts, 2);
+  EXPECT_EQ(call.timeout_s, 2);  // the call's own timeout, not the preset's 5 s
   Scenario users_now, users_before;
   users_now.client = window->scenario().client;
   users_before.client = users;
