@@ -1,5 +1,6 @@
 #include "description_panel.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLayout>
 #include <QLabel>
@@ -81,6 +82,7 @@ void DescriptionPanel::show_description(const QString& name, const QString& desc
   if (text_.isEmpty()) return;
   title_->setText(title);
   body_->setText(paragraphs_html(text_));
+  cached_width_ = -1;
   scroll_->verticalScrollBar()->setValue(0);
   request_fit();
 }
@@ -109,7 +111,16 @@ int DescriptionPanel::body_height(int max_lines) const {
   const QMargins m = layout()->contentsMargins();
   const int scrollbar = scroll_->verticalScrollBar()->sizeHint().width();
   const int width = std::max(200, this->width() - m.left() - m.right() - scrollbar - 2 * frameWidth());
-  return std::min(body_->heightForWidth(width), max_lines * fontMetrics().lineSpacing()) + 2;
+  if (width != cached_width_) {
+    cached_height_ = body_->heightForWidth(width);
+    cached_width_ = width;
+  }
+  return std::min(cached_height_, max_lines * fontMetrics().lineSpacing()) + 2;
+}
+
+void DescriptionPanel::changeEvent(QEvent* event) {
+  QFrame::changeEvent(event);
+  if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange) cached_width_ = -1;
 }
 
 QSize DescriptionPanel::sizeHint() const {

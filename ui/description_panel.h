@@ -36,6 +36,7 @@ signals:
 
 protected:
   void resizeEvent(QResizeEvent* event) override;
+  void changeEvent(QEvent* event) override;
 
 private:
   /// Emits preferred_height_changed once the panel has its real width.
@@ -44,6 +45,9 @@ private:
 
   bool pending_fit_ = false;
   QString text_;
+  /// The body's laid-out height at a width (a rich label lays its text out
+  /// anew at each call: the window's layout asks on every run shown).
+  mutable int cached_width_ = -1, cached_height_ = 0;
   QLabel* title_ = nullptr;
   QLabel* body_ = nullptr;
   QScrollArea* scroll_ = nullptr;
