@@ -13,6 +13,10 @@ Client client(std::optional<long long> attempts, Backoff backoff) {
   return c;
 }
 
+/// Envoy's router defaults: one retry (num_retries 1), fully jittered
+/// exponential backoff from 25 ms to 250 ms.
+Client envoy_router() { return client(2, Backoff{0.025, 2, 0.25, Jitter::Full}); }
+
 template <class T>
 Client with(Client c, T Client::*member, T value) {
   value.enabled = true;
@@ -104,7 +108,7 @@ const std::vector<NamedPolicy>& client_policies() {
       {"Envoy defaults",
        "2 attempts (1 retry), full jitter up to 25 ms (doubling, at most 250 ms: Envoy's router "
        "defaults), and at most 3 active retries per client (its default max_retries).",
-       with(client(2, Backoff{0.025, 2, 0.25, Jitter::Full}), &Client::concurrent_retry_budget,
+       with(envoy_router(), &Client::concurrent_retry_budget,
             ConcurrentRetryBudget{true, 0, 3})},
       // Envoy's cluster retry_budget (circuit_breakers.thresholds): active
       // retries at most budget_percent (default 20 %) of the active requests,
@@ -113,7 +117,7 @@ const std::vector<NamedPolicy>& client_policies() {
       {"Envoy with retry budget",
        "2 attempts (1 retry), full jitter up to 25 ms (doubling, at most 250 ms), and Envoy's retry budget: "
        "a client's active retries at most 20 % of its active requests (never fewer than 3).",
-       with(client(2, Backoff{0.025, 2, 0.25, Jitter::Full}), &Client::concurrent_retry_budget,
+       with(envoy_router(), &Client::concurrent_retry_budget,
             ConcurrentRetryBudget{true, 20, 3})},
       // Linkerd's budgeted retries (ServiceProfile retryBudget, the proxy's
       // defaults): retryRatio 0.2, minRetriesPerSecond 10, ttl 10 s, and no
