@@ -270,7 +270,7 @@ QString trigger_note(const Scenario& s) {
   return notes.join(QStringLiteral(" "));
 }
 
-QString summary_html(const Scenario& s, const RunHealth& h) {
+QString summary_html(const Scenario& s, const RunHealth& h, const QString& service) {
   QString color = !h.storm_start_s ? QStringLiteral("#1e8e3e") : h.recovered ? QStringLiteral("#b06000")
                                                                            : QStringLiteral("#d93025");
   // Admission control refuses jobs by design: goodput below demand from its
@@ -308,10 +308,18 @@ QString summary_html(const Scenario& s, const RunHealth& h) {
       rows << tr("The queue is draining (%1 attempts/s): it may recover after the horizon; lengthen the run to see.")
                   .arg(num(-h.final_queue_trend));
   }
-  if (h.base_demand > 0)
+  if (h.base_demand > 0 && service.isEmpty())
     rows << tr("Peak offered load <b>%1&times;</b> the base demand (%2 attempts/s at t = %3 s).")
                 .arg(num(h.peak_offered / h.base_demand), num(h.peak_offered, 5), num(h.peak_offered_t_s, 6));
-  rows << tr("Server work wasted on timed-out attempts: <b>%1%</b>.").arg(num(100 * h.wasted_share, 3));
+  else if (h.base_demand > 0)
+    rows << tr("Peak offered load <b>%1</b> attempts per user job (%2 attempts/s at t = %3 s; the users send %4 jobs/s).")
+                .arg(num(h.peak_offered / h.base_demand), num(h.peak_offered, 5), num(h.peak_offered_t_s, 6),
+                     num(h.base_demand, 5));
+  if (service.isEmpty())
+    rows << tr("Server work wasted on timed-out attempts: <b>%1%</b>.").arg(num(100 * h.wasted_share, 3));
+  else
+    rows << tr("Work of %1 wasted on attempts whose caller had already given up on them: <b>%2%</b>.")
+                .arg(service.toHtmlEscaped(), num(100 * h.wasted_share, 3));
   rows << tr("Jobs that gave up: <b>%1</b>%2.")
               .arg(count(h.gave_up_jobs),
                    h.gave_up_after_trigger >= 1 ? tr(" (%1 after the trigger ended)").arg(count(h.gave_up_after_trigger))

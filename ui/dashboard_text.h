@@ -54,7 +54,10 @@ QString trigger_note(const Scenario& scenario);
 /// admission control's refusals where it was on by then), peak offered load
 /// as a multiple of demand, the share of server work wasted, the jobs that
 /// gave up, and what the policies did.
-QString summary_html(const Scenario& scenario, const RunHealth& health);
+/// `service`: the summary of a service inside a graph (its own run, its
+/// callers' demand), worded for it: its load per user job, its work wasted
+/// for callers that had given up. Empty for the entry.
+QString summary_html(const Scenario& scenario, const RunHealth& health, const QString& service = {});
 
 /// Across a call graph, as rich text: where the storm began and how it
 /// spread (the order and times at which services went unhealthy), each

@@ -563,6 +563,8 @@ void MainWindow::show_call_choosers(const Scenario& s) {
         auto match = matching_policy(site.call->client, true);
         c.policy->setCurrentIndex(match ? static_cast<int>(*match) : c.policy->count() - 1);
         c.jitter->setCurrentIndex(static_cast<int>(site.call->client.backoff.jitter));
+        if (ParameterControl* spread = control(c.path + ".backoff.spread"))
+          spread->setEnabled(site.call->client.backoff.jitter == Jitter::Proportional);
       }
   }
 }
@@ -1064,6 +1066,9 @@ void MainWindow::apply_scenario(const Scenario& s) {
     jitter_->setCurrentIndex(static_cast<int>(s.client.backoff.jitter));
     drop_expired_->setChecked(s.server.drop_expired);
   }
+  // The spread is proportional jitter's only: greyed out under the others.
+  if (ParameterControl* spread = control("client.backoff.spread"))
+    spread->setEnabled(s.client.backoff.jitter == Jitter::Proportional);
   show_policy_rows(policy_rows_, s);
   show_policy_rows(call_policy_rows_, s);
   show_call_choosers(s);
@@ -1188,7 +1193,7 @@ void MainWindow::show_curves(const RunOutcome& outcome) {
   curves_->show_run(view, service->run);
   summary_->setText(tr("<p><b>Service %1</b> (click <i>server</i> in the call graph for the entry).</p>")
                         .arg(curves_service_.toHtmlEscaped()) +
-                    summary_html(view, assess_run(outcome.scenario, service->run)));
+                    summary_html(view, assess_run(outcome.scenario, service->run), curves_service_));
 }
 
 void MainWindow::pin_current_run() {

@@ -113,10 +113,36 @@ TEST_F(CallGraphTest, ClickingAServiceShowsItsCurvesAsTheCliGivesThem) {
   ASSERT_EQ(offered.size(), static_cast<qsizetype>(db.intervals.size()));
   for (std::size_t k = 0; k < db.intervals.size(); ++k) ASSERT_EQ(offered[static_cast<qsizetype>(k)], db.intervals[k].offered) << k;
   EXPECT_TRUE(window->summary_text().contains("Service db")) << window->summary_text().toStdString();
+  // Worded for a service inside the graph: its load per user job (db's peak
+  // over the users' 1000 jobs/s), its own work wasted; not the entry's words.
+  double peak = 0;
+  for (const Interval& i : db.intervals) peak = std::max(peak, i.offered);
+  const QString text = window->summary_text();
+  EXPECT_TRUE(text.contains(QStringLiteral("attempts per user job"))) << text.toStdString();
+  EXPECT_TRUE(text.contains(QStringLiteral("Work of db wasted"))) << text.toStdString();
+  EXPECT_FALSE(text.contains(QStringLiteral("Server work wasted"))) << text.toStdString();
+  EXPECT_FALSE(text.contains(QStringLiteral("the base demand"))) << text.toStdString();
+  EXPECT_GT(peak, 0);
   // And back to the entry.
   QTest::mouseClick(view, Qt::LeftButton, {}, view->service_box("server").center().toPoint());
   EXPECT_EQ(window->curves()->curve("offered")[900], run("server").run.intervals[900].offered);
   EXPECT_FALSE(window->summary_text().contains("Service "));
+  EXPECT_TRUE(window->summary_text().contains("Server work wasted"));
+}
+
+TEST_F(CallGraphTest, JitterSpreadIsOnlyOfferedUnderProportionalJitter) {
+  open(QStringLiteral(":/scenarios/graphs/graph-md-example.json"));
+  // The users' full jitter and the call's: their spreads are greyed out.
+  ASSERT_NE(window->control("client.backoff.spread"), nullptr);
+  EXPECT_FALSE(window->control("client.backoff.spread")->isEnabled());
+  ParameterControl* call_spread = window->control("server.calls.auth.backoff.spread");
+  ASSERT_NE(call_spread, nullptr);
+  EXPECT_FALSE(call_spread->isEnabled());
+  window->set_parameter("server.calls.auth.backoff.jitter", "proportional");
+  EXPECT_TRUE(window->control("server.calls.auth.backoff.spread")->isEnabled());
+  EXPECT_FALSE(window->control("client.backoff.spread")->isEnabled());
+  window->set_parameter("client.backoff.jitter", "proportional");
+  EXPECT_TRUE(window->control("client.backoff.spread")->isEnabled());
 }
 
 TEST_F(CallGraphTest, TheSliderReplaysEachServicesConditionAtTheMomentsItChanges) {
