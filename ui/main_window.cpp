@@ -1001,13 +1001,20 @@ QString MainWindow::set_parameter(const std::string& path, const std::string& va
   }
   // The moves of one slider drag merge into one undo step; anything else is a step of its own.
   const int merge = dragging ? merge_id_for(path) * 1000 + drag_generation_ % 1000 : -1;
-  if (find_policy(path))
+  const std::optional<ParameterInfo> info = describe_parameter(path);  // a call's or a service's too
+  if (info && info->kind == ParameterKind::Flag) {
     push_change(next,
                 (get_text(next, path) == "true" ? tr("Switch on %1") : tr("Switch off %1"))
                     .arg(parameter_words(path)),
                 merge);
-  else
-    push_change(next, tr("Set %1 to %2").arg(parameter_words(path), QString::fromStdString(value)), merge);
+  } else {
+    // "Set server → api timeout to 2 s": the value with its unit, as the control shows it.
+    QString shown = QString::fromStdString(get_text(next, path));
+    bool number = false;
+    shown.toDouble(&number);
+    if (number && info && !info->unit.empty()) shown += QLatin1Char(' ') + QString::fromStdString(info->unit);
+    push_change(next, tr("Set %1 to %2").arg(parameter_words(path), shown), merge);
+  }
   return {};
 }
 

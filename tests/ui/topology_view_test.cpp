@@ -257,6 +257,9 @@ TEST_F(CallGraphTest, AChosenServicesAndItsCallsControlsEditTheirPathsWithOneUnd
   capacity->spin_box()->editingFinished();
   EXPECT_EQ(window->scenario().services.at("auth").capacity, 2500);
   EXPECT_EQ(window->undo_stack()->count(), 1);
+  // The step says the value with its unit, as the control shows it.
+  EXPECT_TRUE(window->undo_stack()->undoText().endsWith(QStringLiteral("to 2500 attempts/s")))
+      << window->undo_stack()->undoText().toStdString();
   window->undo_stack()->undo();
   EXPECT_EQ(window->scenario().services.at("auth").capacity, 1500);
   EXPECT_EQ(window->control("services.auth.capacity")->spin_box()->value(), 1500);
@@ -321,6 +324,7 @@ TEST_F(CallGraphTest, ACallsClientIsEditedLikeTheUsersPoliciesAndPresetsIncluded
   EXPECT_TRUE(window->scenario().server.calls.at("db").client.concurrent_retry_budget.enabled);
   EXPECT_FALSE(window->scenario().client.concurrent_retry_budget.enabled);
   EXPECT_EQ(undo->count(), 1);
+  EXPECT_TRUE(undo->undoText().startsWith(QStringLiteral("Switch on"))) << undo->undoText().toStdString();
   // A call's policy fields show the call's values from the start (not the
   // users', not zeros): the graph's retry budget... here Envoy's defaults.
   ParameterControl* percent = window->control("server.calls.db.concurrent_retry_budget.budget_percent");
