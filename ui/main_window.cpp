@@ -57,6 +57,7 @@
 #include "topology_view.h"
 #include "analysis/hysteresis.h"
 #include "analysis/parameter_map.h"
+#include "model/graph_solver.h"
 #include "scenario/client_policies.h"
 #include "scenario/input_error.h"
 #include "scenario/parameters.h"
@@ -557,9 +558,10 @@ void MainWindow::show_policy_rows(const std::vector<PolicyRow>& rows, const Scen
 
 void MainWindow::show_call_choosers(const Scenario& s) {
   for (const CallChoosers& c : call_choosers_) {
-    QSignalBlocker b1(c.policy), b2(c.jitter);
+    QSignalBlocker b1(c.policy), b2(c.jitter), b3(c.deadline);
     for (const CallSite& site : call_sites(s))
       if (site.path == c.path) {
+        c.deadline->setChecked(site.call->propagate_deadline);
         auto match = matching_policy(site.call->client, true);
         c.policy->setCurrentIndex(match ? static_cast<int>(*match) : c.policy->count() - 1);
         c.jitter->setCurrentIndex(static_cast<int>(site.call->client.backoff.jitter));
@@ -750,6 +752,12 @@ void MainWindow::rebuild_service_controls() {
         apply_scenario(scenario_);  // "Custom" is what the knobs are, not a policy
     });
     add_here(c + ".fan_out", tr("Fan-out"), ControlRange::linear(1, 16, 0).whole_numbers());
+    choosers.deadline = new QCheckBox(tr("Pass the deadline on (gRPC)"), block);
+    choosers.deadline->setObjectName(QStringLiteral("call_deadline_box"));
+    choosers.deadline->setToolTip(QString::fromStdString(describe_parameter(c + ".propagate_deadline")->help));
+    lines->addWidget(choosers.deadline);
+    connect(choosers.deadline, &QCheckBox::clicked, this,
+            [this, c](bool on) { set_parameter(c + ".propagate_deadline", on ? "true" : "false"); });
     add_here(c + ".timeout_s", tr("Timeout"), ControlRange::logarithmic(0.01, 300, 2));
     add_here(c + ".max_attempts", tr("Max attempts"), ControlRange::linear(1, 20, 0).whole_numbers(tr("unlimited"), 3));
     add_here(c + ".backoff.base_s", tr("Backoff base"), ControlRange::logarithmic(0, 60, 3, 0.001));
@@ -993,6 +1001,8 @@ QString MainWindow::set_parameter(const std::string& path, const std::string& va
   try {
     set_text(next, path, value);
     validate_scenario(next);
+    // Deadline propagation over more groups than a run may keep (docs/model.md 11.17).
+    if (has_calls(next)) check_deadline_groups(next, default_graph_step(next));
   } catch (const InputError& e) {
     QString message = QString::fromStdString(e.what());
     show_banner(tr("Not applied: %1").arg(message));

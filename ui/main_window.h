@@ -229,6 +229,7 @@ private:
     std::string path;  ///< "server.calls.db"
     QComboBox* policy = nullptr;
     QComboBox* jitter = nullptr;
+    QCheckBox* deadline = nullptr;  ///< its propagate_deadline
   };
   std::vector<CallChoosers> call_choosers_;
   /// Shows each policy row's state as the scenario has it.

@@ -116,6 +116,33 @@ public:
     become_tag(main, first_admitted);
   }
 
+  /// docs/model.md, 11.17: the population is a deadline group, whose
+  /// horizon is its current life's deadline.
+  void make_deadline_group() { deadline_group_ = true; }
+
+  /// docs/model.md, 11.17: a deadline group at its deadline. Its jobs still
+  /// waiting out a backoff would retry after it: they give up now (their
+  /// retries were never slotted, the horizon being the deadline). Returns
+  /// them; the group then starts its next life, cohorts `first` on, with
+  /// the deadline `horizon`, its buffers cleared and kept.
+  double expire_and_begin_life(long first, long horizon) {
+    const double expired = std::max(0.0, backlog_);
+    gave_up_ += expired;
+    backlog_ = 0;
+    first_ = first;
+    horizon_ = horizon;
+    last_ = first - 1;
+    for (auto* v : {&ring_explicit_, &ring_diff_, &ring_rate_, &record_, &fresh_}) std::fill(v->begin(), v->end(), 0.0);
+    std::fill(ring_run_until_.begin(), ring_run_until_.end(), 0L);
+    std::fill(failed_.begin(), failed_.end(), 0.0);
+    std::fill(failed_told_.begin(), failed_told_.end(), 0.0);
+    std::fill(kernel_mass_.begin(), kernel_mass_.end(), 0.0);
+    stopped_ = 0;
+    pending_failures_ = false;
+    busy_until_ = -1;
+    return expired;
+  }
+
   /// The all-late law of a population (docs/model.md, 11.10): the jobs
   /// of a tag given up by each step after their start, up to `steps`, when
   /// every attempt's share 1 times out at the timeout step and nothing else
@@ -542,6 +569,9 @@ private:
         ring_explicit_[base + static_cast<std::size_t>((n + 1) & ring_mask_)] += n + 1 < horizon_ ? rate : 0;
         ++begin;
       }
+      // A deadline group's retries due from its deadline on are never sent
+      // (docs/model.md, 11.17): its runs end there.
+      if (deadline_group_) end = std::min(end, horizon_);
       if (begin >= horizon_ || begin >= end) return;
       ring_diff_[base + static_cast<std::size_t>(begin & ring_mask_)] += rate;
       if (end < horizon_) ring_diff_[base + static_cast<std::size_t>(end & ring_mask_)] -= rate;
@@ -583,6 +613,7 @@ private:
   double backlog_ = 0, succeeded_ = 0, gave_up_ = 0;
   long busy_until_ = -1;
   bool single_ = false;  // a tag that has not failed yet (see tag())
+  bool deadline_group_ = false;  // make_deadline_group
 };
 
 }  // namespace sg::fluid

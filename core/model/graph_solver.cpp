@@ -6,6 +6,7 @@
 #include <iterator>
 #include <limits>
 #include <list>
+#include <map>
 #include <memory>
 #include <stdexcept>
 
@@ -25,14 +26,38 @@ namespace {
 using namespace fluid;
 
 constexpr double kMaxSteps = 1e7;
+// Cohort records (steps times populations, each of a few arrays of doubles)
+// a run with deadline groups may keep: about 1 GB.
+constexpr double kMaxDeadlineCells = 2e7;
+// Deadline groups in all (each a population of its callee, 11.17): a run's
+// cost grows with them.
+constexpr long kMaxDeadlineGroups = 300;
 
+
+/// docs/model.md, 11.17: the steps a job of a propagating call may have
+/// left and still be bound by its deadline: a parent attempt has at most
+/// its sender's longest timeout left (`parent_steps`), and a job of at most
+/// M attempts has ended, with no retry due, within M (T + d + r + 2) steps.
+long deadline_reach(long parent_steps, const Client& client, long timeout_steps, long max_offset, long reject_steps) {
+  long reach = parent_steps + 1;
+  if (client.max_attempts)
+    reach = std::min(reach, static_cast<long>(*client.max_attempts) * (timeout_steps + max_offset + reject_steps + 2));
+  return reach;
+}
+
+/// The steps of a population's attempt timeout and of its rejections'
+/// latency at a service, as GraphRun::add_population rounds them.
+long timeout_steps_of(const Client& client, double h) { return std::max(1L, std::lround(client.timeout_s / h)); }
+long reject_steps_of(const Client& client, const Server& callee, double h) {
+  return static_cast<long>(std::floor(std::min(callee.reject_latency_s / h, static_cast<double>(timeout_steps_of(client, h)))));
+}
 
 class GraphRun {
 public:
   GraphRun(const GraphRun&) = delete;  // its client gates watch its own step sums
   GraphRun& operator=(const GraphRun&) = delete;
   GraphRun(const Scenario& s, double h, const SolverOptions& options)
-      : s_(s), graph_(s), h_(h), options_(options),
+      : s_((check_deadline_groups(s, h), s)), graph_(s), h_(h), options_(options),
         steps_(std::max(1L, static_cast<long>(std::ceil(s.duration_s / h - 1e-9)))),
         steps_per_interval_(std::max(1L, std::lround(s.step_s / h))),
         demand_(demand_schedule(s)) {
@@ -78,10 +103,13 @@ public:
       for (auto [e, end] = boost::out_edges(v, graph_.graph()); e != end; ++e) {
         const CallEdge& edge = graph_.graph()[*e];
         const int callee = station_of_[boost::target(*e, graph_.graph())];
-        stations_[i].calls.push_back(add_population(edge.call->client, static_cast<int>(i), callee, edge.call->fan_out));
+        const int call = add_population(edge.call->client, static_cast<int>(i), callee, edge.call->fan_out);
+        stations_[i].calls.push_back(call);
         population_path_.push_back(edge.path);
+        if (edge.call->propagate_deadline) add_deadline_groups(call, edge);
       }
     }
+
     for (Station& st : stations_) {
       const std::size_t q = st.q_count();
       const std::size_t cells = static_cast<std::size_t>(steps_) * q;
@@ -96,7 +124,7 @@ public:
         populations_[static_cast<std::size_t>(st.populations[k])]->admission_from(st.single_admit.get(),
                                                                                   st.fresh_admit[k].get());
       }
-      st.boundary.assign(q, 0.0);
+      st.boundary = StepArray<double>(cells);
       st.sent_sum.assign(q, 0.0);
       st.sent_rows.assign(q, {});
       for (auto& rows : st.sent_rows) rows.reserve(static_cast<std::size_t>(steps_ / steps_per_interval_ + 1));
@@ -113,7 +141,8 @@ public:
     late_moves_.resize(rules_.size());
     // With an autoscaler capacity grows with the run, which no proof made
     // ahead of it knows: the shortcuts that look ahead are off (11.15).
-    shortcuts_ = options_.shortcuts && !scaling_;
+    // Deadline groups (11.17) are not in those proofs either.
+    shortcuts_ = options_.shortcuts && !scaling_ && !propagating_;
     if (shortcuts_)
       for (const Station& st : stations_)
         for (int c : st.calls) {
@@ -199,9 +228,18 @@ public:
     for (Station& st : stations_) {
       st.result.solver_step_s = h_;
       std::vector<SenderRun> senders;
+      std::vector<std::size_t> sender_of(st.q_count(), 0);
       for (std::size_t q = 0; q < st.q_count(); ++q) {
         const int p = st.populations[q];
+        const int main = group_main_[static_cast<std::size_t>(p)];
+        if (main >= 0) {
+          // A deadline group's attempts are its call's (11.17).
+          std::vector<double>& into = senders[sender_of[static_cast<std::size_t>(rules_[static_cast<std::size_t>(main)]->local)]].attempts;
+          for (std::size_t k = 0; k < into.size() && k < st.sent_rows[q].size(); ++k) into[k] += st.sent_rows[q][k];
+          continue;
+        }
         const int caller = rules_[static_cast<std::size_t>(p)]->caller;
+        sender_of[q] = senders.size();
         senders.push_back({caller < 0 ? std::string("users") : stations_[static_cast<std::size_t>(caller)].name,
                            population_path_[static_cast<std::size_t>(p)], std::move(st.sent_rows[q])});
       }
@@ -211,7 +249,10 @@ public:
   }
 
 private:
-  int add_population(const Client& client, int caller, int target, long long fan_out) {
+  /// A population of `client` jobs from `caller` (-1: the users) at
+  /// `target`; with a `cycle`, the deadline group of phase `phase`
+  /// (docs/model.md, 11.17).
+  int add_population(const Client& client, int caller, int target, long long fan_out, long cycle = 0, long phase = 0) {
     auto rules = std::make_unique<PopulationRules>();
     Station& st = stations_[static_cast<std::size_t>(target)];
     rules->policy = build_retry_policy(client, h_);
@@ -267,8 +308,10 @@ private:
     // one step, or a margin shorter than half a step would round to none.
     const double margin_s = st.server->drop_margin_s;
     const long margin = margin_s > 0 ? std::max(1L, std::lround(margin_s / h_)) : 0L;
-    st.drop_age.push_back(std::max(0L, rules->timeout_steps - margin));
+    st.drop_margin.push_back(margin);
     st.timeout_steps.push_back(rules->timeout_steps);
+    st.deadline_cycle.push_back(cycle);
+    st.deadline_phase.push_back(phase);
     st.populations.push_back(static_cast<int>(rules_.size()));
     const long slots = rules->timeout_steps + rules->reject_steps + 3;
     // docs/model.md, 11.13: the longest a job of it can live, each attempt
@@ -278,9 +321,84 @@ private:
     else if (memory_steps_ >= 0)
       memory_steps_ = std::max(memory_steps_, static_cast<long>(*client.max_attempts) *
                                                   (rules->timeout_steps + rules->policy.max_offset + rules->reject_steps + 2));
-    populations_.push_back(std::make_unique<Population>(*rules, 0, steps_, slots));
+    if (cycle > 0) {
+      // A group's lives: its cohorts after one deadline up to the next,
+      // whose retries are due before it (the horizon).
+      const long first_deadline = st.deadline_of(st.q_count() - 1, 0);
+      life_deadline_.push_back(first_deadline);
+      populations_.push_back(std::make_unique<Population>(*rules, first_deadline - cycle + 1, first_deadline, cycle + 2));
+      populations_.back()->make_deadline_group();
+    } else {
+      life_deadline_.push_back(-1);
+      populations_.push_back(std::make_unique<Population>(*rules, 0, steps_, slots));
+    }
+    group_main_.push_back(-1);
+    first_group_.push_back(-1);
+    deadline_reach_.push_back(0);
+    routed_.push_back(-1);
+    expired_.push_back(0);
     rules_.push_back(std::move(rules));
     return static_cast<int>(rules_.size()) - 1;
+  }
+
+  /// docs/model.md, 11.17: the deadline groups of call population `call`,
+  /// whose jobs carry the deadline of the attempt that started them. A job
+  /// started with at least `reach` steps left is never bound by it (every
+  /// attempt of it has ended, and no retry is due, by then) and stays in the
+  /// call's population; the others join the group of their deadline step d,
+  /// d mod G, which lives from one of its deadlines to the next.
+  void add_deadline_groups(int call, const CallEdge& edge) {
+    const PopulationRules& r = *rules_[static_cast<std::size_t>(call)];
+    Station& caller = stations_[static_cast<std::size_t>(r.caller)];
+    // No parent attempt has more left than its sender's longest timeout
+    // (check_deadline_groups has bounded the groups this makes).
+    const long reach = deadline_reach(*std::max_element(caller.timeout_steps.begin(), caller.timeout_steps.end()),
+                                      edge.call->client, r.timeout_steps, r.policy.max_offset, r.reject_steps);
+    const long cycle = reach + 1;
+    propagating_ = true;
+    caller.deadline_reach = std::max(caller.deadline_reach, reach);
+    const int target = r.target;
+    const long long fan_out = r.fan_out;
+    const int first = static_cast<int>(rules_.size());
+    for (long g = 0; g < cycle; ++g) {
+      const int p = add_population(edge.call->client, r.caller, target, fan_out, cycle, g);
+      group_main_[static_cast<std::size_t>(p)] = call;
+      population_path_.push_back(edge.path);
+    }
+    first_group_[static_cast<std::size_t>(call)] = first;
+    deadline_reach_[static_cast<std::size_t>(call)] = reach;
+  }
+
+  /// The population that takes the jobs call population `call` starts in
+  /// step n with deadline step d: the call's own, its deadline group, or -1
+  /// when the deadline has passed (docs/model.md, 11.17).
+  int deadline_population(int call, long d, long n) const {
+    const long reach = deadline_reach_[static_cast<std::size_t>(call)];
+    if (reach == 0 || d - n >= reach) return call;
+    if (d <= n) return -1;
+    const long cycle = reach + 1;
+    return first_group_[static_cast<std::size_t>(call)] + static_cast<int>(d % cycle);
+  }
+
+  /// At the end of the forward step n of station st (deadline_reach > 0):
+  /// the first attempts its completions start in each propagating call,
+  /// split by their deadlines between the call's population and its groups;
+  /// those whose deadline has passed are started and given up at once.
+  void route_by_deadline(const Station& st, long n) {
+    for (int c : st.calls) {
+      if (deadline_reach_[static_cast<std::size_t>(c)] == 0) continue;
+      const double f = static_cast<double>(rules_[static_cast<std::size_t>(c)]->fan_out);
+      const long cycle = deadline_reach_[static_cast<std::size_t>(c)] + 1;
+      routed_[static_cast<std::size_t>(c)] = 0;
+      for (long g = 0; g < cycle; ++g) routed_[static_cast<std::size_t>(first_group_[static_cast<std::size_t>(c)] + g)] = 0;
+      for (auto [d, mass] : st.completed_by_deadline) {
+        const int p = deadline_population(c, d, n);
+        if (p < 0)
+          expired_[static_cast<std::size_t>(c)] += f * mass;
+        else
+          routed_[static_cast<std::size_t>(p)] += f * mass;
+      }
+    }
   }
 
   double step_length(long n) const { return n == steps_ - 1 ? last_step_s_ : h_; }
@@ -354,12 +472,25 @@ private:
     // 3. Rejections reaching their clients now.
     for (std::size_t q = 0; q < Q; ++q) {
       const PopulationRules& r = *rules_[static_cast<std::size_t>(st.populations[q])];
+      const bool group = st.deadline_cycle[q] > 0;
       auto arrive = [&](long j, double share) {
-        if (j >= 0 && share > 0 && st.rejected_any[static_cast<std::size_t>(j)])
+        // A deadline group's rejections still on their way at its deadline
+        // were told then (below).
+        if (j >= 0 && share > 0 && st.rejected_any[static_cast<std::size_t>(j)] && (!group || st.deadline_of(q, j) >= n))
           st.early[q].push_back({j, share, Part::Rejected});
       };
       if (r.reject_steps >= 1) arrive(n - r.reject_steps, 1 - r.reject_late_share);
       arrive(n - r.reject_steps - 1, r.reject_late_share);
+      if (group && st.deadline_of(q, n - 1) == n)
+        // docs/model.md, 11.17: at its deadline every job of the group
+        // fails, those whose rejection has yet to reach them too.
+        for (long j = std::max(0L, n - r.reject_steps - 1); j < n; ++j) {
+          if (!st.rejected_any[static_cast<std::size_t>(j)]) continue;
+          double later = 0;
+          if (r.reject_steps >= 1 && j + r.reject_steps > n) later += 1 - r.reject_late_share;
+          if (j + r.reject_steps + 1 > n) later += r.reject_late_share;
+          if (later > 0) st.early[q].push_back({j, later, Part::Rejected});
+        }
     }
 
     // 4. Failures: give up or wait out a delay (a delay within this step
@@ -374,8 +505,10 @@ private:
     for (std::size_t q = 0; q < Q; ++q) {
       const int p = st.populations[q];
       const PopulationRules& r = *rules_[static_cast<std::size_t>(p)];
+      const double routed = routed_[static_cast<std::size_t>(p)];
       const double fresh = r.caller < 0 ? demand_.integral(static_cast<double>(n) * h_, static_cast<double>(n) * h_ + step_length(n))
-                                        : static_cast<double>(r.fan_out) * stations_[static_cast<std::size_t>(r.caller)].completed;
+                           : routed >= 0 ? routed
+                                         : static_cast<double>(r.fan_out) * stations_[static_cast<std::size_t>(r.caller)].completed;
       ClientGates* gates = gates_[static_cast<std::size_t>(p)].get();
       each_state(p, [&](Population& pop, bool main) {
         double stopped = 0;
@@ -401,11 +534,18 @@ private:
             st.sums.gave_up += refused;
           }
           st.sums.demand += fresh;
+          if (expired_[static_cast<std::size_t>(p)] > 0) {
+            // Jobs started after their propagated deadline: nothing is sent (11.17).
+            st.sums.demand += expired_[static_cast<std::size_t>(p)];
+            st.sums.gave_up += expired_[static_cast<std::size_t>(p)];
+            expired_[static_cast<std::size_t>(p)] = 0;
+          }
           st.sums.offered += (fresh + retries) * keep;
           st.sums.retries += retries * keep;
           st.sent[st.at(n, q)] = (fresh + retries) * keep;
           st.sent_sum[q] += (fresh + retries) * keep;
           st.dropped_early[st.at(n, q)] = 0;
+          st.boundary[st.at(n, q)] = 0;
           fresh_now[q] = fresh * (1 - refused_share) * keep;
           shed_now_[q] = pop.shed_of(n);
           shed_total += shed_now_[q];
@@ -548,6 +688,7 @@ private:
       const double a = st.admitted[st.at(n, q)];
       const double t = served_now == admitted ? a : a * part;
       st.served_in_time(q, n, t, n, false);
+      if (st.deadline_reach > 0 && t > 0) st.completed_by_deadline.push_back({n + st.timeout_age(q, n), t});
       st.remaining[st.at(n, q)] = a - t;
       queued += a - t;
     }
@@ -558,25 +699,36 @@ private:
 
     // The in-time completions of this step start jobs whose answers they
     // await: one tag per call follows those jobs (docs/model.md, 11.4).
-    if (st.current) {
+    if (st.deadline_reach > 0) route_by_deadline(st, n);
+    for (Batch* batch : st.current) {
       long until = n;
-      for (const Awaiting& a : st.current->awaiting) until = std::max(until, a.deadline);
-      Batch& b = *st.current;
+      for (const Awaiting& a : batch->awaiting) until = std::max(until, a.deadline);
+      Batch& b = *batch;
       b.tags.resize(2 * st.calls.size());
+      b.tag_population.assign(st.calls.size(), -1);
       b.late_calls = 0;
+      b.dropped_by_key = b.key >= 0;
       for (std::size_t k = 0; k < st.calls.size(); ++k) {
         const int c = st.calls[k];
-        const PopulationRules& r = *rules_[static_cast<std::size_t>(c)];
+        // With deadline propagation the jobs of a batch bound by its
+        // deadline are the deadline group's (docs/model.md, 11.17).
+        const int p = b.key >= 0 ? deadline_population(c, b.key, n) : c;
+        if (p < 0) continue;  // started after their deadline: no tag, no answer in time
+        b.tag_population[k] = p;
+        if (p != c && !stations_[static_cast<std::size_t>(rules_[static_cast<std::size_t>(p)]->target)].drop)
+          b.dropped_by_key = false;
+        const PopulationRules& r = *rules_[static_cast<std::size_t>(p)];
         if (k < 64 && proven_late(c, n, until + 2)) {
           b.late_calls |= std::uint64_t{1} << k;  // no tag: its law is known (docs/model.md, 11.10)
           continue;
         }
-        b.tags[2 * k] = make_tag(r, *populations_[static_cast<std::size_t>(c)], n, until + 2, 1.0);
-        tags_[static_cast<std::size_t>(c)].push_back(b.tags[2 * k].get());
+        b.tags[2 * k] = make_tag(r, *populations_[static_cast<std::size_t>(p)], n, until + 2, 1.0);
+        tags_[static_cast<std::size_t>(p)].push_back(b.tags[2 * k].get());
         // Its twin with a rejected first attempt is made if the callee's queue is full now.
-        new_tags_[static_cast<std::size_t>(c)].push_back({&b.tags[2 * k + 1], b.tags[2 * k].get()});
+        new_tags_[static_cast<std::size_t>(p)].push_back({&b.tags[2 * k + 1], b.tags[2 * k].get()});
       }
-      if (st.calls.size() <= 64 && b.late_calls == (std::uint64_t{2} << (st.calls.size() - 1)) - 1) {
+      if (st.current.size() == 1 && st.calls.size() <= 64 &&
+          b.late_calls == (std::uint64_t{2} << (st.calls.size() - 1)) - 1) {
         // Every job it started is proven late: answered at its events only.
         st.late_batches.splice(st.late_batches.end(), st.batches, std::prev(st.batches.end()));
         st.late_events.push({n, n, std::prev(st.late_batches.end())});
@@ -638,7 +790,7 @@ private:
   void retire(Station& st, std::list<Batch>& list, std::list<Batch>::iterator b) {
     for (std::size_t k = 0; k < b->tags.size(); ++k) {
       if (!b->tags[k]) continue;
-      auto& live = tags_[static_cast<std::size_t>(st.calls[k / 2])];
+      auto& live = tags_[static_cast<std::size_t>(b->tag_population[k / 2])];
       live.erase(std::find(live.begin(), live.end(), b->tags[k].get()));
       spare_tags_.push_back(std::move(b->tags[k]));
     }
@@ -677,6 +829,15 @@ private:
       });
       st.deferred[q].clear();
     }
+    // docs/model.md, 11.17: a deadline group at its deadline gives up the
+    // jobs still waiting out a backoff, and begins its next life.
+    if (propagating_)
+      for (std::size_t q = 0; q < st.q_count(); ++q) {
+        const std::size_t p = static_cast<std::size_t>(st.populations[q]);
+        if (life_deadline_[p] != n) continue;
+        st.sums.gave_up += populations_[p]->expire_and_begin_life(n + 1, n + st.deadline_cycle[q]);
+        life_deadline_[p] = n + st.deadline_cycle[q];
+      }
   }
 
   /// The answers of step n to the attempts station st served, batch by
@@ -732,6 +893,13 @@ private:
       double all_succeeded = 1, none_gave_up = 1;
       for (std::size_t c = 0; c < st.calls.size(); ++c) {
         const PopulationRules& r = *rules_[static_cast<std::size_t>(st.calls[c])];
+        if (b->tag_population[c] < 0) {
+          // docs/model.md, 11.17: started after their deadline, its jobs
+          // give up at once, too late for the awaiting attempts (whose
+          // deadline it is): neither a success nor an error in time.
+          all_succeeded = 0;
+          continue;
+        }
         if (c < 64 && (b->late_calls >> c & 1)) {
           // docs/model.md, 11.10: never a success, given up by the all-late law.
           const std::vector<double>& law = late_law_[static_cast<std::size_t>(st.calls[c])];
@@ -769,9 +937,15 @@ private:
       bool open = false;
       for (Awaiting& a : b->awaiting) {
         if (a.mass <= 0) continue;
-        const double in_time = n < a.deadline || a.served_at_deadline ? 1.0 : 0.5;
+        // A batch of one deadline whose groups' callees drop by it (11.17):
+        // the answers of its deadline step were served before it.
+        const bool full = n < a.deadline || a.served_at_deadline;
+        const double in_time = full || (b->dropped_by_key && n == a.deadline) ? 1.0 : 0.5;
         const double good = std::min(a.mass - a.good - a.bad, a.mass * new_success * in_time);
-        const double bad = std::min(a.mass - a.good - a.bad - good, a.mass * new_error * in_time);
+        // A batch of one deadline: the groups' jobs give up at it, with the
+        // awaiting attempts' senders; the senders time out first (11.17).
+        const double bad_in_time = b->key >= 0 && n >= a.deadline ? 0.0 : in_time;
+        const double bad = std::min(a.mass - a.good - a.bad - good, a.mass * new_error * bad_in_time);
         const double sent = st.admitted[st.at(a.cohort, static_cast<std::size_t>(a.local))];
         if (good > 0) {
           st.sums.goodput += good;
@@ -784,7 +958,7 @@ private:
           a.bad += bad;
         }
         const bool answered = success + error >= 1 - 1e-12;
-        if (answered && in_time == 1.0) {
+        if (answered && full) {
           // Every job has answered: what is left is rounding dust of the
           // response law, split between its two outcomes, not a timeout.
           const double dust = a.mass - a.good - a.bad;
@@ -915,6 +1089,7 @@ private:
         for (std::size_t q = 0; q < st.q_count(); ++q) {
           st.remaining[st.at(j, q)] = 0;
           st.dropped_early[st.at(j, q)] = 0;
+          st.boundary[st.at(j, q)] = 0;
           st.fresh_admit[q][static_cast<std::size_t>(j)] = 1;
         }
         st.rejected_any[static_cast<std::size_t>(j)] = false;
@@ -1148,6 +1323,15 @@ private:
   std::vector<double> shed_now_;  // forward: per local population, its attempts of refused jobs this step
   bool scaling_ = false;    // some service has an autoscaler
   bool shortcuts_ = false;  // the look-ahead shortcuts (11.10, 11.11, 11.13): off with an autoscaler
+  // docs/model.md, 11.17, per population: a deadline group's call (-1: not
+  // a group) and the deadline ending its current life; a propagating
+  // call's first group and reach (0: it does not propagate); this step's
+  // first attempts routed to it by deadline (-1: not routed) and those of
+  // its jobs started after their deadline.
+  bool propagating_ = false;
+  std::vector<int> group_main_, first_group_;
+  std::vector<long> life_deadline_, deadline_reach_;
+  std::vector<double> routed_, expired_;
   std::vector<std::vector<Population*>> tags_;  // per population, its live tags
   // Per population: the twins to make if its callee's queue is full in this
   // step (where to put one, and its admitted twin).
@@ -1176,6 +1360,51 @@ private:
 };
 
 }  // namespace
+
+void check_deadline_groups(const Scenario& s, double h) {
+  if (!has_calls(s)) return;
+  const ServiceGraph graph(s);
+  const double steps = std::max(1.0, std::ceil(s.duration_s / h - 1e-9));
+  // Per service: its sender populations' longest timeout, and how many populations feed it.
+  std::map<std::string, long> longest{{"server", timeout_steps_of(s.client, h)}};
+  std::map<std::string, double> populations{{"server", 1}};
+  long groups = 0;
+  std::string first_over;
+  for (ServiceId v : graph.order()) {
+    const std::string& caller = graph.name(v);
+    for (const auto& [callee, call] : graph.server(v).calls) {
+      const Server& target = *graph.find_server(callee);
+      const long timeout = timeout_steps_of(call.client, h);
+      longest[callee] = std::max(longest[callee], timeout);
+      populations[callee] += 1;
+      if (!call.propagate_deadline) continue;
+      const long reach = deadline_reach(longest[caller], call.client, timeout,
+                                        build_retry_policy(call.client, h).max_offset, reject_steps_of(call.client, target, h));
+      groups += reach + 1;
+      populations[callee] += static_cast<double>(reach + 1);
+      const std::string path = (caller == "server" ? std::string("server") : "services." + caller) + ".calls." + callee;
+      if (groups > kMaxDeadlineGroups && first_over.empty()) first_over = path;
+    }
+  }
+  if (!first_over.empty())
+    throw InputError("", first_over + ".propagate_deadline", "true",
+                     "deadline propagation needs " + std::to_string(groups) +
+                         " deadline groups in all, one per solver step of " + format_number(h) +
+                         " s that a job of a propagating call may have left (docs/model.md, 11.17), more than " +
+                         std::to_string(kMaxDeadlineGroups) +
+                         ": shorten the timeouts above the propagating calls, cap their attempts, or pass a larger "
+                         "--solver-step");
+  double cells = 0;
+  for (const auto& entry : populations) cells += steps * entry.second;
+  if (groups > 0 && cells > kMaxDeadlineCells)
+    throw InputError("", "duration_s", format_number(s.duration_s),
+                     "with deadline propagation the graph would keep " + format_number(std::ceil(cells)) +
+                         " cohort records (its solver steps of " + format_number(h) +
+                         " s times the populations of its services, each deadline group one, docs/model.md 11.17), "
+                         "more than " + format_number(kMaxDeadlineCells) +
+                         ": shorten duration_s, or the timeouts above the propagating calls, or pass a larger "
+                         "--solver-step");
+}
 
 bool needs_graph_model(const Scenario& s) {
   return has_calls(s) || (s.server.drop_expired && s.server.drop_margin_s > 0);

@@ -33,6 +33,11 @@ struct ServiceRun {
 /// as solve() solves it. Throws InputError as solve() does.
 std::vector<ServiceRun> solve_services(const Scenario& scenario, const SolverOptions& options = {});
 
+/// docs/model.md, 11.17: throws InputError, naming the field, when the
+/// deadline propagation of a valid scenario would need more deadline groups
+/// or cohort records at solver step h than a run may keep.
+void check_deadline_groups(const Scenario& scenario, double h);
+
 /// True when a scenario needs the graph model: it has calls, or its server
 /// drops expired attempts with a margin (spec/graph.md: drop_margin_s is a
 /// field of every service; the single-service solver carries none).

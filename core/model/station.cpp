@@ -7,7 +7,8 @@
 namespace sg::fluid {
 
 double Station::begin_step(long n, double length) {
-  current = nullptr;
+  current.clear();
+  completed_by_deadline.clear();
   completed = 0;
   double mass = capacity_mass[static_cast<std::size_t>(n)];
   if (autoscaler && autoscaler->added() > 0) {
@@ -42,7 +43,8 @@ double Station::serve_older(long n, double left) {
       const double t = take == total ? r : r * part;
       r -= t;
       if (t <= 0) continue;
-      const long timeout = timeout_steps[q];
+      const long timeout = timeout_age(q, j);
+      if (deadline_reach > 0) completed_by_deadline.push_back({j + timeout, t});
       if (drop || age < timeout) {
         served_in_time(q, j, t, n, age == timeout);
       } else if (age > timeout) {
@@ -51,7 +53,7 @@ double Station::serve_older(long n, double left) {
         // Served in the step its sender times out: half in time (docs/model.md, 5.2).
         served_in_time(q, j, 0.5 * t, n, true);
         sums.wasted += 0.5 * t;
-        boundary[q] += t;
+        boundary[at(j, q)] += t;
       }
     }
     if (take < total) break;
@@ -62,14 +64,26 @@ double Station::serve_older(long n, double left) {
 }
 
 void Station::time_out(long n) {
-  for (std::size_t q = 0; q < q_count(); ++q) {
-    const long e = n - timeout_steps[q];
-    if (e < 0) continue;
-    const double late = remaining[at(e, q)] + 0.5 * boundary[q] + dropped_early[at(e, q)];
-    boundary[q] = 0;
-    if (late <= 0) continue;
+  auto expire = [&](std::size_t q, long e) {
+    const double late = remaining[at(e, q)] + 0.5 * boundary[at(e, q)] + dropped_early[at(e, q)];
+    if (late <= 0) return;
     sums.timeouts += late;
     early[q].push_back({e, late / admitted[at(e, q)]});
+  };
+  for (std::size_t q = 0; q < q_count(); ++q) {
+    const long e = n - timeout_steps[q];
+    if (deadline_cycle[q] == 0) {
+      if (e >= 0) expire(q, e);
+      continue;
+    }
+    // A deadline group (docs/model.md, 11.17): at one of its deadline steps
+    // every cohort of it still out times out; otherwise the cohort one
+    // timeout old, unless its deadline came first.
+    if (deadline_of(q, n - 1) == n) {
+      for (long j = std::max({0L, e, n - deadline_cycle[q] + 1}); j < n; ++j) expire(q, j);
+    } else if (e >= 0 && deadline_of(q, e) > n) {
+      expire(q, e);
+    }
   }
   if (drop && capacity_mass[static_cast<std::size_t>(n)] > 0) drop_head(n, 0);
 }
@@ -81,7 +95,14 @@ void Station::served_in_time(std::size_t q, long j, double mass, long n, bool at
     success[q].push_back({j, mass / admitted[at(j, q)]});
     return;
   }
-  if (!current) {
+  const long deadline = j + timeout_age(q, j);
+  // With deadline propagation the attempts whose deadline binds the jobs
+  // they start await in a batch of their deadline (docs/model.md, 11.17).
+  const long key = deadline_reach > 0 && deadline - n < deadline_reach ? deadline : -1;
+  Batch* batch = nullptr;
+  for (Batch* b : current)
+    if (b->key == key) batch = b;
+  if (!batch) {
     if (spare_batches.empty()) {
       batches.emplace_back();
     } else {
@@ -89,10 +110,12 @@ void Station::served_in_time(std::size_t q, long j, double mass, long n, bool at
       batches.back().awaiting.clear();
       batches.back().success = batches.back().error = 0;
     }
-    current = &batches.back();
-    current->step = n;
+    batch = &batches.back();
+    batch->step = n;
+    batch->key = key;
+    current.push_back(batch);
   }
-  current->awaiting.push_back({static_cast<int>(q), j, mass, j + timeout_steps[q], at_deadline});
+  batch->awaiting.push_back({static_cast<int>(q), j, mass, deadline, at_deadline});
 }
 
 void Station::drop_head(long n, long extra) {
@@ -109,11 +132,11 @@ void Station::drop_head(long n, long extra) {
 double Station::drop_expired_share(long j, std::size_t q, long n, long extra) {
   double& r = remaining[at(j, q)];
   const long age = n - j;
-  if (r > 0 && age >= drop_age[q] + extra) {
+  if (r > 0 && age >= drop_age(q, j) + extra) {
     sums.dropped += r;
     queue -= r;
     // Its sender has not timed out yet: it will, learning nothing.
-    const long timeout = timeout_steps[q];
+    const long timeout = timeout_age(q, j);
     if (extra == 1 ? age <= timeout : age < timeout) dropped_early[at(j, q)] += r;
     r = 0;
   }
@@ -159,7 +182,7 @@ double Station::wait_at_end_of(long n) const {
       const double r = remaining[at(j, q)];
       if (r <= 0) continue;
       const long reached = static_cast<long>(std::floor(t / h + 1e-9));
-      if (reached - j > drop_age[q]) continue;
+      if (reached - j > drop_age(q, j)) continue;
       t = time_to_serve(t, r);
     }
   return t - now;

@@ -9,6 +9,7 @@
 #include <deque>
 #include <list>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <queue>
 #include <string>
@@ -45,6 +46,17 @@ struct Awaiting {
 /// they started: one tag per call follows those jobs (docs/model.md, 11.4).
 struct Batch {
   long step = 0;
+  /// With deadline propagation (docs/model.md, 11.17): the deadline every
+  /// awaiting attempt of it shares, when some propagated call's jobs are
+  /// bound by it; -1 otherwise (its attempts' deadlines are then too far to
+  /// bind any of the jobs they start).
+  long key = -1;
+  /// Per call: the population whose tag follows its jobs (the call's, or
+  /// the deadline group's), -1 when its jobs started after their deadline.
+  std::vector<int> tag_population;
+  /// Every deadline group among them is of a callee that drops expired
+  /// attempts: what they answer in the deadline step was served before it.
+  bool dropped_by_key = false;
   std::vector<Awaiting> awaiting;
   // Two per call of the station, in its order: the jobs whose first attempt
   // was admitted, and (when the callee's queue was full) rejected.
@@ -75,7 +87,17 @@ struct Station {
   double h = 0;                       // the solver's step
   std::vector<int> populations;       // global indices of the populations feeding it
   std::vector<long> timeout_steps;    // per local population: its sender's timeout
-  std::vector<long> drop_age;         // per local population: the age from which its share is dropped
+  std::vector<long> drop_margin;      // per local population: drop_expired's margin, in steps
+  // docs/model.md, 11.17: per local population, a deadline group's cycle G
+  // and phase g (its jobs' deadlines are the steps d = g mod G; 0: not a
+  // group, its attempts time out at their own timeout only).
+  std::vector<long> deadline_cycle, deadline_phase;
+  /// Its calls that propagate deadlines reach this many steps (the longest
+  /// life of their jobs): completions whose deadline is nearer start jobs
+  /// bound by it, and their batches are kept apart by deadline. 0: none.
+  long deadline_reach = 0;
+  /// With deadline_reach: this step's completions, (deadline step, mass).
+  std::vector<std::pair<long, double>> completed_by_deadline;
   std::vector<int> calls;             // the populations it starts (its calls), in order
   // Per cohort and local population: sent, queued, dropped within the margin.
   // Arrays over the run, written at each step before anything reads them
@@ -94,7 +116,7 @@ struct Station {
   long steady_steps = 0;
   double last_sent = -1, last_completed = -1;
   std::deque<Interval> recent;
-  std::vector<double> boundary;  // per local population: served at exactly its timeout this step
+  StepArray<double> boundary;  // per cohort and local population: served in its timeout step, until it times out
   std::list<Batch> batches;
   // Batches whose every tag is on the all-late law (docs/model.md, 11.10),
   // answered only at their events: (step, batch step, batch), soonest first.
@@ -106,7 +128,7 @@ struct Station {
   std::list<Batch> late_batches;
   std::list<Batch> spare_batches;  // answered, kept for reuse
   std::priority_queue<LateEvent, std::vector<LateEvent>, std::greater<LateEvent>> late_events;
-  Batch* current = nullptr;  // the batch of the current step, while it fills
+  std::vector<Batch*> current;  // the batches of the current step, while they fill (one without deadline groups)
   // What the station tells each local population this step: failures
   // before its sends, successes, failures after its sends.
   std::vector<std::vector<Outcome>> early, success, deferred;
@@ -119,6 +141,20 @@ struct Station {
 
   std::size_t q_count() const { return populations.size(); }
   std::size_t at(long j, std::size_t q) const { return static_cast<std::size_t>(j) * q_count() + q; }
+
+  /// The deadline of q's cohort j: for a deadline group the first of its
+  /// deadline steps after j; otherwise none.
+  long deadline_of(std::size_t q, long j) const {
+    const long g = deadline_cycle[q];
+    if (g == 0) return std::numeric_limits<long>::max() / 4;
+    return j + 1 + ((deadline_phase[q] - j - 1) % g + g) % g;
+  }
+  /// The age at which q's cohort j times out: its sender's timeout, or its deadline if sooner.
+  long timeout_age(std::size_t q, long j) const {
+    return deadline_cycle[q] == 0 ? timeout_steps[q] : std::min(timeout_steps[q], deadline_of(q, j) - j);
+  }
+  /// The age from which q's share of cohort j is dropped (with drop_expired).
+  long drop_age(std::size_t q, long j) const { return std::max(0L, timeout_age(q, j) - drop_margin[q]); }
 
   /// Starts step n, `length` seconds long: nothing served yet, its
   /// capacity counted. Returns it.

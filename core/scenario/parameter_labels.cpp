@@ -102,6 +102,7 @@ std::optional<Words> words(const std::string& path) {
   const std::string callee = rest.substr(0, dot), field = rest.substr(dot + 1);
   const std::string owner = caller + " \u2192 " + callee;
   if (field == "fan_out") return Words{owner, "fan-out"};
+  if (field == "propagate_deadline") return Words{owner, "deadline propagation"};
   auto w = entry_words("client." + field);
   if (!w) return std::nullopt;
   return Words{owner, sentence(*w)};

@@ -284,8 +284,8 @@ public:
       call_ = &it->second;
       server_ = nullptr;
       rest = join(parts, i + 2);
-      entry_path_ = rest == "fan_out" ? rest : "client." + rest;
-      if (rest != "fan_out") std::swap(s.client, call_->client);
+      entry_path_ = own_field(rest) ? rest : "client." + rest;
+      if (!own_field(rest)) std::swap(s.client, call_->client);
     } else if (server_ != &s.server) {
       entry_path_ = "server." + rest;
       std::swap(s.server, *server_);
@@ -297,8 +297,10 @@ public:
   ~Focus() {
     if (!scenario_) return;
     if (server_) std::swap(scenario_->server, *server_);
-    if (call_ && entry_path_ != "fan_out") std::swap(scenario_->client, call_->client);
+    if (call_ && !own_field(entry_path_)) std::swap(scenario_->client, call_->client);
   }
+  /// A call's own fields, beside its client's.
+  static bool own_field(const std::string& field) { return field == "fan_out" || field == "propagate_deadline"; }
   Focus(const Focus&) = delete;
   Focus& operator=(const Focus&) = delete;
 
@@ -336,7 +338,7 @@ private:
   std::string unknown_here() const {
     const std::string table = call_ ? "client." : "server.";
     const std::string field = entry_path_.substr(table.size());
-    std::string known = call_ ? "fan_out" : "";
+    std::string known = call_ ? "fan_out, propagate_deadline" : "";
     for (const Entry& e : entries())
       if (e.info.path.rfind(table, 0) == 0) known += (known.empty() ? "" : ", ") + e.info.path.substr(table.size());
     std::string hint;
@@ -367,6 +369,7 @@ std::vector<ParameterInfo> parameters(const Scenario& s) {
     for (const auto& entry : server.calls) {
       const std::string at = prefix + ".calls." + entry.first;
       all.push_back(*describe_parameter(at + ".fan_out"));
+      all.push_back(*describe_parameter(at + ".propagate_deadline"));
       add_all("client", at);
     }
   };
@@ -417,6 +420,11 @@ std::optional<ParameterInfo> describe_parameter(const std::string& path) {
   if (dot == std::string::npos) return std::nullopt;
   const std::string callee = rest.substr(0, dot), field = rest.substr(dot + 1);
   if (field == "fan_out") return ParameterInfo{path, ParameterKind::Whole, "jobs", "Jobs each completion starts at " + callee + " (fan-out).", {}};
+  if (field == "propagate_deadline")
+    return ParameterInfo{path, ParameterKind::Flag, "",
+                         "Pass the caller's deadline on (gRPC): each attempt at " + callee +
+                             " times out by it at the latest, no retry goes out after it.",
+                         {}};
   const ParameterInfo* p = find_parameter("client." + field);
   if (!p) return std::nullopt;
   ParameterInfo info = *p;
@@ -428,6 +436,7 @@ std::optional<double> get_number(const Scenario& scenario, const std::string& pa
   Scenario s = scenario;
   const Focus focus(s, path);
   if (focus.entry_path() == "fan_out") return static_cast<double>(focus.call()->fan_out);
+  if (focus.entry_path() == "propagate_deadline") return focus.call()->propagate_deadline ? 1.0 : 0.0;
   return focus.run([&](const std::string& p) { return entry_get_number(s, p); });
 }
 
@@ -437,6 +446,11 @@ void set_number(Scenario& scenario, const std::string& path, double value) {
     focus.call()->fan_out = whole(value, path, format_number(value));
     return;
   }
+  if (focus.entry_path() == "propagate_deadline") {
+    if (value != 0 && value != 1) throw InputError("", path, format_number(value), "expected 0 or 1 (false or true)");
+    focus.call()->propagate_deadline = value == 1;
+    return;
+  }
   focus.run([&](const std::string& p) { entry_set_number(scenario, p, value); });
 }
 
@@ -444,6 +458,7 @@ std::string get_text(const Scenario& scenario, const std::string& path) {
   Scenario s = scenario;
   const Focus focus(s, path);
   if (focus.entry_path() == "fan_out") return std::to_string(focus.call()->fan_out);
+  if (focus.entry_path() == "propagate_deadline") return focus.call()->propagate_deadline ? "true" : "false";
   return focus.run([&](const std::string& p) { return entry_get_text(s, p); });
 }
 
@@ -453,6 +468,12 @@ void set_text(Scenario& scenario, const std::string& path, const std::string& te
     const auto v = parse_decimal(text);
     if (!v) throw InputError("", path, "'" + text + "'", "expected a whole number of jobs");
     focus.call()->fan_out = whole(*v, path, "'" + text + "'");
+    return;
+  }
+  if (focus.entry_path() == "propagate_deadline") {
+    if (text != "true" && text != "1" && text != "false" && text != "0")
+      throw InputError("", path, "'" + text + "'", "expected true or false");
+    focus.call()->propagate_deadline = text == "true" || text == "1";
     return;
   }
   focus.run([&](const std::string& p) { entry_set_text(scenario, p, text); });

@@ -168,6 +168,12 @@ struct Client {
 struct Call {
   long long fan_out = 1;
   Client client;
+  /// gRPC's deadline propagation (docs/scenario-extensions.md; docs/model.md
+  /// 11.17): a job of this call carries the deadline of the attempt that
+  /// started it, each of its attempts times out at the earlier of its own
+  /// timeout and that deadline, no retry goes out after it, and the callee's
+  /// drop_expired drops by it.
+  bool propagate_deadline = false;
 };
 
 struct Server {

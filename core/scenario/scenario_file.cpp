@@ -256,9 +256,10 @@ std::map<std::string, Call> read_calls(const json& v, const std::string& path) {
   for (auto it = v.begin(); it != v.end(); ++it) {
     const std::string cpath = join(path, it.key());
     Call call;
-    call.client = read_client(*it, cpath, {"fan_out"});
+    call.client = read_client(*it, cpath, {"fan_out", "propagate_deadline"});
     if (const json* f = member(*it, "fan_out"))
       call.fan_out = whole_number(*f, join(cpath, "fan_out"), "expected a whole number of jobs from 1 to 1000");
+    read_bool(*it, "propagate_deadline", cpath, call.propagate_deadline);
     calls.emplace(it.key(), std::move(call));
   }
   return calls;
@@ -577,6 +578,13 @@ void validate_scenario(const Scenario& s) {
       throw InputError("", join(site.path, "fan_out"), std::to_string(site.call->fan_out),
                        "a fan-out is a whole number of jobs from 1 to 1000");
     validate_client(site.call->client, site.path);
+    const Client& k = site.call->client;
+    if (site.call->propagate_deadline &&
+        (k.retry_throttling.enabled || k.retry_quota.enabled || k.retry_budget.enabled ||
+         k.concurrent_retry_budget.enabled || k.adaptive_throttling.enabled || k.circuit_breaker.enabled))
+      throw InputError("", join(site.path, "propagate_deadline"), "true",
+                       "deadline propagation is not modelled together with a client policy (retry throttling, quota, "
+                       "budgets, adaptive throttling, circuit breaker) on the same call: switch one of them off");
   }
   // A single service has no shape to check (and a map validates every point).
   if (s.services.empty() && s.server.calls.empty()) {
@@ -670,7 +678,11 @@ ojson server_json(const Server& s) {
   server["drop_margin_s"] = s.drop_margin_s;
   if (!s.calls.empty()) {
     ojson calls = ojson::object();
-    for (const auto& [callee, call] : s.calls) calls[callee] = client_json(call.client, ojson{{"fan_out", call.fan_out}});
+    for (const auto& [callee, call] : s.calls) {
+      ojson own{{"fan_out", call.fan_out}};
+      if (call.propagate_deadline) own["propagate_deadline"] = true;
+      calls[callee] = client_json(call.client, own);
+    }
     server["calls"] = calls;
   }
   return server;

@@ -621,7 +621,7 @@ TEST(CliGraph, GraphNeedsADrawingFileAndRefusesOtherOptions) {
     EXPECT_NE(help.out.find(part), std::string::npos) << part;
 }
 
-// The graph lessons of the Learn menu (teaching/07-10): each description's
+// The graph lessons of the Learn menu (teaching/07-12): each description's
 // numbers, as stormglass-cli gives them.
 
 /// Column `name` of the row for time t of a CSV that stormglass-cli wrote.
@@ -639,6 +639,23 @@ double csv_at(const std::string& csv, double t, const std::string& name) {
   }
   ADD_FAILURE() << "no row for t = " << t;
   return 0;
+}
+
+/// The sum over the rows of column `name` of a CSV of rates at 1 s rows: a count.
+double csv_total(const std::string& csv, const std::string& name) {
+  std::istringstream lines(csv);
+  std::string header, row;
+  std::getline(lines, header);
+  std::vector<std::string> columns;
+  for (std::istringstream h(header); std::getline(h, row, ',');) columns.push_back(row);
+  const auto column = std::find(columns.begin(), columns.end(), name) - columns.begin();
+  double sum = 0;
+  while (std::getline(lines, row)) {
+    std::vector<double> values;
+    for (std::istringstream r(row); std::getline(r, header, ',');) values.push_back(std::stod(header));
+    sum += values.at(static_cast<std::size_t>(column));
+  }
+  return sum;
 }
 
 const std::string kLessons = std::string(STORMGLASS_SCENARIOS) + "/teaching/";
@@ -709,6 +726,48 @@ TEST(CliLessons, TheBundledChainsDescriptionHasTheModelsNumbers) {
   EXPECT_NE(none.out.find("Recovered: healthy again 29 s after the trigger ended"), std::string::npos) << none.out;
   const Outcome half = cli("summary " + f + one + " --set demand.base_rate=300");
   EXPECT_NE(half.out.find("Recovered: healthy again 179 s after the trigger ended"), std::string::npos) << half.out;
+}
+
+TEST(CliLessons, DeadlinePropagationWithDropsRemovesTheOrphanedWork) {
+  const std::string f = kLessons + "12-deadline-propagation.json";
+  // Orphaned work: what db served less what reached a waiting user (the
+  // users' goodput: one db success per user success), over the run.
+  struct Run {
+    double served, orphaned;
+    std::string summary;
+  };
+  auto run = [&](const std::string& set) {
+    const std::string db = cli("run " + f + " --service db" + set).out;
+    const double served = csv_total(db, "served");
+    return Run{served, served - csv_total(cli("run " + f + set).out, "goodput"), cli("summary " + f + set).out};
+  };
+  const Run bare = run("");
+  EXPECT_NEAR(bare.served, 224000, 1e-3);
+  EXPECT_NEAR(bare.orphaned, 183680, 1e-3);
+  EXPECT_NE(bare.summary.find("db                  3 at the end"), std::string::npos) << bare.summary;
+  EXPECT_NE(bare.summary.find("Unhealthy at the end: server, db."), std::string::npos) << bare.summary;
+  const std::string db = cli("run " + f + " --service db").out;
+  EXPECT_NEAR(csv_at(db, 300, "queue"), 54360, 1e-6);
+  EXPECT_NEAR(csv_at(db, 300, "offered"), 1200, 1e-6);
+  // The users' deadline passed on: 2 attempts per user job, healthy 54 s
+  // after the outage, what was queued still served for nobody.
+  const std::string on = " --set server.calls.db.propagate_deadline=true";
+  const Run propagated = run(on);
+  EXPECT_NEAR(propagated.orphaned, 57560, 1e-3);
+  EXPECT_NE(propagated.summary.find("2 at t = 103 s"), std::string::npos) << propagated.summary;
+  EXPECT_NE(propagated.summary.find("Recovered: healthy again 54 s after the trigger ended"), std::string::npos)
+      << propagated.summary;
+  EXPECT_NEAR(csv_at(cli("run " + f + " --service db" + on).out, 150, "offered"), 800, 1e-6);
+  // And db drops by that deadline: no orphaned work at all.
+  const Run dropped = run(on + " --set services.db.drop_expired=true");
+  EXPECT_NEAR(dropped.served, 116320, 1e-3);
+  EXPECT_NEAR(dropped.orphaned, 0, 1e-6);
+  EXPECT_NE(dropped.summary.find("Recovered: healthy again 0 s after the trigger ended"), std::string::npos)
+      << dropped.summary;
+  // Dropping by the call's own 0.8 s instead leaves the retries' orphans.
+  const Run own = run(" --set services.db.drop_expired=true");
+  EXPECT_NEAR(own.orphaned, 2476, 1);
+  EXPECT_NE(own.summary.find("Recovered: healthy again 0 s after the trigger ended"), std::string::npos) << own.summary;
 }
 
 TEST(CliLessons, RetryBudgetsAtEveryHopRecoverWhereABudgetAtTheBottomDoesNot) {

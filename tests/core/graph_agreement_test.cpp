@@ -185,6 +185,40 @@ std::vector<Case> cases() {
     s.services["mid"].admission = Admission{true, 0.7, 60, 40};
     v.push_back({"admission control in the middle", s, 0.02, 10});
   }
+  {
+    // docs/model.md 11.17: the users' 1.5 s deadline propagated down a
+    // chain whose calls would retry for up to 3 s (mid) and 2.4 s (db):
+    // mid's jobs stop at the users' deadline, db's at mid's attempt's.
+    Scenario s = base(600);
+    s.client.timeout_s = 1.5;
+    s.client.max_attempts = 2;
+    s.client.backoff = Backoff{0.1, 2, 1, Jitter::Full};
+    s.server.capacity = 1200;
+    s.server.calls["mid"] = call(1, 3, Backoff{0.1, 2, 1, Jitter::Full});
+    s.server.calls["mid"].propagate_deadline = true;
+    s.services["mid"].capacity = 1500;
+    s.services["mid"].queue_limit = 750;
+    s.services["mid"].calls["db"] = call(0.8, 3, Backoff{0.1, 2, 1, Jitter::Full});
+    s.services["mid"].calls["db"].propagate_deadline = true;
+    s.services["db"].capacity = 1000;
+    s.services["db"].outage = Outage{60, 30, 0.3};
+    v.push_back({"deadlines down a chain", s});
+  }
+  {
+    // docs/model.md 11.17: db drops by the users' propagated 1 s deadline,
+    // not by the call's own 3 s timeout.
+    Scenario s = base(700);
+    s.client.timeout_s = 1;
+    s.client.max_attempts = 2;
+    s.client.backoff = Backoff{0.2, 2, 1, Jitter::Full};
+    s.server.capacity = 3000;
+    s.server.calls["db"] = call(3, 2, Backoff{0.1, 2, 1, Jitter::Full});
+    s.server.calls["db"].propagate_deadline = true;
+    s.services["db"].capacity = 1000;
+    s.services["db"].drop_expired = true;
+    s.services["db"].outage = Outage{60, 30, 0.5};
+    v.push_back({"deadline drops at the bottom", s});
+  }
   return v;
 }
 
@@ -244,7 +278,7 @@ TEST_P(GraphAgreement, EveryServicesWindowsAgreeWithTheSimulation) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Scenarios, GraphAgreement, ::testing::Range(0, 11));
+INSTANTIATE_TEST_SUITE_P(Scenarios, GraphAgreement, ::testing::Range(0, 13));
 
 }  // namespace
 }  // namespace sg

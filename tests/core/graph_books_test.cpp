@@ -26,6 +26,14 @@ TEST(GraphBooks, BalanceOverRandomGraphsWithClientPoliciesOnUsersAndCalls) {
   test::check_graph_books(150, 11, true);
 }
 
+TEST(GraphBooks, BalanceOverRandomGraphsWithDeadlinePropagation) {
+  // docs/model.md 11.17: the deadline groups of propagating calls keep the
+  // books of spec/graph.md, and every job learns its fate once, whether an
+  // attempt times out at its own timeout or at its deadline, a retry is
+  // given up at the deadline or a job starts after it.
+  test::check_graph_books(80, 17, false, true);
+}
+
 TEST(GraphBooks, ARunStoppedOnceHealthyAndSteadyIsTheCompleteRunUpToThenAndSteadyAfter) {
   // docs/model.md 11.9: a run may stop when nothing is queued, awaited, due
   // or on its way back anywhere and every service's first attempts fit from

@@ -10,6 +10,7 @@
 #include "analysis/graph_summary.h"
 #include "model/graph_solver.h"
 #include "scenario/input_error.h"
+#include "scenario/parameters.h"
 #include "scenario/scenario_file.h"
 #include "support/random_graph.h"
 #include "support/run_helpers.h"
@@ -159,6 +160,157 @@ TEST(GraphSolver, AShortCallTimeoutUnderALongUserTimeoutLeavesOrphanedWorkAtTheB
   EXPECT_NEAR(window_mean(server, &Interval::failed, 30, 300), 800, 1e-6);
   EXPECT_NEAR(window_mean(server, &Interval::wasted, 30, 300), 0, 1e-9);
   EXPECT_NEAR(window_mean(server, &Interval::gave_up, 30, 300), 800, 1e-6);
+}
+
+TEST(GraphSolver, APropagatedDeadlineGivesUpTheRetriesThatWouldGoOutAfterIt) {
+  // docs/model.md 11.17. Users (100 jobs/s, one attempt, 1 s timeout) call
+  // server, which serves at once and calls db (0.8 s timeout, 3 attempts,
+  // 0.1 s apart); db never answers. Without propagation each db job sends
+  // at 0, 0.9 and 1.8 s and gives up at 2.6 s: db is offered 300/s and
+  // times out 300/s. With the users' deadline propagated (1 s after the
+  // job started), the first attempt times out at 0.8 s, the retry at 0.9 s
+  // times out at the deadline, 1 s, and the third would go out after it:
+  // db is offered 200/s, times out 200/s, and its jobs give up 100/s. The
+  // users never hear back in time: server wastes all of its 100/s.
+  Scenario s = steady(100, 60);
+  s.client.timeout_s = 1;
+  s.client.max_attempts = 1;
+  s.server.capacity = 1e5;
+  s.server.calls["db"] = call(0.8, 3, 0.1);
+  s.services["db"].outage = Outage{0, 60, 0};
+  validate_scenario(s);
+  auto without = solve_all(s);
+  EXPECT_NEAR(window_mean(without.at("db"), &Interval::offered, 10, 60), 300, 1e-6);
+  EXPECT_NEAR(window_mean(without.at("db"), &Interval::timeouts, 10, 60), 300, 1e-6);
+  s.server.calls["db"].propagate_deadline = true;
+  validate_scenario(s);
+  SolverOptions audited;
+  audited.audit = true;
+  auto runs = solve_all(s, audited);
+  const RunResult& db = runs.at("db");
+  EXPECT_NEAR(window_mean(db, &Interval::offered, 10, 60), 200, 1e-6);
+  EXPECT_NEAR(window_mean(db, &Interval::retries, 10, 60), 100, 1e-6);
+  EXPECT_NEAR(window_mean(db, &Interval::timeouts, 10, 60), 200, 1e-6);
+  EXPECT_NEAR(window_mean(db, &Interval::gave_up, 10, 60), 100, 1e-6);
+  EXPECT_LT(db.audit.jobs, 1e-9);
+  const RunResult& server = runs.at("server");
+  EXPECT_NEAR(window_mean(server, &Interval::wasted, 10, 60), 100, 1e-6);
+  EXPECT_NEAR(window_mean(server, &Interval::timeouts, 10, 60), 100, 1e-6);
+  EXPECT_NEAR(window_mean(server, &Interval::failed, 10, 60), 0, 1e-9);
+  // The retry would be due 1.05 s after the job started with a 0.25 s delay:
+  // after the deadline, so it never goes out: db is offered 100/s.
+  s.server.calls["db"] = call(0.8, 3, 0.25);
+  s.server.calls["db"].propagate_deadline = true;
+  EXPECT_NEAR(window_mean(solve_all(s).at("db"), &Interval::offered, 10, 60), 100, 1e-6);
+}
+
+TEST(GraphSolver, APropagatedDeadlineLetsADroppingDatabaseServeOnlyWorkSomeoneAwaits) {
+  // docs/model.md 11.17: the orphaned work of a long call timeout under a
+  // short user one. Users (800 jobs/s, one attempt, 1 s) call server, which
+  // serves at once and calls db (one attempt, 5 s timeout); db serves
+  // 500/s and drops expired attempts. Without propagation db drops only at
+  // the call's 5 s: it serves from the head attempts 5 s old and drops the
+  // other 300/s there, so its queue holds the last 5 s of arrivals, 4000;
+  // all 500/s it serves are for users who gave up 4 s earlier: the users' goodput is 0, server wastes all 800/s.
+  // With the users' deadline propagated db drops at 1 s: it serves 500/s
+  // within the deadline, every one a success for a user (goodput 500/s),
+  // drops the other 300/s, and its queue holds 1 s of arrivals, 800.
+  Scenario s = steady(800, 60);
+  s.client.timeout_s = 1;
+  s.client.max_attempts = 1;
+  s.server.capacity = 1e5;
+  s.server.calls["db"] = call(5, 1, 0.1);
+  s.services["db"].capacity = 500;
+  s.services["db"].drop_expired = true;
+  validate_scenario(s);
+  auto without = solve_all(s);
+  EXPECT_NEAR(window_mean(without.at("server"), &Interval::goodput, 20, 60), 0, 1e-9);
+  EXPECT_NEAR(window_mean(without.at("server"), &Interval::wasted, 20, 60), 800, 1e-6);
+  EXPECT_NEAR(window_mean(without.at("db"), &Interval::goodput, 20, 60), 500, 1e-6);
+  EXPECT_NEAR(test::at(without.at("db"), 60).queue, 4000, 1e-6);
+  s.server.calls["db"].propagate_deadline = true;
+  auto runs = solve_all(s);
+  EXPECT_NEAR(window_mean(runs.at("server"), &Interval::goodput, 20, 60), 500, 1e-6);
+  EXPECT_NEAR(window_mean(runs.at("server"), &Interval::wasted, 20, 60), 300, 1e-6);
+  EXPECT_NEAR(window_mean(runs.at("db"), &Interval::dropped, 20, 60), 300, 1e-6);
+  EXPECT_NEAR(test::at(runs.at("db"), 60).queue, 800, 1e-6);
+}
+
+TEST(GraphSolver, AJobStartedAfterItsPropagatedDeadlineSendsNothing) {
+  // docs/model.md 11.17: server is slow (capacity 500/s for 800 users/s, a
+  // 10 s user timeout, one attempt): its queue grows by 300/s, so its wait
+  // (queue / 500) passes 10 s at t = 16.7 s, and from t = 26.7 s on every
+  // attempt it serves is past its user's deadline. Its db jobs then start after their deadline: gRPC
+  // fails them at once and sends nothing. db's demand is still the
+  // server's 500/s completions (the books), all given up, none offered.
+  Scenario s = steady(800, 120);
+  s.client.timeout_s = 10;
+  s.client.max_attempts = 1;
+  s.server.capacity = 500;
+  s.server.calls["db"] = call(1, 2, 0.1);
+  s.server.calls["db"].propagate_deadline = true;
+  s.services["db"].capacity = 1e4;
+  validate_scenario(s);
+  auto runs = solve_all(s);
+  const RunResult& db = runs.at("db");
+  EXPECT_NEAR(window_mean(db, &Interval::demand, 60, 120), 500, 1e-6);
+  EXPECT_NEAR(window_mean(db, &Interval::gave_up, 60, 120), 500, 1e-6);
+  EXPECT_NEAR(window_mean(db, &Interval::offered, 60, 120), 0, 1e-9);
+  EXPECT_NEAR(window_mean(runs.at("server"), &Interval::wasted, 60, 120), 500, 1e-6);
+}
+
+TEST(GraphSolver, DeadlinePropagationIsACallsFlagReadWrittenAndRefusedWithItsField) {
+  // docs/scenario-extensions.md: a call's own field beside fan_out, written
+  // only when true; its path is a flag; bad values name the field.
+  const std::string text = R"({"server": {"calls": {"db": {"timeout_s": 0.5, "propagate_deadline": true}}},
+                               "services": {"db": {}}})";
+  Scenario s = parse_scenario(text, "deadline.json");
+  EXPECT_TRUE(s.server.calls.at("db").propagate_deadline);
+  EXPECT_NE(scenario_to_json(s).find("\"propagate_deadline\": true"), std::string::npos);
+  EXPECT_EQ(get_text(s, "server.calls.db.propagate_deadline"), "true");
+  set_text(s, "server.calls.db.propagate_deadline", "false");
+  EXPECT_FALSE(s.server.calls.at("db").propagate_deadline);
+  EXPECT_EQ(scenario_to_json(s).find("propagate_deadline"), std::string::npos);
+  try {
+    set_text(s, "server.calls.db.propagate_deadline", "maybe");
+    ADD_FAILURE() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "server.calls.db.propagate_deadline");
+    EXPECT_EQ(e.value(), "'maybe'");
+  }
+  try {
+    parse_scenario(R"({"server": {"calls": {"db": {"propagate_deadline": 1}}}, "services": {"db": {}}})", "bad.json");
+    ADD_FAILURE() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "server.calls.db.propagate_deadline");
+    EXPECT_EQ(e.problem(), "expected true or false");
+  }
+  // With a client policy on the same call: refused, naming the field.
+  set_text(s, "server.calls.db.propagate_deadline", "true");
+  s.server.calls.at("db").client.retry_budget.enabled = true;
+  try {
+    validate_scenario(s);
+    ADD_FAILURE() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "server.calls.db.propagate_deadline");
+  }
+  // More deadline groups than a run may keep: the users' 30 s over a 0.1 s
+  // call of unlimited attempts is 30 / 0.004 + 2 = 7502 groups at the
+  // default step (a 25th of 0.1 s).
+  Scenario many = steady(100, 60);
+  many.client.timeout_s = 30;
+  many.server.calls["db"] = call(0.1, 3, 0.1);
+  many.server.calls["db"].client.max_attempts.reset();
+  many.server.calls["db"].propagate_deadline = true;
+  many.services["db"].capacity = 1e4;
+  validate_scenario(many);
+  try {
+    solve_services(many);
+    ADD_FAILURE() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "server.calls.db.propagate_deadline");
+    EXPECT_NE(std::string(e.problem()).find("needs 7502 deadline groups"), std::string::npos) << e.problem();
+  }
 }
 
 TEST(GraphSolver, AResponseWaitsForTheSlowestOfItsCalls) {

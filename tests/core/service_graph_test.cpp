@@ -302,7 +302,7 @@ TEST(ServiceGraph, BadGraphPathsAndValuesNameThePath) {
   const std::string call_prefix = error("services.auth.calls.db.client.retry_budget", "true");
   EXPECT_EQ(call_prefix.rfind("field 'services.auth.calls.db.client.retry_budget': unknown field 'client.retry_budget' of a "
                               "call; a call holds the client's fields directly: services.auth.calls.db.retry_budget "
-                              "(known there: fan_out, timeout_s,",
+                              "(known there: fan_out, propagate_deadline, timeout_s,",
                               0),
             0u)
       << call_prefix;

@@ -113,6 +113,7 @@ struct Caller {
   const Client* policy;
   int target;
   std::vector<ClientState> clients;
+  bool propagate = false;  // gRPC's deadline propagation: its jobs carry their parent attempt's deadline
 };
 
 struct CallOut {
@@ -125,7 +126,7 @@ struct CallOut {
 /// no record; dropped or answered ones).
 enum class Phase { Queued, Served, Gone };
 struct Attempt {
-  double deadline;  // sent + its sender's timeout
+  double deadline;  // sent + its sender's timeout, or its job's deadline if that is earlier
   int job;          // meaningful while `open`
   int service;
   Phase phase;
@@ -142,6 +143,9 @@ struct Job {
   int client = 0;
   double last_cost = 0;  // AWS quota: what its latest retry cost
   bool holds_retry = false;  // Envoy's budget: its current retry counts as active
+  // Deadline propagation (gRPC): the deadline of the attempt that started
+  // it; no attempt of it outlives it and no retry goes out after it.
+  double deadline = std::numeric_limits<double>::infinity();
 };
 
 struct Service {
@@ -169,7 +173,7 @@ struct Service {
   double raw_capacity_integral(double t0, double t1) const;
 };
 
-enum class Kind { Arrival, Service, Timeout, Failure, Send, Boundary, Land };
+enum class Kind { Arrival, Service, Timeout, Failure, Send, Boundary, Land, Expire };
 struct Event {
   double t;
   Kind kind;
@@ -237,6 +241,7 @@ public:
         u.calls.push_back({static_cast<int>(callers_.size()), call.fan_out});
         u.fan_total += call.fan_out;
         callers_.push_back(make_caller(call.client, it->second));
+        callers_.back().propagate = call.propagate_deadline;
       }
   }
 
@@ -270,6 +275,7 @@ public:
           break;
         case Kind::Send: --target(e.id).backlog; send(e.id); break;
         case Kind::Land: land(e.id); break;
+        case Kind::Expire: --target(e.id).backlog; finish(e.id, false); break;  // its retry would come too late
         case Kind::Boundary: boundary(e.id); break;
       }
       if (e.kind == Kind::Boundary && e.id == intervals - 1) break;  // the end state is the last interval's
@@ -380,6 +386,13 @@ private:
     if (c.clients.size() > 1)
       job(id).client = static_cast<int>(std::uniform_int_distribution<std::size_t>(0, c.clients.size() - 1)(rng_));
     if (c.policy->retry_budget.enabled) c.clients[static_cast<std::size_t>(job(id).client)].budget_jobs.add(now_);
+    if (c.propagate && parent >= 0) {
+      job(id).deadline = attempt(parent).deadline;
+      if (!(now_ < job(id).deadline)) {
+        finish(id, false);  // started after its deadline: gRPC fails it at once, nothing is sent
+        return;
+      }
+    }
     const Admission& a = svc(v).cfg->admission;
     if (a.enabled && now_ >= a.start_s && now_ < admission_end(v) && uniform(0, 1) >= a.share) job(id).refused = true;
     send(id);
@@ -525,7 +538,9 @@ private:
   void respond(int id, bool success) {
     Attempt& p = attempt(id);
     if (success) p.pending -= 1;
-    if (p.open && p.phase == Phase::Served && (!success || p.pending == 0)) {
+    // An answer at its sender's deadline comes too late (a child whose
+    // propagated deadline is the same instant gives up just then).
+    if (p.open && p.phase == Phase::Served && (!success || p.pending == 0) && now_ < p.deadline) {
       const int u = p.service, sender = p.job;
       p.open = false;
       --svc(u).waiting;
@@ -551,7 +566,8 @@ private:
     client_state(job_id).active_requests += 1;
     if (job(job_id).failures > 0) here(v).retries += 1;
     Service& x = svc(v);
-    const double timeout = caller_of(job_id).policy->timeout_s;
+    // An attempt times out at its own timeout, or at its job's deadline.
+    const double timeout = std::min(caller_of(job_id).policy->timeout_s, job(job_id).deadline - now_);
     const bool refused = job(job_id).refused && now_ < admission_end(v);
     if (refused || (x.limited && x.queue.size() >= x.limit)) {
       here(v).rejected += 1;
@@ -659,7 +675,7 @@ private:
     job(job_id).failures += 1;
     const Client& c = *caller_of(job_id).policy;
     const int v = target_of(job_id);
-    if (c.max_attempts && job(job_id).failures >= *c.max_attempts) {
+    if ((c.max_attempts && job(job_id).failures >= *c.max_attempts) || !(now_ < job(job_id).deadline)) {
       finish(job_id, false);
       return;
     }
@@ -692,7 +708,10 @@ private:
         break;
       }
     }
-    if (delay <= 0) {
+    if (!(now_ + delay < job(job_id).deadline)) {
+      ++svc(v).backlog;  // its retry would go out after the deadline: it gives up then
+      push(job(job_id).deadline, Kind::Expire, job_id);
+    } else if (delay <= 0) {
       send(job_id);  // the same instant
     } else {
       ++svc(v).backlog;

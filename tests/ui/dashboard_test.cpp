@@ -913,7 +913,7 @@ TEST(DashboardWords, AttemptsAndRetriesAreCountedAlikeInEveryText) {
         << f.fileName().toStdString();
     ++scenarios;
   }
-  EXPECT_EQ(scenarios, 14);
+  EXPECT_EQ(scenarios, 15);
 
   // The parameters' and the policies' help, as the controls' tooltips show it.
   for (const ParameterInfo& p : parameters())
@@ -1152,12 +1152,12 @@ TEST_F(DashboardTest, OpensAServiceGraphAndShowsTheEntrysCurves) {
 TEST_F(DashboardTest, TheLearnMenuOpensEachTeachingScenarioWithItsDescription) {
   QMenu* menu = window->teaching_menu();
   ASSERT_NE(menu, nullptr);
-  // The six scenarios of issue 5, item 11, and the five graph lessons of
+  // The six scenarios of issue 5, item 11, and the six graph lessons of
   // issue 11, item 5 (after "Default scenario" and a separator).
   QList<QAction*> lessons;
   for (QAction* a : menu->actions())
     if (!a->isSeparator() && a->objectName() != QLatin1String("default_scenario_action")) lessons << a;
-  ASSERT_EQ(lessons.size(), 11);
+  ASSERT_EQ(lessons.size(), 12);
   QStringList names;
   for (QAction* a : lessons) names << a->text();
   for (const char* name : {"Signal, January 2021", "Backoff alone does not save an open system",
@@ -1167,7 +1167,8 @@ TEST_F(DashboardTest, TheLearnMenuOpensEachTeachingScenarioWithItsDescription) {
                            "Retry at one layer only: the chain's outage, and every layer recovers",
                            "A short inner timeout under a long outer one leaves orphaned work",
                            "Fan-out: one slow shard holds every request",
-                           "Retry budgets at every hop: the chain's outage, and every layer recovers"})
+                           "Retry budgets at every hop: the chain's outage, and every layer recovers",
+                           "Deadline propagation against orphaned work"})
     EXPECT_TRUE(names.contains(QString::fromUtf8(name))) << name;
   for (QAction* a : lessons) {
     a->trigger();
@@ -1186,7 +1187,7 @@ TEST_F(DashboardTest, TheLearnMenuOpensEachTeachingScenarioWithItsDescription) {
 
 TEST(DashboardTeaching, EveryBundledTeachingScenarioParses) {
   const QStringList files = QDir(QStringLiteral(":/scenarios/teaching")).entryList({QStringLiteral("*.json")});
-  EXPECT_EQ(files.size(), 11);
+  EXPECT_EQ(files.size(), 12);
   for (const QString& name : files) {
     QFile f(QStringLiteral(":/scenarios/teaching/") + name);
     ASSERT_TRUE(f.open(QIODevice::ReadOnly)) << name.toStdString();

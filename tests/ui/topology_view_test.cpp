@@ -376,6 +376,58 @@ TEST_F(CallGraphTest, ACallsClientIsEditedLikeTheUsersPoliciesAndPresetsIncluded
   EXPECT_TRUE(window->policy_box("server.calls.db.concurrent_retry_budget")->isChecked());
 }
 
+TEST_F(CallGraphTest, ACallPassesItsDeadlineOnFromItsCheckBoxInOneUndoStep) {
+  // Issue 11, item 3: deadline propagation (docs/model.md 11.17) on every
+  // call, bound to the call's path.
+  // graph.md's example runs an hour at 0.02 s steps: its deadline groups
+  // would keep more cohort records than a run may, and the box is refused
+  // before anything changes, naming the field.
+  open(QStringLiteral(":/scenarios/graphs/graph-md-example.json"));
+  QUndoStack* undo = window->undo_stack();
+  auto boxes = window->findChildren<QCheckBox*>(QStringLiteral("call_deadline_box"));
+  ASSERT_EQ(boxes.size(), 2);  // the entry's calls: auth and db
+  boxes[1]->click();
+  EXPECT_EQ(undo->count(), 0);
+  EXPECT_FALSE(window->scenario().server.calls.at("db").propagate_deadline);
+  EXPECT_TRUE(window->banner_text().contains(QStringLiteral("cohort records"))) << window->banner_text().toStdString();
+  EXPECT_FALSE(window->findChildren<QCheckBox*>(QStringLiteral("call_deadline_box"))[1]->isChecked());
+  // Five minutes of it are taken.
+  window->set_parameter("duration_s", "300");
+  ASSERT_TRUE(wait_for_run(*window));
+  ASSERT_EQ(undo->count(), 1);
+  boxes = window->findChildren<QCheckBox*>(QStringLiteral("call_deadline_box"));
+  QCheckBox* db = boxes[1];
+  EXPECT_FALSE(db->isChecked());
+  db->click();
+  EXPECT_TRUE(window->scenario().server.calls.at("db").propagate_deadline);
+  EXPECT_FALSE(window->scenario().server.calls.at("auth").propagate_deadline);
+  EXPECT_EQ(undo->count(), 2);
+  EXPECT_TRUE(undo->undoText().startsWith(QStringLiteral("Switch on"))) << undo->undoText().toStdString();
+  ASSERT_TRUE(wait_for_run(*window));
+  // The curves are the CLI's run of the same setting.
+  const std::vector<ServiceRun> runs = solve_services(window->scenario());
+  const QVector<double> offered = window->curves()->curve("offered");
+  ASSERT_EQ(static_cast<std::size_t>(offered.size()), runs.front().run.intervals.size());
+  for (int k : {60, 120, 250}) EXPECT_EQ(offered[k], runs.front().run.intervals[static_cast<std::size_t>(k)].offered) << k;
+  // With a client policy on the same call it is refused, naming the field, nothing changed.
+  window->policy_box("server.calls.db.retry_budget")->click();
+  EXPECT_EQ(undo->count(), 2);
+  EXPECT_TRUE(window->banner_text().contains(QStringLiteral("server.calls.db"))) << window->banner_text().toStdString();
+  EXPECT_FALSE(window->scenario().server.calls.at("db").client.retry_budget.enabled);
+  // Saved and reopened without loss; undone, the box clears.
+  QTemporaryDir dir;
+  const QString file = dir.filePath("deadline.json");
+  ASSERT_TRUE(window->save_file(file).isEmpty());
+  ASSERT_TRUE(window->open_file(file).isEmpty());
+  EXPECT_TRUE(window->scenario().server.calls.at("db").propagate_deadline);
+  EXPECT_TRUE(window->findChildren<QCheckBox*>(QStringLiteral("call_deadline_box"))[1]->isChecked());
+  window->findChildren<QCheckBox*>(QStringLiteral("call_deadline_box"))[1]->click();
+  EXPECT_FALSE(window->scenario().server.calls.at("db").propagate_deadline);
+  window->undo_stack()->undo();
+  EXPECT_TRUE(window->scenario().server.calls.at("db").propagate_deadline);
+  EXPECT_TRUE(window->findChildren<QCheckBox*>(QStringLiteral("call_deadline_box"))[1]->isChecked());
+}
+
 TEST_F(CallGraphTest, RetryingAtOneLayerGivesEveryCallOneAttemptInOneUndoStep) {
   open(QStringLiteral(":/scenarios/graphs/chain-db-outage.json"));
   const std::string before = scenario_to_json(window->scenario());
