@@ -1,6 +1,7 @@
 // Speed of the service-graph model (docs/model.md, section 11): one run of the
-// bundled three-service chain and of spec/graph.md's example, and a map of
-// the chain over user demand x the database's capacity.
+// bundled three-service chain and of spec/graph.md's example, lesson 12 with
+// and without deadline propagation, and a map of the chain over user demand
+// x the database's capacity.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -40,6 +41,16 @@ void DiamondRun3600s(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(sg::solve_services(s));
 }
 BENCHMARK(DiamondRun3600s)->Unit(benchmark::kMillisecond);
+
+/// docs/model.md 11.17: lesson 12's 300 s (users 1 s over a call of 3 x
+/// 0.8 s, 33 deadline groups at db), without (0) and with (1) the users'
+/// deadline propagated.
+void DeadlineLessonRun(benchmark::State& state) {
+  sg::Scenario s = sg::load_scenario(std::string(STORMGLASS_SCENARIOS) + "/teaching/12-deadline-propagation.json");
+  s.server.calls.at("db").propagate_deadline = state.range(0) == 1;
+  for (auto _ : state) benchmark::DoNotOptimize(sg::solve_services(s));
+}
+BENCHMARK(DeadlineLessonRun)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 /// issue 9's target: one 3600 s run of the chain in at most 10 times the
 /// single-service example's. The machine's speed swings by up to 5x from
