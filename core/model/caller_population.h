@@ -30,6 +30,9 @@ struct Outcome {
   /// An admitted share that failed with an error answer, not a timeout (the
   /// client gates price the two apart; a rejection is always told).
   bool error = false;
+  /// A rejection failed at its job's deadline before it reached the client
+  /// (docs/model.md, 11.17): it carries no stop-retrying signal.
+  bool unheard = false;
 };
 
 /// The fixed rules of one caller population: the users, or the jobs of one

@@ -109,7 +109,6 @@ public:
         if (edge.call->propagate_deadline) add_deadline_groups(call, edge);
       }
     }
-
     for (Station& st : stations_) {
       const std::size_t q = st.q_count();
       const std::size_t cells = static_cast<std::size_t>(steps_) * q;
@@ -258,7 +257,7 @@ private:
     rules->policy = build_retry_policy(client, h_);
     // Jobs the target's admission control refuses: a copy of the classes (11.16).
     if (st.admission) add_shed_lane(rules->policy);
-    rules->timeout_steps = std::max(1L, std::lround(client.timeout_s / h_));
+    rules->timeout_steps = timeout_steps_of(client, h_);
     for (const DelayKernel& k : rules->policy.kernels) rules->kernel_reach.push_back(k.max_offset());
     rules->fan_out = fan_out;
     rules->caller = caller;
@@ -484,12 +483,13 @@ private:
       if (group && st.deadline_of(q, n - 1) == n)
         // docs/model.md, 11.17: at its deadline every job of the group
         // fails, those whose rejection has yet to reach them too.
-        for (long j = std::max(0L, n - r.reject_steps - 1); j < n; ++j) {
+        for (long j = std::max({0L, n - r.reject_steps - 1, n - st.deadline_cycle[q] + 1}); j < n; ++j) {
           if (!st.rejected_any[static_cast<std::size_t>(j)]) continue;
           double later = 0;
           if (r.reject_steps >= 1 && j + r.reject_steps > n) later += 1 - r.reject_late_share;
           if (j + r.reject_steps + 1 > n) later += r.reject_late_share;
-          if (later > 0) st.early[q].push_back({j, later, Part::Rejected});
+          // Not told by the service: no stop signal rides on it.
+          if (later > 0) st.early[q].push_back({j, later, Part::Rejected, false, true});
         }
     }
 
@@ -512,7 +512,7 @@ private:
       ClientGates* gates = gates_[static_cast<std::size_t>(p)].get();
       each_state(p, [&](Population& pop, bool main) {
         double stopped = 0;
-        for (const Outcome& o : st.early[q]) stopped += pop.fail(o.cohort, o.share, o.part, o.error, stop);
+        for (const Outcome& o : st.early[q]) stopped += pop.fail(o.cohort, o.share, o.part, o.error, o.unheard ? 0.0 : stop);
         const double gave = handle_failures(st, p, pop, main, n, false);
         if (main) {
           st.sums.stopped += stopped;
@@ -679,14 +679,27 @@ private:
     }
     for (std::size_t q = 0; q < Q; ++q) new_tags_[static_cast<std::size_t>(st.populations[q])].clear();
 
-    // 7. The new cohort is served at once from what capacity is left.
-    const double served_now = std::min(left, admitted);
-    const double part = admitted > 0 ? served_now / admitted : 0;
+    // 7. The new cohort is served at once from what capacity is left; with
+    // drop_expired, what arrives within the margin of its sender's deadline
+    // is dropped first (a job started late under a propagated deadline,
+    // docs/model.md 11.17, or a timeout within the margin, 11.6).
+    double servable = admitted;
+    if (st.drop)
+      for (std::size_t q = 0; q < Q; ++q) {
+        const double a = st.admitted[st.at(n, q)];
+        if (a <= 0 || st.drop_age(q, n) > 0) continue;
+        st.sums.dropped += a;
+        st.dropped_early[st.at(n, q)] += a;  // its sender learns nothing: it times out
+        servable -= a;
+      }
+    const double served_now = std::min(left, servable);
+    const double part = servable > 0 ? served_now / servable : 0;
     st.completed += served_now;
     double queued = 0;
     for (std::size_t q = 0; q < Q; ++q) {
-      const double a = st.admitted[st.at(n, q)];
-      const double t = served_now == admitted ? a : a * part;
+      double a = st.admitted[st.at(n, q)];
+      if (st.drop && a > 0 && st.drop_age(q, n) == 0) a = 0;  // dropped above
+      const double t = served_now == servable ? a : a * part;
       st.served_in_time(q, n, t, n, false);
       if (st.deadline_reach > 0 && t > 0) st.completed_by_deadline.push_back({n + st.timeout_age(q, n), t});
       st.remaining[st.at(n, q)] = a - t;
@@ -707,16 +720,20 @@ private:
       b.tags.resize(2 * st.calls.size());
       b.tag_population.assign(st.calls.size(), -1);
       b.late_calls = 0;
-      b.dropped_by_key = b.key >= 0;
+      b.any_group = false;
+      b.all_groups = b.key >= 0;
       for (std::size_t k = 0; k < st.calls.size(); ++k) {
         const int c = st.calls[k];
         // With deadline propagation the jobs of a batch bound by its
         // deadline are the deadline group's (docs/model.md, 11.17).
         const int p = b.key >= 0 ? deadline_population(c, b.key, n) : c;
-        if (p < 0) continue;  // started after their deadline: no tag, no answer in time
+        if (p < 0) {
+          b.any_group = true;
+          continue;  // started after their deadline: no tag, no answer in time
+        }
         b.tag_population[k] = p;
-        if (p != c && !stations_[static_cast<std::size_t>(rules_[static_cast<std::size_t>(p)]->target)].drop)
-          b.dropped_by_key = false;
+        if (p != c) b.any_group = true;
+        else b.all_groups = false;
         const PopulationRules& r = *rules_[static_cast<std::size_t>(p)];
         if (k < 64 && proven_late(c, n, until + 2)) {
           b.late_calls |= std::uint64_t{1} << k;  // no tag: its law is known (docs/model.md, 11.10)
@@ -937,14 +954,16 @@ private:
       bool open = false;
       for (Awaiting& a : b->awaiting) {
         if (a.mass <= 0) continue;
-        // A batch of one deadline whose groups' callees drop by it (11.17):
-        // the answers of its deadline step were served before it.
+        // A batch of one deadline whose every call is followed by a group of
+        // it (11.17): what its groups answer in the deadline step was in time
+        // for them, so in time for it (a callee's own deadline step already
+        // counted its half).
         const bool full = n < a.deadline || a.served_at_deadline;
-        const double in_time = full || (b->dropped_by_key && n == a.deadline) ? 1.0 : 0.5;
+        const double in_time = full || (b->all_groups && n == a.deadline) ? 1.0 : 0.5;
         const double good = std::min(a.mass - a.good - a.bad, a.mass * new_success * in_time);
         // A batch of one deadline: the groups' jobs give up at it, with the
         // awaiting attempts' senders; the senders time out first (11.17).
-        const double bad_in_time = b->key >= 0 && n >= a.deadline ? 0.0 : in_time;
+        const double bad_in_time = b->any_group && n >= a.deadline ? 0.0 : in_time;
         const double bad = std::min(a.mass - a.good - a.bad - good, a.mass * new_error * bad_in_time);
         const double sent = st.admitted[st.at(a.cohort, static_cast<std::size_t>(a.local))];
         if (good > 0) {

@@ -54,9 +54,9 @@ struct Batch {
   /// Per call: the population whose tag follows its jobs (the call's, or
   /// the deadline group's), -1 when its jobs started after their deadline.
   std::vector<int> tag_population;
-  /// Every deadline group among them is of a callee that drops expired
-  /// attempts: what they answer in the deadline step was served before it.
-  bool dropped_by_key = false;
+  /// With a key: some call's jobs are the deadline group's (or started
+  /// after the deadline), and every call's are (docs/model.md, 11.17).
+  bool any_group = false, all_groups = false;
   std::vector<Awaiting> awaiting;
   // Two per call of the station, in its order: the jobs whose first attempt
   // was admitted, and (when the callee's queue was full) rejected.

@@ -205,8 +205,8 @@ std::vector<Case> cases() {
     v.push_back({"deadlines down a chain", s});
   }
   {
-    // docs/model.md 11.17: db drops by the users' propagated 1 s deadline,
-    // not by the call's own 3 s timeout.
+    // docs/model.md 11.17: db drops by the users' propagated 1 s deadline
+    // (less its 0.1 s margin), not by the call's own 3 s timeout.
     Scenario s = base(700);
     s.client.timeout_s = 1;
     s.client.max_attempts = 2;
@@ -216,6 +216,7 @@ std::vector<Case> cases() {
     s.server.calls["db"].propagate_deadline = true;
     s.services["db"].capacity = 1000;
     s.services["db"].drop_expired = true;
+    s.services["db"].drop_margin_s = 0.1;
     s.services["db"].outage = Outage{60, 30, 0.5};
     v.push_back({"deadline drops at the bottom", s});
   }
