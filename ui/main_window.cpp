@@ -305,11 +305,7 @@ MainWindow::MainWindow(bool restore_session, QWidget* parent)
   side_layout->setContentsMargins(4, 4, 4, 4);
   auto* summary_title = new QLabel(tr("<b>What happened</b>"), words);
   side_layout->addWidget(summary_title);
-  summary_ = new QLabel(words);
-  summary_->setWordWrap(true);
-  summary_->setTextFormat(Qt::RichText);
-  summary_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-  summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  summary_ = new SummaryView(words);
   side_layout->addWidget(summary_);
   side_layout->addSpacing(6);
   side_layout->addWidget(new QLabel(tr("<b>Compare</b>"), words));
@@ -1201,14 +1197,14 @@ void MainWindow::show_curves(const RunOutcome& outcome) {
     curves_->show_run(outcome.scenario, outcome.run);
     QString html = summary_html(outcome.scenario, outcome.health);
     if (!outcome.services.empty()) html += graph_summary_html(assess_services(outcome.services));
-    summary_->setText(html);
+    summary_->set_html(html);
     return;
   }
   // Its caption and timeout line are its own: its capacity, and the timeout
   // of the calls into it.
   const Scenario view = service_view(outcome.scenario, service->name);
   curves_->show_run(view, service->run);
-  summary_->setText(tr("<p><b>Service %1</b> (click <i>server</i> in the call graph for the entry).</p>")
+  summary_->set_html(tr("<p><b>Service %1</b> (click <i>server</i> in the call graph for the entry).</p>")
                         .arg(curves_service_.toHtmlEscaped()) +
                     summary_html(view, assess_run(outcome.scenario, service->run), curves_service_));
 }
@@ -1423,7 +1419,7 @@ void MainWindow::show_banner(const QString& message) {
 
 QString MainWindow::banner_text() const { return banner_->isHidden() ? QString() : banner_->text(); }
 
-QString MainWindow::summary_text() const { return summary_->text(); }
+QString MainWindow::summary_text() const { return summary_->html(); }
 
 bool MainWindow::has_unsaved_changes() const { return unsaved_from_last_session_ || (undo_ && !undo_->isClean()); }
 

@@ -13,6 +13,7 @@
 
 #include "analysis/health.h"
 #include "load_curves_view.h"
+#include "summary_view.h"
 #include "map_controller.h"
 #include "run_controller.h"
 #include "scenario/scenario.h"
@@ -244,7 +245,7 @@ private:
   std::vector<std::pair<double, double>> kept_schedule_;
   QLabel* banner_ = nullptr;
   QLabel* trigger_note_ = nullptr;
-  QLabel* summary_ = nullptr;
+  SummaryView* summary_ = nullptr;
   DescriptionPanel* description_ = nullptr;
   QMenu* teaching_menu_ = nullptr;
   QMenu* help_menu_ = nullptr;

@@ -15,7 +15,9 @@
 #include <QTest>
 #include <QSlider>
 #include <QTemporaryDir>
+#include <QTextDocument>
 #include <QUndoStack>
+#include <QVBoxLayout>
 
 #include <cmath>
 #include <memory>
@@ -42,6 +44,7 @@
 #include "qcustomplot.h"
 #include "scenario/client_policies.h"
 #include "scenario/parameters.h"
+#include "summary_view.h"
 #include "scenario/policy_fields.h"
 #include "scenario/scenario_file.h"
 #include "stability_map_view.h"
@@ -1427,6 +1430,39 @@ TEST(DashboardHysteresis, TheExampleShowsABandThatDropExpiredRemoves) {
   QString path = dir.filePath("hysteresis.svg");
   ASSERT_TRUE(export_plot(*window.hysteresis_view()->plot(), window.hysteresis_view()->caption(), path).isEmpty());
   EXPECT_GT(QFileInfo(path).size(), 5000);
+}
+
+
+TEST(DashboardSummary, FitsItsHeightToItsTextAtItsWidthAndShowsWhatItWasGiven) {
+  // The run's summary lays its text out once per change and per width (a
+  // rich QLabel did so at every size hint and paint: most of the UI
+  // thread's time per replot of a graph, by the dashboard benchmark). Its
+  // height follows its text and its width; its words are never broken.
+  QWidget holder;
+  auto* layout = new QVBoxLayout(&holder);
+  auto* view = new SummaryView(&holder);
+  layout->addWidget(view);
+  holder.resize(300, 600);
+  holder.show();
+  const QString one = QStringLiteral("<p><b>What happened</b></p><p>Healthy throughout.</p>");
+  view->set_html(one);
+  QCoreApplication::processEvents();
+  const int short_height = view->height();
+  EXPECT_GT(short_height, 0);
+  EXPECT_EQ(view->html(), one);
+  QString many = one;
+  for (int k = 0; k < 12; ++k) many += QStringLiteral("<p>Goodput fell below 95% of demand at t = 300 s; the trigger ended at t = 330 s.</p>");
+  view->set_html(many);
+  QCoreApplication::processEvents();
+  const int tall = view->height();
+  EXPECT_GT(tall, 6 * short_height);
+  EXPECT_EQ(tall, static_cast<int>(std::ceil(view->document()->size().height())));
+  // Narrower, it wraps to more lines and grows.
+  holder.resize(180, 600);
+  QCoreApplication::processEvents();
+  EXPECT_GT(view->height(), tall);
+  EXPECT_EQ(view->wordWrapMode(), QTextOption::WordWrap);
+  EXPECT_EQ(view->textInteractionFlags(), Qt::TextSelectableByMouse);
 }
 
 }  // namespace
