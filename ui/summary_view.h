@@ -1,11 +1,10 @@
 /// The run's summary ("What happened"): rich text that fits its height to
 /// its width, laid out once per change and per width. A word-wrapped rich
-/// QLabel lays its text out anew at every size hint, height-for-width query
-/// and paint (QTextDocument::setTextWidth relays out even at the same
-/// width), and the layouts of the side panel ask several times per change:
-/// with the summary set at every run of a slider drag, that was most of the
-/// UI thread's time per replot (docs/model.md says nothing of it; the
-/// dashboard benchmark does).
+/// QLabel laid its text out again under its size hints, height-for-width
+/// queries and paints, several times per change as the side panel's
+/// layouts asked: with the summary set at every run of a slider drag, that
+/// was 46 % of the UI thread's time per replot of the bundled chain (a
+/// profile of the dashboard benchmark).
 #pragma once
 
 #include <QString>
