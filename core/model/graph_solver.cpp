@@ -45,11 +45,12 @@ long deadline_reach(long parent_steps, const Client& client, long timeout_steps,
   return reach;
 }
 
-/// The steps of a population's attempt timeout and of its rejections'
-/// latency at a service, as GraphRun::add_population rounds them.
+/// The steps of a population's attempt timeout, and of the time a
+/// rejection at `callee` takes to fail its job: the reject latency, or the
+/// timeout if that comes first (spec/graph.md, "The sender's view").
 long timeout_steps_of(const Client& client, double h) { return std::max(1L, std::lround(client.timeout_s / h)); }
-long reject_steps_of(const Client& client, const Server& callee, double h) {
-  return static_cast<long>(std::floor(std::min(callee.reject_latency_s / h, static_cast<double>(timeout_steps_of(client, h)))));
+double reject_delay_steps(const Client& client, const Server& callee, double h) {
+  return std::min(callee.reject_latency_s / h, static_cast<double>(timeout_steps_of(client, h)));
 }
 
 class GraphRun {
@@ -266,7 +267,7 @@ private:
     // A rejection fails its job reject_latency_s later, or at the timeout if
     // that comes first (spec/graph.md, "The sender's view"): a point delay
     // split over two steps as in docs/model.md 5.1.
-    const double delay = std::min(st.server->reject_latency_s / h_, static_cast<double>(rules->timeout_steps));
+    const double delay = reject_delay_steps(client, *st.server, h_);
     rules->reject_steps = static_cast<long>(std::floor(delay));
     rules->reject_late_share = delay - std::floor(delay);
     // docs/model.md, 11.12: the callers' own gates, one representative
@@ -1398,7 +1399,8 @@ void check_deadline_groups(const Scenario& s, double h) {
       populations[callee] += 1;
       if (!call.propagate_deadline) continue;
       const long reach = deadline_reach(longest[caller], call.client, timeout,
-                                        build_retry_policy(call.client, h).max_offset, reject_steps_of(call.client, target, h));
+                                        build_retry_policy(call.client, h).max_offset,
+                                        static_cast<long>(std::floor(reject_delay_steps(call.client, target, h))));
       groups += reach + 1;
       populations[callee] += static_cast<double>(reach + 1);
       const std::string path = (caller == "server" ? std::string("server") : "services." + caller) + ".calls." + callee;

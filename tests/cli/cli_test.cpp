@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -624,37 +625,37 @@ TEST(CliGraph, GraphNeedsADrawingFileAndRefusesOtherOptions) {
 // The graph lessons of the Learn menu (teaching/07-12): each description's
 // numbers, as stormglass-cli gives them.
 
-/// Column `name` of the row for time t of a CSV that stormglass-cli wrote.
-double csv_at(const std::string& csv, double t, const std::string& name) {
+/// The rows of a CSV that stormglass-cli wrote, and the index of column `name`.
+std::pair<std::vector<std::vector<double>>, std::size_t> csv_rows(const std::string& csv, const std::string& name) {
   std::istringstream lines(csv);
   std::string header, row;
   std::getline(lines, header);
   std::vector<std::string> columns;
   for (std::istringstream h(header); std::getline(h, row, ',');) columns.push_back(row);
-  const auto column = std::find(columns.begin(), columns.end(), name) - columns.begin();
+  const auto column = static_cast<std::size_t>(std::find(columns.begin(), columns.end(), name) - columns.begin());
+  std::vector<std::vector<double>> rows;
   while (std::getline(lines, row)) {
     std::vector<double> values;
     for (std::istringstream r(row); std::getline(r, header, ',');) values.push_back(std::stod(header));
-    if (std::fabs(values[0] - t) < 1e-9) return values.at(static_cast<std::size_t>(column));
+    rows.push_back(std::move(values));
   }
+  return {std::move(rows), column};
+}
+
+/// Column `name` of the row for time t of a CSV that stormglass-cli wrote.
+double csv_at(const std::string& csv, double t, const std::string& name) {
+  const auto [rows, column] = csv_rows(csv, name);
+  for (const std::vector<double>& values : rows)
+    if (std::fabs(values[0] - t) < 1e-9) return values.at(column);
   ADD_FAILURE() << "no row for t = " << t;
   return 0;
 }
 
 /// The sum over the rows of column `name` of a CSV of rates at 1 s rows: a count.
 double csv_total(const std::string& csv, const std::string& name) {
-  std::istringstream lines(csv);
-  std::string header, row;
-  std::getline(lines, header);
-  std::vector<std::string> columns;
-  for (std::istringstream h(header); std::getline(h, row, ',');) columns.push_back(row);
-  const auto column = std::find(columns.begin(), columns.end(), name) - columns.begin();
+  const auto [rows, column] = csv_rows(csv, name);
   double sum = 0;
-  while (std::getline(lines, row)) {
-    std::vector<double> values;
-    for (std::istringstream r(row); std::getline(r, header, ',');) values.push_back(std::stod(header));
-    sum += values.at(static_cast<std::size_t>(column));
-  }
+  for (const std::vector<double>& values : rows) sum += values.at(column);
   return sum;
 }
 
