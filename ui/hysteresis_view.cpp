@@ -4,6 +4,7 @@
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -16,6 +17,10 @@
 
 namespace sg::ui {
 namespace {
+
+/// While the view is hidden, how long the scenario must rest before its ramp
+/// is solved: longer than the gap between a slider drag's steps.
+constexpr int kHiddenRestMs = 300;
 
 QDoubleSpinBox* box(QWidget* parent, double value, const QString& suffix, const QString& tip) {
   auto* b = new QDoubleSpinBox(parent);
@@ -96,7 +101,11 @@ HysteresisView::HysteresisView(QWidget* parent) : QWidget(parent) {
 
   apply_plot_palette(*plot_, palette());
 
-  runs_ = new RunController(this);
+  runs_ = new RunController(this, /*background=*/true);
+  rest_ = new QTimer(this);
+  rest_->setSingleShot(true);
+  rest_->setInterval(kHiddenRestMs);
+  connect(rest_, &QTimer::timeout, this, &HysteresisView::request);
   connect(runs_, &RunController::finished, this, [this](std::shared_ptr<const RunOutcome> outcome) {
     if (outcome->generation != runs_->latest()) return;
     draw(hysteresis_loop(outcome->scenario, outcome->run));
@@ -117,6 +126,11 @@ void HysteresisView::resizeEvent(QResizeEvent* event) {
   plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
+void HysteresisView::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  if (rest_->isActive()) request();  // shown while waiting: at once
+}
+
 void HysteresisView::changeEvent(QEvent* event) {
   QWidget::changeEvent(event);
   // The plot follows the theme (and an export's print look).
@@ -130,7 +144,17 @@ HysteresisRamp HysteresisView::ramp() const { return {from_->value(), to_->value
 
 void HysteresisView::show_scenario(const Scenario& scenario) {
   scenario_ = scenario;
-  runs_->request(hysteresis_scenario(scenario, ramp()));
+  if (isVisible())
+    request();
+  else
+    rest_->start();  // restarted by every change of a drag
+}
+
+bool HysteresisView::waiting_for_rest() const { return rest_->isActive(); }
+
+void HysteresisView::request() {
+  rest_->stop();
+  runs_->request(hysteresis_scenario(scenario_, ramp()));
 }
 
 QString HysteresisView::caption() const {

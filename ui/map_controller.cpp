@@ -3,34 +3,16 @@
 #include <atomic>
 #include <chrono>
 
-#ifdef __linux__
-#include <sys/resource.h>
-#include <unistd.h>
-#endif
-
+#include "background_priority.h"
 #include "model/fluid_solver.h"
 
 namespace sg::ui {
-namespace {
-
-/// The map is background work: its thread (and the solving threads it
-/// starts, which inherit its niceness on Linux) yields the cores to the run
-/// of the curves and the call graph, which a user waits for while dragging.
-void lower_this_threads_priority() {
-#ifdef __linux__
-  thread_local bool lowered = false;
-  if (lowered) return;
-  lowered = true;
-  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
-#endif
-}
-
-}  // namespace
 
 MapController::MapController(QObject* parent) : QObject(parent) {
   qRegisterMetaType<std::shared_ptr<const MapOutcome>>();
   worker_ = std::make_unique<SupersedingWorker<Request>>(
       [this](Request& request, const JobContext& job) {
+        // Background work: its solving threads inherit the lowered priority.
         lower_this_threads_priority();
         // Progress from the solving threads, at most one report per
         // kProgressIntervalMs (a pass's start and end always): enough to

@@ -1,8 +1,9 @@
 #include "run_controller.h"
 
+#include "background_priority.h"
+
 namespace sg::ui {
 namespace {
-
 
 /// The shape of a call graph: its services and calls (what its layout
 /// depends on, numbers aside).
@@ -19,10 +20,11 @@ TopologyLayout call_graph_layout(const Scenario& scenario) {
   return lay_out_topology(topology_view_dot(scenario, kGraphTextSize * 1.1));
 }
 
-RunController::RunController(QObject* parent) : QObject(parent) {
+RunController::RunController(QObject* parent, bool background) : QObject(parent) {
   qRegisterMetaType<std::shared_ptr<const RunOutcome>>();
   worker_ = std::make_unique<SupersedingWorker<Scenario>>(
-      [this](Scenario& scenario, const JobContext& job) {
+      [this, background](Scenario& scenario, const JobContext& job) {
+        if (background) lower_this_threads_priority();
         try {
           SolverOptions options;
           options.cancel = &job.cancelled;

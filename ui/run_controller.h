@@ -43,7 +43,9 @@ class RunController : public QObject {
   Q_OBJECT
 
 public:
-  explicit RunController(QObject* parent = nullptr);
+  /// A `background` controller's thread runs at a lowered priority (a view
+  /// the user is not waiting for: it yields to the dashboard's own runs).
+  explicit RunController(QObject* parent = nullptr, bool background = false);
   ~RunController() override;
 
   /// Asks for `scenario` to be solved; returns its generation number.
