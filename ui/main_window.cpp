@@ -1064,6 +1064,10 @@ void MainWindow::push_change(const Scenario& next, const QString& text, int merg
 
 void MainWindow::apply_scenario(const Scenario& s) {
   scenario_ = s;
+  // The run first: it is solved while the controls below follow the scenario
+  // (its result arrives through the event loop, after this returns). Issue
+  // 11's chain slider waited for these controls before its solve began.
+  runs_->request(s);
   // The chosen service's controls first: those of a service or call gone with
   // the old scenario must not read the new one.
   if (!has_calls(s)) curves_service_ = QStringLiteral("server");
@@ -1099,7 +1103,6 @@ void MainWindow::apply_scenario(const Scenario& s) {
   if (!pinned_.empty()) relabel_pins();
   description_->show_description(QString::fromStdString(s.name), QString::fromStdString(s.description));
   refresh_title();
-  runs_->request(s);
 }
 
 void MainWindow::request_map_if_needed(bool force) {
