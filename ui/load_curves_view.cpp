@@ -12,7 +12,9 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 
+#include "curve_points.h"
 #include "dashboard_text.h"
 #include "figure_look.h"
 #include "legend_swatch.h"
@@ -357,16 +359,12 @@ void LoadCurvesView::show_run(const Scenario& scenario, const RunResult& run) {
   const bool first = horizon_ <= 1;
   const bool horizon_changed = horizon_ != scenario.duration_s;
   horizon_ = scenario.duration_s;
-  const int n = static_cast<int>(run.intervals.size());
-  QVector<double> keys(n);
-  for (int i = 0; i < n; ++i) keys[i] = run.intervals[static_cast<std::size_t>(i)].t_s;
   present_.assign(graphs_.size(), true);
   for (std::size_t g = 0; g < graphs_.size(); ++g) {
-    QVector<double> values(n);
-    for (int i = 0; i < n; ++i) values[i] = run.intervals[static_cast<std::size_t>(i)].*(styles()[g].member);
-    graphs_[g]->setData(keys, values, true);
+    const CurvePoints points = curve_points(run, styles()[g].member);
+    graphs_[g]->setData(points.keys, points.values, true);
     if (styles()[g].optional)
-      present_[g] = std::any_of(values.begin(), values.end(), [](double v) { return v != 0; });
+      present_[g] = std::any_of(points.values.begin(), points.values.end(), [](double v) { return v != 0; });
   }
   update_markers(scenario, run);  // first: it finds the unhealthy intervals the legend names
   refresh_rates_legend();
@@ -533,18 +531,13 @@ void LoadCurvesView::set_pinned(const std::vector<PinnedRun>& pinned) {
   static const Qt::PenStyle dashes[] = {Qt::DashLine, Qt::DotLine, Qt::DashDotLine};
   for (std::size_t p = 0; p < pinned.size(); ++p) {
     const RunResult& run = pinned[p].run;
-    const int n = static_cast<int>(run.intervals.size());
-    QVector<double> keys(n);
-    for (int i = 0; i < n; ++i) keys[i] = run.intervals[static_cast<std::size_t>(i)].t_s;
     for (std::size_t g = 0; g < graphs_.size(); ++g) {
-      const CurveStyle& s = styles()[g];
-      QVector<double> values(n);
-      for (int i = 0; i < n; ++i) values[i] = run.intervals[static_cast<std::size_t>(i)].*(s.member);
+      const CurvePoints points = curve_points(run, styles()[g].member);
       QCPGraph* ghost = plot_->addGraph(graphs_[g]->keyAxis(), graphs_[g]->valueAxis());
       QColor faded = graphs_[g]->pen().color();
       faded.setAlpha(165);
       ghost->setPen(QPen(faded, 1.6, dashes[p % 3]));
-      ghost->setData(keys, values, true);
+      ghost->setData(points.keys, points.values, true);
       ghost->setVisible(graphs_[g]->visible());
       ghost->setSelectable(QCP::stNone);
       ghost->removeFromLegend();
@@ -598,6 +591,34 @@ void LoadCurvesView::sync_pin_visibility() {
   }
 }
 
+namespace {
+
+/// The highest value of a graph's line within a time range: its points inside
+/// the range and where the line crosses the range's ends. A graph holds only
+/// the points its drawing needs (curve_points): a flat stretch may have none
+/// inside a zoomed range, and yet its line runs across it.
+std::optional<double> highest_drawn(const QCPGraph& graph, const QCPRange& range) {
+  const QCPGraphDataContainer& data = *graph.data();
+  std::optional<double> high;
+  auto consider = [&high](double v) {
+    if (!std::isnan(v)) high = high ? std::max(*high, v) : v;
+  };
+  // The line's value at time t: on the segment between the points around it.
+  auto line_at = [&data](double t) {
+    auto after = data.findBegin(t, false);
+    if (after == data.constEnd() || after == data.constBegin()) return std::nan("");
+    auto before = std::prev(after);
+    if (after->key == before->key) return after->value;
+    return before->value + (after->value - before->value) * (t - before->key) / (after->key - before->key);
+  };
+  for (auto it = data.findBegin(range.lower, false); it != data.findEnd(range.upper, false); ++it) consider(it->value);
+  consider(line_at(range.lower));
+  consider(line_at(range.upper));
+  return high;
+}
+
+}  // namespace
+
 void LoadCurvesView::rescale_values() {
   // Each value axis spans 0 to the highest visible value in the visible time range.
   for (QCPAxisRect* r : {rates_, levels_}) {
@@ -609,9 +630,7 @@ void LoadCurvesView::rescale_values() {
       shown.insert(shown.end(), pin_graphs_.begin(), pin_graphs_.end());
       for (QCPGraph* g : shown) {
         if (g->valueAxis() != axis || !g->visible()) continue;
-        bool found = false;
-        QCPRange range = g->getValueRange(found, QCP::sdBoth, visible_time);
-        if (found) top = std::max(top, range.upper);
+        if (const std::optional<double> high = highest_drawn(*g, visible_time)) top = std::max(top, *high);
       }
       if (axis == levels_->axis(QCPAxis::atRight)) top = std::max(top, timeout_s_ * 1.2);  // the timeout line in view
       axis->setRange(0, top > 0 ? top * 1.08 : 1);
@@ -688,18 +707,23 @@ QString LoadCurvesView::readout_text() const {
 QString LoadCurvesView::caption() const { return has_run_ ? scenario_caption(shown_scenario_) : QString(); }
 
 QVector<double> LoadCurvesView::curve(const QString& name) const {
-  int index = curve_names().indexOf(name);
-  QVector<double> values;
-  if (index < 0) return values;
-  for (auto it = graphs_[static_cast<std::size_t>(index)]->data()->constBegin();
-       it != graphs_[static_cast<std::size_t>(index)]->data()->constEnd(); ++it)
-    values << it->value;
-  return values;
+  const int index = curve_names().indexOf(name);
+  if (index < 0) return {};
+  // The graph holds the points its drawing needs (curve_points): read back
+  // at every interval's time.
+  CurvePoints points;
+  const QCPGraph& graph = *graphs_[static_cast<std::size_t>(index)];
+  for (auto it = graph.data()->constBegin(); it != graph.data()->constEnd(); ++it) {
+    points.keys << it->key;
+    points.values << it->value;
+  }
+  return values_at(points, times());
 }
 
 QVector<double> LoadCurvesView::times() const {
   QVector<double> keys;
-  for (auto it = graphs_[0]->data()->constBegin(); it != graphs_[0]->data()->constEnd(); ++it) keys << it->key;
+  keys.reserve(static_cast<int>(shown_.intervals.size()));
+  for (const Interval& i : shown_.intervals) keys << i.t_s;
   return keys;
 }
 

@@ -33,8 +33,12 @@ MapController::MapController(QObject* parent) : QObject(parent) {
         };
         try {
           // All cores: the map's points are solved in parallel within each pass.
+          // Every thousand steps of every point, the curves' run a user
+          // waits for goes first.
+          SolverOptions options;
+          options.pause_point = [] { yield_to_foreground(); };
           compute_map_progressively(
-              request.scenario, request.x, request.y, {}, 0,
+              request.scenario, request.x, request.y, options, 0,
               [&](const ParameterMap& map, int stride) {
                 if (!job.current()) return;
                 auto outcome = std::make_shared<MapOutcome>();

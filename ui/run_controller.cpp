@@ -2,6 +2,8 @@
 
 #include "background_priority.h"
 
+#include <optional>
+
 namespace sg::ui {
 namespace {
 
@@ -25,9 +27,13 @@ RunController::RunController(QObject* parent, bool background) : QObject(parent)
   worker_ = std::make_unique<SupersedingWorker<Scenario>>(
       [this, background](Scenario& scenario, const JobContext& job) {
         if (background) lower_this_threads_priority();
+        // The curves' run: the map yields its cores to it while it is solved.
+        std::optional<ForegroundRun> foreground;
+        if (!background) foreground.emplace();
         try {
           SolverOptions options;
           options.cancel = &job.cancelled;
+          if (background) options.pause_point = [] { yield_to_foreground(); };
           auto outcome = std::make_shared<RunOutcome>();
           outcome->generation = job.generation;
           if (has_calls(scenario)) {

@@ -87,6 +87,7 @@ public:
         drop_(s.server.drop_expired),
         audit_(options.audit),
         cancel_(options.cancel),
+        pause_point_(options.pause_point),
         stop_when_decided_(options.stop_when_decided),
         on_interval_(options.on_interval),
         capacity_(capacity_schedule(s)),
@@ -192,7 +193,10 @@ public:
     Sums interval;
     long interval_steps = 0;
     for (long n = 0; n < steps_; ++n) {
-      if (cancel_ && (n & 1023) == 0 && cancel_->load(std::memory_order_relaxed)) throw Cancelled();
+      if ((n & 1023) == 0) {
+        if (pause_point_) pause_point_();
+        if (cancel_ && cancel_->load(std::memory_order_relaxed)) throw Cancelled();
+      }
       // The audit needs the step's own sums; otherwise they go straight
       // into the interval's.
       if (audit_) {
@@ -903,6 +907,7 @@ private:
   const double limit_;
   const bool drop_, audit_;
   const std::atomic<bool>* const cancel_;
+  const std::function<void()> pause_point_;
   const bool stop_when_decided_;
   const std::function<void(const Interval&)> on_interval_;
   // From each step to the horizon: does demand fit in capacity at every

@@ -38,6 +38,10 @@ struct SolverOptions {
   /// When set and it becomes true, solve() stops soon and throws Cancelled
   /// (a newer request has superseded this one).
   const std::atomic<bool>* cancel = nullptr;
+  /// When set, called every 1024 steps, where `cancel` is checked. Background
+  /// work (a map, behind the run a user waits for) may wait there for its
+  /// turn; it changes no number.
+  std::function<void()> pause_point;
   /// Stop as soon as the rest of the run cannot change its health: at a
   /// healthy steady state, or in a collapse too deep to drain before the
   /// horizon (docs/model.md, 5.6). The intervals then end early and

@@ -187,7 +187,10 @@ public:
   std::vector<ServiceRun> run() {
     long interval_steps = 0, end = steps_;  // end: the steps run (fewer after an early stop)
     for (long n = 0; n < steps_; ++n) {
-      if (options_.cancel && (n & 1023) == 0 && options_.cancel->load(std::memory_order_relaxed)) throw Cancelled();
+      if ((n & 1023) == 0) {
+        if (options_.pause_point) options_.pause_point();
+        if (options_.cancel && options_.cancel->load(std::memory_order_relaxed)) throw Cancelled();
+      }
       for (std::size_t i = 0; i < stations_.size(); ++i) forward(static_cast<int>(i), n);
       for (std::size_t i = stations_.size(); i-- > 0;) backward(static_cast<int>(i), n);
       if (any_gates_) end_gate_steps();

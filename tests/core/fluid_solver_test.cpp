@@ -17,6 +17,24 @@ using test::at;
 using test::steady;
 using test::window_mean;
 
+TEST(FluidSolver, APausePointIsCalledEveryThousandStepsAndChangesNoNumber) {
+  // The default scenario's 600 s in steps of h: a call at steps 0, 1024,
+  // 2048, ...: ceil(steps / 1024) calls, and the same run as without.
+  Scenario s;
+  const RunResult plain = solve(s);
+  SolverOptions o;
+  long calls = 0;
+  o.pause_point = [&calls] { ++calls; };
+  const RunResult paused = solve(s, o);
+  const long steps = std::lround(s.duration_s / plain.solver_step_s);
+  EXPECT_EQ(calls, (steps + 1023) / 1024);
+  ASSERT_EQ(plain.intervals.size(), paused.intervals.size());
+  for (std::size_t k = 0; k < plain.intervals.size(); ++k) {
+    EXPECT_EQ(plain.intervals[k].goodput, paused.intervals[k].goodput);
+    EXPECT_EQ(plain.intervals[k].queue, paused.intervals[k].queue);
+  }
+}
+
 TEST(FluidSolver, HealthySystemHasAnEmptyQueue) {
   // 800/s against 1000/s: every attempt is served in the step it is sent;
   // the queue is 0, not a step's worth of arrivals.

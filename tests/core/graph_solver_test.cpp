@@ -74,6 +74,32 @@ TEST(GraphSolver, HealthyChainServesEveryLayerAndMultipliesDemandByTheFanOuts) {
   }
 }
 
+TEST(GraphSolver, APausePointIsCalledEveryThousandStepsAndChangesNoNumber) {
+  // Background work (a map) waits in SolverOptions::pause_point for the run a
+  // user waits for. Without the steady tail every step is solved: 300 s in
+  // steps of h, a call at steps 0, 1024, 2048, ...: ceil(steps / 1024) calls.
+  Scenario s = steady(800);
+  s.server.calls["a"] = call(2, 3, 0.1, 2);
+  s.services["a"].capacity = 2000;
+  validate_scenario(s);
+  SolverOptions plain;
+  plain.steady_tail = false;
+  SolverOptions paused = plain;
+  long calls = 0;
+  paused.pause_point = [&calls] { ++calls; };
+  const std::vector<ServiceRun> a = solve_services(s, plain), b = solve_services(s, paused);
+  const long steps = std::lround(300 / a.front().run.solver_step_s);
+  EXPECT_EQ(calls, (steps + 1023) / 1024);
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    ASSERT_EQ(a[i].run.intervals.size(), b[i].run.intervals.size());
+    for (std::size_t k = 0; k < a[i].run.intervals.size(); ++k) {
+      EXPECT_EQ(a[i].run.intervals[k].goodput, b[i].run.intervals[k].goodput);
+      EXPECT_EQ(a[i].run.intervals[k].queue, b[i].run.intervals[k].queue);
+    }
+  }
+}
+
 TEST(GraphSolver, ThreeLayersOfFourAttemptsMake4And16And64AttemptsPerUserJob) {
   // The SRE book's example: users, the front end and the middle layer each
   // make 4 attempts, and the bottom refuses everything (queue limit 1, no
