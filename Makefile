@@ -8,13 +8,15 @@ SOAK_S     ?= 120
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO   ?= resources/scenarios/default.json
 
-# Debian packages the build and the tests need.
+# Debian packages the build and the tests need (the last line: the Debian
+# package of make package, its dependencies, man pages and checks).
 PACKAGES = cmake g++ make pkg-config nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libboost-graph-dev libgraphviz-dev graphviz \
-           qt6-base-dev qt6-svg-dev libqcustomplot-dev libgl-dev fonts-dejavu-core
+           qt6-base-dev qt6-svg-dev libqcustomplot-dev libgl-dev fonts-dejavu-core \
+           dpkg-dev help2man appstream desktop-file-utils
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build asan run summary test soak bench clean
+.PHONY: all deps build asan run summary test soak bench package clean
 
 all: build
 
@@ -34,8 +36,13 @@ deps:
 # that information made the build a large share of make test's fifteen
 # minutes (the sanitizer build keeps line tables for its reports).
 build: deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE='-O2 -DNDEBUG' -DSTORMGLASS_SANITIZE=OFF -DSTORMGLASS_BUILD_TESTS=ON
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE='-O2 -DNDEBUG' -DSTORMGLASS_SANITIZE=OFF -DSTORMGLASS_BUILD_TESTS=ON -DCMAKE_INSTALL_PREFIX=/usr
 	cmake --build $(BUILD) -j $(JOBS)
+
+# The Debian package, stormglass_VERSION_ARCH.deb in $(BUILD)/package:
+# install it with apt install ./$(BUILD)/package/stormglass_*.deb.
+package: build
+	cpack --config $(BUILD)/CPackConfig.cmake -B $(BUILD)/package
 
 # The model's and the command line's tests under AddressSanitizer and
 # UndefinedBehaviorSanitizer (the widget tests and the slow ones run in the

@@ -43,20 +43,24 @@ constexpr int kOk = 0;
 constexpr int kFailure = 1;
 constexpr int kBadInput = 2;
 
-const char* const kUsage = R"(Usage:
-  stormglass-cli run SCENARIO.json [--service NAME] [--set PATH=VALUE]... [--csv OUT.csv] [--solver-step SECONDS]
-  stormglass-cli map SCENARIO.json --x PATH=FROM:TO:COUNT --y PATH=FROM:TO:COUNT
-                     [--set PATH=VALUE]... [--csv OUT.csv] [--out FILE.png|.pdf|.svg]
-                     [--size WIDTHxHEIGHT | --preset column|page|slide] [--scale S]
-                     [--solver-step SECONDS] [--threads N]
-  stormglass-cli summary SCENARIO.json [--set PATH=VALUE]... [--solver-step SECONDS]
-  stormglass-cli plot SCENARIO.json --out FILE.png|.pdf|.svg [--set PATH=VALUE]...
-                      [--size WIDTHxHEIGHT | --preset column|page|slide] [--scale S] [--curves-only]
-                      [--solver-step SECONDS]
-  stormglass-cli graph SCENARIO.json --out FILE.dot|.svg|.png|.pdf [--set PATH=VALUE]...
-                       [--solver-step SECONDS]
-  stormglass-cli params [SCENARIO.json]
-  stormglass-cli --help
+const char* const kUsage = R"(Usage: stormglass-cli COMMAND SCENARIO.json [OPTION]...
+  or:  stormglass-cli params [SCENARIO.json]
+  or:  stormglass-cli --help
+
+The options each command takes:
+  run       SCENARIO.json [--service NAME] [--set PATH=VALUE]... [--csv OUT.csv]
+            [--solver-step SECONDS]
+  map       SCENARIO.json --x PATH=FROM:TO:COUNT --y PATH=FROM:TO:COUNT
+            [--set PATH=VALUE]... [--csv OUT.csv] [--out FILE.png|.pdf|.svg]
+            [--size WIDTHxHEIGHT | --preset column|page|slide] [--scale S]
+            [--solver-step SECONDS] [--threads N]
+  summary   SCENARIO.json [--set PATH=VALUE]... [--solver-step SECONDS]
+  plot      SCENARIO.json --out FILE.png|.pdf|.svg [--set PATH=VALUE]...
+            [--size WIDTHxHEIGHT | --preset column|page|slide] [--scale S]
+            [--curves-only] [--solver-step SECONDS]
+  graph     SCENARIO.json --out FILE.dot|.svg|.png|.pdf [--set PATH=VALUE]...
+            [--solver-step SECONDS]
+  params    [SCENARIO.json]
 
 Commands:
   run       Solve the fluid model of the scenario; one CSV row per output interval:

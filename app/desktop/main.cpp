@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName(QStringLiteral("Stormglass"));
   QApplication::setApplicationName(QStringLiteral("Stormglass"));
   QApplication::setApplicationVersion(sg::ui::stormglass_version());
-  QApplication::setDesktopFileName(QStringLiteral("stormglass"));
+  QApplication::setDesktopFileName(QStringLiteral("org.stormglass.Stormglass"));
   QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/stormglass.svg")));
 
   QCommandLineParser parser;
