@@ -741,7 +741,7 @@ void MainWindow::rebuild_service_controls() {
                                     .arg(QString::fromStdString(callee)));
     lines->addWidget(choosers.policy);
     QComboBox* policy = choosers.policy;
-    connect(policy, qOverload<int>(&QComboBox::activated), this, [this, c, policy](int index) {
+    connect(policy, qOverload<int>(&QComboBox::activated), this, [this, c](int index) {
       if (index < static_cast<int>(client_policies().size()))
         choose_call_policy(c, index);
       else

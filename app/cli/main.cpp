@@ -28,7 +28,15 @@
 #include "offscreen_render.h"
 #include "resources_init.h"
 
+// GCC says __SANITIZE_ADDRESS__; clang answers __has_feature.
 #if defined(__SANITIZE_ADDRESS__)
+#define SG_ADDRESS_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SG_ADDRESS_SANITIZER 1
+#endif
+#endif
+#if defined(SG_ADDRESS_SANITIZER)
 // Under AddressSanitizer: what Graphviz's library keeps until exit (the
 // plugin configuration gvContext reads, the font caches of its pango
 // plugin) is not this program's leak. (Without frame pointers in the

@@ -307,6 +307,9 @@ public:
   /// The path on the entry that names the same field ("fan_out" for a call's fan-out).
   const std::string& entry_path() const { return entry_path_; }
   Call* call() const { return call_; }
+  /// Whether the path names this field of a call: "fan_out" alone is no
+  /// path (the entry has no such field) and goes on to be refused as unknown.
+  bool call_field(const char* field) const { return call_ && entry_path_ == field; }
 
   /// Runs `f` on the entry's path, an error naming the graph path.
   template <class F>
@@ -435,18 +438,18 @@ std::optional<ParameterInfo> describe_parameter(const std::string& path) {
 std::optional<double> get_number(const Scenario& scenario, const std::string& path) {
   Scenario s = scenario;
   const Focus focus(s, path);
-  if (focus.entry_path() == "fan_out") return static_cast<double>(focus.call()->fan_out);
-  if (focus.entry_path() == "propagate_deadline") return focus.call()->propagate_deadline ? 1.0 : 0.0;
+  if (focus.call_field("fan_out")) return static_cast<double>(focus.call()->fan_out);
+  if (focus.call_field("propagate_deadline")) return focus.call()->propagate_deadline ? 1.0 : 0.0;
   return focus.run([&](const std::string& p) { return entry_get_number(s, p); });
 }
 
 void set_number(Scenario& scenario, const std::string& path, double value) {
   const Focus focus(scenario, path);
-  if (focus.entry_path() == "fan_out") {
+  if (focus.call_field("fan_out")) {
     focus.call()->fan_out = whole(value, path, format_number(value));
     return;
   }
-  if (focus.entry_path() == "propagate_deadline") {
+  if (focus.call_field("propagate_deadline")) {
     if (value != 0 && value != 1) throw InputError("", path, format_number(value), "expected 0 or 1 (false or true)");
     focus.call()->propagate_deadline = value == 1;
     return;
@@ -457,20 +460,20 @@ void set_number(Scenario& scenario, const std::string& path, double value) {
 std::string get_text(const Scenario& scenario, const std::string& path) {
   Scenario s = scenario;
   const Focus focus(s, path);
-  if (focus.entry_path() == "fan_out") return std::to_string(focus.call()->fan_out);
-  if (focus.entry_path() == "propagate_deadline") return focus.call()->propagate_deadline ? "true" : "false";
+  if (focus.call_field("fan_out")) return std::to_string(focus.call()->fan_out);
+  if (focus.call_field("propagate_deadline")) return focus.call()->propagate_deadline ? "true" : "false";
   return focus.run([&](const std::string& p) { return entry_get_text(s, p); });
 }
 
 void set_text(Scenario& scenario, const std::string& path, const std::string& text) {
   const Focus focus(scenario, path);
-  if (focus.entry_path() == "fan_out") {
+  if (focus.call_field("fan_out")) {
     const auto v = parse_decimal(text);
     if (!v) throw InputError("", path, "'" + text + "'", "expected a whole number of jobs");
     focus.call()->fan_out = whole(*v, path, "'" + text + "'");
     return;
   }
-  if (focus.entry_path() == "propagate_deadline") {
+  if (focus.call_field("propagate_deadline")) {
     if (text != "true" && text != "1" && text != "false" && text != "0")
       throw InputError("", path, "'" + text + "'", "expected true or false");
     focus.call()->propagate_deadline = text == "true" || text == "1";

@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <string>
+#include <vector>
+
 #include "scenario/input_error.h"
 #include "scenario/parameters.h"
 #include "scenario/policy_fields.h"
@@ -52,6 +56,27 @@ TEST(Parameters, ReadingNeverChangesTheScenario) {
   s.demand.surge.reset();
   EXPECT_EQ(get_number(s, "demand.surge.extra_rate").value(), 1200);
   EXPECT_FALSE(s.demand.surge.has_value());
+}
+
+TEST(Parameters, ACallsOwnFieldWithoutACallIsAnUnknownPathNotACrash) {
+  // Found by the fuzzer (tests/fuzz/regressions/assignment-fan-out-alone):
+  // "fan_out" and "propagate_deadline" are fields of a call
+  // (server.calls.db.fan_out); alone they name nothing on the entry, and
+  // reading or setting them dereferenced a call that was not there.
+  for (const char* field : {"fan_out", "propagate_deadline"}) {
+    Scenario s;
+    for (auto attempt : std::vector<std::function<void()>>{
+             [&] { get_number(s, field); }, [&] { set_number(s, field, 1); }, [&] { get_text(s, field); },
+             [&] { set_text(s, field, "1"); }, [&] { apply_assignment(s, std::string(field) + "=1"); }}) {
+      try {
+        attempt();
+        ADD_FAILURE() << field << " was accepted";
+      } catch (const InputError& e) {
+        EXPECT_EQ(e.field(), field);
+        EXPECT_EQ(e.problem().rfind("unknown parameter path", 0), 0u) << e.problem();
+      }
+    }
+  }
 }
 
 TEST(Parameters, BadAssignmentsNameThePathAndValue) {

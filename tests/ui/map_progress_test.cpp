@@ -91,7 +91,15 @@ int activity_seconds() {
 /// Under the sanitizers the maps of slow scenarios take minutes: the random
 /// soak runs in the release build only (unless asked for by its variable).
 bool soak_skipped() {
+// GCC says __SANITIZE_ADDRESS__; clang answers __has_feature.
 #if defined(__SANITIZE_ADDRESS__)
+#define SG_ADDRESS_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SG_ADDRESS_SANITIZER 1
+#endif
+#endif
+#if defined(SG_ADDRESS_SANITIZER)
   return qEnvironmentVariableIsEmpty("STORMGLASS_MAP_STRESS_S");
 #else
   return false;
