@@ -17,7 +17,7 @@ namespace {
 
 /// The most steps one input may take (the solver's step times the horizon),
 /// over all its services: a fuzzer wants many inputs a second.
-constexpr double kStepBudget = 3e4;
+constexpr double kStepBudget = 1e4;
 
 void check(const sg::RunResult& run, const char* service) {
   // Books to 1e-9 of what entered (spec/system.md, "Conservation").
