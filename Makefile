@@ -13,7 +13,7 @@ SCENARIO   ?= resources/scenarios/default.json
 # package of make package, its dependencies, man pages and checks, and
 # Debian's clang with libFuzzer for make fuzz).
 PACKAGES = cmake g++ make pkg-config nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libboost-graph-dev libgraphviz-dev graphviz \
-           qt6-base-dev qt6-svg-dev libqcustomplot-dev libgl-dev fonts-dejavu-core \
+           qt6-base-dev qt6-svg-dev libqcustomplot-dev libcli11-dev libgl-dev fonts-dejavu-core \
            dpkg-dev help2man appstream desktop-file-utils clang libclang-rt-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -1,11 +1,17 @@
 // stormglass-cli as scripts use it (spec/interfaces.md, "Command line").
+#include <fcntl.h>
+#include <pty.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -292,6 +298,159 @@ TEST(Cli, SummarySaysWhatHappened) {
 }  // namespace
 
 namespace {
+
+// ---- The command line's own words on CLI11, each command's help, and map's
+// progress on a terminal (issue 12, item 6).
+
+TEST(Cli, UsageMistakesAreNamedInTheWordsScriptsKnow) {
+  // Whole messages, word for word those of the hand-written parser CLI11 replaced.
+  const std::pair<std::string, std::string> cases[] = {
+      {"run " + kExample + " --fast", "unknown option '--fast' (see --help)"},
+      {"run " + kExample + " -- x", "unknown option '--' (see --help)"},
+      {"run " + kExample + " extra.json", "unexpected argument 'extra.json' (see --help)"},
+      {"draw " + kExample, "unknown command 'draw' (expected run, map, summary, plot, graph or params; see --help)"},
+      {"summary", "summary needs a scenario file (see --help)"},
+      {"run " + kExample + " --set", "--set needs a value (see --help)"},
+      {"plot " + kExample + " --csv x.csv --out x.png", "plot does not take --csv (see --help)"},
+      {"params --set duration_s=10", "params does not take --set (see --help)"},
+      {"plot " + kExample + " --preset column --size 500x320 --out x.pdf",
+       "--preset column sets the figure's size; it does not go with --size (see --help)"},
+      {"map " + kExample + " --threads 0", "--threads: value '0': expected a positive number"},
+      {"map " + kExample + " --threads 2.5", "--threads: value '2.5': expected a whole number from 1 to 1024"},
+      {"map " + kExample + " --threads 1025", "--threads: value '1025': expected a whole number from 1 to 1024"},
+      {"run " + kExample + " --solver-step -1", "--solver-step: value '-1': expected a positive number"},
+      {"plot " + kExample + " --scale 9 --out x.png", "--scale: value '9': expected a scale from 0 to 8"},
+      {"plot " + kExample + " --size 50x50 --out x.png",
+       "--size: value '50x50': expected WIDTHxHEIGHT in whole points from 100 to 20000, e.g. 1600x1000"},
+  };
+  for (const auto& [args, message] : cases) {
+    const Outcome o = cli(args);
+    EXPECT_EQ(o.status, 2) << args;
+    EXPECT_EQ(o.err, "stormglass-cli: " + message + "\n") << args;
+    EXPECT_TRUE(o.out.empty()) << args;
+  }
+}
+
+TEST(Cli, SetsApplyInOrderAndOptionsMayComeBeforeTheCommand) {
+  // The last of two --set of one field counts: 600 jobs/s in the first row (demand, then offered).
+  const Outcome twice = cli("run " + kExample + " --set duration_s=10 --set demand.base_rate=700 --set demand.base_rate=600");
+  ASSERT_EQ(twice.status, 0) << twice.err;
+  EXPECT_NE(twice.out.find("\n1,600,600,"), std::string::npos) << twice.out.substr(0, 200);
+  // Options before the command were always taken, in their order among the rest.
+  const Outcome before = cli("--set duration_s=10 --set demand.base_rate=700 run " + kExample + " --set demand.base_rate=600");
+  ASSERT_EQ(before.status, 0) << before.err;
+  EXPECT_EQ(before.out, twice.out);
+}
+
+TEST(Cli, TheTopLevelHelpIsTheUsageWhereverItIsAskedFor) {
+  const Outcome help = cli("--help");
+  ASSERT_EQ(help.status, 0);
+  // Its first line is the GNU form help2man reads for the man page's synopsis.
+  EXPECT_EQ(help.out.substr(0, help.out.find('\n')), "Usage: stormglass-cli COMMAND SCENARIO.json [OPTION]...");
+  for (const char* args : {"-h", "--help run", "draw --help"}) {
+    const Outcome o = cli(args);
+    EXPECT_EQ(o.status, 0) << args;
+    EXPECT_EQ(o.out, help.out) << args;
+  }
+  // No command at all: the same text, but exit 2, for a script that forgot one.
+  const Outcome none = cli("");
+  EXPECT_EQ(none.status, 2);
+  EXPECT_EQ(none.out, help.out);
+}
+
+TEST(Cli, EachCommandHasItsOwnHelpWithTheOptionsItTakes) {
+  const Outcome map = cli("map --help");
+  EXPECT_EQ(map.status, 0) << map.err;
+  EXPECT_TRUE(map.err.empty()) << map.err;
+  for (const char* part : {"Usage: stormglass-cli map", "--x PATH=FROM:TO:COUNT", "--y PATH=FROM:TO:COUNT", "--threads N",
+                           "--set PATH=VALUE", "--csv", "--out", "--preset", "--solver-step", "Exit status"})
+    EXPECT_NE(map.out.find(part), std::string::npos) << part << " in:\n" << map.out;
+  EXPECT_EQ(map.out.find("--curves-only"), std::string::npos) << "plot's option, which map refuses";
+  const Outcome plot = cli("plot " + kExample + " -h");
+  EXPECT_EQ(plot.status, 0) << plot.err;
+  EXPECT_NE(plot.out.find("--curves-only"), std::string::npos) << plot.out;
+  EXPECT_EQ(plot.out.find("--threads"), std::string::npos) << plot.out;
+}
+
+struct TerminalOutcome {
+  int status = -1;
+  std::string terminal, out;
+};
+
+/// Runs stormglass-cli with standard error on a pseudo-terminal, as at a
+/// user's terminal, and standard output to a file. The terminal is raw, so
+/// that it passes the program's bytes as they are ('\n' not made "\r\n").
+TerminalOutcome cli_on_terminal(const std::vector<std::string>& args) {
+  TerminalOutcome o;
+  int master = -1, slave = -1;
+  termios raw{};
+  cfmakeraw(&raw);
+  if (openpty(&master, &slave, nullptr, &raw, nullptr) != 0) {
+    ADD_FAILURE() << "openpty: " << std::strerror(errno);
+    return o;
+  }
+  const std::string out = temp("terminal.out");
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int file = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(file, 1);
+    dup2(slave, 2);
+    close(file);
+    close(slave);
+    close(master);
+    std::vector<char*> argv{const_cast<char*>(kCli.c_str())};
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(kCli.c_str(), argv.data());
+    _exit(127);
+  }
+  close(slave);
+  char buffer[4096];
+  for (;;) {  // until the program's end closes the terminal (EIO)
+    const ssize_t n = read(master, buffer, sizeof buffer);
+    if (n > 0)
+      o.terminal.append(buffer, static_cast<std::size_t>(n));
+    else if (n < 0 && errno == EINTR)
+      continue;
+    else
+      break;
+  }
+  close(master);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  o.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  o.out = slurp(out);
+  return o;
+}
+
+const std::vector<std::string> kSmallMap{"map", kExample, "--x", "demand.base_rate=100:1500:4",
+                                         "--y", "server.capacity=500:2000:4", "--threads", "2"};
+
+TEST(Cli, MapShowsItsProgressOnATerminalInOneRewrittenLine) {
+  const TerminalOutcome o = cli_on_terminal(kSmallMap);
+  ASSERT_EQ(o.status, 0) << o.terminal;
+  // 4 x 4 = 16 points: the line starts at none of them, is rewritten in place ('\r') and
+  // ends, with its newline, at all of them.
+  EXPECT_EQ(o.terminal.rfind("\rmap: 0 of 16 cells", 0), 0u) << o.terminal;
+  const std::size_t last = o.terminal.rfind('\r');
+  ASSERT_NE(last, std::string::npos) << o.terminal;
+  EXPECT_EQ(o.terminal.compare(last, 23, "\rmap: 16 of 16 cells, d"), 0) << o.terminal;
+  EXPECT_EQ(std::count(o.terminal.begin(), o.terminal.end(), '\n'), 1) << "one line: " << o.terminal;
+  EXPECT_EQ(o.terminal.back(), '\n');
+  // The map itself is what it is without a terminal: 16 rows and the header.
+  const Outcome piped = cli("map " + kExample + " --x demand.base_rate=100:1500:4 --y server.capacity=500:2000:4 --threads 2");
+  EXPECT_EQ(o.out, piped.out);
+  EXPECT_EQ(std::count(o.out.begin(), o.out.end(), '\n'), 17);
+}
+
+TEST(Cli, MapSaysNothingOnStandardErrorWhenItIsNotATerminal) {
+  // A file (as here) or a pipe keeps every byte: the progress line would be noise in a log.
+  const Outcome o = cli("map " + kExample + " --x demand.base_rate=100:1500:4 --y server.capacity=500:2000:4 --threads 2");
+  EXPECT_EQ(o.status, 0);
+  EXPECT_EQ(o.err, "");
+  const Outcome piped = cli("map " + kExample + " --x demand.base_rate=100:1500:4 --y server.capacity=500:2000:4 2>&1 | cat");
+  EXPECT_EQ(piped.out.find("cells"), std::string::npos) << piped.out;
+}
 
 const std::string kChain = std::string(STORMGLASS_SCENARIOS) + "/graphs/chain-db-outage.json";
 const std::string kGraphExample = std::string(STORMGLASS_SCENARIOS) + "/graphs/graph-md-example.json";
