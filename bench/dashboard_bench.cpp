@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "event_loop_latency.h"
 #include "figure_export.h"
 #include "headless.h"
 #include "main_window.h"
@@ -122,22 +123,12 @@ double worst_of(const std::vector<double>& v) { return *std::max_element(v.begin
 /// activity runs and its results arrive (issue 12, item 4: a UI that never
 /// blocks more than 50 ms). The longest gap between two ticks, less 2 ms.
 double worst_block_ms(const std::function<void()>& activity, int settle_ms) {
-  QTimer timer;
-  timer.setInterval(2);
-  timer.setTimerType(Qt::PreciseTimer);
-  QElapsedTimer clock;
-  qint64 last = -1, worst = 0;
-  QObject::connect(&timer, &QTimer::timeout, [&] {
-    const qint64 now = clock.nsecsElapsed();
-    if (last >= 0) worst = std::max(worst, now - last);
-    last = now;
-  });
-  clock.start();
-  timer.start();
+  sg::ui::EventLoopLatency latency;
   QTest::qWait(10);
+  latency.reset();
   activity();
   QTest::qWait(settle_ms);
-  return std::max(0.0, static_cast<double>(worst) * 1e-6 - 2);
+  return latency.worst_block_ms();
 }
 
 /// Reports the worst block of each repetition as its time (manual time).

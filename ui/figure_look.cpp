@@ -7,6 +7,7 @@
 #include "figure_preset.h"
 #include "legend_wrap.h"
 #include "qcustomplot.h"
+#include "replot_queue.h"
 
 namespace sg::ui {
 namespace {
@@ -137,7 +138,7 @@ FigureLook::FigureLook(QCustomPlot& plot, const FigurePreset* preset, QSize size
 
 FigureLook::~FigureLook() {
   for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) (*it)();
-  plot_.replot(QCustomPlot::rpQueuedReplot);
+  queue_replot(&plot_);
 }
 
 void FigureLook::lay_out() {

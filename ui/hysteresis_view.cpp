@@ -12,6 +12,7 @@
 #include "legend_tooltip.h"
 #include "legend_wrap.h"
 #include "qcustomplot.h"
+#include "replot_queue.h"
 #include "run_controller.h"
 #include "theme.h"
 
@@ -50,6 +51,7 @@ HysteresisView::HysteresisView(QWidget* parent) : QWidget(parent) {
   controls->addWidget(speed_);
   layout->addLayout(controls);
   plot_ = new QCustomPlot(this);
+  replot_queued_on_resize(plot_);
   plot_->setMinimumSize(240, 220);
   layout->addWidget(plot_, 1);
   note_ = new QLabel(this);
@@ -123,7 +125,7 @@ HysteresisView::HysteresisView(QWidget* parent) : QWidget(parent) {
 void HysteresisView::resizeEvent(QResizeEvent* event) {
   QWidget::resizeEvent(event);
   wrap_legend_to_width(*plot_->legend, plot_->width() - 16, 2);
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  queue_replot(plot_);
 }
 
 void HysteresisView::showEvent(QShowEvent* event) {
@@ -136,7 +138,7 @@ void HysteresisView::changeEvent(QEvent* event) {
   // The plot follows the theme (and an export's print look).
   if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange) {
     apply_plot_palette(*plot_, palette());
-    plot_->replot(QCustomPlot::rpQueuedReplot);
+    queue_replot(plot_);
   }
 }
 
@@ -211,7 +213,7 @@ void HysteresisView::draw(const HysteresisLoop& loop) {
   // A little below zero, so that a branch at no goodput is a visible line,
   // not hidden under the axis.
   plot_->yAxis->setRange(-0.04 * top, top * 1.1);
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  queue_replot(plot_);
   emit loop_shown();
 }
 

@@ -21,6 +21,7 @@
 #include "legend_tooltip.h"
 #include "legend_wrap.h"
 #include "qcustomplot.h"
+#include "replot_queue.h"
 #include "theme.h"
 
 namespace sg::ui {
@@ -163,6 +164,7 @@ LoadCurvesView::LoadCurvesView(QWidget* parent) : QWidget(parent) {
   caption_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   layout->addWidget(caption_);
   plot_ = new QCustomPlot(this);
+  replot_queued_on_resize(plot_);
   plot_->setMinimumSize(480, 360);
   layout->addWidget(plot_, 1);
   auto* bottom = new QHBoxLayout;
@@ -318,7 +320,7 @@ void LoadCurvesView::build() {
     if (!on) c.setAlpha(90);
     entry->setTextColor(c);
     rescale_values();
-    plot_->replot(QCustomPlot::rpQueuedReplot);
+    queue_replot(plot_);
   });
   connect(plot_, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
     const double t = rates_->axis(QCPAxis::atBottom)->pixelToCoord(event->position().x());
@@ -341,7 +343,7 @@ void LoadCurvesView::changeEvent(QEvent* event) {
   // Follow the system's light or dark theme when it changes.
   if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange) {
     apply_palette();
-    plot_->replot(QCustomPlot::rpQueuedReplot);
+    queue_replot(plot_);
   }
 }
 
@@ -377,7 +379,7 @@ void LoadCurvesView::show_run(const Scenario& scenario, const RunResult& run) {
     show_readout_at(*cursor_t_);
   else
     clear_readout();
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  queue_replot(plot_);
 }
 
 void LoadCurvesView::resizeEvent(QResizeEvent* event) {
@@ -391,7 +393,7 @@ void LoadCurvesView::fit_legends() {
   // is cut (QCustomPlot squeezes the columns of a legend that is too wide).
   const int room = plot_->width() - 16;
   for (QCPLegend* l : {rates_legend_, levels_legend_}) wrap_legend_to_width(*l, room, kLegendColumns);
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  queue_replot(plot_);
 }
 
 void LoadCurvesView::fit_caption() {
@@ -552,7 +554,7 @@ void LoadCurvesView::set_pinned(const std::vector<PinnedRun>& pinned) {
   }
   fit_legends();
   rescale_values();
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  queue_replot(plot_);
 }
 
 void LoadCurvesView::rename_pins(const std::vector<PinnedRun>& pinned) {
@@ -563,7 +565,7 @@ void LoadCurvesView::rename_pins(const std::vector<PinnedRun>& pinned) {
     if (p < pinned_.size()) pinned_[p].label = pinned[p].label;
   }
   fit_legends();
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  queue_replot(plot_);
 }
 
 void LoadCurvesView::clear_pins() {
@@ -649,7 +651,7 @@ void LoadCurvesView::reset_zoom() {
     for (int i = 0; i < l->itemCount(); ++i)
       if (QCPAbstractLegendItem* item = l->item(i)) item->setTextColor(palette().color(QPalette::WindowText));
   rescale_values();
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  queue_replot(plot_);
 }
 
 void LoadCurvesView::show_readout_at(double t) {
@@ -690,14 +692,14 @@ void LoadCurvesView::show_readout_at(double t) {
     c->point2->setCoords(x.t_s, 1);
     c->setVisible(true);
   }
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  queue_replot(plot_);
 }
 
 void LoadCurvesView::clear_readout() {
   cursor_t_.reset();
   readout_->setText(tr("Move the mouse over the curves to read their values."));
   for (QCPItemStraightLine* c : cursor_) c->setVisible(false);
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  queue_replot(plot_);
 }
 
 QString LoadCurvesView::readout_text() const {

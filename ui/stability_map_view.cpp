@@ -21,6 +21,7 @@
 #include "legend_tooltip.h"
 #include "legend_wrap.h"
 #include "qcustomplot.h"
+#include "replot_queue.h"
 #include "scenario/number_text.h"
 #include "scenario/parameter_labels.h"
 #include "scenario/parameters.h"
@@ -205,6 +206,7 @@ StabilityMapView::StabilityMapView(QWidget* parent) : QWidget(parent) {
     connect(b, &QDoubleSpinBox::valueChanged, this, &StabilityMapView::axes_changed);
 
   plot_ = new QCustomPlot(this);
+  replot_queued_on_resize(plot_);
   plot_->setMinimumSize(240, 220);
   layout->addWidget(plot_, 1);
   readout_ = new QLabel(tr("Hover over the map to read a point; click to move there."), this);
@@ -345,7 +347,7 @@ void StabilityMapView::set_resolution(int points) {
 void StabilityMapView::resizeEvent(QResizeEvent* event) {
   QWidget::resizeEvent(event);
   wrap_legend_to_width(*legend_, plot_->width() - 16, 3);
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  queue_replot(plot_);
 }
 
 void StabilityMapView::changeEvent(QEvent* event) {
@@ -353,7 +355,7 @@ void StabilityMapView::changeEvent(QEvent* event) {
   // The plot follows the theme (and an export's print look).
   if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange) {
     apply_plot_palette(*plot_, palette());
-    plot_->replot(QCustomPlot::rpQueuedReplot);
+    queue_replot(plot_);
   }
 }
 
@@ -375,7 +377,7 @@ void StabilityMapView::begin_computing(const QString& scenario_name) {
     // Nothing to show yet: the plane of the axes asked for, empty.
     plot_->xAxis->setRange(x_axis().from, x_axis().to);
     plot_->yAxis->setRange(y_axis().from, y_axis().to);
-    plot_->replot(QCustomPlot::rpQueuedReplot);
+    queue_replot(plot_);
   }
   if (!map_.points.empty() && !stale_) {
     // The map on screen is no longer that of the settings: greyed, and said so.
@@ -390,7 +392,7 @@ void StabilityMapView::begin_computing(const QString& scenario_name) {
     grey.setColorStopAt(1.0, QColor(130, 130, 130));
     grey.setLevelCount(400);
     cells_->setGradient(grey);
-    plot_->replot(QCustomPlot::rpQueuedReplot);
+    queue_replot(plot_);
   }
   refresh_status();
 }
@@ -475,7 +477,7 @@ void StabilityMapView::clear_map() {
   final_ = false;
   set_busy(false);
   readout_->setText(tr("No map: see the message above."));
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  queue_replot(plot_);
 }
 
 void StabilityMapView::reset_range(const std::string& path, QDoubleSpinBox* from, QDoubleSpinBox* to) {
@@ -526,7 +528,7 @@ void StabilityMapView::show_operating_point(const Scenario& scenario) {
       if (path.rfind(std::string(p.path) + ".", 0) == 0 && !*p.enabled(probe)) off_policy_ = tr(p.title);
   if (x && y && off_policy_.isEmpty()) operating_point_->addData(*x, *y);
   refresh_status();
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  queue_replot(plot_);
 }
 
 void StabilityMapView::draw_boundaries(const Scenario& s) {
