@@ -6,7 +6,7 @@
 
 namespace sg::fluid {
 
-Autoscaler::Autoscaler(const Server& server, double h) : rules_(server.autoscaling), h_(h) {
+Autoscaler::Autoscaler(const Server& server, double h, long run_steps) : rules_(server.autoscaling), h_(h) {
   // Added capacity suffers the outage like the rest; the maximum bounds
   // the scheduled capacity (outage aside) plus what was added.
   const Outage& o = server.outage;
@@ -20,8 +20,11 @@ Autoscaler::Autoscaler(const Server& server, double h) : rules_(server.autoscali
   scheduled_capacity_ = capacity_schedule(without_outage);
   window_steps_ = std::max(1L, std::lround(rules_.window_s / h));
   delay_steps_ = std::max(0L, std::lround(rules_.delay_s / h));
-  served_.assign(static_cast<std::size_t>(window_steps_), 0.0);
-  capacity_.assign(static_cast<std::size_t>(window_steps_), 0.0);
+  // Step n of the run uses slot n % window_steps_: with a window longer
+  // than the run, n itself (docs/model.md, 5.4: buffers no longer than the run).
+  const auto slots = static_cast<std::size_t>(std::min(window_steps_, std::max(1L, run_steps + 1)));
+  served_.assign(slots, 0.0);
+  capacity_.assign(slots, 0.0);
 }
 
 void Autoscaler::end_step(long n, double capacity, double served) {

@@ -13,8 +13,10 @@ namespace sg::fluid {
 
 class Autoscaler {
 public:
-  /// For `server` (its own autoscaling, schedule and outage), in steps of `h` seconds.
-  Autoscaler(const Server& server, double h);
+  /// For `server` (its own autoscaling, schedule and outage), in steps of `h`
+  /// seconds, over a run of `run_steps` steps (a window longer than the run
+  /// keeps no more slots than the run has steps: it never fills).
+  Autoscaler(const Server& server, double h, long run_steps);
 
   /// The capacity added so far (attempts/s, outage aside).
   double added() const { return added_; }

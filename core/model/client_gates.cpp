@@ -22,29 +22,32 @@ void ClientGates::Window::push(double value) {
 
 void ClientGates::Window::clear() { reset(static_cast<long>(values_.size())); }
 
-ClientGates::ClientGates(const Client& client, double step_s)
+ClientGates::ClientGates(const Client& client, double step_s, long run_steps)
     : c_(client), h_(step_s), instances_(client.instances) {
   active_ = any_enabled(client);
   // Windows are whole numbers of steps (at least one).
   auto steps = [&](double seconds) { return std::max(1L, std::lround(seconds / h_)); };
+  // A window's slots: nothing leaves a window longer than the run, so the
+  // run's steps are all it needs (docs/model.md, 5.4).
+  auto slots = [&](double seconds) { return std::min(steps(seconds), std::max(1L, run_steps + 1)); };
   budget_window_s_ = static_cast<double>(steps(c_.retry_budget.window_s)) * h_;
   // Clients start full, as a client that has not failed yet is.
   tokens_ = c_.retry_throttling.max_tokens;
   quota_ = c_.retry_quota.capacity;
   paid_per_retry_ = c_.retry_quota.retry_cost;
   if (c_.retry_budget.enabled) {
-    budget_jobs_.reset(steps(c_.retry_budget.window_s));
-    budget_retries_.reset(steps(c_.retry_budget.window_s));
+    budget_jobs_.reset(slots(c_.retry_budget.window_s));
+    budget_retries_.reset(slots(c_.retry_budget.window_s));
     longest_window_ = std::max(longest_window_, steps(c_.retry_budget.window_s));
   }
   if (c_.adaptive_throttling.enabled) {
-    throttle_requests_.reset(steps(c_.adaptive_throttling.window_s));
-    throttle_accepts_.reset(steps(c_.adaptive_throttling.window_s));
+    throttle_requests_.reset(slots(c_.adaptive_throttling.window_s));
+    throttle_accepts_.reset(slots(c_.adaptive_throttling.window_s));
     longest_window_ = std::max(longest_window_, steps(c_.adaptive_throttling.window_s));
   }
   if (c_.circuit_breaker.enabled) {
-    breaker_calls_.reset(steps(c_.circuit_breaker.window_s));
-    breaker_failures_.reset(steps(c_.circuit_breaker.window_s));
+    breaker_calls_.reset(slots(c_.circuit_breaker.window_s));
+    breaker_failures_.reset(slots(c_.circuit_breaker.window_s));
     longest_window_ = std::max(longest_window_, steps(c_.circuit_breaker.window_s));
   }
   steps_since_failure_ = longest_window_ + 1;

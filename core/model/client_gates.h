@@ -25,7 +25,9 @@ struct GateStep {
 
 class ClientGates {
 public:
-  ClientGates(const Client& client, double step_s);
+  /// For `client`, in steps of `step_s` seconds, over a run of `run_steps`
+  /// steps (a window longer than the run keeps a slot per step of the run).
+  ClientGates(const Client& client, double step_s, long run_steps);
 
   /// Whether any client policy is on (otherwise every share is 1).
   bool active() const { return active_; }

@@ -93,14 +93,14 @@ public:
         capacity_(capacity_schedule(s)),
         demand_(demand_schedule(s)),
         policy_(build_retry_policy(s.client, h)),
-        gates_(s.client, h),
+        gates_(s.client, h, std::lround(s.duration_s / h) + 1),
         gates_on_(gates_.active()),
         admission_on_(s.server.admission.enabled && s.server.admission.share < 1),
         autoscaling_on_(s.server.autoscaling.enabled) {
     if (admission_on_) add_shed_lane(policy_);
     gates_.watch(&step_);
     lane_classes_ = static_cast<std::size_t>(policy_.lane_classes);
-    if (autoscaling_on_) autoscaler_ = std::make_unique<fluid::Autoscaler>(s.server, h);
+    if (autoscaling_on_) autoscaler_ = std::make_unique<fluid::Autoscaler>(s.server, h, std::lround(s.duration_s / h) + 1);
     // Step masses are filled in chunks as the run reaches them (fill_masses):
     // a run that stops early never computes the rest.
     demand_mass_.reset(new double[static_cast<std::size_t>(steps_)]);

@@ -91,7 +91,7 @@ public:
       st.h = h;
       st.admission = st.server->admission.enabled && st.server->admission.share < 1;
       if (st.server->autoscaling.enabled) {
-        st.autoscaler = std::make_unique<fluid::Autoscaler>(*st.server, h);
+        st.autoscaler = std::make_unique<fluid::Autoscaler>(*st.server, h, steps_);
         scaling_ = true;
       }
       st.result.intervals.reserve(static_cast<std::size_t>(steps_ / steps_per_interval_ + 1));
@@ -149,7 +149,8 @@ public:
           const PopulationRules& r = *rules_[static_cast<std::size_t>(c)];
           const Station& callee = stations_[static_cast<std::size_t>(r.target)];
           if (callee.limited || callee.drop || callee.admission || r.gated) continue;
-          const long longest = *std::max_element(st.timeout_steps.begin(), st.timeout_steps.end());
+          // A batch is never older than the run: a law longer than it is never read.
+          const long longest = std::min(*std::max_element(st.timeout_steps.begin(), st.timeout_steps.end()), steps_);
           const std::vector<double>& law = late_law_[static_cast<std::size_t>(c)] = Population::all_late_law(r, longest + 3);
           std::vector<long>& moves = late_moves_[static_cast<std::size_t>(c)];
           moves.assign(law.size() + 1, std::numeric_limits<long>::max() / 4);
@@ -300,7 +301,7 @@ private:
           rules->same_step = true;
         }
     }
-    gates_.push_back(rules->gated ? std::make_unique<ClientGates>(client, h_) : nullptr);
+    gates_.push_back(rules->gated ? std::make_unique<ClientGates>(client, h_, steps_) : nullptr);
     gate_step_.emplace_back();
     send_keep_.push_back(1.0);
     retry_keep_.push_back(1.0);
@@ -316,7 +317,9 @@ private:
     st.deadline_cycle.push_back(cycle);
     st.deadline_phase.push_back(phase);
     st.populations.push_back(static_cast<int>(rules_.size()));
-    const long slots = rules->timeout_steps + rules->reject_steps + 3;
+    // Records are kept by step index modulo the slots: a timeout longer than
+    // the run needs no more slots than the run has steps (docs/model.md, 5.4).
+    const long slots = std::min(rules->timeout_steps + rules->reject_steps + 3, steps_ + 2);
     // docs/model.md, 11.13: the longest a job of it can live, each attempt
     // answered by its timeout and each retry due within its kernel's reach.
     if (!client.max_attempts)

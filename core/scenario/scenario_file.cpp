@@ -408,6 +408,8 @@ namespace {
 
 // Upper bounds keep every total finite: 1e12/s over 1e9 s is 1e21.
 constexpr double kMaxTime = 1e9, kMaxRate = 1e12;
+/// The most output intervals a run may keep, over all its services.
+constexpr double kMaxIntervals = 1e6;
 
 /// A field named by the object's path and its key, joined only when it is
 /// reported: validation runs for every point of a map.
@@ -551,8 +553,14 @@ void validate_scenario(const Scenario& s) {
   require(std::isfinite(s.step_s) && s.step_s > 0, "step_s", s.step_s,
           "the output interval must be a positive number of seconds");
   require(s.step_s <= s.duration_s, "step_s", s.step_s, "the output interval must not exceed duration_s");
-  require(s.duration_s / s.step_s <= 1e7, "duration_s", s.duration_s,
-          "more than 10 million output intervals of step_s: shorten the run or lengthen step_s");
+  // Each output interval a run keeps costs about 200 bytes a service: a
+  // million in all keeps the largest run allowed to about half a gigabyte
+  // (docs/model.md, section 6).
+  const double services = 1.0 + static_cast<double>(s.services.size());
+  require(s.duration_s / s.step_s * services <= kMaxIntervals, "duration_s", s.duration_s,
+          services == 1 ? "more than a million output intervals of step_s: shorten the run or lengthen step_s"
+                        : "more than a million output intervals of step_s over its services: shorten the run or "
+                          "lengthen step_s");
 
   auto rate = [&](const char* field, double v) {
     require(std::isfinite(v) && v >= 0 && v <= kMaxRate, field, v, "a rate must be a number from 0 to 1e12");

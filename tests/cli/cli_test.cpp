@@ -1,6 +1,7 @@
 // stormglass-cli as scripts use it (spec/interfaces.md, "Command line").
 #include <fcntl.h>
 #include <pty.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -120,6 +121,48 @@ TEST(Cli, RunTooLongForMemoryIsRefusedNamingTheTimeoutThatSetsTheStep) {
   // 1e8 s at the default step (5 s / 25 = 0.2 s) would be 5e8 steps, some 20 GB.
   std::string path = write_temp("too_long.json", R"({"duration_s": 1e8, "step_s": 100})");
   expect_bad_input(cli("run " + path), {path, "client.timeout_s", "value 5", "duration_s", "--solver-step"});
+}
+
+/// Runs the CLI with `args` (stdout and stderr to files) and returns its exit
+/// status and its peak resident memory in kilobytes (wait4's ru_maxrss).
+std::pair<int, long> cli_peak_memory(const std::string& args) {
+  const std::string command = "exec " + kCli + " " + args + " >" + temp("mem.out") + " 2>" + temp("mem.err");
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  int raw = 0;
+  struct rusage usage {};
+  ::wait4(child, &raw, 0, &usage);
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, usage.ru_maxrss};
+}
+
+TEST(Cli, TheLargestRunsTheValidatorAllowsStayUnderAGigabyte) {
+  // The validator allows a million output intervals over a run's services
+  // and the solvers ten million steps (docs/model.md, 5.4): about 200 bytes
+  // per interval kept and 30 per step. Measured here: 495 MB for the single
+  // service (1e6 intervals, 1e7 steps, CSV written), 347 MB for the
+  // three-service chain (333 333 intervals and 3.3e6 steps at each).
+  const std::string csv = temp("largest.csv");
+  const auto single = cli_peak_memory("run " + kExample + " --set duration_s=1e6 --set client.timeout_s=25 " +
+                                      "--solver-step 0.1 --csv " + csv);
+  EXPECT_EQ(single.first, 0) << slurp(temp("mem.err"));
+  EXPECT_LT(single.second, 1024L * 1024) << "kB at the largest single-service run";
+  std::ifstream rows(csv);
+  EXPECT_EQ(std::count(std::istreambuf_iterator<char>(rows), std::istreambuf_iterator<char>(), '\n'), 1000001)
+      << "a header and a row per second";
+  std::remove(csv.c_str());
+  const std::string chain = std::string(STORMGLASS_SCENARIOS) + "/graphs/chain-db-outage.json";
+  const auto graph = cli_peak_memory("run " + chain + " --set duration_s=333333 --solver-step 0.1 --csv " + csv);
+  EXPECT_EQ(graph.first, 0) << slurp(temp("mem.err"));
+  EXPECT_LT(graph.second, 1024L * 1024) << "kB at the largest chain run";
+  std::remove(csv.c_str());
+  // One more output interval than a million is refused, by name.
+  expect_bad_input(cli("summary " + kExample + " --set duration_s=1000001"),
+                   {"--set duration_s=1000001", "duration_s", "1000001", "more than a million output intervals"});
+  expect_bad_input(cli("summary " + chain + " --set duration_s=333334"),
+                   {"duration_s", "333334", "more than a million output intervals of step_s over its services"});
 }
 
 TEST(Cli, HelpDocumentsEveryOption) {
