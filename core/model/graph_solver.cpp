@@ -803,6 +803,9 @@ private:
   /// an answered batch left one.
   std::unique_ptr<Population> make_tag(const PopulationRules& r, const Population& main, long first, long horizon,
                                        double first_admitted) {
+    // Nothing after the run is read: a tag of a caller whose timeout outlasts
+    // the run keeps a record no longer than the run (docs/model.md, 5.4).
+    horizon = std::min(horizon, steps_ + 2);
     if (spare_tags_.empty()) return Population::tag(r, main, first, horizon, first_admitted);
     std::unique_ptr<Population> t = std::move(spare_tags_.back());
     spare_tags_.pop_back();
