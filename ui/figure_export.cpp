@@ -1,13 +1,18 @@
 #include "figure_export.h"
 
 #include <QFileInfo>
+#include <QCoreApplication>
 #include <QImage>
+#include <QPicture>
+#include <QPointer>
+#include <QThreadPool>
 #include <QPageSize>
 #include <QPdfWriter>
 #include <QSvgGenerator>
 #include <QTemporaryDir>
 #include <QTextDocument>
 
+#include <atomic>
 #include <cstdio>
 #include <functional>
 
@@ -22,78 +27,19 @@
 namespace sg::ui {
 namespace {
 
-/// Paints with `draw` into a file of the given kind, through a temporary file
-/// in the same folder that replaces `path` only once it is whole.
-QString write_figure(const QString& path, FigureSize size, const std::function<void(QCPPainter&)>& draw) {
-  const QString kind = figure_format(path);
-  if (kind.isEmpty()) return QStringLiteral("%1: unknown figure format (use .png, .pdf or .svg)").arg(path);
-  if (size.width < 100 || size.height < 100 || size.width > 20000 || size.height > 20000 || size.scale <= 0 ||
-      size.scale > 8)
-    return QStringLiteral("%1: figure size %2 x %3 at scale %4 is out of range").arg(path).arg(size.width).arg(size.height).arg(size.scale);
-  QFileInfo info(path);
-  if (!info.absoluteDir().exists())
-    return QStringLiteral("%1: cannot write: the folder %2 does not exist").arg(path, info.absolutePath());
-  if (!size.preset.isEmpty() && !find_figure_preset(size.preset))
-    return QStringLiteral("%1: unknown figure preset '%2' (use %3)").arg(path, size.preset, figure_preset_names());
-  const QString temp = info.absoluteDir().filePath(QStringLiteral(".%1.part").arg(info.fileName()));
-  bool ok = false;
-  if (kind == QLatin1String("png")) {
-    QImage image(qRound(size.width * size.scale), qRound(size.height * size.scale), QImage::Format_ARGB32);
-    image.fill(Qt::white);
-    {
-      QCPPainter painter(&image);
-      painter.setRenderHint(QPainter::Antialiasing);
-      // As for PDF and SVG: QCustomPlot draws a 1-unit pen one device pixel
-      // wide on a raster device unless told it is vectorised, and a paper
-      // preset's 1 pt curves came out hairlines at 300 dpi.
-      painter.setMode(QCPPainter::pmVectorized);
-      painter.setMode(QCPPainter::pmNoCaching);
-      painter.scale(size.scale, size.scale);
-      draw(painter);
-    }
-    if (!size.preset.isEmpty()) {
-      // The file says its resolution, so that it is placed at the preset's
-      // physical size (the preset's text is in pixel sizes: drawing does not
-      // depend on it).
-      const int per_metre = qRound(72 * size.scale / 0.0254);
-      image.setDotsPerMeterX(per_metre);
-      image.setDotsPerMeterY(per_metre);
-    }
-    ok = image.save(temp, "PNG");
-  } else {
-    // PDF and SVG: vector drawing, no cached raster layers.
-    auto paint_vector = [&](QPaintDevice* device) {
-      QCPPainter painter;
-      if (!painter.begin(device)) return false;
-      painter.setMode(QCPPainter::pmVectorized);
-      painter.setMode(QCPPainter::pmNoCaching);
-      draw(painter);
-      return painter.end();
-    };
-    if (kind == QLatin1String("pdf")) {
-      QPdfWriter writer(temp);
-      writer.setResolution(72);  // one point per pixel of the figure
-      writer.setPageSize(QPageSize(QSizeF(size.width, size.height), QPageSize::Point));
-      writer.setPageMargins(QMarginsF(0, 0, 0, 0));
-      writer.setCreator(QStringLiteral("Stormglass"));
-      ok = paint_vector(&writer);
-    } else {
-      QSvgGenerator generator;
-      generator.setFileName(temp);
-      // 72 units an inch: the width and height attributes are the figure's
-      // size in mm, its drawing in points.
-      generator.setResolution(72);
-      generator.setSize(QSize(size.width, size.height));
-      generator.setViewBox(QRect(0, 0, size.width, size.height));
-      generator.setTitle(QStringLiteral("Stormglass"));
-      ok = paint_vector(&generator);
-    }
-  }
+/// The worker threads that rasterise and encode PNGs for the dashboard.
+QThreadPool& figure_writers() {
+  static QThreadPool pool;
+  return pool;
+}
+
+/// Replaces `path` by the whole temporary file `temp` (rename(2) replaces
+/// the old file in one step: it is never missing), or removes `temp`.
+QString replace_by(const QString& temp, const QString& path, bool ok) {
   if (!ok || QFileInfo(temp).size() == 0) {
     QFile::remove(temp);
     return QStringLiteral("%1: cannot write the figure").arg(path);
   }
-  // rename(2) replaces the old file in one step: it is never missing.
   if (std::rename(QFile::encodeName(temp).constData(), QFile::encodeName(path).constData()) != 0) {
     QFile::remove(temp);
     return QStringLiteral("%1: cannot replace the file").arg(path);
@@ -101,7 +47,113 @@ QString write_figure(const QString& path, FigureSize size, const std::function<v
   return {};
 }
 
+/// A PNG from the drawing recorded in `picture`: rasterised at the size's
+/// scale and encoded. Touches no widget, so it may run on any thread.
+QString write_png(const QPicture& picture, const FigureSize& size, const QString& temp, const QString& path) {
+  QImage image(qRound(size.width * size.scale), qRound(size.height * size.scale), QImage::Format_ARGB32);
+  image.fill(Qt::white);
+  {
+    QPainter painter(&image);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.scale(size.scale, size.scale);
+    painter.drawPicture(0, 0, picture);
+  }
+  if (!size.preset.isEmpty()) {
+    // The file says its resolution, so that it is placed at the preset's
+    // physical size (the preset's text is in pixel sizes: drawing does not
+    // depend on it).
+    const int per_metre = qRound(72 * size.scale / 0.0254);
+    image.setDotsPerMeterX(per_metre);
+    image.setDotsPerMeterY(per_metre);
+  }
+  return replace_by(temp, path, image.save(temp, "PNG"));
+}
+
+/// Paints with `draw` into a file of the given kind, through a temporary file
+/// in the same folder that replaces `path` only once it is whole. With
+/// `done`, a PNG's rasterising and encoding (most of its time) run on a
+/// worker thread (figure_export.h).
+QString write_figure(const QString& path, FigureSize size, const std::function<void(QCPPainter&)>& draw,
+                     const FigureDone& done) {
+  auto refuse = [&](const QString& error) {
+    if (done) done(error);
+    return done ? QString() : error;
+  };
+  const QString kind = figure_format(path);
+  if (kind.isEmpty()) return refuse(QStringLiteral("%1: unknown figure format (use .png, .pdf or .svg)").arg(path));
+  if (size.width < 100 || size.height < 100 || size.width > 20000 || size.height > 20000 || size.scale <= 0 ||
+      size.scale > 8)
+    return refuse(QStringLiteral("%1: figure size %2 x %3 at scale %4 is out of range")
+                      .arg(path)
+                      .arg(size.width)
+                      .arg(size.height)
+                      .arg(size.scale));
+  QFileInfo info(path);
+  if (!info.absoluteDir().exists())
+    return refuse(QStringLiteral("%1: cannot write: the folder %2 does not exist").arg(path, info.absolutePath()));
+  if (!size.preset.isEmpty() && !find_figure_preset(size.preset))
+    return refuse(QStringLiteral("%1: unknown figure preset '%2' (use %3)").arg(path, size.preset, figure_preset_names()));
+  // Writes in flight at once each have their own temporary.
+  static std::atomic<int> writes{0};
+  const QString temp = info.absoluteDir().filePath(
+      done ? QStringLiteral(".%1.%2.part").arg(info.fileName()).arg(writes.fetch_add(1)) : QStringLiteral(".%1.part").arg(info.fileName()));
+  if (kind == QLatin1String("png")) {
+    // The drawing is recorded on this thread (it reads the widgets) and
+    // played into the image: QPicture and QImage both draw text at 96 dpi.
+    QPicture picture;
+    {
+      QCPPainter painter(&picture);
+      painter.setRenderHint(QPainter::Antialiasing);
+      // As for PDF and SVG: QCustomPlot draws a 1-unit pen one device pixel
+      // wide on a raster device unless told it is vectorised, and a paper
+      // preset's 1 pt curves came out hairlines at 300 dpi.
+      painter.setMode(QCPPainter::pmVectorized);
+      painter.setMode(QCPPainter::pmNoCaching);
+      draw(painter);
+    }
+    if (!done) return write_png(picture, size, temp, path);
+    QPointer<QObject> here(QCoreApplication::instance());
+    figure_writers().start([picture, size, temp, path, done, here] {
+      const QString error = write_png(picture, size, temp, path);
+      if (here) QMetaObject::invokeMethod(here, [done, error] { done(error); }, Qt::QueuedConnection);
+    });
+    return {};
+  }
+  // PDF and SVG: vector drawing, no cached raster layers.
+  auto paint_vector = [&](QPaintDevice* device) {
+    QCPPainter painter;
+    if (!painter.begin(device)) return false;
+    painter.setMode(QCPPainter::pmVectorized);
+    painter.setMode(QCPPainter::pmNoCaching);
+    draw(painter);
+    return painter.end();
+  };
+  bool ok = false;
+  if (kind == QLatin1String("pdf")) {
+    QPdfWriter writer(temp);
+    writer.setResolution(72);  // one point per pixel of the figure
+    writer.setPageSize(QPageSize(QSizeF(size.width, size.height), QPageSize::Point));
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0));
+    writer.setCreator(QStringLiteral("Stormglass"));
+    ok = paint_vector(&writer);
+  } else {
+    QSvgGenerator generator;
+    generator.setFileName(temp);
+    // 72 units an inch: the width and height attributes are the figure's
+    // size in mm, its drawing in points.
+    generator.setResolution(72);
+    generator.setSize(QSize(size.width, size.height));
+    generator.setViewBox(QRect(0, 0, size.width, size.height));
+    generator.setTitle(QStringLiteral("Stormglass"));
+    ok = paint_vector(&generator);
+  }
+  const QString error = replace_by(temp, path, ok);
+  return refuse(error);
+}
+
 }  // namespace
+
+void wait_for_figure_writes() { figure_writers().waitForDone(); }
 
 QString figure_format(const QString& path) {
   const QString suffix = QFileInfo(path).suffix().toLower();
@@ -174,7 +226,8 @@ FigureSize preset_figure_size(const FigurePreset& preset) {
   return {qRound(preset.width_pt), qRound(preset.height_pt), preset.png_dpi / 72, preset.name};
 }
 
-QString export_plot(QCustomPlot& plot, const QString& caption, const QString& path, FigureSize size) {
+QString export_plot(QCustomPlot& plot, const QString& caption, const QString& path, FigureSize size,
+                    const FigureDone& done) {
   // Dark text on white whatever the screen's theme: the view recolours its
   // plot for the export and back after it.
   const PrintLook print(plot.parentWidget() ? plot.parentWidget() : &plot);
@@ -191,10 +244,11 @@ QString export_plot(QCustomPlot& plot, const QString& caption, const QString& pa
     painter.translate(0, top);
     plot.toPainter(&painter, area.width(), area.height());
     painter.restore();
-  });
+  }, done);
 }
 
-QString export_topology(const TopologyView& view, const QString& caption, const QString& path, FigureSize size) {
+QString export_topology(const TopologyView& view, const QString& caption, const QString& path, FigureSize size,
+                        const FigureDone& done) {
   const QPalette print = print_palette();
   const FigurePreset* preset = find_figure_preset(size.preset);
   const int margin = preset ? 2 : 8, width = size.width - 2 * margin;
@@ -209,15 +263,15 @@ QString export_topology(const TopologyView& view, const QString& caption, const 
     painter.setRenderHint(QPainter::Antialiasing);
     view.draw(painter, area, print, false);
     draw_text(painter, legend, margin, size.height - legend_height - margin, width, text, small);
-  });
+  }, done);
 }
 
-QString export_curves(LoadCurvesView& view, const QString& path, FigureSize size) {
-  return export_plot(*view.plot(), view.caption(), path, size);
+QString export_curves(LoadCurvesView& view, const QString& path, FigureSize size, const FigureDone& done) {
+  return export_plot(*view.plot(), view.caption(), path, size, done);
 }
 
 QString export_dashboard(LoadCurvesView& view, const Scenario& scenario, const RunHealth& health,
-                         const QString& path, FigureSize size, const TopologyView* graph) {
+                         const QString& path, FigureSize size, const TopologyView* graph, const FigureDone& done) {
   const PrintLook print(&view);
   const QString name = QString::fromStdString(scenario.name).toHtmlEscaped();
   const auto title = [&](const QString& font_size) {
@@ -272,7 +326,7 @@ QString export_dashboard(LoadCurvesView& view, const Scenario& scenario, const R
         painter.restore();
       }
       draw_text(painter, shown, curves_width + margin, summary_top, summary_width - 2 * margin, text, summary_font);
-    });
+    }, done);
   }
   if (preset) {
     // The column: title, caption, the curves at the preset's size, the
@@ -304,7 +358,7 @@ QString export_dashboard(LoadCurvesView& view, const Scenario& scenario, const R
         painter.restore();
       }
       draw_text(painter, summary, margin, y + curves_height, width, text, font);
-    });
+    }, done);
   }
   return write_figure(path, size, [&](QCPPainter& painter) {
     const int margin = 24, summary_width = std::max(300, size.width / 4);
@@ -326,7 +380,7 @@ QString export_dashboard(LoadCurvesView& view, const Scenario& scenario, const R
       painter.restore();
     }
     draw_text(painter, summary, size.width - summary_width, graph_top + 16, summary_width - margin, text);
-  });
+  }, done);
 }
 
 }  // namespace sg::ui

@@ -12,6 +12,7 @@
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QFileDialog>
+#include <QPointer>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QFrame>
@@ -1329,12 +1330,24 @@ void MainWindow::export_figure(bool whole_dashboard) {
   if (path.isEmpty()) return;
   const FigureSize size = dialog.figure_size();
   const TopologyView* graph = has_calls(shown_->scenario) ? topology_ : nullptr;
-  QString error = whole_dashboard ? export_dashboard(*curves_, shown_->scenario, shown_->health, path, size, graph)
-                                  : export_curves(*curves_, path, size);
-  if (!error.isEmpty())
-    show_banner(error);
+  if (whole_dashboard)
+    export_dashboard(*curves_, shown_->scenario, shown_->health, path, size, graph, export_outcome(path));
   else
-    statusBar()->showMessage(tr("Exported %1").arg(path), 4000);
+    export_curves(*curves_, path, size, export_outcome(path));
+}
+
+FigureDone MainWindow::export_outcome(const QString& path) {
+  statusBar()->showMessage(tr("Exporting %1…").arg(path));
+  QPointer<MainWindow> self(this);
+  return [self, path](const QString& error) {
+    if (!self) return;
+    if (!error.isEmpty()) {
+      self->statusBar()->clearMessage();
+      self->show_banner(error);
+    } else {
+      self->statusBar()->showMessage(tr("Exported %1").arg(path), 4000);
+    }
+  };
 }
 
 void MainWindow::export_map() {
@@ -1353,17 +1366,17 @@ void MainWindow::export_plot_with_data(QCustomPlot& plot, const QString& caption
   QString path = QFileDialog::getSaveFileName(this, title, QDir(dialog_folder()).filePath(suggested),
                                               tr("PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg);;CSV data (*.csv)"));
   if (path.isEmpty()) return;
-  QString error;
-  if (QFileInfo(path).suffix().toLower() == QLatin1String("csv")) {
-    try {
-      write_file_atomically(path.toStdString(), csv());
-    } catch (const std::exception& e) {
-      error = QString::fromStdString(e.what());
-    }
-  } else {
+  if (QFileInfo(path).suffix().toLower() != QLatin1String("csv")) {
     FigureExportDialog dialog(title, {1200, 1000, 2}, this);
     if (dialog.exec() != QDialog::Accepted) return;
-    error = export_plot(plot, caption, path, dialog.figure_size());
+    export_plot(plot, caption, path, dialog.figure_size(), export_outcome(path));
+    return;
+  }
+  QString error;
+  try {
+    write_file_atomically(path.toStdString(), csv());
+  } catch (const std::exception& e) {
+    error = QString::fromStdString(e.what());
   }
   if (!error.isEmpty())
     show_banner(error);
@@ -1379,11 +1392,7 @@ void MainWindow::export_call_graph() {
   if (path.isEmpty()) return;
   FigureExportDialog dialog(tr("Export call graph"), {1200, 700, 2}, this);
   if (dialog.exec() != QDialog::Accepted) return;
-  const QString error = export_topology(*topology_, call_graph_caption(), path, dialog.figure_size());
-  if (!error.isEmpty())
-    show_banner(error);
-  else
-    statusBar()->showMessage(tr("Exported %1").arg(path), 4000);
+  export_topology(*topology_, call_graph_caption(), path, dialog.figure_size(), export_outcome(path));
 }
 
 std::string MainWindow::shown_csv() const {
@@ -1517,6 +1526,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     return;
   }
   close_accepted_ = true;
+  wait_for_figure_writes();  // a PNG being exported is finished, not cut off
   if (restore_session_) {
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "analysis/health.h"
+#include "figure_export.h"
 #include "load_curves_view.h"
 #include "summary_view.h"
 #include "map_controller.h"
@@ -193,6 +194,9 @@ private:
   /// The curves and summary of the service chosen (the entry by default).
   void show_curves(const RunOutcome& outcome);
   void export_call_graph();
+  /// Says "Exporting" now, and how the export of `path` went once it has
+  /// (a PNG is written on a worker thread: FigureDone).
+  FigureDone export_outcome(const QString& path);
   /// Validates a change of the graph and pushes it as one undo step, or says why not.
   QString change_graph(const Scenario& next, const QString& text);
   /// The controls of the service chosen in the call graph and of its calls.

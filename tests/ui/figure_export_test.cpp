@@ -2,6 +2,9 @@
 // physical sizes, text of at least 7 pt, no hover state, the map's legend,
 // nothing outside its axes.
 #include <QApplication>
+#include <QDir>
+#include <QThread>
+#include <QTest>
 #include <QComboBox>
 #include <QFile>
 #include <QFileInfo>
@@ -360,6 +363,52 @@ TEST(FigureExport, AZoomedExportCutsCurvesAndBandsAtThePanelEdges) {
           << r.left();
     }
   EXPECT_GE(bands, 3);  // the surge in both panels and the unhealthy band along the top
+}
+
+// The dashboard's exports (issue 12, item 4): a PNG is rasterised and
+// encoded on a worker thread, the UI thread only records the drawing. The
+// file is the one the synchronous export writes, byte for byte; `done` is
+// told once, on the UI thread; a refusal is told before the call returns.
+TEST(FigureExport, APngWrittenOnAWorkerThreadIsTheFileWrittenAtOnce) {
+  Curves c;
+  QTemporaryDir dir;
+  ASSERT_TRUE(dir.isValid());
+  const QString now = dir.filePath("now.png"), later = dir.filePath("later.png");
+  const FigureSize size{1200, 800, 2};
+  ASSERT_EQ(export_curves(c.view, now, size), QString());
+  int calls = 0;
+  QString outcome = QStringLiteral("not told");
+  bool on_ui_thread = false;
+  ASSERT_EQ(export_curves(c.view, later, size, [&](const QString& error) {
+              ++calls;
+              outcome = error;
+              on_ui_thread = QThread::currentThread() == qApp->thread();
+            }),
+            QString());
+  EXPECT_EQ(calls, 0) << "told before the worker could have written it";
+  ASSERT_TRUE(QTest::qWaitFor([&] { return calls > 0; }, 20000));
+  QTest::qWait(50);
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(outcome, QString());
+  EXPECT_TRUE(on_ui_thread);
+  const QByteArray a = read(now), b = read(later);
+  EXPECT_GT(a.size(), 10000);
+  EXPECT_TRUE(a == b) << a.size() << " and " << b.size() << " bytes";
+  EXPECT_EQ(QImage(later).size(), QSize(2400, 1600));
+  // Nothing is left beside the files: the worker's temporary was renamed.
+  EXPECT_EQ(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 2);
+
+  // A refusal is told at once, with the path and the reason.
+  calls = 0;
+  const QString gone = dir.filePath("no/such/folder/figure.png");
+  EXPECT_EQ(export_curves(c.view, gone, size, [&](const QString& error) {
+              ++calls;
+              outcome = error;
+            }),
+            QString());
+  EXPECT_EQ(calls, 1);
+  EXPECT_TRUE(outcome.contains(gone) && outcome.contains("does not exist")) << outcome.toStdString();
+  wait_for_figure_writes();
 }
 
 TEST(FigureExportDialog, APresetSetsTheSizeAndASizeOfOnesOwnComesBack) {
