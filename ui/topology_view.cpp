@@ -26,10 +26,15 @@ constexpr int kTickMs = 50;
 constexpr int kLeastTextPx = 9;     // the smallest text the graph draws on screen
 constexpr int kLeastFigureTextPx = 7;  // in a figure (points): no figure text is smaller
 
-/// Four significant digits, whole numbers from 10 000 up.
+/// A number as a node or an edge shows it: four digits, whole numbers up to
+/// a million, then millions and billions ("queue 4.32 M" reads where
+/// "4317467" does not).
 QString number(double v) {
   if (v == 0) v = 0;  // no "-0"
-  return std::fabs(v) < 1e4 ? QString::number(v, 'g', 4) : QString::number(v, 'f', 0);
+  if (std::fabs(v) < 1e4) return QString::number(v, 'g', 4);
+  if (std::fabs(v) < 1e6) return QString::number(v, 'f', 0);
+  if (std::fabs(v) < 1e9) return QString::number(v / 1e6, 'g', 3) + QStringLiteral(" M");
+  return QString::number(v / 1e9, 'g', 3) + QStringLiteral(" G");
 }
 
 QString percent(double share) { return QString::number(100 * share, 'g', 3) + QStringLiteral(" %"); }
@@ -157,6 +162,11 @@ QStringList TopologyView::services() const {
   if (outcome_)
     for (const ServiceRun& r : outcome_->services) names << QString::fromStdString(r.name);
   return names;
+}
+
+QString TopologyView::service_label(const QString& name) const {
+  const int i = service_index(name);
+  return i < 0 ? QString() : service_text(i);
 }
 
 int TopologyView::service_index(const QString& name) const {

@@ -50,6 +50,9 @@ public:
   /// A call's label at the cursor: attempts per second and per user job, and
   /// the callee's rejected and failed shares.
   QString call_label(const QString& caller, const QString& callee) const;
+  /// A service's box text at the cursor: name, condition, attempts per
+  /// second and per user job, how busy, queue (one line each).
+  QString service_label(const QString& name) const;
   /// A service's box in widget coordinates.
   QRectF service_box(const QString& name) const;
 

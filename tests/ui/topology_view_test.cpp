@@ -96,6 +96,29 @@ TEST_F(CallGraphTest, GraphMdsExampleIsDrawnWithItsServicesAndEachCallsAttemptsP
   }
 }
 
+TEST_F(CallGraphTest, AQueueOfMillionsReadsInMillions) {
+  // chain-db-outage at its end: api's queue holds about 4.3 million
+  // attempts, db's about 9.7 million (the CLI's run --service gives them);
+  // a box shows three digits and M, the entry's empty queue 0.
+  open(QStringLiteral(":/scenarios/graphs/chain-db-outage.json"));
+  TopologyView* view = window->topology_view();
+  const auto queue_of = [&](const char* name) {
+    for (const ServiceRun& r : window->shown()->services)
+      if (r.name == name) return r.run.intervals.back().queue;
+    return -1.0;
+  };
+  const double api = queue_of("api"), db = queue_of("db");
+  ASSERT_GT(api, 1e6);
+  ASSERT_GT(db, 1e6);
+  ASSERT_LT(db, 1e9);
+  EXPECT_TRUE(view->service_label("api").endsWith("\nqueue " + QString::number(api / 1e6, 'g', 3) + " M"))
+      << view->service_label("api").toStdString();
+  EXPECT_TRUE(view->service_label("db").endsWith("\nqueue " + QString::number(db / 1e6, 'g', 3) + " M"))
+      << view->service_label("db").toStdString();
+  EXPECT_TRUE(view->service_label("server").endsWith("\nqueue 0")) << view->service_label("server").toStdString();
+  EXPECT_EQ(view->service_label("nobody"), QString());
+}
+
 TEST_F(CallGraphTest, ClickingAServiceShowsItsCurvesAsTheCliGivesThem) {
   open(QStringLiteral(":/scenarios/graphs/graph-md-example.json"));
   TopologyView* view = window->topology_view();
