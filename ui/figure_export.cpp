@@ -99,7 +99,10 @@ QString write_figure(const QString& path, FigureSize size, const std::function<v
       done ? QStringLiteral(".%1.%2.part").arg(info.fileName()).arg(writes.fetch_add(1)) : QStringLiteral(".%1.part").arg(info.fileName()));
   if (kind == QLatin1String("png")) {
     // The drawing is recorded on this thread (it reads the widgets) and
-    // played into the image: QPicture and QImage both draw text at 96 dpi.
+    // played into the image. A QPicture lays text out at the screen's
+    // logical dpi, a QImage at 96: the same offscreen and on most desktops;
+    // on a screen of another logical dpi, text sized in points follows the
+    // screen (a preset's text is in pixels and does not).
     QPicture picture;
     {
       QCPPainter painter(&picture);

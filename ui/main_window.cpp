@@ -1378,10 +1378,7 @@ void MainWindow::export_plot_with_data(QCustomPlot& plot, const QString& caption
   } catch (const std::exception& e) {
     error = QString::fromStdString(e.what());
   }
-  if (!error.isEmpty())
-    show_banner(error);
-  else
-    statusBar()->showMessage(tr("Exported %1").arg(path), 4000);
+  export_outcome(path)(error);
 }
 
 void MainWindow::export_call_graph() {

@@ -555,7 +555,7 @@ void validate_scenario(const Scenario& s) {
   require(s.step_s <= s.duration_s, "step_s", s.step_s, "the output interval must not exceed duration_s");
   // Each output interval a run keeps costs about 200 bytes a service: a
   // million in all keeps the largest run allowed to about half a gigabyte
-  // (docs/model.md, section 6).
+  // (docs/model.md, 5.4).
   const double services = 1.0 + static_cast<double>(s.services.size());
   require(s.duration_s / s.step_s * services <= kMaxIntervals, "duration_s", s.duration_s,
           services == 1 ? "more than a million output intervals of step_s: shorten the run or lengthen step_s"
