@@ -161,8 +161,13 @@ struct Service {
   long queued_expired = 0, dropped_pending = 0, rejections_pending = 0;
   // Completion events: Poisson at mu_bound, thinned to capacity(t); a new
   // bound (autoscaling) starts a new stream, `generation` retires the old.
+  // The stream pauses while the queue is empty (an event then changes
+  // nothing) and restarts when an attempt joins it: by the exponential's
+  // lack of memory the completions keep the same law, and an idle service
+  // costs no events.
   double mu_bound = 0;
   int generation = 0;
+  bool streaming = false;
   // Autoscaling (docs/model.md, section 10): capacity added so far.
   double added = 0;
   std::vector<std::pair<double, double>> landings;  // (time, `added` from then on)
@@ -173,7 +178,7 @@ struct Service {
   double raw_capacity_integral(double t0, double t1) const;
 };
 
-enum class Kind { Arrival, Service, Timeout, Failure, Send, Boundary, Land, Expire };
+enum class Kind { Arrival, Service, Timeout, Failure, Send, Boundary, Land, Expire, None };
 struct Event {
   double t;
   Kind kind;
@@ -257,11 +262,12 @@ public:
       v.out.resize(static_cast<std::size_t>(intervals));
       for (long i = 0; i < intervals; ++i) v.out[static_cast<std::size_t>(i)].t_s = ends_[static_cast<std::size_t>(i)];
     }
+    timeouts_.resize(callers_.size());
     push(exp(lambda_max_), Kind::Arrival, 0);
     for (int v = 0; v < static_cast<int>(svcs_.size()); ++v) start_completions(v);
-    while (!events_.empty()) {
-      Event e = events_.top();
-      events_.pop();
+    while (true) {
+      const Event e = next_event();
+      if (e.kind == Kind::None) break;
       if (e.t > s_.duration_s) break;
       now_ = e.t;
       current_ = static_cast<long>(std::min<double>(intervals - 1, std::floor(now_ / step)));
@@ -277,6 +283,7 @@ public:
         case Kind::Land: land(e.id); break;
         case Kind::Expire: --target(e.id).backlog; finish(e.id, false); break;  // its retry would come too late
         case Kind::Boundary: boundary(e.id); break;
+        case Kind::None: break;
       }
       if (e.kind == Kind::Boundary && e.id == intervals - 1) break;  // the end state is the last interval's
     }
@@ -321,6 +328,23 @@ private:
   double exp(double rate) { return now_ + std::exponential_distribution<double>(rate)(rng_); }
   double uniform(double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng_); }
   void push(double t, Kind k, int id, int aux = 0) { events_.push({t, k, id, aux}); }
+
+  /// The earliest event due, from the heap or from the heads of the
+  /// timeout lanes; Kind::None when none is left.
+  Event next_event() {
+    std::deque<Event>* lane = nullptr;
+    for (std::deque<Event>& l : timeouts_)
+      if (!l.empty() && (lane == nullptr || l.front().t < lane->front().t)) lane = &l;
+    if (lane != nullptr && (events_.empty() || lane->front().t < events_.top().t)) {
+      const Event e = lane->front();
+      lane->pop_front();
+      return e;
+    }
+    if (events_.empty()) return {0, Kind::None, 0, 0};
+    const Event e = events_.top();
+    events_.pop();
+    return e;
+  }
   Interval& here(int v) { return svcs_[static_cast<std::size_t>(v)].out[static_cast<std::size_t>(current_)]; }
   Service& svc(int v) { return svcs_[static_cast<std::size_t>(v)]; }
   Job& job(int id) { return jobs_[static_cast<std::size_t>(id)]; }
@@ -339,7 +363,17 @@ private:
     Service& x = svc(v);
     ++x.generation;
     x.mu_bound = (most_scheduled_capacity(*x.cfg) + x.added) * std::max(1.0, x.cfg->outage.capacity_factor) * n_;
-    if (x.mu_bound > 0) push(exp(x.mu_bound), Kind::Service, v, x.generation);
+    x.streaming = false;
+    resume_completions(v);
+  }
+
+  /// The next completion event of service v, unless one is due or the
+  /// queue is empty.
+  void resume_completions(int v) {
+    Service& x = svc(v);
+    if (x.streaming || x.queue.empty() || !(x.mu_bound > 0)) return;
+    x.streaming = true;
+    push(exp(x.mu_bound), Kind::Service, v, x.generation);
   }
 
   // Records are recycled once nothing points to them, to keep memory flat.
@@ -590,12 +624,17 @@ private:
     const int id = new_attempt(job_id, v, timeout);
     attempt(id).refs = 2;  // the queue and the timeout event
     x.queue.push_back(id);
-    push(attempt(id).deadline, Kind::Timeout, id);
+    if (timeout == caller_of(job_id).policy->timeout_s)
+      timeouts_[static_cast<std::size_t>(job(job_id).caller)].push_back({attempt(id).deadline, Kind::Timeout, id, 0});
+    else
+      push(attempt(id).deadline, Kind::Timeout, id);
+    resume_completions(v);
   }
 
   void service(int v, int generation) {
     if (generation != svc(v).generation) return;  // a retired stream
-    push(exp(svc(v).mu_bound), Kind::Service, v, generation);
+    svc(v).streaming = false;
+    resume_completions(v);
     if (uniform(0, 1) * svc(v).mu_bound >= capacity_now(v) * n_) return;  // thinning
     Service& x = svc(v);
     if (x.cfg->drop_expired) {
@@ -810,6 +849,12 @@ private:
   long current_ = 0;
   std::vector<double> ends_;
   std::priority_queue<Event, std::vector<Event>, std::greater<Event>> events_;
+  // An attempt's timeout at its caller's own timeout_s falls due in the
+  // order the attempts were sent: one FIFO lane per caller keeps these (most
+  // of the pending events) out of the heap, whose every push and pop would
+  // otherwise walk a few hundred thousand entries. Timeouts cut short by a
+  // propagated deadline go to the heap.
+  std::vector<std::deque<Event>> timeouts_;
   std::vector<Service> svcs_;
   std::vector<Caller> callers_;
   std::vector<Attempt> attempts_;
